@@ -1,0 +1,85 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from engium import __version__
+from engium.bookings.routes import router as bookings_router
+from engium.context import RequestContextMiddleware
+from engium.conversations.routes import router as conversations_router
+from engium.errors import error_body, install_error_handlers
+from engium.identity.routes import router as identity_router
+from engium.runtime import Runtime
+from engium.tenancy.routes import router as tenancy_router
+
+API_PREFIX = "/api/v1"
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; object-src 'none'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cache-Control": "no-store",
+}
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def create_app(runtime: Runtime) -> FastAPI:
+    app = FastAPI(
+        title="Engium",
+        version=__version__,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+    )
+    app.state.runtime = runtime
+    app.state.database = runtime.database
+    install_error_handlers(app)
+
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(identity_router)
+    api.include_router(tenancy_router)
+    api.include_router(conversations_router)
+    api.include_router(bookings_router)
+    app.include_router(api)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz() -> JSONResponse:
+        try:
+            with runtime.database.app_engine.connect() as conn:
+                conn.execute(text("select 1"))
+        except Exception:  # noqa: BLE001 - any failure means not ready
+            return JSONResponse(error_body("not_ready", "Database unavailable"), status_code=503)
+        return JSONResponse({"status": "ready"})
+
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestContextMiddleware, settings=runtime.settings)
+    return app

@@ -1,0 +1,1 @@
+"""Services, staff, weekly availability with exceptions, and bookings."""

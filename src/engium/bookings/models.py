@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from uuid import UUID
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    SmallInteger,
+    Text,
+    Time,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engium.kit.orm import Base
+
+
+def _tenant_fk() -> ForeignKey:
+    return ForeignKey("tenants.id", ondelete="CASCADE")
+
+
+class Service(Base):
+    __tablename__ = "services"
+    __table_args__ = (UniqueConstraint("tenant_id", "name", name="services_name_key"),)
+
+    tenant_id: Mapped[UUID] = mapped_column(_tenant_fk(), primary_key=True)
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    description: Mapped[str] = mapped_column(Text, server_default="")
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    price_cents: Mapped[int | None] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(Text, server_default="USD")
+    active: Mapped[bool] = mapped_column(Boolean, server_default="true")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class StaffMember(Base):
+    __tablename__ = "staff"
+
+    tenant_id: Mapped[UUID] = mapped_column(_tenant_fk(), primary_key=True)
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    email: Mapped[str | None] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, server_default="true")
+    booking_version: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class StaffService(Base):
+    __tablename__ = "staff_services"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "staff_id"], ["staff.tenant_id", "staff.id"], ondelete="CASCADE"),
+        ForeignKeyConstraint(
+            ["tenant_id", "service_id"], ["services.tenant_id", "services.id"], ondelete="CASCADE"
+        ),
+    )
+
+    tenant_id: Mapped[UUID] = mapped_column(_tenant_fk(), primary_key=True)
+    staff_id: Mapped[UUID] = mapped_column(primary_key=True)
+    service_id: Mapped[UUID] = mapped_column(primary_key=True)
+
+
+class AvailabilityRule(Base):
+    __tablename__ = "availability_rules"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "staff_id"], ["staff.tenant_id", "staff.id"], ondelete="CASCADE"),
+    )
+
+    tenant_id: Mapped[UUID] = mapped_column(_tenant_fk(), primary_key=True)
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    staff_id: Mapped[UUID]
+    weekday: Mapped[int] = mapped_column(SmallInteger)
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+
+
+class AvailabilityException(Base):
+    __tablename__ = "availability_exceptions"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "staff_id"], ["staff.tenant_id", "staff.id"], ondelete="CASCADE"),
+    )
+
+    tenant_id: Mapped[UUID] = mapped_column(_tenant_fk(), primary_key=True)
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    staff_id: Mapped[UUID]
+    on_date: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(Text)
+    start_time: Mapped[time | None] = mapped_column(Time)
+    end_time: Mapped[time | None] = mapped_column(Time)
+    note: Mapped[str] = mapped_column(Text, server_default="")
+
+
+class Booking(Base):
+    __tablename__ = "bookings"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "service_id"], ["services.tenant_id", "services.id"]),
+        ForeignKeyConstraint(["tenant_id", "staff_id"], ["staff.tenant_id", "staff.id"]),
+        ForeignKeyConstraint(
+            ["tenant_id", "contact_id"], ["contacts.tenant_id", "contacts.id"], ondelete="CASCADE"
+        ),
+        Index("bookings_staff_time_idx", "tenant_id", "staff_id", "starts_at"),
+        Index("bookings_start_idx", "tenant_id", "starts_at", "id"),
+    )
+
+    tenant_id: Mapped[UUID] = mapped_column(_tenant_fk(), primary_key=True)
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    service_id: Mapped[UUID]
+    staff_id: Mapped[UUID]
+    contact_id: Mapped[UUID]
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(Text, server_default="confirmed")
+    notes: Mapped[str] = mapped_column(Text, server_default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

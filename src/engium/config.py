@@ -1,0 +1,45 @@
+"""Runtime configuration, read from ``ENGIUM_*`` environment variables."""
+
+from __future__ import annotations
+
+import ipaddress
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ENGIUM_", extra="ignore")
+
+    data_dir: Path = Field(default=Path(".engium"))
+    # App-role connection (engium_app). Unset: the embedded PostgreSQL in data_dir is used.
+    database_url: SecretStr | None = None
+    # Owner-role connection used for migrations; required alongside database_url.
+    owner_database_url: SecretStr | None = None
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Cookies get the Secure flag unless explicitly serving plain HTTP on loopback for development.
+    secure_cookies: bool = True
+    # Comma-separated CIDRs whose X-Forwarded-For header is believed. Empty: only the socket address.
+    trusted_proxies: str = ""
+
+    session_ttl_minutes: int = 12 * 60
+    login_max_failures: int = 5
+    login_lockout_minutes: int = 15
+    db_pool_size: int = 20
+
+    @cached_property
+    def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        parts = [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
+        return tuple(ipaddress.ip_network(p, strict=False) for p in parts)
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        return self.database_url is None
+
+    @property
+    def resolved_data_dir(self) -> Path:
+        return self.data_dir.expanduser().resolve()

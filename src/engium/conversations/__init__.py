@@ -1,0 +1,1 @@
+"""Contacts, conversations, messages, escalation and handoff."""

@@ -1,0 +1,124 @@
+"""Application errors and their JSON rendering. Every error body is ``{"error": {code, message}}``."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from psycopg import errors as pg_errors
+from sqlalchemy.exc import DBAPIError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+
+class AppError(Exception):
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+
+class BadRequest(AppError):
+    status_code = 400
+    code = "bad_request"
+
+
+class Unauthorized(AppError):
+    status_code = 401
+    code = "unauthorized"
+
+
+class Forbidden(AppError):
+    status_code = 403
+    code = "forbidden"
+
+
+class NotFound(AppError):
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(AppError):
+    status_code = 409
+    code = "conflict"
+
+
+class Unprocessable(AppError):
+    status_code = 422
+    code = "invalid"
+
+
+class TooManyRequests(AppError):
+    status_code = 429
+    code = "rate_limited"
+
+
+def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    body: dict[str, Any] = {"code": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    return {"error": body}
+
+
+def _db_error_response(exc: DBAPIError) -> JSONResponse:
+    """Maps constraint violations that reach the top to 4xx; never echoes SQL or values."""
+    orig = exc.orig
+    if isinstance(orig, pg_errors.ExclusionViolation):
+        return JSONResponse(
+            error_body("conflict", "That time slot is no longer available"), status_code=409
+        )
+    if isinstance(orig, pg_errors.UniqueViolation):
+        return JSONResponse(
+            error_body("conflict", "A record with these values already exists"), status_code=409
+        )
+    if isinstance(orig, pg_errors.ForeignKeyViolation):
+        return JSONResponse(error_body("not_found", "A referenced resource was not found"), status_code=404)
+    if isinstance(orig, pg_errors.CheckViolation | pg_errors.NotNullViolation | pg_errors.StringDataRightTruncation):
+        return JSONResponse(error_body("invalid", "A value is out of the allowed range"), status_code=422)
+    if isinstance(orig, pg_errors.SerializationFailure | pg_errors.DeadlockDetected | pg_errors.LockNotAvailable):
+        return JSONResponse(error_body("conflict", "Concurrent update; retry the request"), status_code=409)
+    if isinstance(orig, pg_errors.InsufficientPrivilege):
+        # An RLS WITH CHECK failure: the row does not belong to the bound tenant.
+        return JSONResponse(error_body("not_found", "Resource not found"), status_code=404)
+    log.exception("database error")
+    return JSONResponse(error_body("internal", "Internal error"), status_code=500)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def app_error(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, AppError)
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        return JSONResponse(
+            error_body(exc.code, exc.message, exc.details), status_code=exc.status_code, headers=headers
+        )
+
+    async def validation_error(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        details = [
+            {"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+            for e in exc.errors()
+        ]
+        return JSONResponse(error_body("invalid", "Request validation failed", details), status_code=422)
+
+    async def http_error(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return JSONResponse(
+            error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
+        )
+
+    async def db_error(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, DBAPIError)
+        return _db_error_response(exc)
+
+    app.add_exception_handler(AppError, app_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(DBAPIError, db_error)

@@ -1,0 +1,1 @@
+"""Users, memberships, roles and permissions, sessions, API keys, MFA."""

@@ -1,0 +1,91 @@
+"""FastAPI dependencies that authenticate a request and bind its transaction to the principal's tenant."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from engium.errors import Forbidden, Unauthorized
+from engium.identity import repository as repo
+from engium.identity.credentials import digest, digests_match
+from engium.identity.permissions import Permission, Role
+from engium.identity.principal import Principal, PrincipalKind
+from engium.kit.database import bind_tenant
+from engium.kit.transaction import DbSession
+
+SESSION_COOKIE = "engium_session"
+CSRF_COOKIE = "engium_csrf"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# last_used_at / last_seen_at are refreshed at most this often, so reads stay read-only.
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+def _stale(moment: datetime | None) -> bool:
+    return moment is None or datetime.now(UTC) - moment > TOUCH_INTERVAL
+
+
+def authenticate(request: Request, session: DbSession) -> Principal:
+    authorization = request.headers.get("authorization")
+    if authorization is not None:
+        scheme, _, token = authorization.partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token or len(token) > 200:
+            raise Unauthorized("Malformed Authorization header; expected 'Bearer <api key>'")
+        grant = repo.resolve_api_key(session, digest(token))
+        if grant is None:
+            raise Unauthorized("Invalid or revoked API key")
+        bind_tenant(session, grant.tenant_id)
+        if _stale(grant.last_used_at):
+            repo.touch_api_key(session, grant.api_key_id)
+        return Principal(
+            kind=PrincipalKind.API_KEY,
+            id=grant.api_key_id,
+            tenant_id=grant.tenant_id,
+            role=Role(grant.role),
+        )
+
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie or len(cookie) > 200:
+        raise Unauthorized("Authentication required")
+    found = repo.resolve_session(session, digest(cookie))
+    if found is None:
+        raise Unauthorized("Session expired or invalid")
+    if request.method not in SAFE_METHODS:
+        # Cookies ride along on cross-site requests; a mutation must also prove it read our page.
+        presented = request.headers.get(CSRF_HEADER, "")
+        if not presented or not digests_match(presented, found.csrf_hash):
+            raise Forbidden("CSRF token missing or invalid")
+    bind_tenant(session, found.tenant_id, found.user_id)
+    if _stale(found.last_seen_at):
+        repo.touch_session(session, found.session_id)
+    return Principal(
+        kind=PrincipalKind.USER,
+        id=found.user_id,
+        tenant_id=found.tenant_id,
+        role=Role(found.role),
+        user_id=found.user_id,
+        session_id=found.session_id,
+        mfa_satisfied=found.mfa_verified,
+    )
+
+
+Authenticated = Annotated[Principal, Depends(authenticate, scope="function")]
+
+
+def require(permission: Permission) -> Callable[[Principal], Principal]:
+    def dependency(principal: Authenticated) -> Principal:
+        if not principal.mfa_satisfied:
+            raise Forbidden("This business requires two-factor authentication; enrol TOTP first")
+        if not principal.can(permission):
+            raise Forbidden(f"The {principal.role} role lacks the {permission} permission")
+        return principal
+
+    return dependency
+
+
+def Requires(permission: Permission) -> object:  # noqa: N802 - reads like a type in signatures
+    return Depends(require(permission), scope="function")

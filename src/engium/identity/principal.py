@@ -1,0 +1,28 @@
+"""The authenticated actor of a request, resolved from verified credentials only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from uuid import UUID
+
+from engium.identity.permissions import ROLE_PERMISSIONS, Permission, Role
+
+
+class PrincipalKind(StrEnum):
+    USER = "user"
+    API_KEY = "api_key"
+
+
+@dataclass(frozen=True)
+class Principal:
+    kind: PrincipalKind
+    id: UUID
+    tenant_id: UUID
+    role: Role
+    user_id: UUID | None = None
+    session_id: UUID | None = None
+    mfa_satisfied: bool = True
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS[self.role]

@@ -1,0 +1,130 @@
+"""All identity SQL. Credential resolution goes through the SECURITY DEFINER auth_* functions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from sqlalchemy import delete, func, select, text, update
+from sqlalchemy.orm import Session
+
+from engium.identity.models import ApiKey, DashboardSession, Membership, User
+
+
+@dataclass(frozen=True)
+class ApiKeyGrant:
+    tenant_id: UUID
+    api_key_id: UUID
+    role: str
+    last_used_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SessionGrant:
+    tenant_id: UUID
+    session_id: UUID
+    user_id: UUID
+    role: str
+    mfa_verified: bool
+    csrf_hash: bytes
+    last_seen_at: datetime
+
+
+@dataclass(frozen=True)
+class LoginCandidate:
+    user_id: UUID
+    password_hash: str | None
+    locked_until: datetime | None
+    totp_enabled: bool
+    totp_secret: str | None
+
+
+@dataclass(frozen=True)
+class TenantChoice:
+    tenant_id: UUID
+    tenant_name: str
+    role: str
+
+
+def resolve_api_key(session: Session, key_hash: bytes) -> ApiKeyGrant | None:
+    row = session.execute(text("select * from auth_api_key(:h)"), {"h": key_hash}).first()
+    return ApiKeyGrant(*row) if row else None
+
+
+def resolve_session(session: Session, token_hash: bytes) -> SessionGrant | None:
+    row = session.execute(text("select * from auth_session(:h)"), {"h": token_hash}).first()
+    return SessionGrant(*row) if row else None
+
+
+def login_candidate(session: Session, email_normalized: str) -> LoginCandidate | None:
+    row = session.execute(text("select * from auth_login_lookup(:e)"), {"e": email_normalized}).first()
+    return LoginCandidate(*row) if row else None
+
+
+def record_login_result(
+    session: Session, user_id: UUID, *, success: bool, max_failures: int, lockout: timedelta
+) -> datetime | None:
+    locked: datetime | None = session.execute(
+        text("select auth_login_result(:u, :s, :m, :l)"),
+        {"u": user_id, "s": success, "m": max_failures, "l": lockout},
+    ).scalar()
+    return locked
+
+
+def user_tenants(session: Session, user_id: UUID) -> list[TenantChoice]:
+    rows = session.execute(text("select * from auth_user_tenants(:u)"), {"u": user_id}).all()
+    return [TenantChoice(*row) for row in rows]
+
+
+def find_user_id(session: Session, email_normalized: str) -> UUID | None:
+    found: UUID | None = session.execute(
+        text("select auth_find_user(:e)"), {"e": email_normalized}
+    ).scalar()
+    return found
+
+
+def touch_api_key(session: Session, api_key_id: UUID) -> None:
+    session.execute(update(ApiKey).where(ApiKey.id == api_key_id).values(last_used_at=func.now()))
+
+
+def touch_session(session: Session, session_id: UUID) -> None:
+    session.execute(
+        update(DashboardSession).where(DashboardSession.id == session_id).values(last_seen_at=func.now())
+    )
+
+
+def get_user(session: Session, user_id: UUID) -> User | None:
+    return session.get(User, user_id)
+
+
+def list_members(session: Session) -> list[tuple[Membership, User]]:
+    stmt = select(Membership, User).join(User, User.id == Membership.user_id).order_by(User.email_normalized)
+    return [(m, u) for m, u in session.execute(stmt).tuples()]
+
+
+def get_membership(session: Session, user_id: UUID) -> Membership | None:
+    return session.execute(select(Membership).where(Membership.user_id == user_id)).scalar_one_or_none()
+
+
+def count_owners(session: Session) -> int:
+    return session.execute(
+        select(func.count()).select_from(Membership).where(Membership.role == "owner")
+    ).scalar_one()
+
+
+def delete_membership(session: Session, user_id: UUID) -> None:
+    session.execute(delete(Membership).where(Membership.user_id == user_id))
+    session.execute(delete(DashboardSession).where(DashboardSession.user_id == user_id))
+
+
+def list_api_keys(session: Session) -> list[ApiKey]:
+    return list(session.execute(select(ApiKey).order_by(ApiKey.created_at.desc(), ApiKey.id)).scalars())
+
+
+def get_api_key(session: Session, api_key_id: UUID) -> ApiKey | None:
+    return session.execute(select(ApiKey).where(ApiKey.id == api_key_id)).scalar_one_or_none()
+
+
+def delete_session(session: Session, session_id: UUID) -> None:
+    session.execute(delete(DashboardSession).where(DashboardSession.id == session_id))

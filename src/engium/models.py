@@ -1,0 +1,11 @@
+"""Every domain's tables in one MetaData, for Alembic and the schema drift test."""
+
+from engium.bookings import models as _bookings
+from engium.conversations import models as _conversations
+from engium.identity import models as _identity
+from engium.kit.orm import Base
+from engium.tenancy import models as _tenancy
+
+metadata = Base.metadata
+
+__all__ = ["_bookings", "_conversations", "_identity", "_tenancy", "metadata"]

@@ -1,0 +1,1 @@
+"""Tenants, their settings, and binding a transaction to one tenant."""

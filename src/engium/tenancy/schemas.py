@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+from zoneinfo import available_timezones
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+
+class TenantOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    name: str
+    created_at: datetime
+
+
+class SettingsOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    business_name: str
+    timezone: str
+    phone: str | None
+    email: str | None
+    website: str | None
+    address: str | None
+    opening_hours: dict[str, Any]
+    assistant_persona: str
+    escalation_rules: dict[str, Any]
+    mfa_required: bool
+    updated_at: datetime
+
+
+def _check_timezone(value: str | None) -> str | None:
+    if value is not None and value not in available_timezones():
+        raise ValueError(f"Unknown time zone {value!r}; use an IANA name such as 'Europe/London'")
+    return value
+
+
+class SettingsUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    business_name: str | None = Field(default=None, min_length=1, max_length=200)
+    timezone: str | None = Field(default=None, max_length=64)
+    phone: str | None = Field(default=None, max_length=32)
+    email: EmailStr | None = None
+    website: str | None = Field(default=None, max_length=300)
+    address: str | None = Field(default=None, max_length=500)
+    opening_hours: dict[str, Any] | None = None
+    assistant_persona: str | None = Field(default=None, max_length=4000)
+    escalation_rules: dict[str, Any] | None = None
+    mfa_required: bool | None = None
+
+    _tz = field_validator("timezone")(_check_timezone)

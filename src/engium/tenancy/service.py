@@ -1,0 +1,86 @@
+"""Tenant provisioning and settings."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
+
+from engium.errors import NotFound
+from engium.identity import service as identity
+from engium.identity.credentials import PasswordHashing
+from engium.identity.models import Membership
+from engium.identity.permissions import Role
+from engium.identity.principal import Principal
+from engium.kit.database import bind_tenant
+from engium.tenancy.models import Tenant, TenantSettings
+from engium.tenancy.schemas import SettingsUpdate
+
+
+@dataclass(frozen=True)
+class ProvisionedTenant:
+    tenant_id: uuid.UUID
+    owner_user_id: uuid.UUID
+
+
+def provision_tenant(
+    session: Session,
+    hashing: PasswordHashing,
+    *,
+    name: str,
+    owner_email: str,
+    owner_password: str | None,
+    timezone: str = "UTC",
+) -> ProvisionedTenant:
+    """Creates a tenant, its settings and its owner. Binds the transaction to the new tenant."""
+    tenant_id = uuid.uuid4()
+    bind_tenant(session, tenant_id)
+    session.add(Tenant(id=tenant_id, name=name))
+    session.flush()
+    session.add(TenantSettings(tenant_id=tenant_id, business_name=name, timezone=timezone))
+    owner_id = identity.create_user(session, hashing, email=owner_email, password=owner_password)
+    session.add(Membership(tenant_id=tenant_id, user_id=owner_id, role=Role.OWNER.value))
+    session.flush()
+    return ProvisionedTenant(tenant_id=tenant_id, owner_user_id=owner_id)
+
+
+def get_tenant(session: Session) -> Tenant:
+    tenant = session.execute(select(Tenant)).scalar_one_or_none()
+    if tenant is None:
+        raise NotFound("Tenant not found")
+    return tenant
+
+
+def get_settings(session: Session) -> TenantSettings:
+    settings = session.execute(select(TenantSettings)).scalar_one_or_none()
+    if settings is None:
+        raise NotFound("Settings not found")
+    return settings
+
+
+def mfa_required(session: Session) -> bool:
+    return bool(session.execute(select(TenantSettings.mfa_required)).scalar())
+
+
+def update_settings(session: Session, principal: Principal, changes: SettingsUpdate) -> TenantSettings:
+    settings = get_settings(session)
+    values = changes.model_dump(exclude_unset=True)
+    for key, value in values.items():
+        if value is None and key in {"business_name", "timezone", "opening_hours", "escalation_rules",
+                                     "assistant_persona", "mfa_required"}:
+            continue
+        setattr(settings, key, str(value) if key == "email" and value is not None else value)
+    settings.updated_at = datetime.now(UTC)
+    if values.get("mfa_required"):
+        # Sessions of members without TOTP no longer satisfy the policy: they must enrol first.
+        session.execute(
+            text(
+                "update sessions s set mfa_verified = false from users u "
+                "where u.id = s.user_id and not u.totp_enabled"
+            )
+        )
+    session.flush()
+    return settings

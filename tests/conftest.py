@@ -1,0 +1,108 @@
+"""Test fixtures: one real embedded PostgreSQL per test process, migrated once, app as engium_app."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from engium.app import create_app
+from engium.config import Settings
+from engium.identity import service as identity
+from engium.identity.permissions import Role
+from engium.kit.database import Database
+from engium.runtime import Runtime
+from engium.tenancy import service as tenancy
+
+OWNER_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("engium-data")
+
+
+@pytest.fixture(scope="session")
+def database(data_dir: Path) -> Iterator[Database]:
+    db = Database.open(app_url=None, owner_url=None, data_dir=data_dir, pool_size=30)
+    db.migrate()
+    yield db
+    db.close()
+
+
+@pytest.fixture(scope="session")
+def settings(data_dir: Path) -> Settings:
+    return Settings(data_dir=data_dir, secure_cookies=False)
+
+
+@pytest.fixture(scope="session")
+def runtime(settings: Settings, database: Database) -> Runtime:
+    return Runtime(settings=settings, database=database)
+
+
+@pytest.fixture
+def client(runtime: Runtime) -> Iterator[TestClient]:
+    # A fresh limiter per test: login throttling is tested explicitly, not by accident.
+    from engium.identity.throttle import SlidingWindowLimiter
+
+    runtime.login_limiter = SlidingWindowLimiter(30, 60.0)
+    with TestClient(create_app(runtime)) as test_client:
+        yield test_client
+
+
+@dataclass(frozen=True)
+class TenantHandle:
+    id: uuid.UUID
+    name: str
+    owner_email: str
+    owner_user_id: uuid.UUID
+    owner_key: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.owner_key}"}
+
+
+def make_tenant(runtime: Runtime, name: str | None = None, timezone: str = "UTC") -> TenantHandle:
+    name = name or f"Business {uuid.uuid4().hex[:8]}"
+    email = f"owner-{uuid.uuid4().hex[:10]}@example.com"
+    with runtime.database.transaction() as session:
+        provisioned = tenancy.provision_tenant(
+            session,
+            runtime.passwords,
+            name=name,
+            owner_email=email,
+            owner_password=OWNER_PASSWORD,
+            timezone=timezone,
+        )
+        _, key = identity.create_api_key(
+            session, None, tenant_id=provisioned.tenant_id, name="test owner key", role=Role.OWNER
+        )
+    return TenantHandle(provisioned.tenant_id, name, email, provisioned.owner_user_id, key)
+
+
+def make_api_key(runtime: Runtime, tenant: TenantHandle, role: Role) -> str:
+    from engium.kit.database import bind_tenant
+
+    with runtime.database.transaction() as session:
+        bind_tenant(session, tenant.id)
+        _, key = identity.create_api_key(session, None, tenant_id=tenant.id, name=f"{role} key", role=role)
+    return key
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+@pytest.fixture
+def tenant(runtime: Runtime) -> TenantHandle:
+    return make_tenant(runtime)
+
+
+@pytest.fixture
+def other_tenant(runtime: Runtime) -> TenantHandle:
+    return make_tenant(runtime)
