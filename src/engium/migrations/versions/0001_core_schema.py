@@ -127,7 +127,8 @@ create table contacts (
     constraint contacts_phone_key unique (tenant_id, phone),
     constraint contacts_widget_id_key unique (tenant_id, widget_id)
 );
-create index contacts_created_idx on contacts (tenant_id, created_at desc, id desc);
+-- Ascending is enough: a backward scan serves the newest-first listing.
+create index contacts_created_idx on contacts (tenant_id, created_at, id);
 
 create table conversations (
     tenant_id uuid not null references tenants (id) on delete cascade,
@@ -145,7 +146,7 @@ create table conversations (
     foreign key (tenant_id, contact_id) references contacts (tenant_id, id) on delete cascade,
     foreign key (tenant_id, assignee_user_id) references memberships (tenant_id, user_id)
 );
-create index conversations_recent_idx on conversations (tenant_id, last_message_at desc, id desc);
+create index conversations_recent_idx on conversations (tenant_id, last_message_at, id);
 create index conversations_contact_idx on conversations (tenant_id, contact_id);
 
 create table messages (

@@ -1,0 +1,256 @@
+"""The ``engium`` command line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+from uuid import UUID
+
+import typer
+
+from engium.config import Settings
+from engium.identity.permissions import Role
+from engium.kit.database import Database
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Engium: the AI front desk.")
+tenant_app = typer.Typer(no_args_is_help=True, help="Manage tenants (businesses).")
+user_app = typer.Typer(no_args_is_help=True, help="Manage users.")
+apikey_app = typer.Typer(no_args_is_help=True, help="Manage API keys.")
+db_app = typer.Typer(no_args_is_help=True, help="Database connection details.")
+app.add_typer(tenant_app, name="tenant")
+app.add_typer(user_app, name="user")
+app.add_typer(apikey_app, name="apikey")
+app.add_typer(db_app, name="db")
+
+DataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="Data directory (default: $ENGIUM_DATA_DIR or ./.engium)"),
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON")]
+
+
+def _settings(data_dir: Path | None) -> Settings:
+    settings = Settings()
+    if data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": data_dir})
+    return settings
+
+
+def _open(settings: Settings, *, keep_running: bool = False) -> Database:
+    return Database.open(
+        app_url=settings.database_url.get_secret_value() if settings.database_url else None,
+        owner_url=settings.owner_database_url.get_secret_value() if settings.owner_database_url else None,
+        data_dir=settings.resolved_data_dir,
+        pool_size=settings.db_pool_size,
+        keep_embedded_running=keep_running,
+    )
+
+
+@contextmanager
+def _migrated(data_dir: Path | None) -> Iterator[tuple[Settings, Database]]:
+    settings = _settings(data_dir)
+    database = _open(settings)
+    try:
+        database.migrate()
+        yield settings, database
+    finally:
+        database.close()
+
+
+def _fail(message: str) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code=2)
+
+
+@app.command()
+def serve(
+    data_dir: DataDir = None,
+    host: Annotated[str | None, typer.Option(help="Interface to bind")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port")] = None,
+    demo: Annotated[bool, typer.Option("--demo", help="Seed the demo business if it is missing")] = False,
+) -> None:
+    """Migrate the database, then serve the API."""
+    import uvicorn
+
+    from engium.app import create_app
+    from engium.runtime import Runtime
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    with _migrated(data_dir) as (settings, database):
+        runtime = Runtime(settings=settings, database=database)
+        if demo:
+            from engium.demo.seed import describe_demo, seed_demo
+
+            seed_demo(runtime)
+            typer.echo(describe_demo(runtime), err=True)
+        uvicorn.run(
+            create_app(runtime),
+            host=host or settings.host,
+            port=port or settings.port,
+            log_level="info",
+            access_log=False,
+        )
+
+
+@app.command()
+def migrate(data_dir: DataDir = None) -> None:
+    """Apply database migrations (as the owner role)."""
+    with _migrated(data_dir):
+        typer.echo("database is up to date")
+
+
+@tenant_app.command("create")
+def tenant_create(
+    name: Annotated[str, typer.Argument(help="Business name")],
+    owner_email: Annotated[str, typer.Option("--owner-email", help="Owner's sign-in email")],
+    owner_password: Annotated[
+        str | None, typer.Option("--owner-password", help="Defaults to a generated password, printed once")
+    ] = None,
+    timezone: Annotated[str, typer.Option(help="IANA time zone")] = "UTC",
+    data_dir: DataDir = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Create a tenant and its owner."""
+    from zoneinfo import available_timezones
+
+    from engium.identity.credentials import PasswordHashing
+    from engium.identity.service import new_secret_password
+    from engium.tenancy.service import provision_tenant
+
+    if not 1 <= len(name) <= 200:
+        _fail("NAME must be 1 to 200 characters")
+    if "@" not in owner_email:
+        _fail("--owner-email must be an email address")
+    if timezone not in available_timezones():
+        _fail(f"unknown time zone {timezone!r}")
+    generated = owner_password is None
+    password = owner_password or new_secret_password()
+    with _migrated(data_dir) as (_, database), database.transaction() as session:
+        provisioned = provision_tenant(
+            session, PasswordHashing(), name=name, owner_email=owner_email,
+            owner_password=password, timezone=timezone,
+        )
+    result: dict[str, str] = {
+        "id": str(provisioned.tenant_id),
+        "name": name,
+        "owner_user_id": str(provisioned.owner_user_id),
+        "owner_email": owner_email,
+    }
+    if generated:
+        result["owner_password"] = password
+    if as_json:
+        typer.echo(json.dumps(result))
+    else:
+        typer.echo(f"tenant {result['id']} created; owner {owner_email}")
+        if generated:
+            typer.echo(f"owner password (shown once): {password}")
+
+
+@user_app.command("create")
+def user_create(
+    email: Annotated[str, typer.Option("--email", help="Sign-in email")],
+    tenant: Annotated[UUID, typer.Option("--tenant", help="Tenant id to add the user to")],
+    role: Annotated[Role, typer.Option("--role", help="Role in that tenant")] = Role.AGENT,
+    password: Annotated[
+        str | None, typer.Option("--password", help="Defaults to a generated password, printed once")
+    ] = None,
+    display_name: Annotated[str, typer.Option("--name")] = "",
+    data_dir: DataDir = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Create a user (or reuse one with that email) and add them to a tenant."""
+    from engium.identity import repository
+    from engium.identity.credentials import PasswordHashing
+    from engium.identity.models import Membership
+    from engium.identity.service import create_user, new_secret_password
+    from engium.kit.database import bind_tenant
+    from engium.tenancy.service import get_tenant
+
+    generated = password is None
+    secret = password or new_secret_password()
+    if len(secret) < 12:
+        _fail("--password must be at least 12 characters")
+    with _migrated(data_dir) as (_, database), database.transaction() as session:
+        bind_tenant(session, tenant)
+        try:
+            get_tenant(session)
+        except Exception:
+            _fail(f"tenant {tenant} not found")
+        user_id = create_user(session, PasswordHashing(), email=email, password=secret,
+                              display_name=display_name)
+        if repository.get_membership(session, user_id) is not None:
+            _fail("that user is already a member of this tenant")
+        session.add(Membership(tenant_id=tenant, user_id=user_id, role=role.value))
+    result = {"id": str(user_id), "email": email, "tenant_id": str(tenant), "role": role.value}
+    if generated:
+        result["password"] = secret
+    typer.echo(json.dumps(result) if as_json else f"user {user_id} added to {tenant} as {role.value}")
+    if generated and not as_json:
+        typer.echo(f"password (shown once): {secret}")
+
+
+@apikey_app.command("create")
+def apikey_create(
+    tenant: Annotated[UUID, typer.Option("--tenant", help="Tenant id")],
+    role: Annotated[Role, typer.Option("--role", help="Role the key acts as")],
+    name: Annotated[str, typer.Option("--name", help="A label for the key")] = "cli",
+    data_dir: DataDir = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Create an API key; the secret is printed once and only its hash is stored."""
+    from engium.identity.service import create_api_key
+    from engium.kit.database import bind_tenant
+    from engium.tenancy.service import get_tenant
+
+    with _migrated(data_dir) as (_, database), database.transaction() as session:
+        bind_tenant(session, tenant)
+        try:
+            get_tenant(session)
+        except Exception:
+            _fail(f"tenant {tenant} not found")
+        key, plaintext = create_api_key(session, None, tenant_id=tenant, name=name, role=role)
+    if as_json:
+        typer.echo(json.dumps({"key": plaintext, "id": str(key.id), "role": role.value}))
+    else:
+        typer.echo(plaintext)
+
+
+@db_app.command("url")
+def db_url(
+    owner: Annotated[bool, typer.Option("--owner", help="The schema owner's URL instead of the app's")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Print a libpq connection URL (psql, psycopg). Starts the embedded server and leaves it running."""
+    settings = _settings(data_dir)
+    database = _open(settings, keep_running=True)
+    try:
+        database.migrate()
+        url = database.urls.owner if owner else database.urls.app
+    finally:
+        database.app_engine.dispose()
+    typer.echo(url.replace("postgresql+psycopg://", "postgresql://", 1))
+
+
+@app.command()
+def demo(data_dir: DataDir = None, as_json: JsonFlag = False) -> None:
+    """Seed the demo business (a hair salon) if it does not exist yet."""
+    from engium.demo.seed import describe_demo, seed_demo
+    from engium.runtime import Runtime
+
+    with _migrated(data_dir) as (settings, database):
+        runtime = Runtime(settings=settings, database=database)
+        seeded = seed_demo(runtime)
+        if as_json:
+            typer.echo(json.dumps(seeded.as_dict()))
+        else:
+            typer.echo(describe_demo(runtime))
+
+
+def run() -> None:
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    app()

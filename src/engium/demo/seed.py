@@ -1,0 +1,135 @@
+"""The demo business: a hair salon with services, staff, weekly hours, contacts and a conversation."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import time
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from engium.bookings.models import AvailabilityRule, Service, StaffMember, StaffService
+from engium.conversations.models import Contact, Conversation, Message
+from engium.identity import repository as identity_repo
+from engium.identity.service import new_secret_password, normalize_email
+from engium.kit.database import bind_tenant
+from engium.runtime import Runtime
+from engium.tenancy.models import TenantSettings
+from engium.tenancy.service import provision_tenant
+
+DEMO_OWNER_EMAIL = "owner@demo-salon.example"
+DEMO_NAME = "Bella Hair Studio"
+DEMO_TIMEZONE = "Europe/London"
+
+SERVICES = (
+    ("Women's haircut", "Wash, cut and blow-dry", 60, 5500),
+    ("Men's haircut", "Cut and style", 30, 3000),
+    ("Colour", "Full colour including toner", 120, 9500),
+    ("Blow-dry", "Wash and blow-dry", 30, 2500),
+)
+STAFF = (("Alex Morgan", (0, 1, 2, 3, 4)), ("Sam Patel", (1, 2, 3, 4, 5)))
+OPENING_HOURS = {
+    "mon": "09:00-18:00", "tue": "09:00-18:00", "wed": "09:00-18:00",
+    "thu": "09:00-20:00", "fri": "09:00-18:00", "sat": "09:00-17:00", "sun": "closed",
+}
+
+
+@dataclass(frozen=True)
+class DemoBusiness:
+    tenant_id: str
+    owner_email: str
+    credentials_file: str
+    created: bool
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def _credentials_file(runtime: Runtime) -> Path:
+    return runtime.settings.resolved_data_dir / "demo-credentials.json"
+
+
+def _existing_tenant(session: Session) -> uuid.UUID | None:
+    user_id = identity_repo.find_user_id(session, normalize_email(DEMO_OWNER_EMAIL))
+    if user_id is None:
+        return None
+    tenants = identity_repo.user_tenants(session, user_id)
+    return tenants[0].tenant_id if tenants else None
+
+
+def seed_demo(runtime: Runtime) -> DemoBusiness:
+    """Idempotent: a second call finds the demo business and changes nothing."""
+    path = _credentials_file(runtime)
+    with runtime.database.transaction() as session:
+        existing = _existing_tenant(session)
+        if existing is not None:
+            return DemoBusiness(str(existing), DEMO_OWNER_EMAIL, str(path), created=False)
+        password = new_secret_password()
+        provisioned = provision_tenant(
+            session, runtime.passwords, name=DEMO_NAME, owner_email=DEMO_OWNER_EMAIL,
+            owner_password=password, timezone=DEMO_TIMEZONE,
+        )
+        seed_salon(session, provisioned.tenant_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump({"email": DEMO_OWNER_EMAIL, "password": password,
+                   "tenant_id": str(provisioned.tenant_id)}, handle)
+    return DemoBusiness(str(provisioned.tenant_id), DEMO_OWNER_EMAIL, str(path), created=True)
+
+
+def seed_salon(session: Session, tenant_id: uuid.UUID) -> None:
+    bind_tenant(session, tenant_id)
+    settings = session.get(TenantSettings, tenant_id)
+    assert settings is not None
+    settings.phone = "+44 20 7946 0000"
+    settings.email = "hello@demo-salon.example"
+    settings.address = "12 Market Street, London"
+    settings.opening_hours = OPENING_HOURS
+    settings.assistant_persona = "Friendly, concise receptionist for Bella Hair Studio."
+    settings.escalation_rules = {"keywords": ["complaint", "refund", "manager"], "after_failed_answers": 2}
+
+    service_ids = []
+    for name, description, minutes, price in SERVICES:
+        service_id = uuid.uuid4()
+        service_ids.append(service_id)
+        session.add(Service(tenant_id=tenant_id, id=service_id, name=name, description=description,
+                            duration_minutes=minutes, price_cents=price, currency="GBP", active=True))
+    session.flush()
+    for name, weekdays in STAFF:
+        staff_id = uuid.uuid4()
+        session.add(StaffMember(tenant_id=tenant_id, id=staff_id, name=name, active=True))
+        session.flush()
+        for service_id in service_ids:
+            session.add(StaffService(tenant_id=tenant_id, staff_id=staff_id, service_id=service_id))
+        for weekday in weekdays:
+            session.add(AvailabilityRule(tenant_id=tenant_id, id=uuid.uuid4(), staff_id=staff_id,
+                                         weekday=weekday, start_time=time(9), end_time=time(17)))
+    contact_id = uuid.uuid4()
+    session.add(Contact(tenant_id=tenant_id, id=contact_id, name="Jamie Lee", phone="+447700900123"))
+    session.flush()
+    conversation_id = uuid.uuid4()
+    session.add(Conversation(tenant_id=tenant_id, id=conversation_id, contact_id=contact_id,
+                             channel="sms", status="open", subject="Haircut on Saturday"))
+    session.flush()
+    session.add(Message(tenant_id=tenant_id, id=uuid.uuid4(), conversation_id=conversation_id,
+                        direction="inbound", author_kind="contact",
+                        body="Hi! Can I get a haircut Saturday at 10?"))
+    session.flush()
+
+
+def describe_demo(runtime: Runtime) -> str:
+    path = _credentials_file(runtime)
+    if not path.exists():
+        return "No demo business in this data directory; run `engium demo`."
+    data = json.loads(path.read_text())
+    base = f"http://{runtime.settings.host}:{runtime.settings.port}"
+    return (
+        f"Demo business '{DEMO_NAME}' (tenant {data['tenant_id']}).\n"
+        f"  Sign in: POST {base}/api/v1/auth/login as {data['email']}; the password is in {path}\n"
+        f"  API key: engium apikey create --tenant {data['tenant_id']} --role owner\n"
+        f"  API docs: {base}/api/v1/docs"
+    )

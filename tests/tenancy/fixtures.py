@@ -1,0 +1,50 @@
+"""A tenant with at least one row in every tenant-owned table."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from engium.bookings.models import AvailabilityException, Booking, Service, StaffMember
+from engium.conversations.models import Contact
+from engium.demo.seed import seed_salon
+from engium.identity.models import DashboardSession
+from engium.runtime import Runtime
+from tests.conftest import TenantHandle, make_tenant
+
+
+def populated_tenant(runtime: Runtime) -> TenantHandle:
+    tenant = make_tenant(runtime)
+    with runtime.database.tenant_transaction(tenant.id) as session:
+        seed_salon(session, tenant.id)
+        staff = session.execute(select(StaffMember)).scalars().first()
+        service = session.execute(select(Service)).scalars().first()
+        contact = session.execute(select(Contact)).scalars().first()
+        assert staff and service and contact
+        session.add(
+            AvailabilityException(
+                tenant_id=tenant.id, id=uuid.uuid4(), staff_id=staff.id,
+                on_date=date(2030, 1, 1), kind="closed", note="New Year",
+            )
+        )
+        starts = datetime(2030, 1, 2, 10, tzinfo=UTC)
+        session.add(
+            Booking(
+                tenant_id=tenant.id, id=uuid.uuid4(), service_id=service.id, staff_id=staff.id,
+                contact_id=contact.id, starts_at=starts, ends_at=starts + timedelta(minutes=30),
+            )
+        )
+        session.add(
+            DashboardSession(
+                tenant_id=tenant.id, id=uuid.uuid4(), user_id=tenant.owner_user_id,
+                token_hash=os.urandom(32), csrf_hash=os.urandom(32), mfa_verified=True,
+                expires_at=datetime.now(UTC) + timedelta(hours=1),
+            )
+        )
+    return tenant
+
+
+__all__ = ["populated_tenant", "time"]
