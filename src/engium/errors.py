@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -84,6 +85,12 @@ def _db_error_response(exc: DBAPIError) -> JSONResponse:
         return JSONResponse(error_body("invalid", "A value is out of the allowed range"), status_code=422)
     if isinstance(orig, pg_errors.SerializationFailure | pg_errors.DeadlockDetected | pg_errors.LockNotAvailable):
         return JSONResponse(error_body("conflict", "Concurrent update; retry the request"), status_code=409)
+    if isinstance(orig, psycopg.DataError):
+        # NUL characters, out-of-range numbers or dates: the input, not the server, is at fault.
+        return JSONResponse(
+            error_body("invalid", "A value is invalid (for example a NUL character or an out-of-range number)"),
+            status_code=422,
+        )
     if isinstance(orig, pg_errors.InsufficientPrivilege):
         # An RLS WITH CHECK failure: the row does not belong to the bound tenant.
         return JSONResponse(error_body("not_found", "Resource not found"), status_code=404)

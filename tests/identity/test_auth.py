@@ -26,7 +26,8 @@ class TestSessions:
         assert response.status_code == 200
         assert response.json()["tenant_id"] == str(tenant.id)
         session_cookie = next(h for h in response.headers.get_list("set-cookie") if h.startswith("engium_session="))
-        assert "HttpOnly" in session_cookie and "SameSite=lax" in session_cookie
+        assert "HttpOnly" in session_cookie
+        assert "SameSite=lax" in session_cookie
         assert client.get("/api/v1/me").json()["email"] == tenant.owner_email
 
     def test_cookies_are_secure_by_default(self, runtime: Runtime, tenant: TenantHandle) -> None:
@@ -129,7 +130,9 @@ class TestRoles:
         member = {"email": "new@example.com", "role": "agent"}
         assert client.post("/api/v1/members", json=member, headers=auditor).status_code == 403
 
-    def test_an_admin_cannot_mint_an_owner_key(self, client: TestClient, runtime: Runtime, tenant: TenantHandle) -> None:
+    def test_an_admin_cannot_mint_an_owner_key(
+        self, client: TestClient, runtime: Runtime, tenant: TenantHandle
+    ) -> None:
         admin = bearer(make_api_key(runtime, tenant, Role.ADMIN))
         response = client.post("/api/v1/api-keys", json={"name": "x", "role": "owner"}, headers=admin)
         assert response.status_code == 403
@@ -143,7 +146,8 @@ class TestRoles:
         body = {"email": f"agent-{tenant.id.hex[:8]}@example.com", "role": "agent", "password": "a long password!"}
         assert client.post("/api/v1/members", json=body, headers=tenant.headers).status_code == 201
         signed_in = login(client, body["email"], body["password"])
-        assert signed_in["status"] == 200 and signed_in["role"] == "agent"
+        assert signed_in["status"] == 200
+        assert signed_in["role"] == "agent"
 
 
 class TestMfa:
@@ -152,7 +156,8 @@ class TestMfa:
     ) -> None:
         assert client.patch("/api/v1/settings", json={"mfa_required": True}, headers=tenant.headers).status_code == 200
         first = login(client, tenant.owner_email)
-        assert first["status"] == 200 and first["mfa_setup_required"] is True
+        assert first["status"] == 200
+        assert first["mfa_setup_required"] is True
         csrf = {"X-CSRF-Token": str(first["csrf_token"])}
         assert client.get("/api/v1/settings").status_code == 403
 
@@ -165,7 +170,8 @@ class TestMfa:
         without_code = login(client, tenant.owner_email)
         assert without_code["status"] == 401
         with_code = login(client, tenant.owner_email, totp_code=pyotp.TOTP(setup["secret"]).now())
-        assert with_code["status"] == 200 and with_code["mfa_verified"] is True
+        assert with_code["status"] == 200
+        assert with_code["mfa_verified"] is True
 
     def test_a_wrong_totp_code_is_refused(self, client: TestClient, tenant: TenantHandle) -> None:
         csrf = {"X-CSRF-Token": str(login(client, tenant.owner_email)["csrf_token"])}

@@ -23,7 +23,9 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
         staff = session.execute(select(StaffMember)).scalars().first()
         service = session.execute(select(Service)).scalars().first()
         contact = session.execute(select(Contact)).scalars().first()
-        assert staff and service and contact
+        assert staff
+        assert service
+        assert contact
         session.add(
             AvailabilityException(
                 tenant_id=tenant.id, id=uuid.uuid4(), staff_id=staff.id,

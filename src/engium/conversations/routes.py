@@ -1,5 +1,180 @@
+"""HTTP for contacts, conversations, messages, escalation and handoff."""
+
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated, TypeVar
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Response, status
+from pydantic import BaseModel
+
+from engium.conversations import service
+from engium.conversations.models import Contact, Conversation, Message
+from engium.conversations.schemas import (
+    AssignRequest,
+    Channel,
+    ContactCreate,
+    ContactOut,
+    ContactUpdate,
+    ConversationCreate,
+    ConversationOut,
+    ConversationStatus,
+    ConversationUpdate,
+    EscalateRequest,
+    MessageCreate,
+    MessageOut,
+)
+from engium.identity.auth import Requires
+from engium.identity.permissions import Permission
+from engium.identity.principal import Principal
+from engium.kit.pagination import Page, PageRequest, encode_cursor, page_request
+from engium.kit.transaction import DbSession
 
 router = APIRouter()
+
+ContactsRead = Annotated[Principal, Requires(Permission.CONTACTS_READ)]
+ContactsWrite = Annotated[Principal, Requires(Permission.CONTACTS_WRITE)]
+ConversationsRead = Annotated[Principal, Requires(Permission.CONVERSATIONS_READ)]
+ConversationsWrite = Annotated[Principal, Requires(Permission.CONVERSATIONS_WRITE)]
+Paging = Annotated[PageRequest, Depends(page_request)]
+
+Row = TypeVar("Row", Contact, Conversation, Message)
+Out = TypeVar("Out", bound=BaseModel)
+
+
+def _page(rows: list[Row], page: PageRequest, out: type[Out], key: Callable[[Row], datetime]) -> Page[Out]:
+    """Repositories return one row past the limit; its presence means there is a next page."""
+    items = rows[: page.limit]
+    next_cursor = encode_cursor(key(items[-1]), items[-1].id) if len(rows) > page.limit else None
+    return Page(items=[out.model_validate(row) for row in items], next_cursor=next_cursor)
+
+
+# Contacts
+
+
+@router.get("/contacts", response_model=Page[ContactOut], tags=["contacts"])
+def list_contacts(
+    principal: ContactsRead,
+    session: DbSession,
+    page: Paging,
+    q: Annotated[str | None, Query(max_length=200, description="Matches name, email or phone")] = None,
+) -> Page[ContactOut]:
+    rows = service.list_contacts(session, principal, page, q)
+    return _page(rows, page, ContactOut, lambda contact: contact.created_at)
+
+
+@router.post("/contacts", response_model=ContactOut, status_code=status.HTTP_201_CREATED, tags=["contacts"])
+def create_contact(body: ContactCreate, principal: ContactsWrite, session: DbSession) -> ContactOut:
+    return ContactOut.model_validate(service.create_contact(session, principal, body))
+
+
+@router.get("/contacts/{contact_id}", response_model=ContactOut, tags=["contacts"])
+def get_contact(contact_id: UUID, principal: ContactsRead, session: DbSession) -> ContactOut:
+    return ContactOut.model_validate(service.get_contact(session, principal, contact_id))
+
+
+@router.patch("/contacts/{contact_id}", response_model=ContactOut, tags=["contacts"])
+def update_contact(
+    contact_id: UUID, body: ContactUpdate, principal: ContactsWrite, session: DbSession
+) -> ContactOut:
+    return ContactOut.model_validate(service.update_contact(session, principal, contact_id, body))
+
+
+@router.delete("/contacts/{contact_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["contacts"])
+def delete_contact(contact_id: UUID, principal: ContactsWrite, session: DbSession) -> Response:
+    service.delete_contact(session, principal, contact_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+# Conversations
+
+
+@router.get("/conversations", response_model=Page[ConversationOut], tags=["conversations"])
+def list_conversations(
+    principal: ConversationsRead,
+    session: DbSession,
+    page: Paging,
+    status_filter: Annotated[ConversationStatus | None, Query(alias="status")] = None,
+    channel: Channel | None = None,
+    assignee_user_id: UUID | None = None,
+    contact_id: UUID | None = None,
+) -> Page[ConversationOut]:
+    rows = service.list_conversations(
+        session,
+        principal,
+        page,
+        status=status_filter,
+        channel=channel,
+        assignee_user_id=assignee_user_id,
+        contact_id=contact_id,
+    )
+    return _page(rows, page, ConversationOut, lambda conversation: conversation.last_message_at)
+
+
+@router.post(
+    "/conversations", response_model=ConversationOut, status_code=status.HTTP_201_CREATED, tags=["conversations"]
+)
+def create_conversation(
+    body: ConversationCreate, principal: ConversationsWrite, session: DbSession
+) -> ConversationOut:
+    return ConversationOut.model_validate(service.create_conversation(session, principal, body))
+
+
+@router.get("/conversations/{conversation_id}", response_model=ConversationOut, tags=["conversations"])
+def get_conversation(conversation_id: UUID, principal: ConversationsRead, session: DbSession) -> ConversationOut:
+    return ConversationOut.model_validate(service.get_conversation(session, principal, conversation_id))
+
+
+@router.patch("/conversations/{conversation_id}", response_model=ConversationOut, tags=["conversations"])
+def update_conversation(
+    conversation_id: UUID, body: ConversationUpdate, principal: ConversationsWrite, session: DbSession
+) -> ConversationOut:
+    return ConversationOut.model_validate(
+        service.update_conversation(session, principal, conversation_id, body)
+    )
+
+
+@router.post("/conversations/{conversation_id}/escalate", response_model=ConversationOut, tags=["conversations"])
+def escalate(
+    conversation_id: UUID, body: EscalateRequest, principal: ConversationsWrite, session: DbSession
+) -> ConversationOut:
+    return ConversationOut.model_validate(service.escalate(session, principal, conversation_id, body.reason))
+
+
+@router.post("/conversations/{conversation_id}/assign", response_model=ConversationOut, tags=["conversations"])
+def assign(
+    conversation_id: UUID, body: AssignRequest, principal: ConversationsWrite, session: DbSession
+) -> ConversationOut:
+    return ConversationOut.model_validate(service.assign(session, principal, conversation_id, body.user_id))
+
+
+@router.post("/conversations/{conversation_id}/resolve", response_model=ConversationOut, tags=["conversations"])
+def resolve(conversation_id: UUID, principal: ConversationsWrite, session: DbSession) -> ConversationOut:
+    return ConversationOut.model_validate(service.resolve(session, principal, conversation_id))
+
+
+# Messages
+
+
+@router.get(
+    "/conversations/{conversation_id}/messages", response_model=Page[MessageOut], tags=["conversations"]
+)
+def list_messages(
+    conversation_id: UUID, principal: ConversationsRead, session: DbSession, page: Paging
+) -> Page[MessageOut]:
+    rows = service.list_messages(session, principal, conversation_id, page)
+    return _page(rows, page, MessageOut, lambda message: message.created_at)
+
+
+@router.post(
+    "/conversations/{conversation_id}/messages",
+    response_model=MessageOut,
+    status_code=status.HTTP_201_CREATED,
+    tags=["conversations"],
+)
+def post_message(
+    conversation_id: UUID, body: MessageCreate, principal: ConversationsWrite, session: DbSession
+) -> MessageOut:
+    return MessageOut.model_validate(service.post_message(session, principal, conversation_id, body))

@@ -100,7 +100,7 @@ def get_user(session: Session, user_id: UUID) -> User | None:
 
 def list_members(session: Session) -> list[tuple[Membership, User]]:
     stmt = select(Membership, User).join(User, User.id == Membership.user_id).order_by(User.email_normalized)
-    return [(m, u) for m, u in session.execute(stmt).tuples()]
+    return [(m, u) for m, u in session.execute(stmt)]
 
 
 def get_membership(session: Session, user_id: UUID) -> Membership | None:

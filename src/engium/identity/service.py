@@ -210,6 +210,11 @@ def confirm_totp(session: Session, principal: Principal, code: str) -> None:
     session.flush()
 
 
+def is_member(session: Session, user_id: uuid.UUID) -> bool:
+    """Whether the user belongs to the tenant the transaction is bound to."""
+    return repo.get_membership(session, user_id) is not None
+
+
 def list_members(session: Session) -> list[tuple[Membership, User]]:
     return repo.list_members(session)
 

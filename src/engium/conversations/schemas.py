@@ -1,0 +1,171 @@
+"""Request and response shapes for contacts, conversations and messages."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Literal, Self
+from uuid import UUID
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
+
+Channel = Literal["web", "sms", "whatsapp", "email"]
+ConversationStatus = Literal["open", "pending", "escalated", "resolved"]
+# Escalation and resolution have their own endpoints (they carry a reason, and will carry audit
+# events), so a plain update may only move a conversation between these two.
+EditableStatus = Literal["open", "pending"]
+Direction = Literal["inbound", "outbound"]
+AuthorKind = Literal["contact", "assistant", "agent"]
+PostingAuthor = Literal["agent", "contact"]
+
+IDENTIFIERS = ("email", "phone", "widget_id")
+
+_PHONE_SEPARATORS = re.compile(r"[\s().-]")
+_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+_WIDGET_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
+
+
+def normalize_phone(value: str) -> str:
+    """Accepts common human formatting, stores E.164, so one number is one contact."""
+    compact = _PHONE_SEPARATORS.sub("", value.strip())
+    if compact.startswith("00"):
+        compact = "+" + compact[2:]
+    if not _E164.fullmatch(compact):
+        raise ValueError("phone must be an international number in E.164 form, such as +14155550123")
+    return compact
+
+
+def _check_widget_id(value: str) -> str:
+    if not _WIDGET_ID.fullmatch(value):
+        raise ValueError("widget_id must be 1-128 characters of letters, digits, '_', '.', ':' or '-'")
+    return value
+
+
+def _check_not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be blank")
+    return value
+
+
+PhoneNumber = Annotated[str, Field(max_length=40), AfterValidator(normalize_phone)]
+# Stored lower-cased: the uniqueness constraint is case-sensitive, people's typing is not.
+ContactEmail = Annotated[EmailStr, AfterValidator(str.lower)]
+WidgetId = Annotated[str, AfterValidator(_check_widget_id)]
+MessageBody = Annotated[str, Field(min_length=1, max_length=10000), AfterValidator(_check_not_blank)]
+
+
+class ContactCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str = Field(default="", max_length=200)
+    email: ContactEmail | None = None
+    phone: PhoneNumber | None = None
+    widget_id: WidgetId | None = None
+
+
+    @model_validator(mode="after")
+    def _has_identifier(self) -> Self:
+        if all(getattr(self, field) is None for field in IDENTIFIERS):
+            raise ValueError("a contact needs at least one of email, phone or widget_id")
+        return self
+
+
+class ContactUpdate(BaseModel):
+    """Fields left out stay as they are; an identifier set to null is removed."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: str | None = Field(default=None, max_length=200)
+    email: ContactEmail | None = None
+    phone: PhoneNumber | None = None
+    widget_id: WidgetId | None = None
+
+
+    @model_validator(mode="after")
+    def _name_not_null(self) -> Self:
+        if "name" in self.model_fields_set and self.name is None:
+            raise ValueError("name cannot be null; send an empty string to clear it")
+        return self
+
+
+class ContactOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    name: str
+    email: str | None
+    phone: str | None
+    widget_id: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ConversationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    contact_id: UUID
+    channel: Channel
+    subject: str = Field(default="", max_length=200)
+    message: MessageBody | None = Field(default=None, description="The contact's first message, stored inbound")
+
+
+class ConversationUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    subject: str | None = Field(default=None, max_length=200)
+    status: EditableStatus | None = None
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> Self:
+        for field in ("subject", "status"):
+            if field in self.model_fields_set and getattr(self, field) is None:
+                raise ValueError(f"{field} cannot be null")
+        return self
+
+
+class ConversationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    contact_id: UUID
+    channel: Channel
+    status: ConversationStatus
+    assignee_user_id: UUID | None
+    subject: str
+    escalation_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+    last_message_at: datetime
+
+
+class MessageCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    body: MessageBody
+    author_kind: PostingAuthor = "agent"
+
+
+class MessageOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    conversation_id: UUID
+    direction: Direction
+    author_kind: AuthorKind
+    author_user_id: UUID | None
+    body: str
+    created_at: datetime
+
+
+class EscalateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(_check_not_blank)]
+
+
+class AssignRequest(BaseModel):
+    """``user_id`` is required; null removes the assignee."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: UUID | None

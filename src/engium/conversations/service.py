@@ -1,0 +1,253 @@
+"""Contacts, conversations, messages, escalation and handoff.
+
+Services take the session and the acting principal explicitly and never commit. Row-level security
+hides other tenants' rows, so every referenced id is looked up first: a reference to another
+tenant's row then answers 404 exactly like an id that never existed.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from uuid import UUID
+
+from sqlalchemy.orm import Session
+
+from engium.conversations import repository as repo
+from engium.conversations.models import Contact, Conversation, Message
+from engium.conversations.schemas import (
+    IDENTIFIERS,
+    ContactCreate,
+    ContactUpdate,
+    ConversationCreate,
+    ConversationUpdate,
+    MessageCreate,
+    PostingAuthor,
+)
+from engium.errors import Conflict, NotFound, Unprocessable
+from engium.identity import service as identity_service
+from engium.identity.principal import Principal
+from engium.kit.pagination import PageRequest
+
+CONTACT_NOT_FOUND = "Contact not found"
+CONVERSATION_NOT_FOUND = "Conversation not found"
+MEMBER_NOT_FOUND = "Member not found"
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# Contacts
+
+
+def list_contacts(session: Session, principal: Principal, page: PageRequest, q: str | None) -> list[Contact]:
+    return repo.list_contacts(session, cursor=page.cursor, limit=page.limit, q=q.strip() if q else None)
+
+
+def get_contact(session: Session, principal: Principal, contact_id: UUID) -> Contact:
+    contact = repo.get_contact(session, contact_id)
+    if contact is None:
+        raise NotFound(CONTACT_NOT_FOUND)
+    return contact
+
+
+def _ensure_identifiers_free(
+    session: Session, identifiers: dict[str, str | None], excluding: UUID | None = None
+) -> None:
+    # Checked up front for a message naming the field; the unique constraints still decide races.
+    wanted = {field: value for field, value in identifiers.items() if value is not None}
+    for other in repo.find_contacts_by_identifiers(session, wanted, excluding=excluding):
+        taken = next(field for field, value in wanted.items() if getattr(other, field) == value)
+        raise Conflict(
+            f"Another contact already has this {taken}",
+            details={"field": taken, "contact_id": str(other.id)},
+        )
+
+
+def create_contact(session: Session, principal: Principal, data: ContactCreate) -> Contact:
+    _ensure_identifiers_free(session, {field: getattr(data, field) for field in IDENTIFIERS})
+    now = _now()
+    contact = Contact(
+        tenant_id=principal.tenant_id,
+        id=uuid.uuid4(),
+        name=data.name,
+        email=data.email,
+        phone=data.phone,
+        widget_id=data.widget_id,
+        created_at=now,
+        updated_at=now,
+    )
+    repo.add(session, contact)
+    return contact
+
+
+def update_contact(session: Session, principal: Principal, contact_id: UUID, changes: ContactUpdate) -> Contact:
+    contact = get_contact(session, principal, contact_id)
+    values = changes.model_dump(include=changes.model_fields_set)
+    if not values:
+        return contact
+    identifiers = {field: values[field] for field in IDENTIFIERS if field in values}
+    if all(values.get(field, getattr(contact, field)) is None for field in IDENTIFIERS):
+        raise Unprocessable("A contact needs at least one of email, phone or widget_id")
+    _ensure_identifiers_free(session, identifiers, excluding=contact.id)
+    for field, value in values.items():
+        setattr(contact, field, value)
+    contact.updated_at = _now()
+    repo.save(session)
+    return contact
+
+
+def delete_contact(session: Session, principal: Principal, contact_id: UUID) -> None:
+    """Deletes the contact and, through the foreign keys, its conversations and messages."""
+    get_contact(session, principal, contact_id)
+    repo.delete_contact(session, contact_id)
+
+
+# Conversations
+
+
+def list_conversations(
+    session: Session,
+    principal: Principal,
+    page: PageRequest,
+    *,
+    status: str | None = None,
+    channel: str | None = None,
+    assignee_user_id: UUID | None = None,
+    contact_id: UUID | None = None,
+) -> list[Conversation]:
+    return repo.list_conversations(
+        session,
+        cursor=page.cursor,
+        limit=page.limit,
+        status=status,
+        channel=channel,
+        assignee_user_id=assignee_user_id,
+        contact_id=contact_id,
+    )
+
+
+def get_conversation(
+    session: Session, principal: Principal, conversation_id: UUID, *, for_update: bool = False
+) -> Conversation:
+    conversation = repo.get_conversation(session, conversation_id, for_update=for_update)
+    if conversation is None:
+        raise NotFound(CONVERSATION_NOT_FOUND)
+    return conversation
+
+
+def create_conversation(session: Session, principal: Principal, data: ConversationCreate) -> Conversation:
+    contact = get_contact(session, principal, data.contact_id)
+    now = _now()
+    conversation = Conversation(
+        tenant_id=principal.tenant_id,
+        id=uuid.uuid4(),
+        contact_id=contact.id,
+        channel=data.channel,
+        status="open",
+        assignee_user_id=None,
+        subject=data.subject,
+        escalation_reason=None,
+        created_at=now,
+        updated_at=now,
+        last_message_at=now,
+    )
+    repo.add(session, conversation)
+    if data.message is not None:
+        repo.add(session, _new_message(principal, conversation, data.message, "contact", now))
+    return conversation
+
+
+def update_conversation(
+    session: Session, principal: Principal, conversation_id: UUID, changes: ConversationUpdate
+) -> Conversation:
+    conversation = get_conversation(session, principal, conversation_id, for_update=True)
+    values = changes.model_dump(include=changes.model_fields_set)
+    if not values:
+        return conversation
+    for field, value in values.items():
+        setattr(conversation, field, value)
+    conversation.updated_at = _now()
+    repo.save(session)
+    return conversation
+
+
+def escalate(session: Session, principal: Principal, conversation_id: UUID, reason: str) -> Conversation:
+    conversation = get_conversation(session, principal, conversation_id, for_update=True)
+    if conversation.status == "resolved":
+        raise Conflict("This conversation is resolved; reopen it before escalating")
+    conversation.status = "escalated"
+    conversation.escalation_reason = reason
+    conversation.updated_at = _now()
+    repo.save(session)
+    return conversation
+
+
+def assign(
+    session: Session, principal: Principal, conversation_id: UUID, user_id: UUID | None
+) -> Conversation:
+    conversation = get_conversation(session, principal, conversation_id, for_update=True)
+    if user_id is not None and not _is_member(session, user_id):
+        raise NotFound(MEMBER_NOT_FOUND)
+    conversation.assignee_user_id = user_id
+    conversation.updated_at = _now()
+    repo.save(session)
+    return conversation
+
+
+def _is_member(session: Session, user_id: UUID) -> bool:
+    # Checked first for a precise 404; the composite foreign key still guards the write itself.
+    return identity_service.is_member(session, user_id)
+
+
+def resolve(session: Session, principal: Principal, conversation_id: UUID) -> Conversation:
+    conversation = get_conversation(session, principal, conversation_id, for_update=True)
+    if conversation.status != "resolved":
+        conversation.status = "resolved"
+        conversation.updated_at = _now()
+        repo.save(session)
+    return conversation
+
+
+# Messages
+
+
+def list_messages(
+    session: Session, principal: Principal, conversation_id: UUID, page: PageRequest
+) -> list[Message]:
+    get_conversation(session, principal, conversation_id)
+    return repo.list_messages(session, conversation_id, cursor=page.cursor, limit=page.limit)
+
+
+def _new_message(
+    principal: Principal, conversation: Conversation, body: str, author: PostingAuthor, at: datetime
+) -> Message:
+    from_contact = author == "contact"
+    return Message(
+        tenant_id=principal.tenant_id,
+        id=uuid.uuid4(),
+        conversation_id=conversation.id,
+        direction="inbound" if from_contact else "outbound",
+        author_kind=author,
+        # An API key acts for the business, not for a person, so an agent message may have no author.
+        author_user_id=None if from_contact else principal.user_id,
+        body=body,
+        created_at=at,
+    )
+
+
+def post_message(
+    session: Session, principal: Principal, conversation_id: UUID, data: MessageCreate
+) -> Message:
+    conversation = get_conversation(session, principal, conversation_id, for_update=True)
+    # Taken after the row lock, so messages of one conversation get increasing timestamps.
+    now = max(_now(), conversation.last_message_at)
+    message = _new_message(principal, conversation, data.body, data.author_kind, now)
+    repo.add(session, message)
+    if data.author_kind == "contact" and conversation.status == "resolved":
+        conversation.status = "open"
+    conversation.last_message_at = now
+    conversation.updated_at = now
+    repo.save(session)
+    return message
