@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
@@ -48,8 +51,21 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
-def create_app(runtime: Runtime) -> FastAPI:
+def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
+    """``owns_database``: stop the pool and the embedded server at shutdown (``engium serve``).
+
+    Uvicorn re-raises SIGTERM after its graceful shutdown, so code after ``uvicorn.run`` never runs;
+    the lifespan's shutdown is the last reliable place to stop the embedded PostgreSQL.
+    """
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_database:
+            runtime.database.close()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Engium",
         version=__version__,
         openapi_url=f"{API_PREFIX}/openapi.json",

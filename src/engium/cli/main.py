@@ -89,7 +89,7 @@ def serve(
             seed_demo(runtime)
             typer.echo(describe_demo(runtime), err=True)
         uvicorn.run(
-            create_app(runtime),
+            create_app(runtime, owns_database=True),
             host=host or settings.host,
             port=port or settings.port,
             log_level="info",
@@ -234,6 +234,18 @@ def db_url(
     finally:
         database.app_engine.dispose()
     typer.echo(url.replace("postgresql+psycopg://", "postgresql://", 1))
+
+
+@db_app.command("stop")
+def db_stop(data_dir: DataDir = None) -> None:
+    """Stop the embedded PostgreSQL (for example after `engium db url` left it running)."""
+    from engium.kit.embedded import EmbeddedPostgres
+
+    settings = _settings(data_dir)
+    if not settings.uses_embedded_database:
+        _fail("ENGIUM_DATABASE_URL is set; there is no embedded server to stop")
+    stopped = EmbeddedPostgres(settings.resolved_data_dir).stop_if_running()
+    typer.echo("stopped" if stopped else "not running")
 
 
 @app.command()

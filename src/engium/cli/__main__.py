@@ -1,0 +1,3 @@
+from engium.cli.main import run
+
+run()
