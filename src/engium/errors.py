@@ -80,6 +80,10 @@ def _db_error_response(exc: DBAPIError) -> JSONResponse:
             error_body("conflict", "A record with these values already exists"), status_code=409
         )
     if isinstance(orig, pg_errors.ForeignKeyViolation):
+        if (orig.diag.message_primary or "").startswith("update or delete"):
+            return JSONResponse(
+                error_body("conflict", "This resource is still referenced by other records"), status_code=409
+            )
         return JSONResponse(error_body("not_found", "A referenced resource was not found"), status_code=404)
     if isinstance(orig, pg_errors.CheckViolation | pg_errors.NotNullViolation | pg_errors.StringDataRightTruncation):
         return JSONResponse(error_body("invalid", "A value is out of the allowed range"), status_code=422)

@@ -36,6 +36,14 @@ OPENING_HOURS = {
     "thu": "09:00-20:00", "fri": "09:00-18:00", "sat": "09:00-17:00", "sun": "closed",
 }
 
+FAQS = (
+    ("Where are you?", "12 Market Street, London, two minutes from the station."),
+    ("Do you take walk-ins?", "Yes when a stylist is free, but booking guarantees your slot."),
+    ("What is your cancellation policy?", "Cancel or reschedule free of charge up to 24 hours before."),
+    ("How do I pay?", "Card or contactless at the salon; we don't take cash deposits."),
+    ("Is there parking?", "Pay-and-display parking on Market Street and a car park behind the station."),
+)
+
 
 @dataclass(frozen=True)
 class DemoBusiness:
@@ -89,6 +97,7 @@ def seed_salon(session: Session, tenant_id: uuid.UUID) -> None:
     settings.email = "hello@demo-salon.example"
     settings.address = "12 Market Street, London"
     settings.opening_hours = OPENING_HOURS
+    settings.faqs = [{"question": q, "answer": a} for q, a in FAQS]
     settings.assistant_persona = "Friendly, concise receptionist for Bella Hair Studio."
     settings.escalation_rules = {"keywords": ["complaint", "refund", "manager"], "after_failed_answers": 2}
 

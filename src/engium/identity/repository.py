@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
 from engium.identity.models import ApiKey, DashboardSession, Membership, User
@@ -84,14 +84,24 @@ def find_user_id(session: Session, email_normalized: str) -> UUID | None:
     return found
 
 
+# SKIP LOCKED: when a burst of requests with one key arrives, one of them refreshes the timestamp and
+# the others go on instead of queueing on that row's lock until the first commits.
+_TOUCH_API_KEY = text(
+    "update api_keys set last_used_at = now() where (tenant_id, id) in ("
+    " select tenant_id, id from api_keys where id = :id for update skip locked)"
+)
+_TOUCH_SESSION = text(
+    "update sessions set last_seen_at = now() where (tenant_id, id) in ("
+    " select tenant_id, id from sessions where id = :id for update skip locked)"
+)
+
+
 def touch_api_key(session: Session, api_key_id: UUID) -> None:
-    session.execute(update(ApiKey).where(ApiKey.id == api_key_id).values(last_used_at=func.now()))
+    session.execute(_TOUCH_API_KEY, {"id": api_key_id})
 
 
 def touch_session(session: Session, session_id: UUID) -> None:
-    session.execute(
-        update(DashboardSession).where(DashboardSession.id == session_id).values(last_seen_at=func.now())
-    )
+    session.execute(_TOUCH_SESSION, {"id": session_id})
 
 
 def get_user(session: Session, user_id: UUID) -> User | None:

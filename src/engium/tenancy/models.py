@@ -30,6 +30,7 @@ class TenantSettings(Base):
     website: Mapped[str | None] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(Text)
     opening_hours: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
+    faqs: Mapped[list[dict[str, str]]] = mapped_column(JSONB, server_default="[]")
     assistant_persona: Mapped[str] = mapped_column(Text, server_default="")
     escalation_rules: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
     mfa_required: Mapped[bool] = mapped_column(Boolean, server_default="false")

@@ -16,6 +16,13 @@ class TenantOut(BaseModel):
     created_at: datetime
 
 
+class Faq(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(min_length=1, max_length=500)
+    answer: str = Field(min_length=1, max_length=4000)
+
+
 class SettingsOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
@@ -26,6 +33,7 @@ class SettingsOut(BaseModel):
     website: str | None
     address: str | None
     opening_hours: dict[str, Any]
+    faqs: list[Faq]
     assistant_persona: str
     escalation_rules: dict[str, Any]
     mfa_required: bool
@@ -48,6 +56,7 @@ class SettingsUpdate(BaseModel):
     website: str | None = Field(default=None, max_length=300)
     address: str | None = Field(default=None, max_length=500)
     opening_hours: dict[str, Any] | None = None
+    faqs: list[Faq] | None = Field(default=None, max_length=200)
     assistant_persona: str | None = Field(default=None, max_length=4000)
     escalation_rules: dict[str, Any] | None = None
     mfa_required: bool | None = None

@@ -19,6 +19,11 @@ from engium.kit.database import bind_tenant
 from engium.tenancy.models import Tenant, TenantSettings
 from engium.tenancy.schemas import SettingsUpdate
 
+# Sending null for these keeps the current value; the optional contact fields can be cleared.
+NOT_NULLABLE = frozenset(
+    {"business_name", "timezone", "opening_hours", "faqs", "escalation_rules", "assistant_persona", "mfa_required"}
+)
+
 
 @dataclass(frozen=True)
 class ProvisionedTenant:
@@ -69,8 +74,7 @@ def update_settings(session: Session, principal: Principal, changes: SettingsUpd
     settings = get_settings(session)
     values = changes.model_dump(exclude_unset=True)
     for key, value in values.items():
-        if value is None and key in {"business_name", "timezone", "opening_hours", "escalation_rules",
-                                     "assistant_persona", "mfa_required"}:
+        if value is None and key in NOT_NULLABLE:
             continue
         setattr(settings, key, str(value) if key == "email" and value is not None else value)
     settings.updated_at = datetime.now(UTC)

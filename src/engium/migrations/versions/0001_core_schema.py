@@ -77,6 +77,8 @@ create table tenant_settings (
     website text,
     address text,
     opening_hours jsonb not null default '{}'::jsonb,
+    -- Until the knowledge base exists (documents, retrieval), short FAQs live with the profile.
+    faqs jsonb not null default '[]'::jsonb check (jsonb_typeof(faqs) = 'array'),
     assistant_persona text not null default '',
     escalation_rules jsonb not null default '{}'::jsonb,
     mfa_required boolean not null default false,

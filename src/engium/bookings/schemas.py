@@ -1,0 +1,229 @@
+"""Request and response bodies for services, staff, availability and bookings."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+
+from engium.bookings.availability import WeeklyWindow, validate_week
+
+BookingStatus = Literal["confirmed", "cancelled"]
+ExceptionKindField = Literal["closed", "open"]
+
+# Fields a PATCH may not set to null: they are NOT NULL in the schema, so null can only be a mistake.
+_NOT_NULLABLE_SERVICE = ("name", "description", "duration_minutes", "currency", "active")
+_NOT_NULLABLE_STAFF = ("name", "active", "service_ids")
+
+
+def _reject_nulls(values: dict[str, Any], fields: tuple[str, ...]) -> None:
+    nulls = [f for f in fields if f in values and values[f] is None]
+    if nulls:
+        raise ValueError(f"{', '.join(nulls)} cannot be null")
+
+
+def _whole_minute(value: time | None) -> time | None:
+    """Times are wall-clock minutes in the business's zone; a zone or seconds would be silently dropped."""
+    if value is None:
+        return None
+    if value.tzinfo is not None:
+        raise ValueError("give a local time such as '09:00' without a UTC offset")
+    if value.second or value.microsecond:
+        raise ValueError("times are whole minutes, such as '09:30'")
+    return value
+
+
+class ServiceCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=2000)
+    duration_minutes: int = Field(ge=5, le=1440)
+    price_cents: int | None = Field(default=None, ge=0, le=2_000_000_000)
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 code, uppercase")
+    active: bool = True
+
+
+class ServiceUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    description: str | None = Field(default=None, max_length=2000)
+    duration_minutes: int | None = Field(default=None, ge=5, le=1440)
+    price_cents: int | None = Field(default=None, ge=0, le=2_000_000_000)
+    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
+    active: bool | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nulls(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            _reject_nulls(data, _NOT_NULLABLE_SERVICE)
+        return data
+
+
+class ServiceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    name: str
+    description: str
+    duration_minutes: int
+    price_cents: int | None
+    currency: str
+    active: bool
+    created_at: datetime
+
+
+class StaffCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=200)
+    email: EmailStr | None = None
+    active: bool = True
+    service_ids: list[UUID] = Field(default_factory=list, max_length=500)
+
+
+class StaffUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    email: EmailStr | None = None
+    active: bool | None = None
+    service_ids: list[UUID] | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nulls(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            _reject_nulls(data, _NOT_NULLABLE_STAFF)
+        return data
+
+
+class StaffOut(BaseModel):
+    id: UUID
+    name: str
+    email: str | None
+    active: bool
+    service_ids: list[UUID]
+    created_at: datetime
+
+
+class AvailabilityWindow(BaseModel):
+    model_config = ConfigDict(extra="forbid", from_attributes=True)
+
+    weekday: int = Field(ge=0, le=6, description="0 = Monday ... 6 = Sunday")
+    start_time: time = Field(description="Local wall time in the business's time zone, e.g. '09:00'")
+    end_time: time = Field(description="Local wall time, after start_time; windows cannot cross midnight")
+
+    _minute = field_validator("start_time", "end_time")(_whole_minute)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AvailabilityWindow:
+        if self.end_time <= self.start_time:
+            raise ValueError("end_time must be after start_time")
+        return self
+
+
+class WeeklyAvailability(BaseModel):
+    """The whole week: PUT replaces every rule of the staff member with these."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    rules: list[AvailabilityWindow] = Field(max_length=200)
+
+    @model_validator(mode="after")
+    def _no_overlaps(self) -> WeeklyAvailability:
+        problems = validate_week([WeeklyWindow(r.weekday, r.start_time, r.end_time) for r in self.rules])
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+
+class WeeklyAvailabilityOut(BaseModel):
+    staff_id: UUID
+    rules: list[AvailabilityWindow]
+
+
+class ExceptionCreate(BaseModel):
+    """closed without times = day off; closed with times = blocked window; open with times = extra hours."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    on_date: date
+    kind: ExceptionKindField
+    start_time: time | None = None
+    end_time: time | None = None
+    note: str = Field(default="", max_length=500)
+
+    _minute = field_validator("start_time", "end_time")(_whole_minute)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ExceptionCreate:
+        if (self.start_time is None) != (self.end_time is None):
+            raise ValueError("give both start_time and end_time, or neither")
+        if self.start_time is None and self.kind == "open":
+            raise ValueError("an 'open' exception needs start_time and end_time")
+        if self.start_time is not None and self.end_time is not None and self.end_time <= self.start_time:
+            raise ValueError("end_time must be after start_time")
+        return self
+
+
+class ExceptionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    staff_id: UUID
+    on_date: date
+    kind: ExceptionKindField
+    start_time: time | None
+    end_time: time | None
+    note: str
+
+
+class SlotOut(BaseModel):
+    staff_id: UUID
+    starts_at: datetime
+    ends_at: datetime
+
+
+class SlotsOut(BaseModel):
+    service_id: UUID
+    date: date
+    timezone: str
+    slots: list[SlotOut]
+
+
+class BookingCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    service_id: UUID
+    staff_id: UUID | None = Field(default=None, description="Omit to book any free staff member")
+    contact_id: UUID
+    starts_at: AwareDatetime = Field(description="With a UTC offset, e.g. 2030-05-06T09:00:00-04:00")
+    notes: str = Field(default="", max_length=2000)
+
+
+class BookingUpdate(BaseModel):
+    """Reschedule (starts_at and/or staff_id) or edit notes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    starts_at: AwareDatetime | None = None
+    staff_id: UUID | None = None
+    notes: str | None = Field(default=None, max_length=2000)
+
+
+class BookingOut(BaseModel):
+    id: UUID
+    service_id: UUID
+    staff_id: UUID
+    contact_id: UUID
+    starts_at: datetime
+    ends_at: datetime
+    status: BookingStatus
+    notes: str
+    created_at: datetime
+    cancelled_at: datetime | None

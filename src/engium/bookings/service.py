@@ -1,0 +1,507 @@
+"""Bookings rules: the service catalogue, staff, working hours, free slots and appointments.
+
+Functions take the session and, for changes, the acting principal explicitly, and never commit: the
+request's transaction does. Double booking is ultimately prevented by the ``bookings_prevent_overlap``
+trigger; the checks here only turn the common cases into clear messages before the database has to.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from psycopg import errors as pg_errors
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from engium.bookings import availability as avail
+from engium.bookings import repository as repo
+from engium.bookings.models import AvailabilityException, AvailabilityRule, Booking, Service, StaffMember
+from engium.bookings.schemas import (
+    BookingCreate,
+    BookingUpdate,
+    ExceptionCreate,
+    ServiceCreate,
+    ServiceUpdate,
+    StaffCreate,
+    StaffUpdate,
+    WeeklyAvailability,
+)
+from engium.errors import Conflict, NotFound, Unprocessable
+from engium.identity.principal import Principal
+from engium.kit.pagination import PageRequest, encode_cursor
+from engium.tenancy.service import get_settings
+
+SLOT_TAKEN = "That time slot is no longer available"
+# Far enough from datetime's limits that adding a day or a duration can never overflow into a 500.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 9998
+
+
+@dataclass(frozen=True)
+class StaffView:
+    staff: StaffMember
+    service_ids: list[UUID]
+
+
+@dataclass(frozen=True)
+class Slot:
+    staff_id: UUID
+    interval: avail.Interval
+
+
+@dataclass(frozen=True)
+class SlotSearch:
+    zone: ZoneInfo
+    slots: list[Slot]
+
+
+@dataclass(frozen=True)
+class BookingPage:
+    items: list[Booking]
+    next_cursor: str | None
+
+
+def _violation(exc: DBAPIError, kind: type[Exception]) -> bool:
+    return isinstance(exc.orig, kind)
+
+
+# --- time zone ------------------------------------------------------------------------------------
+
+
+def tenant_zone(session: Session) -> ZoneInfo:
+    name = get_settings(session).timezone
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise Conflict(f"The business time zone {name!r} is not recognised; fix it in settings") from exc
+
+
+def _check_year(moment: date, field: str) -> None:
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise Unprocessable(f"{field} must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+
+
+# --- services -------------------------------------------------------------------------------------
+
+
+def list_services(session: Session, *, active: bool | None = None) -> list[Service]:
+    return repo.list_services(session, active=active)
+
+
+def get_service(session: Session, service_id: UUID) -> Service:
+    service = repo.get_service(session, service_id)
+    if service is None:
+        raise NotFound("Service not found")
+    return service
+
+
+def _flush_catalog(session: Session, name: str) -> None:
+    try:
+        session.flush()
+    except DBAPIError as exc:
+        # The pre-check can race with a concurrent create; the unique constraint is the real guard.
+        if _violation(exc, pg_errors.UniqueViolation):
+            raise Conflict(f"A service named {name!r} already exists") from exc
+        raise
+
+
+def create_service(session: Session, principal: Principal, body: ServiceCreate) -> Service:
+    if repo.service_name_taken(session, body.name):
+        raise Conflict(f"A service named {body.name!r} already exists")
+    service = Service(tenant_id=principal.tenant_id, id=uuid.uuid4(), **body.model_dump())
+    session.add(service)
+    _flush_catalog(session, body.name)
+    session.refresh(service)
+    return service
+
+
+def update_service(session: Session, principal: Principal, service_id: UUID, body: ServiceUpdate) -> Service:
+    service = repo.get_service(session, service_id, for_update=True)
+    if service is None:
+        raise NotFound("Service not found")
+    changes = body.model_dump(exclude_unset=True)
+    new_name = changes.get("name")
+    if new_name is not None and repo.service_name_taken(session, new_name, except_id=service_id):
+        raise Conflict(f"A service named {new_name!r} already exists")
+    for key, value in changes.items():
+        setattr(service, key, value)
+    _flush_catalog(session, service.name)
+    return service
+
+
+def delete_service(session: Session, principal: Principal, service_id: UUID) -> None:
+    if repo.get_service(session, service_id, for_update=True) is None:
+        raise NotFound("Service not found")
+    # Bookings keep their history, so a booked service is retired rather than deleted.
+    message = "This service has bookings and cannot be deleted; set active to false to retire it instead"
+    if repo.service_has_bookings(session, service_id):
+        raise Conflict(message)
+    try:
+        repo.delete_service(session, service_id)
+    except DBAPIError as exc:
+        if _violation(exc, pg_errors.ForeignKeyViolation):
+            raise Conflict(message) from exc
+        raise
+
+
+# --- staff ----------------------------------------------------------------------------------------
+
+
+def _checked_service_ids(session: Session, service_ids: Iterable[UUID]) -> list[UUID]:
+    wanted = list(dict.fromkeys(service_ids))
+    unknown = [s for s in wanted if s not in repo.existing_service_ids(session, wanted)]
+    if unknown:
+        raise Unprocessable("Unknown service ids", details={"service_ids": [str(s) for s in unknown]})
+    return wanted
+
+
+def list_staff(session: Session, *, active: bool | None = None) -> list[StaffView]:
+    staff = repo.list_staff(session, active=active)
+    offered = repo.service_ids_by_staff(session, [s.id for s in staff])
+    return [StaffView(s, offered[s.id]) for s in staff]
+
+
+def _require_staff(session: Session, staff_id: UUID, *, for_update: bool = False) -> StaffMember:
+    staff = repo.get_staff(session, staff_id, for_update=for_update)
+    if staff is None:
+        raise NotFound("Staff member not found")
+    return staff
+
+
+def get_staff(session: Session, staff_id: UUID) -> StaffView:
+    staff = _require_staff(session, staff_id)
+    return StaffView(staff, repo.service_ids_by_staff(session, [staff_id])[staff_id])
+
+
+def create_staff(session: Session, principal: Principal, body: StaffCreate) -> StaffView:
+    service_ids = _checked_service_ids(session, body.service_ids)
+    staff = StaffMember(
+        tenant_id=principal.tenant_id,
+        id=uuid.uuid4(),
+        name=body.name,
+        email=str(body.email) if body.email else None,
+        active=body.active,
+    )
+    session.add(staff)
+    session.flush()
+    repo.replace_staff_services(session, principal.tenant_id, staff.id, service_ids)
+    session.refresh(staff)
+    return get_staff(session, staff.id)
+
+
+def update_staff(session: Session, principal: Principal, staff_id: UUID, body: StaffUpdate) -> StaffView:
+    # The row lock serialises concurrent edits, so two replacements of the service list cannot interleave.
+    staff = _require_staff(session, staff_id, for_update=True)
+    changes = body.model_dump(exclude_unset=True)
+    if "service_ids" in changes:
+        repo.replace_staff_services(
+            session, principal.tenant_id, staff_id, _checked_service_ids(session, changes.pop("service_ids"))
+        )
+    if "email" in changes:
+        changes["email"] = str(changes["email"]) if changes["email"] else None
+    for key, value in changes.items():
+        setattr(staff, key, value)
+    session.flush()
+    return get_staff(session, staff_id)
+
+
+def delete_staff(session: Session, principal: Principal, staff_id: UUID) -> None:
+    _require_staff(session, staff_id, for_update=True)
+    message = "This staff member has bookings and cannot be deleted; set active to false instead"
+    if repo.staff_has_bookings(session, staff_id):
+        raise Conflict(message)
+    try:
+        repo.delete_staff(session, staff_id)
+    except DBAPIError as exc:
+        if _violation(exc, pg_errors.ForeignKeyViolation):
+            raise Conflict(message) from exc
+        raise
+
+
+# --- working hours --------------------------------------------------------------------------------
+
+
+def get_week(session: Session, staff_id: UUID) -> list[AvailabilityRule]:
+    _require_staff(session, staff_id)
+    return repo.rules_for(session, [staff_id])
+
+
+def replace_week(
+    session: Session, principal: Principal, staff_id: UUID, body: WeeklyAvailability
+) -> list[AvailabilityRule]:
+    # Locked so two concurrent PUTs cannot both delete and then both insert, leaving a union of weeks.
+    _require_staff(session, staff_id, for_update=True)
+    rules = [
+        AvailabilityRule(
+            tenant_id=principal.tenant_id,
+            id=uuid.uuid4(),
+            staff_id=staff_id,
+            weekday=r.weekday,
+            start_time=r.start_time,
+            end_time=r.end_time,
+        )
+        for r in body.rules
+    ]
+    repo.replace_rules(session, staff_id, rules)
+    return repo.rules_for(session, [staff_id])
+
+
+def list_exceptions(
+    session: Session, staff_id: UUID, *, from_date: date | None = None, to_date: date | None = None
+) -> list[AvailabilityException]:
+    _require_staff(session, staff_id)
+    return repo.exceptions_for(session, [staff_id], from_date=from_date, to_date=to_date)
+
+
+def add_exception(
+    session: Session, principal: Principal, staff_id: UUID, body: ExceptionCreate
+) -> AvailabilityException:
+    _require_staff(session, staff_id)
+    _check_year(body.on_date, "on_date")
+    exception = AvailabilityException(
+        tenant_id=principal.tenant_id, id=uuid.uuid4(), staff_id=staff_id, **body.model_dump()
+    )
+    session.add(exception)
+    session.flush()
+    return exception
+
+
+def delete_exception(session: Session, principal: Principal, staff_id: UUID, exception_id: UUID) -> None:
+    _require_staff(session, staff_id)
+    if repo.get_exception(session, staff_id, exception_id) is None:
+        raise NotFound("Availability exception not found")
+    repo.delete_exception(session, exception_id)
+
+
+# --- free slots -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Schedule:
+    """One day's working intervals and busy time per staff member, loaded in four queries."""
+
+    working: dict[UUID, list[avail.Interval]]
+    busy: dict[UUID, list[avail.Interval]]
+
+
+def _load_schedule(
+    session: Session,
+    staff_ids: Sequence[UUID],
+    day: date,
+    zone: ZoneInfo,
+    *,
+    except_booking: UUID | None = None,
+) -> _Schedule:
+    rules = repo.rules_for(session, staff_ids)
+    exceptions = repo.exceptions_for(session, staff_ids, from_date=day, to_date=day)
+    bounds = avail.day_bounds(day, zone)
+    busy_rows = repo.confirmed_between(session, staff_ids, bounds.end, bounds.start, except_booking=except_booking)
+    working: dict[UUID, list[avail.Interval]] = {}
+    busy: dict[UUID, list[avail.Interval]] = {staff_id: [] for staff_id in staff_ids}
+    for staff_id in staff_ids:
+        weekly = [avail.WeeklyWindow(r.weekday, r.start_time, r.end_time) for r in rules if r.staff_id == staff_id]
+        dated = [
+            avail.DateException("open" if e.kind == "open" else "closed", e.start_time, e.end_time)
+            for e in exceptions
+            if e.staff_id == staff_id
+        ]
+        working[staff_id] = avail.working_intervals(day, zone, weekly, dated)
+    for row in busy_rows:
+        busy[row.staff_id].append(avail.Interval(avail.as_utc(row.starts_at), avail.as_utc(row.ends_at)))
+    return _Schedule(working, busy)
+
+
+def find_slots(
+    session: Session,
+    *,
+    service_id: UUID,
+    day: date,
+    staff_id: UUID | None = None,
+    now: datetime | None = None,
+) -> SlotSearch:
+    _check_year(day, "date")
+    service = get_service(session, service_id)
+    if not service.active:
+        raise Unprocessable("This service is not active")
+    zone = tenant_zone(session)
+    if staff_id is not None:
+        staff = _require_staff(session, staff_id)
+        if not repo.offers_service(session, staff_id, service_id):
+            raise Unprocessable("This staff member does not offer this service")
+        candidates = [staff] if staff.active else []
+    else:
+        candidates = repo.active_staff_offering(session, service_id)
+    schedule = _load_schedule(session, [s.id for s in candidates], day, zone)
+    moment = now or datetime.now(UTC)
+    duration = timedelta(minutes=service.duration_minutes)
+    slots = [
+        Slot(staff.id, interval)
+        for staff in candidates
+        for interval in avail.free_slots(
+            working=schedule.working[staff.id], duration=duration, busy=schedule.busy[staff.id], now=moment
+        )
+    ]
+    slots.sort(key=lambda s: (s.interval.start, str(s.staff_id)))
+    return SlotSearch(zone, slots)
+
+
+# --- bookings -------------------------------------------------------------------------------------
+
+
+def list_bookings(session: Session, filters: repo.BookingFilters, page: PageRequest) -> BookingPage:
+    rows = repo.list_bookings(session, filters, page.cursor, page.limit + 1)
+    items = rows[: page.limit]
+    next_cursor = encode_cursor(items[-1].starts_at, items[-1].id) if len(rows) > page.limit else None
+    return BookingPage(items, next_cursor)
+
+
+def get_booking(session: Session, booking_id: UUID, *, for_update: bool = False) -> Booking:
+    booking = repo.get_booking(session, booking_id, for_update=for_update)
+    if booking is None:
+        raise NotFound("Booking not found")
+    return booking
+
+
+def _requested_interval(starts_at: datetime, service: Service) -> avail.Interval:
+    _check_year(starts_at, "starts_at")
+    if starts_at.second or starts_at.microsecond:
+        raise Unprocessable("starts_at must be on a whole minute")
+    start = avail.as_utc(starts_at)
+    return avail.Interval(start, start + timedelta(minutes=service.duration_minutes))
+
+
+def _bookable_service(session: Session, service_id: UUID) -> Service:
+    service = get_service(session, service_id)
+    if not service.active:
+        raise Unprocessable("This service is not active and cannot be booked")
+    return service
+
+
+def _refusal(
+    session: Session,
+    staff: StaffMember,
+    service: Service,
+    interval: avail.Interval,
+    zone: ZoneInfo,
+    now: datetime,
+    except_booking: UUID | None = None,
+) -> Unprocessable | Conflict | None:
+    """Why ``staff`` cannot take ``interval``, or None when the slot is free right now."""
+    if not staff.active:
+        return Unprocessable("This staff member is not active")
+    if not repo.offers_service(session, staff.id, service.id):
+        return Unprocessable("This staff member does not offer this service")
+    if interval.start < now:
+        return Unprocessable("starts_at is in the past")
+    local_day = interval.start.astimezone(zone).date()
+    schedule = _load_schedule(session, [staff.id], local_day, zone, except_booking=except_booking)
+    if not any(w.contains(interval) for w in schedule.working[staff.id]):
+        return Unprocessable(f"That time is outside the staff member's working hours ({zone.key})")
+    if any(interval.overlaps(b) for b in schedule.busy[staff.id]):
+        return Conflict(SLOT_TAKEN)
+    return None
+
+
+def _flushed_or_taken(session: Session, change: Booking | None = None) -> bool:
+    """Flushes inside a savepoint; False when the overlap trigger refused it (a concurrent booking won)."""
+    try:
+        with session.begin_nested():
+            if change is not None:
+                session.add(change)
+            session.flush()
+    except DBAPIError as exc:
+        if _violation(exc, pg_errors.ExclusionViolation):
+            return False
+        raise
+    return True
+
+
+def create_booking(
+    session: Session, principal: Principal, body: BookingCreate, *, now: datetime | None = None
+) -> Booking:
+    service = _bookable_service(session, body.service_id)
+    if not repo.contact_exists(session, body.contact_id):
+        raise NotFound("Contact not found")
+    interval = _requested_interval(body.starts_at, service)
+    zone = tenant_zone(session)
+    moment = now or datetime.now(UTC)
+    if body.staff_id is not None:
+        candidates = [_require_staff(session, body.staff_id)]
+    else:
+        candidates = repo.active_staff_offering(session, service.id)
+        if not candidates:
+            raise Unprocessable("No active staff member offers this service")
+
+    refusals: list[Unprocessable | Conflict] = []
+    for staff in candidates:
+        refusal = _refusal(session, staff, service, interval, zone, moment)
+        if refusal is not None:
+            refusals.append(refusal)
+            continue
+        booking = Booking(
+            tenant_id=principal.tenant_id,
+            id=uuid.uuid4(),
+            service_id=service.id,
+            staff_id=staff.id,
+            contact_id=body.contact_id,
+            starts_at=interval.start,
+            ends_at=interval.end,
+            status="confirmed",
+            notes=body.notes,
+        )
+        if _flushed_or_taken(session, booking):
+            session.refresh(booking)
+            return booking
+        refusals.append(Conflict(SLOT_TAKEN))
+    if len(candidates) == 1:
+        raise refusals[0]
+    if any(isinstance(r, Conflict) for r in refusals):
+        raise Conflict(SLOT_TAKEN)
+    raise Unprocessable("No staff member who offers this service is available at that time")
+
+
+def reschedule_booking(
+    session: Session,
+    principal: Principal,
+    booking_id: UUID,
+    body: BookingUpdate,
+    *,
+    now: datetime | None = None,
+) -> Booking:
+    booking = get_booking(session, booking_id, for_update=True)
+    changes = body.model_dump(exclude_unset=True)
+    if changes.get("notes") is not None:
+        booking.notes = changes["notes"]
+    moves = (body.starts_at is not None and avail.as_utc(body.starts_at) != avail.as_utc(booking.starts_at)) or (
+        body.staff_id is not None and body.staff_id != booking.staff_id
+    )
+    if moves:
+        if booking.status != "confirmed":
+            raise Conflict("A cancelled booking cannot be rescheduled; create a new booking instead")
+        service = _bookable_service(session, booking.service_id)
+        staff = _require_staff(session, body.staff_id or booking.staff_id)
+        interval = _requested_interval(body.starts_at or booking.starts_at, service)
+        refusal = _refusal(
+            session, staff, service, interval, tenant_zone(session), now or datetime.now(UTC), booking.id
+        )
+        if refusal is not None:
+            raise refusal
+        booking.staff_id, booking.starts_at, booking.ends_at = staff.id, interval.start, interval.end
+    if not _flushed_or_taken(session):
+        raise Conflict(SLOT_TAKEN)
+    session.refresh(booking)
+    return booking
+
+
+def cancel_booking(session: Session, principal: Principal, booking_id: UUID) -> Booking:
+    """Idempotent: cancelling a cancelled booking returns it unchanged."""
+    booking = get_booking(session, booking_id, for_update=True)
+    if booking.status != "cancelled":
+        booking.status = "cancelled"
+        booking.cancelled_at = datetime.now(UTC)
+        session.flush()
+    return booking
