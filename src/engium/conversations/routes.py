@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import BaseModel
+from sqlalchemy import Row as SaRow
 
 from engium.conversations import service
 from engium.conversations.models import Contact, Conversation, Message
@@ -40,7 +41,7 @@ ConversationsRead = Annotated[Principal, Requires(Permission.CONVERSATIONS_READ)
 ConversationsWrite = Annotated[Principal, Requires(Permission.CONVERSATIONS_WRITE)]
 Paging = Annotated[PageRequest, Depends(page_request)]
 
-Row = TypeVar("Row", Contact, Conversation, Message)
+Row = TypeVar("Row", Contact, Conversation, Message, SaRow[Any])
 Out = TypeVar("Out", bound=BaseModel)
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 from uuid import UUID
 
+from sqlalchemy import Row
 from sqlalchemy.orm import Session
 
 from engium.conversations import repository as repo
@@ -116,7 +118,7 @@ def list_conversations(
     channel: str | None = None,
     assignee_user_id: UUID | None = None,
     contact_id: UUID | None = None,
-) -> list[Conversation]:
+) -> list[Row[Any]]:
     return repo.list_conversations(
         session,
         cursor=page.cursor,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -13,7 +13,6 @@ from engium.identity import repository as repo
 from engium.identity.credentials import digest, digests_match
 from engium.identity.permissions import Permission, Role
 from engium.identity.principal import Principal, PrincipalKind
-from engium.kit.database import bind_tenant
 from engium.kit.transaction import DbSession
 
 SESSION_COOKIE = "engium_session"
@@ -35,10 +34,9 @@ def authenticate(request: Request, session: DbSession) -> Principal:
         token = token.strip()
         if scheme.lower() != "bearer" or not token or len(token) > 200:
             raise Unauthorized("Malformed Authorization header; expected 'Bearer <api key>'")
-        grant = repo.resolve_api_key(session, digest(token))
+        grant = repo.resolve_api_key_and_bind(session, digest(token))
         if grant is None:
             raise Unauthorized("Invalid or revoked API key")
-        bind_tenant(session, grant.tenant_id)
         if _stale(grant.last_used_at):
             repo.touch_api_key(session, grant.api_key_id)
         return Principal(
@@ -51,15 +49,15 @@ def authenticate(request: Request, session: DbSession) -> Principal:
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie or len(cookie) > 200:
         raise Unauthorized("Authentication required")
-    found = repo.resolve_session(session, digest(cookie))
+    found = repo.resolve_session_and_bind(session, digest(cookie))
     if found is None:
         raise Unauthorized("Session expired or invalid")
     if request.method not in SAFE_METHODS:
         # Cookies ride along on cross-site requests; a mutation must also prove it read our page.
+        # Raising rolls back the transaction, and the tenant binding with it.
         presented = request.headers.get(CSRF_HEADER, "")
         if not presented or not digests_match(presented, found.csrf_hash):
             raise Forbidden("CSRF token missing or invalid")
-    bind_tenant(session, found.tenant_id, found.user_id)
     if _stale(found.last_seen_at):
         repo.touch_session(session, found.session_id)
     return Principal(
@@ -76,8 +74,9 @@ def authenticate(request: Request, session: DbSession) -> Principal:
 Authenticated = Annotated[Principal, Depends(authenticate, scope="function")]
 
 
-def require(permission: Permission) -> Callable[[Principal], Principal]:
-    def dependency(principal: Authenticated) -> Principal:
+def require(permission: Permission) -> Callable[[Principal], Coroutine[Any, Any, Principal]]:
+    # async: a pure check needs no trip through the thread pool.
+    async def dependency(principal: Authenticated) -> Principal:
         if not principal.mfa_satisfied:
             raise Forbidden("This business requires two-factor authentication; enrol TOTP first")
         if not principal.can(permission):

@@ -47,14 +47,29 @@ class TenantChoice:
     role: str
 
 
-def resolve_api_key(session: Session, key_hash: bytes) -> ApiKeyGrant | None:
-    row = session.execute(text("select * from auth_api_key(:h)"), {"h": key_hash}).first()
-    return ApiKeyGrant(*row) if row else None
+# Resolving the credential and binding its tenant share one round trip: set_config runs only for the
+# row the verified hash found, so an unknown credential binds nothing.
+_RESOLVE_AND_BIND_API_KEY = text(
+    "select k.tenant_id, k.api_key_id, k.role, k.last_used_at,"
+    " set_config('engium.tenant_id', k.tenant_id::text, true), set_config('engium.user_id', '', true)"
+    " from auth_api_key(:h) k"
+)
+_RESOLVE_AND_BIND_SESSION = text(
+    "select s.tenant_id, s.session_id, s.user_id, s.role, s.mfa_verified, s.csrf_hash, s.last_seen_at,"
+    " set_config('engium.tenant_id', s.tenant_id::text, true),"
+    " set_config('engium.user_id', s.user_id::text, true)"
+    " from auth_session(:h) s"
+)
 
 
-def resolve_session(session: Session, token_hash: bytes) -> SessionGrant | None:
-    row = session.execute(text("select * from auth_session(:h)"), {"h": token_hash}).first()
-    return SessionGrant(*row) if row else None
+def resolve_api_key_and_bind(session: Session, key_hash: bytes) -> ApiKeyGrant | None:
+    row = session.execute(_RESOLVE_AND_BIND_API_KEY, {"h": key_hash}).first()
+    return ApiKeyGrant(*row[:4]) if row else None
+
+
+def resolve_session_and_bind(session: Session, token_hash: bytes) -> SessionGrant | None:
+    row = session.execute(_RESOLVE_AND_BIND_SESSION, {"h": token_hash}).first()
+    return SessionGrant(*row[:7]) if row else None
 
 
 def login_candidate(session: Session, email_normalized: str) -> LoginCandidate | None:

@@ -48,7 +48,7 @@ class PageRequest:
     limit: int
 
 
-def page_request(
+async def page_request(
     cursor: Annotated[str | None, Query(max_length=200, description="Opaque cursor from next_cursor")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
 ) -> PageRequest:
