@@ -1,5 +1,6 @@
 """Every domain's tables in one MetaData, for Alembic and the schema drift test."""
 
+from engium.audit import models as _audit
 from engium.bookings import models as _bookings
 from engium.conversations import models as _conversations
 from engium.identity import models as _identity
@@ -8,4 +9,4 @@ from engium.tenancy import models as _tenancy
 
 metadata = Base.metadata
 
-__all__ = ["_bookings", "_conversations", "_identity", "_tenancy", "metadata"]
+__all__ = ["_audit", "_bookings", "_conversations", "_identity", "_tenancy", "metadata"]

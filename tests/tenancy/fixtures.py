@@ -6,7 +6,7 @@ import os
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from engium.bookings.models import AvailabilityException, Booking, Service, StaffMember
 from engium.conversations.models import Contact
@@ -45,6 +45,18 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
                 token_hash=os.urandom(32), csrf_hash=os.urandom(32), mfa_verified=True,
                 expires_at=datetime.now(UTC) + timedelta(hours=1),
             )
+        )
+        # An audit event and a checkpoint of it (its signature is not checked by the database).
+        seq, head = session.execute(
+            text(
+                "select * from audit_append(:t, 'system', '', null, '', '', 'tenant.populated', 'tenant', "
+                "cast(:t as text), 'success', '{}'::jsonb)"
+            ),
+            {"t": tenant.id},
+        ).one()
+        session.execute(
+            text("select audit_record_checkpoint(:t, :s, :h, now(), 'test', :sig)"),
+            {"t": tenant.id, "s": seq, "h": head, "sig": os.urandom(64)},
         )
     return tenant
 

@@ -31,7 +31,7 @@ SKIPPED = {("post", "/api/v1/auth/logout")}
 def victim_ids(database: Database, tenant_id: uuid.UUID) -> dict[str, list[uuid.UUID]]:
     ids: dict[str, list[uuid.UUID]] = {}
     with database.tenant_transaction(tenant_id) as session:
-        for table in tenant_tables(session.connection()):
+        for table in tenant_tables(session.connection(), app_readable=True):
             column = "user_id" if table == "memberships" else "id"
             has_column = session.execute(
                 text("select 1 from information_schema.columns where table_name = :t and column_name = :c"),
@@ -44,7 +44,7 @@ def victim_ids(database: Database, tenant_id: uuid.UUID) -> dict[str, list[uuid.
 
 def snapshot(database: Database, tenant_id: uuid.UUID) -> dict[str, list[Any]]:
     with database.tenant_transaction(tenant_id) as session:
-        tables = [*tenant_tables(session.connection()), "tenants"]
+        tables = [*tenant_tables(session.connection(), app_readable=True), "tenants"]
         return {
             t: sorted(str(tuple(r)) for r in session.execute(text(f"select * from {t}")).all())
             for t in tables

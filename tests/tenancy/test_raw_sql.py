@@ -26,7 +26,7 @@ def tenant_a(runtime: Runtime) -> TenantHandle:
 @pytest.fixture(scope="module")
 def tables(database: Database) -> list[str]:
     with database.app_engine.connect() as conn:
-        found = tenant_tables(conn)
+        found = tenant_tables(conn, app_readable=True)
     assert len(found) >= 13
     return found
 
@@ -98,8 +98,14 @@ def test_updates_and_deletes_cannot_reach_another_tenant(
     runtime: Runtime, database: Database, tenant_a: TenantHandle, tables: list[str]
 ) -> None:
     tenant_b = make_tenant(runtime)
-    with database.tenant_transaction(tenant_b.id) as session:
-        for table in tables:
+    for table in tables:
+        if table.startswith("audit_"):
+            # Append-only: DELETE is refused outright (tests/audit covers every role).
+            with pytest.raises(DBAPIError) as refused, database.tenant_transaction(tenant_b.id) as session:
+                session.execute(text(f"delete from {table} where tenant_id = :a"), {"a": tenant_a.id})
+            assert isinstance(refused.value.orig, pg_errors.InsufficientPrivilege), table
+            continue
+        with database.tenant_transaction(tenant_b.id) as session:
             deleted = session.execute(text(f"delete from {table} where tenant_id = :a"), {"a": tenant_a.id})
             assert deleted.rowcount == 0, table  # type: ignore[attr-defined]
     assert [t for t in tables if count_as_tenant(database, t, tenant_a.id) == 0] == []
@@ -118,6 +124,17 @@ def test_the_owner_role_is_subject_to_rls_too(database: Database, tenant_a: Tena
             assert conn.execute(text("select count(*) from contacts")).scalar_one() == 0
     finally:
         engine.dispose()
+
+
+def test_partitions_and_chain_heads_are_not_readable_directly(database: Database, tenant_a: TenantHandle) -> None:
+    with database.app_engine.connect() as conn:
+        hidden = [t for t in tenant_tables(conn) if t not in tenant_tables(conn, app_readable=True)]
+    assert "audit_heads" in hidden
+    assert any(t.startswith("audit_events_") for t in hidden)
+    for table in hidden:
+        with pytest.raises(DBAPIError) as raised, database.tenant_transaction(tenant_a.id) as session:
+            session.execute(text(f"select count(*) from {table}"))
+        assert isinstance(raised.value.orig, pg_errors.InsufficientPrivilege), table
 
 
 def test_credential_tables_are_not_readable_across_tenants_by_the_app(

@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 APP_ROLE = "engium_app"
 OWNER_ROLE = "engium_owner"
 AUTH_ROLE = "engium_auth"
+AUDIT_ROLE = "engium_audit"
+# NOLOGIN roles that own SECURITY DEFINER functions: credential resolution, and audit appends.
+DEFINER_ROLES = (AUTH_ROLE, AUDIT_ROLE)
 DATABASE_NAME = "engium"
 
 ROOT_WARNING = (
@@ -65,6 +68,14 @@ class EmbeddedPostgres:
             app=self._role_url(superuser_url, APP_ROLE, credentials[APP_ROLE]),
             owner=self._role_url(superuser_url, OWNER_ROLE, credentials[OWNER_ROLE]),
         )
+
+    @property
+    def superuser_url(self) -> str:
+        """For operator tooling and tamper tests only; the app never connects as a superuser."""
+        if self._server is None:
+            raise RuntimeError("the embedded server is not started")
+        url = make_url(self._server.get_uri()).set(drivername="postgresql+psycopg", database=DATABASE_NAME)
+        return url.render_as_string(hide_password=False)
 
     def stop(self) -> None:
         if self._server is not None:
@@ -143,7 +154,7 @@ def _process_exists(pid: int) -> bool:
 
 
 def bootstrap_roles_and_database(superuser_url: str, *, app_password: str, owner_password: str) -> None:
-    """Creates the three roles and the database; idempotent. Needs a superuser connection."""
+    """Creates the roles and the database; idempotent. Needs a superuser connection."""
     engine = create_engine(superuser_url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
@@ -151,6 +162,7 @@ def bootstrap_roles_and_database(superuser_url: str, *, app_password: str, owner
                 OWNER_ROLE: "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS",
                 APP_ROLE: "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT",
                 AUTH_ROLE: "NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS",
+                AUDIT_ROLE: "NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS",
             }
             passwords = {OWNER_ROLE: owner_password, APP_ROLE: app_password}
             for role, attributes in roles.items():
@@ -162,12 +174,13 @@ def bootstrap_roles_and_database(superuser_url: str, *, app_password: str, owner
                     password = passwords[role]
                     assert password.replace("-", "").replace("_", "").isalnum()
                     conn.execute(text(f"ALTER ROLE {role} PASSWORD '{password}'"))
-            # The owner hands auth functions to engium_auth, which needs membership (no inheritance).
+            # The owner hands functions to the definer roles, which needs membership (no inheritance).
             version = int(conn.execute(text("show server_version_num")).scalar_one())
-            if version >= 160000:
-                conn.execute(text(f"GRANT {AUTH_ROLE} TO {OWNER_ROLE} WITH INHERIT FALSE, SET TRUE"))
-            else:
-                conn.execute(text(f"GRANT {AUTH_ROLE} TO {OWNER_ROLE}"))
+            for definer in DEFINER_ROLES:
+                if version >= 160000:
+                    conn.execute(text(f"GRANT {definer} TO {OWNER_ROLE} WITH INHERIT FALSE, SET TRUE"))
+                else:
+                    conn.execute(text(f"GRANT {definer} TO {OWNER_ROLE}"))
             exists = conn.execute(
                 text("select 1 from pg_database where datname = :d"), {"d": DATABASE_NAME}
             ).scalar()
@@ -183,9 +196,9 @@ def bootstrap_roles_and_database(superuser_url: str, *, app_password: str, owner
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS vector"))
             conn.execute(text(f"ALTER SCHEMA public OWNER TO {OWNER_ROLE}"))
             conn.execute(text("REVOKE ALL ON SCHEMA public FROM PUBLIC"))
-            conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}, {AUTH_ROLE}"))
-            # engium_auth (NOLOGIN) owns the credential-resolving functions, which needs CREATE here.
-            conn.execute(text(f"GRANT CREATE ON SCHEMA public TO {AUTH_ROLE}"))
+            conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {APP_ROLE}, {AUTH_ROLE}, {AUDIT_ROLE}"))
+            # The definer roles (NOLOGIN) own functions, which needs CREATE here.
+            conn.execute(text(f"GRANT CREATE ON SCHEMA public TO {AUTH_ROLE}, {AUDIT_ROLE}"))
             conn.execute(text(f"REVOKE ALL ON DATABASE {DATABASE_NAME} FROM PUBLIC"))
             conn.execute(text(f"GRANT CONNECT ON DATABASE {DATABASE_NAME} TO {APP_ROLE}"))
     finally:

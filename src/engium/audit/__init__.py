@@ -1,0 +1,1 @@
+"""The immutable, verifiable audit log: taxonomy, recorder, middleware, chain, checkpoints, verify."""
