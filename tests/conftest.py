@@ -19,6 +19,7 @@ from engium.runtime import Runtime
 from engium.tenancy import service as tenancy
 
 OWNER_PASSWORD = "correct horse battery staple"
+CLIENT_IP = "203.0.113.7"
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +51,8 @@ def client(runtime: Runtime) -> Iterator[TestClient]:
     from engium.identity.throttle import SlidingWindowLimiter
 
     runtime.login_limiter = SlidingWindowLimiter(30, 60.0)
-    with TestClient(create_app(runtime)) as test_client:
+    # A documentation address (RFC 5737), so tests can assert the audit log records the client IP.
+    with TestClient(create_app(runtime), client=(CLIENT_IP, 50123)) as test_client:
         yield test_client
 
 

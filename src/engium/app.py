@@ -12,6 +12,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from engium import __version__
+from engium.audit.middleware import AuditLoggingMiddleware, audit_mutation_before_commit
 from engium.bookings.routes import router as bookings_router
 from engium.context import RequestContextMiddleware
 from engium.conversations.routes import router as conversations_router
@@ -74,6 +75,7 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.database = runtime.database
+    app.state.before_commit = audit_mutation_before_commit
     install_error_handlers(app)
 
     api = APIRouter(prefix=API_PREFIX)
@@ -97,5 +99,7 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
         return JSONResponse({"status": "ready"})
 
     app.add_middleware(SecurityHeadersMiddleware)
+    # Added last = outermost: the request context exists before auditing reads it.
+    app.add_middleware(AuditLoggingMiddleware, database=runtime.database)
     app.add_middleware(RequestContextMiddleware, settings=runtime.settings)
     return app

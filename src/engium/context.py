@@ -5,7 +5,8 @@ from __future__ import annotations
 import ipaddress
 import uuid
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from uuid import UUID
 
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
@@ -14,11 +15,26 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from engium.config import Settings
 
 
+@dataclass
+class RequestActor:
+    """Who the request acts as, filled in by authentication and read by the audit layer.
+
+    Mutable on purpose: dependencies run in worker threads with a copy of the context, so a new
+    ContextVar value set there would never reach the middleware, but a change to this shared object does.
+    """
+
+    tenant_id: UUID | None = None
+    kind: str = "anonymous"
+    id: str = ""
+    events_recorded: int = 0
+
+
 @dataclass(frozen=True)
 class RequestContext:
     request_id: str
     client_ip: str | None
     user_agent: str
+    actor: RequestActor = field(default_factory=RequestActor)
 
 
 _current: ContextVar[RequestContext | None] = ContextVar("engium_request_context", default=None)
@@ -31,6 +47,11 @@ def current_request_context() -> RequestContext | None:
 def client_ip_for(request: Request, settings: Settings) -> str | None:
     """The socket peer, unless it is an explicitly trusted proxy; then the nearest untrusted hop."""
     peer = request.client.host if request.client else None
+    if peer is not None:
+        try:
+            ipaddress.ip_address(peer)
+        except ValueError:
+            peer = None  # not an IP (e.g. a Unix socket peer): record none rather than a guess
     if peer is None or not settings.trusted_proxy_networks:
         return peer
     chain = [peer]

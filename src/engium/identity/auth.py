@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import Depends, Request
 
+from engium.context import current_request_context
 from engium.errors import Forbidden, Unauthorized
 from engium.identity import repository as repo
 from engium.identity.credentials import digest, digests_match
@@ -27,6 +29,15 @@ def _stale(moment: datetime | None) -> bool:
     return moment is None or datetime.now(UTC) - moment > TOUCH_INTERVAL
 
 
+def _remember_actor(tenant_id: UUID, kind: PrincipalKind, actor_id: UUID) -> None:
+    """Lets the audit middleware attribute a refusal after this request's transaction rolled back."""
+    ctx = current_request_context()
+    if ctx is not None:
+        ctx.actor.tenant_id = tenant_id
+        ctx.actor.kind = kind.value
+        ctx.actor.id = str(actor_id)
+
+
 def authenticate(request: Request, session: DbSession) -> Principal:
     authorization = request.headers.get("authorization")
     if authorization is not None:
@@ -39,6 +50,7 @@ def authenticate(request: Request, session: DbSession) -> Principal:
             raise Unauthorized("Invalid or revoked API key")
         if _stale(grant.last_used_at):
             repo.touch_api_key(session, grant.api_key_id)
+        _remember_actor(grant.tenant_id, PrincipalKind.API_KEY, grant.api_key_id)
         return Principal(
             kind=PrincipalKind.API_KEY,
             id=grant.api_key_id,
@@ -60,6 +72,7 @@ def authenticate(request: Request, session: DbSession) -> Principal:
             raise Forbidden("CSRF token missing or invalid")
     if _stale(found.last_seen_at):
         repo.touch_session(session, found.session_id)
+    _remember_actor(found.tenant_id, PrincipalKind.USER, found.user_id)
     return Principal(
         kind=PrincipalKind.USER,
         id=found.user_id,

@@ -1,0 +1,104 @@
+"""AuditLoggingMiddleware: every mutating request leaves an event, and so does every refused one.
+
+Two halves, because a refused request's transaction rolls back:
+
+* :func:`audit_mutation_before_commit` runs inside the request's transaction (``app.state.before_commit``):
+  a successful POST/PUT/PATCH/DELETE that no service recorded gets a generic ``api.mutation`` event.
+* :class:`AuditLoggingMiddleware` sees the final status; a 4xx/5xx answer is recorded as ``denied`` or
+  ``failed`` in a separate transaction, after the response is sent, so it survives the rollback.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import anyio
+from fastapi import Request
+from sqlalchemy.orm import Session
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from engium.audit.actions import ActorKind, AuditAction, Outcome
+from engium.audit.recorder import record
+from engium.context import RequestContext, current_request_context
+from engium.identity.throttle import SlidingWindowLimiter
+from engium.kit.database import Database, bind_tenant
+
+log = logging.getLogger(__name__)
+
+MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+DENIED_STATUSES = frozenset({401, 403, 404, 405, 429})
+AUDITED_PREFIXES = ("/api/", "/webhooks/", "/widget/")
+
+
+def _route_template(scope: Scope) -> str:
+    route = scope.get("route")
+    path = getattr(route, "path", None)
+    return str(path) if path else str(scope.get("path", ""))[:200]
+
+
+def audit_mutation_before_commit(session: Session, request: Request) -> None:
+    ctx = current_request_context()
+    if request.method not in MUTATING_METHODS or ctx is None:
+        return
+    if ctx.actor.events_recorded == 0 and ctx.actor.tenant_id is not None:
+        record(
+            session,
+            None,
+            AuditAction.API_MUTATION,
+            resource_type="http",
+            resource_id=_route_template(request.scope),
+            details={"method": request.method},
+        )
+
+
+class AuditLoggingMiddleware:
+    def __init__(self, app: ASGIApp, database: Database) -> None:
+        self.app = app
+        self.database = database
+        # Unauthenticated refusals land in the shared platform chain; cap them per source address so a
+        # scanner cannot flood the log (the rate-limited source is still visible in the first events).
+        self.anonymous_limiter = SlidingWindowLimiter(120, 60.0)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not str(scope.get("path", "")).startswith(AUDITED_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        status = 500
+
+        async def capture_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, capture_status)
+        finally:
+            ctx = current_request_context()
+            if status >= 400 and ctx is not None:
+                await anyio.to_thread.run_sync(self._record_refusal, scope, status, ctx)
+
+    def _record_refusal(self, scope: Scope, status: int, ctx: RequestContext) -> None:
+        tenant_id = ctx.actor.tenant_id
+        if tenant_id is None and not self.anonymous_limiter.allow(ctx.client_ip or "unknown"):
+            return
+        outcome = Outcome.DENIED if status in DENIED_STATUSES else Outcome.FAILED
+        action = AuditAction.REQUEST_DENIED if outcome is Outcome.DENIED else AuditAction.REQUEST_FAILED
+        actor = (ActorKind(ctx.actor.kind), ctx.actor.id)
+        try:
+            with self.database.transaction() as session:
+                if tenant_id is not None:
+                    bind_tenant(session, tenant_id)
+                record(
+                    session,
+                    None,
+                    action,
+                    resource_type="http",
+                    resource_id=_route_template(scope),
+                    outcome=outcome,
+                    details={"method": scope.get("method", ""), "status": status},
+                    actor=actor,
+                )
+        except Exception:
+            # The response is already sent; losing this record must not take the process down.
+            log.exception("could not record a refused request in the audit log")

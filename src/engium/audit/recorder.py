@@ -1,0 +1,81 @@
+"""Writes audit events through ``audit_append``, in the caller's transaction.
+
+Services call :func:`record` next to the change they make, so the event commits or rolls back with
+it. Actor, tenant, IP, user agent and request id come from the authenticated principal and the
+request context; callers name only what happened.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from engium.audit.actions import ActorKind, AuditAction, Outcome
+from engium.context import current_request_context
+from engium.identity.principal import Principal, PrincipalKind
+
+# The platform chain: events that happen before any tenant is known (failed authentication).
+PLATFORM_TENANT = UUID(int=0)
+
+_APPEND = text(
+    "select seq from audit_append(:tenant_id, :actor_kind, :actor_id, cast(:ip as inet), :user_agent, "
+    ":request_id, :action, :resource_type, :resource_id, :outcome, cast(:details as jsonb))"
+)
+
+
+def _actor(principal: Principal | None) -> tuple[ActorKind, str]:
+    if principal is not None:
+        kind = ActorKind.USER if principal.kind is PrincipalKind.USER else ActorKind.API_KEY
+        return kind, str(principal.id)
+    ctx = current_request_context()
+    if ctx is not None and ctx.actor.tenant_id is not None:
+        return ActorKind(ctx.actor.kind), ctx.actor.id
+    # No request at all: an operator's CLI command or a background job.
+    return (ActorKind.ANONYMOUS, "") if ctx is not None else (ActorKind.SYSTEM, "cli")
+
+
+def record(
+    session: Session,
+    principal: Principal | None,
+    action: AuditAction,
+    *,
+    resource_type: str = "",
+    resource_id: object = "",
+    outcome: Outcome = Outcome.SUCCESS,
+    details: Mapping[str, Any] | None = None,
+    tenant_id: UUID | None = None,
+    actor: tuple[ActorKind, str] | None = None,
+) -> int:
+    """Appends one event to the bound tenant's chain and returns its sequence number.
+
+    ``details`` must hold no secrets and no free-text personal data: ids, field names, counts.
+    """
+    ctx = current_request_context()
+    tenant = tenant_id or (principal.tenant_id if principal else None)
+    if tenant is None and ctx is not None:
+        tenant = ctx.actor.tenant_id
+    actor_kind, actor_id = actor or _actor(principal)
+    seq: int = session.execute(
+        _APPEND,
+        {
+            "tenant_id": tenant or PLATFORM_TENANT,
+            "actor_kind": actor_kind.value,
+            "actor_id": actor_id,
+            "ip": ctx.client_ip if ctx else None,
+            "user_agent": ctx.user_agent if ctx else "",
+            "request_id": ctx.request_id if ctx else "",
+            "action": action.value,
+            "resource_type": resource_type,
+            "resource_id": str(resource_id) if resource_id else "",
+            "outcome": outcome.value,
+            "details": json.dumps(dict(details or {}), default=str, sort_keys=True),
+        },
+    ).scalar_one()
+    if ctx is not None:
+        ctx.actor.events_recorded += 1
+    return seq
