@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from engium import __version__
 from engium.audit.middleware import AuditLoggingMiddleware, audit_mutation_before_commit
+from engium.audit.routes import router as audit_router
 from engium.bookings.routes import router as bookings_router
 from engium.context import RequestContextMiddleware
 from engium.conversations.routes import router as conversations_router
@@ -83,6 +84,7 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     api.include_router(tenancy_router)
     api.include_router(conversations_router)
     api.include_router(bookings_router)
+    api.include_router(audit_router)
     app.include_router(api)
 
     @app.get("/healthz", include_in_schema=False)

@@ -68,6 +68,7 @@ class AuditAction(StrEnum):
 
     BOOKING_CREATED = "booking.created"
     BOOKING_RESCHEDULED = "booking.rescheduled"
+    BOOKING_UPDATED = "booking.updated"
     BOOKING_CANCELLED = "booking.cancelled"
 
     AUDIT_VIEWED = "audit.viewed"

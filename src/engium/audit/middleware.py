@@ -31,9 +31,15 @@ AUDITED_PREFIXES = ("/api/", "/webhooks/", "/widget/")
 
 
 def _route_template(scope: Scope) -> str:
-    route = scope.get("route")
-    path = getattr(route, "path", None)
-    return str(path) if path else str(scope.get("path", ""))[:200]
+    """The full path with parameter values put back as names: /api/v1/contacts/{contact_id}.
+
+    Ids stay out of resource_id so a probe for another tenant's id records the shape, not the id.
+    """
+    path = str(scope.get("path", ""))
+    for name, value in (scope.get("path_params") or {}).items():
+        if value:
+            path = path.replace(f"/{value}", "/{" + str(name) + "}")
+    return path[:200]
 
 
 def audit_mutation_before_commit(session: Session, request: Request) -> None:

@@ -23,7 +23,7 @@ from engium.identity.principal import Principal, PrincipalKind
 PLATFORM_TENANT = UUID(int=0)
 
 _APPEND = text(
-    "select seq from audit_append(:tenant_id, :actor_kind, :actor_id, cast(:ip as inet), :user_agent, "
+    "select seq from audit_append(cast(:tenant_id as uuid), :actor_kind, :actor_id, cast(:ip as inet), :user_agent, "
     ":request_id, :action, :resource_type, :resource_id, :outcome, cast(:details as jsonb))"
 )
 
@@ -56,14 +56,13 @@ def record(
     ``details`` must hold no secrets and no free-text personal data: ids, field names, counts.
     """
     ctx = current_request_context()
+    # None lets audit_append use the tenant the transaction is bound to (or the platform chain).
     tenant = tenant_id or (principal.tenant_id if principal else None)
-    if tenant is None and ctx is not None:
-        tenant = ctx.actor.tenant_id
     actor_kind, actor_id = actor or _actor(principal)
     seq: int = session.execute(
         _APPEND,
         {
-            "tenant_id": tenant or PLATFORM_TENANT,
+            "tenant_id": tenant,
             "actor_kind": actor_kind.value,
             "actor_id": actor_id,
             "ip": ctx.client_ip if ctx else None,

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import AwareDatetime
 
+from engium.bookings import catalog, service
 from engium.bookings import repository as repo
-from engium.bookings import service
 from engium.bookings.models import Booking
 from engium.bookings.schemas import (
     AvailabilityWindow,
@@ -47,7 +47,7 @@ BookingsWrite = Annotated[Principal, Requires(Permission.BOOKINGS_WRITE)]
 Paging = Annotated[PageRequest, Depends(page_request)]
 
 
-def _staff_out(view: service.StaffView) -> StaffOut:
+def _staff_out(view: catalog.StaffView) -> StaffOut:
     s = view.staff
     return StaffOut(
         id=s.id, name=s.name, email=s.email, active=s.active, service_ids=view.service_ids, created_at=s.created_at
@@ -75,27 +75,27 @@ def _booking_out(booking: Booking, zone: ZoneInfo) -> BookingOut:
 
 @router.get("/services", response_model=list[ServiceOut], tags=["services"])
 def list_services(principal: CatalogRead, session: DbSession, active: bool | None = None) -> list[ServiceOut]:
-    return [ServiceOut.model_validate(s) for s in service.list_services(session, active=active)]
+    return [ServiceOut.model_validate(s) for s in catalog.list_services(session, active=active)]
 
 
 @router.post("/services", response_model=ServiceOut, status_code=status.HTTP_201_CREATED, tags=["services"])
 def create_service(body: ServiceCreate, principal: CatalogWrite, session: DbSession) -> ServiceOut:
-    return ServiceOut.model_validate(service.create_service(session, principal, body))
+    return ServiceOut.model_validate(catalog.create_service(session, principal, body))
 
 
 @router.get("/services/{service_id}", response_model=ServiceOut, tags=["services"])
 def get_service(service_id: UUID, principal: CatalogRead, session: DbSession) -> ServiceOut:
-    return ServiceOut.model_validate(service.get_service(session, service_id))
+    return ServiceOut.model_validate(catalog.get_service(session, service_id))
 
 
 @router.patch("/services/{service_id}", response_model=ServiceOut, tags=["services"])
 def update_service(service_id: UUID, body: ServiceUpdate, principal: CatalogWrite, session: DbSession) -> ServiceOut:
-    return ServiceOut.model_validate(service.update_service(session, principal, service_id, body))
+    return ServiceOut.model_validate(catalog.update_service(session, principal, service_id, body))
 
 
 @router.delete("/services/{service_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["services"])
 def delete_service(service_id: UUID, principal: CatalogWrite, session: DbSession) -> Response:
-    service.delete_service(session, principal, service_id)
+    catalog.delete_service(session, principal, service_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -104,27 +104,27 @@ def delete_service(service_id: UUID, principal: CatalogWrite, session: DbSession
 
 @router.get("/staff", response_model=list[StaffOut], tags=["staff"])
 def list_staff(principal: CatalogRead, session: DbSession, active: bool | None = None) -> list[StaffOut]:
-    return [_staff_out(v) for v in service.list_staff(session, active=active)]
+    return [_staff_out(v) for v in catalog.list_staff(session, active=active)]
 
 
 @router.post("/staff", response_model=StaffOut, status_code=status.HTTP_201_CREATED, tags=["staff"])
 def create_staff(body: StaffCreate, principal: CatalogWrite, session: DbSession) -> StaffOut:
-    return _staff_out(service.create_staff(session, principal, body))
+    return _staff_out(catalog.create_staff(session, principal, body))
 
 
 @router.get("/staff/{staff_id}", response_model=StaffOut, tags=["staff"])
 def get_staff(staff_id: UUID, principal: CatalogRead, session: DbSession) -> StaffOut:
-    return _staff_out(service.get_staff(session, staff_id))
+    return _staff_out(catalog.get_staff(session, staff_id))
 
 
 @router.patch("/staff/{staff_id}", response_model=StaffOut, tags=["staff"])
 def update_staff(staff_id: UUID, body: StaffUpdate, principal: CatalogWrite, session: DbSession) -> StaffOut:
-    return _staff_out(service.update_staff(session, principal, staff_id, body))
+    return _staff_out(catalog.update_staff(session, principal, staff_id, body))
 
 
 @router.delete("/staff/{staff_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["staff"])
 def delete_staff(staff_id: UUID, principal: CatalogWrite, session: DbSession) -> Response:
-    service.delete_staff(session, principal, staff_id)
+    catalog.delete_staff(session, principal, staff_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -133,7 +133,7 @@ def delete_staff(staff_id: UUID, principal: CatalogWrite, session: DbSession) ->
 
 @router.get("/staff/{staff_id}/availability", response_model=WeeklyAvailabilityOut, tags=["availability"])
 def get_availability(staff_id: UUID, principal: CatalogRead, session: DbSession) -> WeeklyAvailabilityOut:
-    rules = service.get_week(session, staff_id)
+    rules = catalog.get_week(session, staff_id)
     return WeeklyAvailabilityOut(staff_id=staff_id, rules=[AvailabilityWindow.model_validate(r) for r in rules])
 
 
@@ -141,7 +141,7 @@ def get_availability(staff_id: UUID, principal: CatalogRead, session: DbSession)
 def replace_availability(
     staff_id: UUID, body: WeeklyAvailability, principal: CatalogWrite, session: DbSession
 ) -> WeeklyAvailabilityOut:
-    rules = service.replace_week(session, principal, staff_id, body)
+    rules = catalog.replace_week(session, principal, staff_id, body)
     return WeeklyAvailabilityOut(staff_id=staff_id, rules=[AvailabilityWindow.model_validate(r) for r in rules])
 
 
@@ -153,7 +153,7 @@ def list_exceptions(
     from_date: Annotated[date | None, Query(alias="from")] = None,
     to_date: Annotated[date | None, Query(alias="to")] = None,
 ) -> list[ExceptionOut]:
-    found = service.list_exceptions(session, staff_id, from_date=from_date, to_date=to_date)
+    found = catalog.list_exceptions(session, staff_id, from_date=from_date, to_date=to_date)
     return [ExceptionOut.model_validate(e) for e in found]
 
 
@@ -164,7 +164,7 @@ def list_exceptions(
     tags=["availability"],
 )
 def add_exception(staff_id: UUID, body: ExceptionCreate, principal: CatalogWrite, session: DbSession) -> ExceptionOut:
-    return ExceptionOut.model_validate(service.add_exception(session, principal, staff_id, body))
+    return ExceptionOut.model_validate(catalog.add_exception(session, principal, staff_id, body))
 
 
 @router.delete(
@@ -173,7 +173,7 @@ def add_exception(staff_id: UUID, body: ExceptionCreate, principal: CatalogWrite
     tags=["availability"],
 )
 def delete_exception(staff_id: UUID, exception_id: UUID, principal: CatalogWrite, session: DbSession) -> Response:
-    service.delete_exception(session, principal, staff_id, exception_id)
+    catalog.delete_exception(session, principal, staff_id, exception_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,16 +1,20 @@
-"""Bookings rules: the service catalogue, staff, working hours, free slots and appointments.
+"""Bookings rules: free slots and appointments (the catalogue and working hours are in catalog.py).
 
 Functions take the session and, for changes, the acting principal explicitly, and never commit: the
 request's transaction does. Double booking is ultimately prevented by the ``bookings_prevent_overlap``
 trigger; the checks here only turn the common cases into clear messages before the database has to.
+
+Every change records its audit event here, in the same transaction. Event details hold ids, field
+names, times and counts only: never names, email addresses, notes or other free text.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,18 +22,15 @@ from psycopg import errors as pg_errors
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from engium.audit.actions import AuditAction
+from engium.audit.recorder import record
 from engium.bookings import availability as avail
 from engium.bookings import repository as repo
-from engium.bookings.models import AvailabilityException, AvailabilityRule, Booking, Service, StaffMember
+from engium.bookings.catalog import check_year, get_service, require_staff
+from engium.bookings.models import Booking, Service, StaffMember
 from engium.bookings.schemas import (
     BookingCreate,
     BookingUpdate,
-    ExceptionCreate,
-    ServiceCreate,
-    ServiceUpdate,
-    StaffCreate,
-    StaffUpdate,
-    WeeklyAvailability,
 )
 from engium.errors import Conflict, NotFound, Unprocessable
 from engium.identity.principal import Principal
@@ -37,14 +38,6 @@ from engium.kit.pagination import PageRequest, encode_cursor
 from engium.tenancy.service import get_settings
 
 SLOT_TAKEN = "That time slot is no longer available"
-# Far enough from datetime's limits that adding a day or a duration can never overflow into a 500.
-EARLIEST_YEAR, LATEST_YEAR = 1900, 9998
-
-
-@dataclass(frozen=True)
-class StaffView:
-    staff: StaffMember
-    service_ids: list[UUID]
 
 
 @dataclass(frozen=True)
@@ -69,6 +62,17 @@ def _violation(exc: DBAPIError, kind: type[Exception]) -> bool:
     return isinstance(exc.orig, kind)
 
 
+def _booking_facts(booking: Booking) -> dict[str, Any]:
+    """What an audit event may say about a booking: ids and times, never the notes."""
+    return {
+        "service_id": booking.service_id,
+        "staff_id": booking.staff_id,
+        "contact_id": booking.contact_id,
+        "starts_at": avail.as_utc(booking.starts_at).isoformat(),
+        "ends_at": avail.as_utc(booking.ends_at).isoformat(),
+    }
+
+
 # --- time zone ------------------------------------------------------------------------------------
 
 
@@ -78,206 +82,6 @@ def tenant_zone(session: Session) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise Conflict(f"The business time zone {name!r} is not recognised; fix it in settings") from exc
-
-
-def _check_year(moment: date, field: str) -> None:
-    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
-        raise Unprocessable(f"{field} must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
-
-
-# --- services -------------------------------------------------------------------------------------
-
-
-def list_services(session: Session, *, active: bool | None = None) -> list[Service]:
-    return repo.list_services(session, active=active)
-
-
-def get_service(session: Session, service_id: UUID) -> Service:
-    service = repo.get_service(session, service_id)
-    if service is None:
-        raise NotFound("Service not found")
-    return service
-
-
-def _flush_catalog(session: Session, name: str) -> None:
-    try:
-        session.flush()
-    except DBAPIError as exc:
-        # The pre-check can race with a concurrent create; the unique constraint is the real guard.
-        if _violation(exc, pg_errors.UniqueViolation):
-            raise Conflict(f"A service named {name!r} already exists") from exc
-        raise
-
-
-def create_service(session: Session, principal: Principal, body: ServiceCreate) -> Service:
-    if repo.service_name_taken(session, body.name):
-        raise Conflict(f"A service named {body.name!r} already exists")
-    service = Service(tenant_id=principal.tenant_id, id=uuid.uuid4(), **body.model_dump())
-    session.add(service)
-    _flush_catalog(session, body.name)
-    session.refresh(service)
-    return service
-
-
-def update_service(session: Session, principal: Principal, service_id: UUID, body: ServiceUpdate) -> Service:
-    service = repo.get_service(session, service_id, for_update=True)
-    if service is None:
-        raise NotFound("Service not found")
-    changes = body.model_dump(exclude_unset=True)
-    new_name = changes.get("name")
-    if new_name is not None and repo.service_name_taken(session, new_name, except_id=service_id):
-        raise Conflict(f"A service named {new_name!r} already exists")
-    for key, value in changes.items():
-        setattr(service, key, value)
-    _flush_catalog(session, service.name)
-    return service
-
-
-def delete_service(session: Session, principal: Principal, service_id: UUID) -> None:
-    if repo.get_service(session, service_id, for_update=True) is None:
-        raise NotFound("Service not found")
-    # Bookings keep their history, so a booked service is retired rather than deleted.
-    message = "This service has bookings and cannot be deleted; set active to false to retire it instead"
-    if repo.service_has_bookings(session, service_id):
-        raise Conflict(message)
-    try:
-        repo.delete_service(session, service_id)
-    except DBAPIError as exc:
-        if _violation(exc, pg_errors.ForeignKeyViolation):
-            raise Conflict(message) from exc
-        raise
-
-
-# --- staff ----------------------------------------------------------------------------------------
-
-
-def _checked_service_ids(session: Session, service_ids: Iterable[UUID]) -> list[UUID]:
-    wanted = list(dict.fromkeys(service_ids))
-    unknown = [s for s in wanted if s not in repo.existing_service_ids(session, wanted)]
-    if unknown:
-        raise Unprocessable("Unknown service ids", details={"service_ids": [str(s) for s in unknown]})
-    return wanted
-
-
-def list_staff(session: Session, *, active: bool | None = None) -> list[StaffView]:
-    staff = repo.list_staff(session, active=active)
-    offered = repo.service_ids_by_staff(session, [s.id for s in staff])
-    return [StaffView(s, offered[s.id]) for s in staff]
-
-
-def _require_staff(session: Session, staff_id: UUID, *, for_update: bool = False) -> StaffMember:
-    staff = repo.get_staff(session, staff_id, for_update=for_update)
-    if staff is None:
-        raise NotFound("Staff member not found")
-    return staff
-
-
-def get_staff(session: Session, staff_id: UUID) -> StaffView:
-    staff = _require_staff(session, staff_id)
-    return StaffView(staff, repo.service_ids_by_staff(session, [staff_id])[staff_id])
-
-
-def create_staff(session: Session, principal: Principal, body: StaffCreate) -> StaffView:
-    service_ids = _checked_service_ids(session, body.service_ids)
-    staff = StaffMember(
-        tenant_id=principal.tenant_id,
-        id=uuid.uuid4(),
-        name=body.name,
-        email=str(body.email) if body.email else None,
-        active=body.active,
-    )
-    session.add(staff)
-    session.flush()
-    repo.replace_staff_services(session, principal.tenant_id, staff.id, service_ids)
-    session.refresh(staff)
-    return get_staff(session, staff.id)
-
-
-def update_staff(session: Session, principal: Principal, staff_id: UUID, body: StaffUpdate) -> StaffView:
-    # The row lock serialises concurrent edits, so two replacements of the service list cannot interleave.
-    staff = _require_staff(session, staff_id, for_update=True)
-    changes = body.model_dump(exclude_unset=True)
-    if "service_ids" in changes:
-        repo.replace_staff_services(
-            session, principal.tenant_id, staff_id, _checked_service_ids(session, changes.pop("service_ids"))
-        )
-    if "email" in changes:
-        changes["email"] = str(changes["email"]) if changes["email"] else None
-    for key, value in changes.items():
-        setattr(staff, key, value)
-    session.flush()
-    return get_staff(session, staff_id)
-
-
-def delete_staff(session: Session, principal: Principal, staff_id: UUID) -> None:
-    _require_staff(session, staff_id, for_update=True)
-    message = "This staff member has bookings and cannot be deleted; set active to false instead"
-    if repo.staff_has_bookings(session, staff_id):
-        raise Conflict(message)
-    try:
-        repo.delete_staff(session, staff_id)
-    except DBAPIError as exc:
-        if _violation(exc, pg_errors.ForeignKeyViolation):
-            raise Conflict(message) from exc
-        raise
-
-
-# --- working hours --------------------------------------------------------------------------------
-
-
-def get_week(session: Session, staff_id: UUID) -> list[AvailabilityRule]:
-    _require_staff(session, staff_id)
-    return repo.rules_for(session, [staff_id])
-
-
-def replace_week(
-    session: Session, principal: Principal, staff_id: UUID, body: WeeklyAvailability
-) -> list[AvailabilityRule]:
-    # Locked so two concurrent PUTs cannot both delete and then both insert, leaving a union of weeks.
-    _require_staff(session, staff_id, for_update=True)
-    rules = [
-        AvailabilityRule(
-            tenant_id=principal.tenant_id,
-            id=uuid.uuid4(),
-            staff_id=staff_id,
-            weekday=r.weekday,
-            start_time=r.start_time,
-            end_time=r.end_time,
-        )
-        for r in body.rules
-    ]
-    repo.replace_rules(session, staff_id, rules)
-    return repo.rules_for(session, [staff_id])
-
-
-def list_exceptions(
-    session: Session, staff_id: UUID, *, from_date: date | None = None, to_date: date | None = None
-) -> list[AvailabilityException]:
-    _require_staff(session, staff_id)
-    return repo.exceptions_for(session, [staff_id], from_date=from_date, to_date=to_date)
-
-
-def add_exception(
-    session: Session, principal: Principal, staff_id: UUID, body: ExceptionCreate
-) -> AvailabilityException:
-    _require_staff(session, staff_id)
-    _check_year(body.on_date, "on_date")
-    exception = AvailabilityException(
-        tenant_id=principal.tenant_id, id=uuid.uuid4(), staff_id=staff_id, **body.model_dump()
-    )
-    session.add(exception)
-    session.flush()
-    return exception
-
-
-def delete_exception(session: Session, principal: Principal, staff_id: UUID, exception_id: UUID) -> None:
-    _require_staff(session, staff_id)
-    if repo.get_exception(session, staff_id, exception_id) is None:
-        raise NotFound("Availability exception not found")
-    repo.delete_exception(session, exception_id)
-
-
-# --- free slots -----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -323,13 +127,13 @@ def find_slots(
     staff_id: UUID | None = None,
     now: datetime | None = None,
 ) -> SlotSearch:
-    _check_year(day, "date")
+    check_year(day, "date")
     service = get_service(session, service_id)
     if not service.active:
         raise Unprocessable("This service is not active")
     zone = tenant_zone(session)
     if staff_id is not None:
-        staff = _require_staff(session, staff_id)
+        staff = require_staff(session, staff_id)
         if not repo.offers_service(session, staff_id, service_id):
             raise Unprocessable("This staff member does not offer this service")
         candidates = [staff] if staff.active else []
@@ -367,7 +171,7 @@ def get_booking(session: Session, booking_id: UUID, *, for_update: bool = False)
 
 
 def _requested_interval(starts_at: datetime, service: Service) -> avail.Interval:
-    _check_year(starts_at, "starts_at")
+    check_year(starts_at, "starts_at")
     if starts_at.second or starts_at.microsecond:
         raise Unprocessable("starts_at must be on a whole minute")
     start = avail.as_utc(starts_at)
@@ -430,7 +234,7 @@ def create_booking(
     zone = tenant_zone(session)
     moment = now or datetime.now(UTC)
     if body.staff_id is not None:
-        candidates = [_require_staff(session, body.staff_id)]
+        candidates = [require_staff(session, body.staff_id)]
     else:
         candidates = repo.active_staff_offering(session, service.id)
         if not candidates:
@@ -455,6 +259,14 @@ def create_booking(
         )
         if _flushed_or_taken(session, booking):
             session.refresh(booking)
+            record(
+                session,
+                principal,
+                AuditAction.BOOKING_CREATED,
+                resource_type="booking",
+                resource_id=booking.id,
+                details=_booking_facts(booking),
+            )
             return booking
         refusals.append(Conflict(SLOT_TAKEN))
     if len(candidates) == 1:
@@ -473,7 +285,9 @@ def reschedule_booking(
     now: datetime | None = None,
 ) -> Booking:
     booking = get_booking(session, booking_id, for_update=True)
+    before = _booking_facts(booking)
     changes = body.model_dump(exclude_unset=True)
+    notes_changed = changes.get("notes") is not None and changes["notes"] != booking.notes
     if changes.get("notes") is not None:
         booking.notes = changes["notes"]
     moves = (body.starts_at is not None and avail.as_utc(body.starts_at) != avail.as_utc(booking.starts_at)) or (
@@ -483,7 +297,7 @@ def reschedule_booking(
         if booking.status != "confirmed":
             raise Conflict("A cancelled booking cannot be rescheduled; create a new booking instead")
         service = _bookable_service(session, booking.service_id)
-        staff = _require_staff(session, body.staff_id or booking.staff_id)
+        staff = require_staff(session, body.staff_id or booking.staff_id)
         interval = _requested_interval(body.starts_at or booking.starts_at, service)
         refusal = _refusal(
             session, staff, service, interval, tenant_zone(session), now or datetime.now(UTC), booking.id
@@ -494,6 +308,28 @@ def reschedule_booking(
     if not _flushed_or_taken(session):
         raise Conflict(SLOT_TAKEN)
     session.refresh(booking)
+    after = _booking_facts(booking)
+    moved = [field for field in ("staff_id", "starts_at", "ends_at") if before[field] != after[field]]
+    if notes_changed and not moved:
+        # Notes are free text and never appear in the event; only that they changed.
+        record(
+            session, principal, AuditAction.BOOKING_UPDATED, resource_type="booking", resource_id=booking.id,
+            details={"fields": ["notes"]},
+        )
+    if moved:
+        record(
+            session,
+            principal,
+            AuditAction.BOOKING_RESCHEDULED,
+            resource_type="booking",
+            resource_id=booking.id,
+            details={
+                "fields": sorted(moved + (["notes"] if notes_changed else [])),
+                "from": {field: before[field] for field in ("staff_id", "starts_at", "ends_at")},
+                "to": {field: after[field] for field in ("staff_id", "starts_at", "ends_at")},
+                "service_id": booking.service_id,
+            },
+        )
     return booking
 
 
@@ -501,7 +337,16 @@ def cancel_booking(session: Session, principal: Principal, booking_id: UUID) -> 
     """Idempotent: cancelling a cancelled booking returns it unchanged."""
     booking = get_booking(session, booking_id, for_update=True)
     if booking.status != "cancelled":
+        previous_status = booking.status
         booking.status = "cancelled"
         booking.cancelled_at = datetime.now(UTC)
         session.flush()
+        record(
+            session,
+            principal,
+            AuditAction.BOOKING_CANCELLED,
+            resource_type="booking",
+            resource_id=booking.id,
+            details={"from": previous_status, "to": "cancelled", **_booking_facts(booking)},
+        )
     return booking

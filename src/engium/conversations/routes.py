@@ -73,7 +73,7 @@ def create_contact(body: ContactCreate, principal: ContactsWrite, session: DbSes
 
 @router.get("/contacts/{contact_id}", response_model=ContactOut, tags=["contacts"])
 def get_contact(contact_id: UUID, principal: ContactsRead, session: DbSession) -> ContactOut:
-    return ContactOut.model_validate(service.get_contact(session, principal, contact_id))
+    return ContactOut.model_validate(service.view_contact(session, principal, contact_id))
 
 
 @router.patch("/contacts/{contact_id}", response_model=ContactOut, tags=["contacts"])
@@ -125,7 +125,7 @@ def create_conversation(
 
 @router.get("/conversations/{conversation_id}", response_model=ConversationOut, tags=["conversations"])
 def get_conversation(conversation_id: UUID, principal: ConversationsRead, session: DbSession) -> ConversationOut:
-    return ConversationOut.model_validate(service.get_conversation(session, principal, conversation_id))
+    return ConversationOut.model_validate(service.view_conversation(session, principal, conversation_id))
 
 
 @router.patch("/conversations/{conversation_id}", response_model=ConversationOut, tags=["conversations"])

@@ -3,6 +3,10 @@
 Services take the session and the acting principal explicitly and never commit. Row-level security
 hides other tenants' rows, so every referenced id is looked up first: a reference to another
 tenant's row then answers 404 exactly like an id that never existed.
+
+Every change records its audit event here, in the same transaction, and so do the sensitive reads
+(a contact's record, a conversation, a transcript). Event details name ids, field names, status
+transitions and counts only: never names, identifiers, subjects, message bodies or escalation reasons.
 """
 
 from __future__ import annotations
@@ -12,9 +16,11 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
+from engium.audit.actions import AuditAction
+from engium.audit.recorder import record
 from engium.conversations import repository as repo
 from engium.conversations.models import Contact, Conversation, Message
 from engium.conversations.schemas import (
@@ -54,6 +60,17 @@ def get_contact(session: Session, principal: Principal, contact_id: UUID) -> Con
     return contact
 
 
+def view_contact(session: Session, principal: Principal, contact_id: UUID) -> Contact:
+    """A person reading one contact's record: an access to personal data, so it is logged."""
+    contact = get_contact(session, principal, contact_id)
+    record(session, principal, AuditAction.CONTACT_VIEWED, resource_type="contact", resource_id=contact.id)
+    return contact
+
+
+def _changed_fields(row: object, values: dict[str, Any]) -> list[str]:
+    return sorted(field for field, value in values.items() if getattr(row, field) != value)
+
+
 def _ensure_identifiers_free(
     session: Session, identifiers: dict[str, str | None], excluding: UUID | None = None
 ) -> None:
@@ -81,6 +98,14 @@ def create_contact(session: Session, principal: Principal, data: ContactCreate) 
         updated_at=now,
     )
     repo.add(session, contact)
+    record(
+        session,
+        principal,
+        AuditAction.CONTACT_CREATED,
+        resource_type="contact",
+        resource_id=contact.id,
+        details={"identifiers": [field for field in IDENTIFIERS if getattr(contact, field) is not None]},
+    )
     return contact
 
 
@@ -93,17 +118,39 @@ def update_contact(session: Session, principal: Principal, contact_id: UUID, cha
     if all(values.get(field, getattr(contact, field)) is None for field in IDENTIFIERS):
         raise Unprocessable("A contact needs at least one of email, phone or widget_id")
     _ensure_identifiers_free(session, identifiers, excluding=contact.id)
+    changed = _changed_fields(contact, values)
     for field, value in values.items():
         setattr(contact, field, value)
     contact.updated_at = _now()
     repo.save(session)
+    if changed:
+        record(
+            session,
+            principal,
+            AuditAction.CONTACT_UPDATED,
+            resource_type="contact",
+            resource_id=contact.id,
+            details={"fields": changed},
+        )
     return contact
 
 
 def delete_contact(session: Session, principal: Principal, contact_id: UUID) -> None:
     """Deletes the contact and, through the foreign keys, its conversations and messages."""
     get_contact(session, principal, contact_id)
+    # Counted before the cascade removes them, so the log shows how much went with the contact.
+    conversations = session.execute(
+        select(func.count()).select_from(Conversation).where(Conversation.contact_id == contact_id)
+    ).scalar_one()
     repo.delete_contact(session, contact_id)
+    record(
+        session,
+        principal,
+        AuditAction.CONTACT_DELETED,
+        resource_type="contact",
+        resource_id=contact_id,
+        details={"conversations": conversations},
+    )
 
 
 # Conversations
@@ -139,6 +186,20 @@ def get_conversation(
     return conversation
 
 
+def view_conversation(session: Session, principal: Principal, conversation_id: UUID) -> Conversation:
+    """A person reading one conversation (subject, escalation reason): logged as an access."""
+    conversation = get_conversation(session, principal, conversation_id)
+    record(
+        session,
+        principal,
+        AuditAction.CONVERSATION_VIEWED,
+        resource_type="conversation",
+        resource_id=conversation.id,
+        details={"what": "conversation"},
+    )
+    return conversation
+
+
 def create_conversation(session: Session, principal: Principal, data: ConversationCreate) -> Conversation:
     contact = get_contact(session, principal, data.contact_id)
     now = _now()
@@ -156,8 +217,18 @@ def create_conversation(session: Session, principal: Principal, data: Conversati
         last_message_at=now,
     )
     repo.add(session, conversation)
+    record(
+        session,
+        principal,
+        AuditAction.CONVERSATION_CREATED,
+        resource_type="conversation",
+        resource_id=conversation.id,
+        details={"contact_id": contact.id, "channel": conversation.channel, "status": conversation.status},
+    )
     if data.message is not None:
-        repo.add(session, _new_message(principal, conversation, data.message, "contact", now))
+        message = _new_message(principal, conversation, data.message, "contact", now)
+        repo.add(session, message)
+        _record_message(session, principal, message)
     return conversation
 
 
@@ -168,10 +239,24 @@ def update_conversation(
     values = changes.model_dump(include=changes.model_fields_set)
     if not values:
         return conversation
+    changed = _changed_fields(conversation, values)
+    previous_status = conversation.status
     for field, value in values.items():
         setattr(conversation, field, value)
     conversation.updated_at = _now()
     repo.save(session)
+    if changed:
+        details: dict[str, Any] = {"fields": changed}
+        if "status" in changed:
+            details.update({"from": previous_status, "to": conversation.status})
+        record(
+            session,
+            principal,
+            AuditAction.CONVERSATION_UPDATED,
+            resource_type="conversation",
+            resource_id=conversation.id,
+            details=details,
+        )
     return conversation
 
 
@@ -179,10 +264,20 @@ def escalate(session: Session, principal: Principal, conversation_id: UUID, reas
     conversation = get_conversation(session, principal, conversation_id, for_update=True)
     if conversation.status == "resolved":
         raise Conflict("This conversation is resolved; reopen it before escalating")
+    previous_status = conversation.status
     conversation.status = "escalated"
     conversation.escalation_reason = reason
     conversation.updated_at = _now()
     repo.save(session)
+    record(
+        session,
+        principal,
+        AuditAction.CONVERSATION_ESCALATED,
+        resource_type="conversation",
+        resource_id=conversation.id,
+        # The reason is the customer's situation in free text: personal data, so only its length.
+        details={"from": previous_status, "to": "escalated", "reason_length": len(reason)},
+    )
     return conversation
 
 
@@ -192,9 +287,19 @@ def assign(
     conversation = get_conversation(session, principal, conversation_id, for_update=True)
     if user_id is not None and not _is_member(session, user_id):
         raise NotFound(MEMBER_NOT_FOUND)
+    previous = conversation.assignee_user_id
     conversation.assignee_user_id = user_id
     conversation.updated_at = _now()
     repo.save(session)
+    if previous != user_id:
+        record(
+            session,
+            principal,
+            AuditAction.CONVERSATION_ASSIGNED,
+            resource_type="conversation",
+            resource_id=conversation.id,
+            details={"from": previous, "to": user_id},
+        )
     return conversation
 
 
@@ -206,9 +311,18 @@ def _is_member(session: Session, user_id: UUID) -> bool:
 def resolve(session: Session, principal: Principal, conversation_id: UUID) -> Conversation:
     conversation = get_conversation(session, principal, conversation_id, for_update=True)
     if conversation.status != "resolved":
+        previous_status = conversation.status
         conversation.status = "resolved"
         conversation.updated_at = _now()
         repo.save(session)
+        record(
+            session,
+            principal,
+            AuditAction.CONVERSATION_RESOLVED,
+            resource_type="conversation",
+            resource_id=conversation.id,
+            details={"from": previous_status, "to": "resolved"},
+        )
     return conversation
 
 
@@ -218,8 +332,18 @@ def resolve(session: Session, principal: Principal, conversation_id: UUID) -> Co
 def list_messages(
     session: Session, principal: Principal, conversation_id: UUID, page: PageRequest
 ) -> list[Message]:
+    """Reads a transcript page; every read is logged as an access to the conversation."""
     get_conversation(session, principal, conversation_id)
-    return repo.list_messages(session, conversation_id, cursor=page.cursor, limit=page.limit)
+    rows = repo.list_messages(session, conversation_id, cursor=page.cursor, limit=page.limit)
+    record(
+        session,
+        principal,
+        AuditAction.CONVERSATION_VIEWED,
+        resource_type="conversation",
+        resource_id=conversation_id,
+        details={"what": "transcript", "messages": len(rows[: page.limit])},
+    )
+    return rows
 
 
 def _new_message(
@@ -239,6 +363,21 @@ def _new_message(
     )
 
 
+def _record_message(session: Session, principal: Principal, message: Message) -> None:
+    record(
+        session,
+        principal,
+        AuditAction.MESSAGE_CREATED,
+        resource_type="message",
+        resource_id=message.id,
+        details={
+            "conversation_id": message.conversation_id,
+            "direction": message.direction,
+            "author_kind": message.author_kind,
+        },
+    )
+
+
 def post_message(
     session: Session, principal: Principal, conversation_id: UUID, data: MessageCreate
 ) -> Message:
@@ -247,9 +386,20 @@ def post_message(
     now = max(_now(), conversation.last_message_at)
     message = _new_message(principal, conversation, data.body, data.author_kind, now)
     repo.add(session, message)
-    if data.author_kind == "contact" and conversation.status == "resolved":
+    _record_message(session, principal, message)
+    reopened = data.author_kind == "contact" and conversation.status == "resolved"
+    if reopened:
         conversation.status = "open"
     conversation.last_message_at = now
     conversation.updated_at = now
     repo.save(session)
+    if reopened:
+        record(
+            session,
+            principal,
+            AuditAction.CONVERSATION_UPDATED,
+            resource_type="conversation",
+            resource_id=conversation.id,
+            details={"fields": ["status"], "from": "resolved", "to": "open", "cause": "inbound_message"},
+        )
     return message

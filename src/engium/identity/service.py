@@ -14,7 +14,10 @@ import pyotp
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from engium.audit import recorder as audit
+from engium.audit.actions import ActorKind, AuditAction, Outcome
 from engium.config import Settings
+from engium.context import current_request_context
 from engium.errors import BadRequest, Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized
 from engium.identity import repository as repo
 from engium.identity.credentials import PasswordHashing, digest, issue_api_key, issue_session_token
@@ -46,6 +49,7 @@ def create_user(
     session: Session,
     hashing: PasswordHashing,
     *,
+    principal: Principal | None = None,
     email: str,
     password: str | None,
     display_name: str = "",
@@ -71,6 +75,7 @@ def create_user(
         )
     )
     session.flush()
+    audit.record(session, principal, AuditAction.USER_CREATED, resource_type="user", resource_id=user_id)
     return user_id
 
 
@@ -93,13 +98,13 @@ def login(
     if candidate.locked_until is not None and candidate.locked_until > now:
         raise TooManyRequests("Too many failed attempts; this account is temporarily locked")
     if not hashing.verify(candidate.password_hash, password):
-        _record_failure(database, settings, candidate.user_id)
+        _record_failure(database, settings, candidate.user_id, reason="password")
         raise Unauthorized(INVALID_LOGIN)
     if candidate.totp_enabled:
         if not totp_code:
             raise Unauthorized("A TOTP code is required for this account", details={"totp_required": True})
         if not pyotp.TOTP(candidate.totp_secret or "").verify(totp_code, valid_window=1):
-            _record_failure(database, settings, candidate.user_id)
+            _record_failure(database, settings, candidate.user_id, reason="totp")
             raise Unauthorized("Invalid TOTP code")
 
     choices = repo.user_tenants(session, candidate.user_id)
@@ -129,10 +134,11 @@ def login(
     mfa_required = tenant_requires_mfa(session)
     mfa_ok = candidate.totp_enabled or not mfa_required
     token, csrf = issue_session_token(), issue_session_token()
+    session_id = uuid.uuid4()
     session.add(
         DashboardSession(
             tenant_id=chosen.tenant_id,
-            id=uuid.uuid4(),
+            id=session_id,
             user_id=candidate.user_id,
             token_hash=digest(token),
             csrf_hash=digest(csrf),
@@ -141,6 +147,19 @@ def login(
         )
     )
     session.flush()
+    ctx = current_request_context()
+    if ctx is not None:
+        ctx.actor.tenant_id, ctx.actor.kind, ctx.actor.id = chosen.tenant_id, "user", str(candidate.user_id)
+    audit.record(
+        session,
+        None,
+        AuditAction.AUTH_LOGIN_SUCCEEDED,
+        resource_type="session",
+        resource_id=session_id,
+        tenant_id=chosen.tenant_id,
+        actor=(ActorKind.USER, str(candidate.user_id)),
+        details={"mfa_verified": mfa_ok, "totp_used": candidate.totp_enabled},
+    )
     return LoginOutcome(
         tenant_id=chosen.tenant_id,
         user_id=candidate.user_id,
@@ -152,21 +171,32 @@ def login(
     )
 
 
-def _record_failure(database: Database, settings: Settings, user_id: uuid.UUID) -> None:
-    # Its own transaction: the request's transaction rolls back when the login is refused.
+def _record_failure(database: Database, settings: Settings, user_id: uuid.UUID, *, reason: str) -> None:
+    # Its own transaction: the request's transaction rolls back when the login is refused. The event
+    # goes to the platform chain: a failed sign-in belongs to no tenant yet.
     with database.transaction() as side:
-        repo.record_login_result(
+        locked_until = repo.record_login_result(
             side,
             user_id,
             success=False,
             max_failures=settings.login_max_failures,
             lockout=timedelta(minutes=settings.login_lockout_minutes),
         )
+        audit.record(
+            side,
+            None,
+            AuditAction.AUTH_LOGIN_FAILED,
+            resource_type="user",
+            resource_id=user_id,
+            outcome=Outcome.DENIED,
+            details={"reason": reason, "locked": locked_until is not None},
+        )
 
 
 def logout(session: Session, principal: Principal) -> None:
     if principal.session_id is not None:
         repo.delete_session(session, principal.session_id)
+    audit.record(session, principal, AuditAction.AUTH_LOGOUT, resource_type="session", resource_id=principal.session_id)
 
 
 def _require_user(principal: Principal) -> uuid.UUID:
@@ -186,6 +216,7 @@ def begin_totp_setup(session: Session, principal: Principal) -> tuple[str, str]:
     secret = pyotp.random_base32()
     user.totp_secret = secret
     session.flush()
+    audit.record(session, principal, AuditAction.AUTH_MFA_SETUP_STARTED, resource_type="user", resource_id=user_id)
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=TOTP_ISSUER)
     return secret, uri
 
@@ -208,6 +239,7 @@ def confirm_totp(session: Session, principal: Principal, code: str) -> None:
             .values(mfa_verified=True)
         )
     session.flush()
+    audit.record(session, principal, AuditAction.AUTH_MFA_ENABLED, resource_type="user", resource_id=user_id)
 
 
 def is_member(session: Session, user_id: uuid.UUID) -> bool:
@@ -231,12 +263,18 @@ def add_member(
 ) -> tuple[Membership, User]:
     if not can_grant(principal.role, role):
         raise Forbidden(f"A {principal.role} cannot grant the {role} role")
-    user_id = create_user(session, hashing, email=email, password=password, display_name=display_name)
+    user_id = create_user(
+        session, hashing, principal=principal, email=email, password=password, display_name=display_name
+    )
     if repo.get_membership(session, user_id) is not None:
         raise Conflict("This user is already a member")
     membership = Membership(tenant_id=principal.tenant_id, user_id=user_id, role=role.value)
     session.add(membership)
     session.flush()
+    audit.record(
+        session, principal, AuditAction.MEMBER_ADDED, resource_type="user", resource_id=user_id,
+        details={"role": role.value},
+    )
     user = repo.get_user(session, user_id)
     assert user is not None
     return membership, user
@@ -250,8 +288,13 @@ def change_member_role(session: Session, principal: Principal, user_id: uuid.UUI
         raise Forbidden(f"A {principal.role} cannot change this member to {role}")
     if membership.role == Role.OWNER and role != Role.OWNER and repo.count_owners(session) <= 1:
         raise Conflict("A business must keep at least one owner")
+    previous = membership.role
     membership.role = role.value
     session.flush()
+    audit.record(
+        session, principal, AuditAction.MEMBER_ROLE_CHANGED, resource_type="user", resource_id=user_id,
+        details={"from": previous, "to": role.value},
+    )
     return membership
 
 
@@ -264,6 +307,10 @@ def remove_member(session: Session, principal: Principal, user_id: uuid.UUID) ->
     if membership.role == Role.OWNER and repo.count_owners(session) <= 1:
         raise Conflict("A business must keep at least one owner")
     repo.delete_membership(session, user_id)
+    audit.record(
+        session, principal, AuditAction.MEMBER_REMOVED, resource_type="user", resource_id=user_id,
+        details={"role": membership.role},
+    )
 
 
 def create_api_key(
@@ -285,6 +332,10 @@ def create_api_key(
     session.add(key)
     session.flush()
     session.refresh(key)
+    audit.record(
+        session, principal, AuditAction.APIKEY_CREATED, resource_type="api_key", resource_id=key.id,
+        tenant_id=tenant_id, details={"role": role.value, "key_prefix": issued.prefix},
+    )
     return key, issued.plaintext
 
 
@@ -297,6 +348,7 @@ def revoke_api_key(session: Session, principal: Principal, api_key_id: uuid.UUID
     if key.revoked_at is None:
         key.revoked_at = datetime.now(UTC)
         session.flush()
+        audit.record(session, principal, AuditAction.APIKEY_REVOKED, resource_type="api_key", resource_id=key.id)
     return key
 
 

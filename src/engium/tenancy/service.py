@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from engium.audit import recorder as audit
+from engium.audit.actions import AuditAction
 from engium.errors import NotFound
 from engium.identity import service as identity
 from engium.identity.credentials import PasswordHashing
@@ -49,6 +51,11 @@ def provision_tenant(
     owner_id = identity.create_user(session, hashing, email=owner_email, password=owner_password)
     session.add(Membership(tenant_id=tenant_id, user_id=owner_id, role=Role.OWNER.value))
     session.flush()
+    audit.record(session, None, AuditAction.TENANT_CREATED, resource_type="tenant", resource_id=tenant_id)
+    audit.record(
+        session, None, AuditAction.MEMBER_ADDED, resource_type="user", resource_id=owner_id,
+        details={"role": Role.OWNER.value},
+    )
     return ProvisionedTenant(tenant_id=tenant_id, owner_user_id=owner_id)
 
 
@@ -78,6 +85,10 @@ def update_settings(session: Session, principal: Principal, changes: SettingsUpd
             continue
         setattr(settings, key, str(value) if key == "email" and value is not None else value)
     settings.updated_at = datetime.now(UTC)
+    audit.record(
+        session, principal, AuditAction.SETTINGS_UPDATED, resource_type="settings", resource_id=principal.tenant_id,
+        details={"fields": sorted(values)},
+    )
     if values.get("mfa_required"):
         # Sessions of members without TOTP no longer satisfy the policy: they must enrol first.
         session.execute(

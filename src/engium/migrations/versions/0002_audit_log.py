@@ -99,24 +99,26 @@ create function audit_append(
 ) returns table (seq bigint, hash bytea)
 language plpgsql volatile security definer set search_path = pg_catalog, public as $$
 declare
-    v_bound uuid := nullif(current_setting('engium.tenant_id', true), '')::uuid;
+    v_bound uuid := coalesce(nullif(current_setting('engium.tenant_id', true), '')::uuid,
+                             '00000000-0000-0000-0000-000000000000'::uuid);
+    v_tenant uuid := coalesce(p_tenant_id, v_bound);
     v_event audit_events;
     v_prev bytea;
     v_seq bigint;
 begin
-    -- A transaction appends only to the chain of the tenant it is bound to; before authentication
-    -- (no tenant bound) only to the platform chain, the nil UUID.
-    if p_tenant_id is distinct from coalesce(v_bound, '00000000-0000-0000-0000-000000000000'::uuid) then
+    -- A transaction appends only to the chain of the tenant it is bound to (p_tenant_id null: that one);
+    -- before authentication (no tenant bound) only to the platform chain, the nil UUID.
+    if v_tenant is distinct from v_bound then
         raise exception 'audit events may only be appended for the bound tenant'
             using errcode = 'insufficient_privilege';
     end if;
     insert into audit_heads as h (tenant_id, last_seq, last_hash)
-        values (p_tenant_id, 0, '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea)
+        values (v_tenant, 0, '\x0000000000000000000000000000000000000000000000000000000000000000'::bytea)
         on conflict (tenant_id) do nothing;
     select h.last_seq, h.last_hash into v_seq, v_prev
-      from audit_heads h where h.tenant_id = p_tenant_id for update;
+      from audit_heads h where h.tenant_id = v_tenant for update;
     v_event := row(
-        p_tenant_id, v_seq + 1, clock_timestamp(), p_actor_kind, coalesce(p_actor_id, ''), p_ip,
+        v_tenant, v_seq + 1, clock_timestamp(), p_actor_kind, coalesce(p_actor_id, ''), p_ip,
         left(coalesce(p_user_agent, ''), 256), left(coalesce(p_request_id, ''), 64), p_action,
         coalesce(p_resource_type, ''), coalesce(p_resource_id, ''), p_outcome,
         coalesce(p_details, '{}'::jsonb), v_prev, null
@@ -124,7 +126,7 @@ begin
     -- Round to what timestamptz stores, so the hashed text equals the text read back later.
     v_event.hash := sha256(v_prev || audit_canonical(audit_event_fields(v_event)));
     insert into audit_events select (v_event).*;
-    update audit_heads h set last_seq = v_event.seq, last_hash = v_event.hash where h.tenant_id = p_tenant_id;
+    update audit_heads h set last_seq = v_event.seq, last_hash = v_event.hash where h.tenant_id = v_tenant;
     return query select v_event.seq, v_event.hash;
 end
 $$;

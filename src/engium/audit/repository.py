@@ -1,0 +1,51 @@
+"""Reads of the audit log (writes go only through audit_append). RLS scopes reads to the bound tenant."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, func, select
+from sqlalchemy.orm import Session
+
+from engium.audit.models import AuditEvent
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    action: str | None = None
+    actor_kind: str | None = None
+    actor_id: str | None = None
+    resource_type: str | None = None
+    resource_id: str | None = None
+    outcome: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def list_events(session: Session, where: AuditFilter, *, before_seq: int | None, limit: int) -> list[Row[Any]]:
+    columns = [c for c in AuditEvent.__table__.columns if c.name not in {"ip", "prev_hash", "hash"}]
+    stmt = select(
+        *columns,
+        func.host(AuditEvent.ip).label("ip"),
+        func.encode(AuditEvent.prev_hash, "hex").label("prev_hash"),
+        func.encode(AuditEvent.hash, "hex").label("hash"),
+    ).order_by(AuditEvent.seq.desc())
+    if before_seq is not None:
+        stmt = stmt.where(AuditEvent.seq < before_seq)
+    for column, value in (
+        (AuditEvent.action, where.action),
+        (AuditEvent.actor_kind, where.actor_kind),
+        (AuditEvent.actor_id, where.actor_id),
+        (AuditEvent.resource_type, where.resource_type),
+        (AuditEvent.resource_id, where.resource_id),
+        (AuditEvent.outcome, where.outcome),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    if where.since is not None:
+        stmt = stmt.where(AuditEvent.occurred_at >= where.since)
+    if where.until is not None:
+        stmt = stmt.where(AuditEvent.occurred_at < where.until)
+    return list(session.execute(stmt.limit(limit + 1)))

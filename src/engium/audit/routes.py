@@ -1,0 +1,65 @@
+"""HTTP for reading the audit log: owners and auditors only."""
+
+from __future__ import annotations
+
+import base64
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from engium.audit import repository
+from engium.audit.schemas import AuditEventOut, AuditEventPage
+from engium.errors import BadRequest
+from engium.identity.auth import Requires
+from engium.identity.permissions import Permission
+from engium.identity.principal import Principal
+from engium.kit.pagination import MAX_LIMIT
+from engium.kit.transaction import DbSession
+
+router = APIRouter(tags=["audit"])
+
+AuditRead = Annotated[Principal, Requires(Permission.AUDIT_READ)]
+
+
+def _encode(seq: int) -> str:
+    return base64.urlsafe_b64encode(f"seq:{seq}".encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str | None) -> int | None:
+    if not cursor:
+        return None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, _, value = raw.partition(":")
+        if prefix != "seq":
+            raise ValueError(prefix)
+        return int(value)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise BadRequest("Invalid cursor") from exc
+
+
+@router.get("/audit-events", response_model=AuditEventPage)
+def list_audit_events(
+    principal: AuditRead,
+    session: DbSession,
+    action: Annotated[str | None, Query(max_length=100)] = None,
+    actor_kind: Annotated[str | None, Query(max_length=20)] = None,
+    actor_id: Annotated[str | None, Query(max_length=100)] = None,
+    resource_type: Annotated[str | None, Query(max_length=50)] = None,
+    resource_id: Annotated[str | None, Query(max_length=200)] = None,
+    outcome: Annotated[str | None, Query(pattern="^(success|denied|failed)$")] = None,
+    since: Annotated[datetime | None, Query(description="Inclusive, timezone-aware")] = None,
+    until: Annotated[datetime | None, Query(description="Exclusive, timezone-aware")] = None,
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+) -> AuditEventPage:
+    """Newest first. Filters combine with AND."""
+    for moment in (since, until):
+        if moment is not None and moment.tzinfo is None:
+            raise BadRequest("since/until need a time zone, e.g. 2026-01-01T00:00:00Z")
+    where = repository.AuditFilter(action, actor_kind, actor_id, resource_type, resource_id, outcome, since, until)
+    rows = repository.list_events(session, where, before_seq=_decode(cursor), limit=limit)
+    items = rows[:limit]
+    next_cursor = _encode(items[-1].seq) if len(rows) > limit else None
+    return AuditEventPage(items=[AuditEventOut.model_validate(r) for r in items], next_cursor=next_cursor)
