@@ -47,11 +47,11 @@ def provision_tenant(
     bind_tenant(session, tenant_id)
     session.add(Tenant(id=tenant_id, name=name))
     session.flush()
+    audit.record(session, None, AuditAction.TENANT_CREATED, resource_type="tenant", resource_id=tenant_id)
     session.add(TenantSettings(tenant_id=tenant_id, business_name=name, timezone=timezone))
     owner_id = identity.create_user(session, hashing, email=owner_email, password=owner_password)
     session.add(Membership(tenant_id=tenant_id, user_id=owner_id, role=Role.OWNER.value))
     session.flush()
-    audit.record(session, None, AuditAction.TENANT_CREATED, resource_type="tenant", resource_id=tenant_id)
     audit.record(
         session, None, AuditAction.MEMBER_ADDED, resource_type="user", resource_id=owner_id,
         details={"role": Role.OWNER.value},
