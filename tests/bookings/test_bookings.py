@@ -101,11 +101,11 @@ def test_without_staff_id_any_free_staff_member_is_chosen(client: TestClient, sh
     second = create_staff(client, shop.tenant, [shop.service_id], name="Zed")
     set_week(client, shop.tenant, second["id"], [{"weekday": 0, "start_time": "09:00", "end_time": "12:00"}])
     create_staff(client, shop.tenant, [shop.service_id], name="Idle", active=False)
-    chosen = []
+    chosen: list[str] = []
     for _ in range(2):
         status, body = _post(client, shop, {**shop.booking("10:00"), "staff_id": None})
         assert status == 201, body
-        chosen.append(body["staff_id"])
+        chosen.append(str(body["staff_id"]))
     assert sorted(chosen) == sorted([shop.staff_id, second["id"]])
     status, body = _post(client, shop, {**shop.booking("10:00"), "staff_id": None})
     assert status == 409, body

@@ -60,7 +60,8 @@ class SchemaStrategies:
     def value(self, schema: dict[str, Any], depth: int = 0) -> st.SearchStrategy[Any]:
         schema = self.resolve(schema)
         if "anyOf" in schema or "oneOf" in schema:
-            return st.one_of([self.value(s, depth) for s in schema.get("anyOf", schema.get("oneOf"))])
+            options: list[dict[str, Any]] = schema.get("anyOf") or schema.get("oneOf") or []
+            return st.one_of([self.value(option, depth) for option in options])
         if "enum" in schema:
             return st.sampled_from(schema["enum"])
         if "const" in schema:
@@ -101,7 +102,7 @@ class SchemaStrategies:
         if "pattern" in schema:
             return st.from_regex(re.compile(schema["pattern"]), fullmatch=True)
         low, high = schema.get("minLength", 0), min(schema.get("maxLength", 30), 30)
-        return st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=low, max_size=max(low, high))
+        return st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), min_size=low, max_size=max(low, high))
 
     def obj(self, schema: dict[str, Any], depth: int) -> st.SearchStrategy[dict[str, Any]]:
         properties = schema.get("properties", {})

@@ -114,7 +114,7 @@ def attack_probe(
         leaked = [s for s in secrets_of_victim if s in response.text and s not in sent]
         assert not leaked, f"{where} leaked {leaked}"
 
-    return probe  # type: ignore[no-any-return]
+    return probe
 
 
 def test_every_operation_refuses_another_tenants_resources(
