@@ -6,9 +6,11 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from engium.app import create_app
 from engium.config import Settings
@@ -94,6 +96,25 @@ def make_api_key(runtime: Runtime, tenant: TenantHandle, role: Role) -> str:
         bind_tenant(session, tenant.id)
         _, key = identity.create_api_key(session, None, tenant_id=tenant.id, name=f"{role} key", role=role)
     return key
+
+
+def audit_events(runtime: Runtime, tenant: TenantHandle) -> list[dict[str, Any]]:
+    """The tenant's audit log as engium_app sees it (RLS), oldest first."""
+    with runtime.database.tenant_transaction(tenant.id) as s:
+        rows = s.execute(
+            text(
+                "select action, actor_kind, actor_id, host(ip), resource_type, resource_id, outcome, details "
+                "from audit_events order by seq"
+            )
+        ).all()
+    keys = ("action", "actor_kind", "actor_id", "ip", "resource_type", "resource_id", "outcome", "details")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def acting_key_id(client: TestClient, tenant: TenantHandle) -> str:
+    me = client.get("/api/v1/me", headers=tenant.headers)
+    assert me.status_code == 200, me.text
+    return str(me.json()["principal_id"])
 
 
 def bearer(key: str) -> dict[str, str]:

@@ -3,37 +3,20 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import text
 
 from engium.conversations.models import Contact
 from engium.runtime import Runtime
 from tests.bookings.conftest import API, EVERY_DAY_9_TO_5, Shop, create_service, create_staff, set_week
-from tests.conftest import CLIENT_IP, TenantHandle
+from tests.conftest import CLIENT_IP, TenantHandle, audit_events
+from tests.conftest import acting_key_id as key_id
 
 NOTES = "Allergic to latex, please call her mobile first"
 STAFF_NAME = "Morgan Privateperson"
 STAFF_EMAIL = "morgan.private@example.com"
 
 
-def audit_events(runtime: Runtime, tenant: TenantHandle) -> list[dict[str, Any]]:
-    with runtime.database.tenant_transaction(tenant.id) as s:
-        rows = s.execute(
-            text(
-                "select action, actor_kind, actor_id, host(ip), resource_type, resource_id, outcome, details "
-                "from audit_events order by seq"
-            )
-        ).all()
-    keys = ("action", "actor_kind", "actor_id", "ip", "resource_type", "resource_id", "outcome", "details")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
-
-
-def key_id(client: TestClient, tenant: TenantHandle) -> str:
-    me = client.get(f"{API}/me", headers=tenant.headers)
-    assert me.status_code == 200, me.text
-    return str(me.json()["principal_id"])
 
 
 def contact_of(runtime: Runtime, shop: Shop) -> Contact:

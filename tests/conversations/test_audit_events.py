@@ -7,10 +7,10 @@ import uuid
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import text
 
 from engium.runtime import Runtime
-from tests.conftest import CLIENT_IP, TenantHandle
+from tests.conftest import CLIENT_IP, TenantHandle, audit_events
+from tests.conftest import acting_key_id as key_id
 
 API = "/api/v1"
 
@@ -22,22 +22,6 @@ REASON = "Customer threatens legal action over the refund"
 SUBJECT = "Refund for order 99812"
 
 
-def audit_events(runtime: Runtime, tenant: TenantHandle) -> list[dict[str, Any]]:
-    with runtime.database.tenant_transaction(tenant.id) as s:
-        rows = s.execute(
-            text(
-                "select action, actor_kind, actor_id, host(ip), resource_type, resource_id, outcome, details "
-                "from audit_events order by seq"
-            )
-        ).all()
-    keys = ("action", "actor_kind", "actor_id", "ip", "resource_type", "resource_id", "outcome", "details")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
-
-
-def key_id(client: TestClient, tenant: TenantHandle) -> str:
-    me = client.get(f"{API}/me", headers=tenant.headers)
-    assert me.status_code == 200, me.text
-    return str(me.json()["principal_id"])
 
 
 def events_for(events: list[dict[str, Any]], resource_id: str) -> list[str]:
