@@ -19,6 +19,7 @@ from engium.context import RequestContextMiddleware
 from engium.conversations.routes import router as conversations_router
 from engium.errors import error_body, install_error_handlers
 from engium.identity.routes import router as identity_router
+from engium.integrations.routes import router as integrations_router
 from engium.runtime import Runtime
 from engium.tenancy.routes import router as tenancy_router
 
@@ -85,6 +86,7 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     api.include_router(conversations_router)
     api.include_router(bookings_router)
     api.include_router(audit_router)
+    api.include_router(integrations_router)
     app.include_router(api)
 
     @app.get("/healthz", include_in_schema=False)

@@ -19,6 +19,12 @@ class Settings(BaseSettings):
     # Owner-role connection used for migrations; required alongside database_url.
     owner_database_url: SecretStr | None = None
 
+    # Root key for the credentials vault (base64 of 32 bytes). Unset: the keyring file
+    # <data_dir>/root-keys.json, created on first use with mode 0600 (docs/crypto.md).
+    root_key: SecretStr | None = None
+    # Comma-separated older root keys that stay readable until `engium keys rotate-root` re-wraps.
+    root_keys_previous: SecretStr | None = None
+
     host: str = "127.0.0.1"
     port: int = 8000
     # Cookies get the Secure flag unless explicitly serving plain HTTP on loopback for development.
@@ -30,6 +36,15 @@ class Settings(BaseSettings):
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
     db_pool_size: int = 20
+
+    # The Ed25519 key that signs audit checkpoints; kept outside the database so that whoever controls
+    # the database cannot forge a checkpoint. Default: <data_dir>/audit-signing-key.pem.
+    audit_signing_key_file: Path | None = None
+    # Where signed checkpoints are appended (one JSON Lines file per tenant); put it on storage the
+    # database administrator cannot rewrite. Default: <data_dir>/audit-anchors.
+    audit_anchor_dir: Path | None = None
+    # The longest a new audit event stays unsealed (not covered by a signed, anchored checkpoint).
+    audit_seal_interval_seconds: float = Field(default=60.0, gt=0)
 
     @cached_property
     def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:

@@ -68,3 +68,28 @@ def test_another_tenant_sees_none_of_the_log(
     theirs = client.get("/api/v1/audit-events", headers=other_tenant.headers).json()["items"]
     assert {i["tenant_id"] for i in theirs} == {str(other_tenant.id)}
     assert not {i["hash"] for i in mine} & {i["hash"] for i in theirs}
+
+
+def test_the_export_endpoint_streams_a_verifiable_chain_and_is_itself_logged(
+    client: TestClient, runtime: Runtime, tenant: TenantHandle
+) -> None:
+    from engium.audit.checkpoints import seal_with_settings
+    from engium.audit.export import verify_export_lines
+
+    client.patch("/api/v1/settings", json={"phone": "+4420"}, headers=tenant.headers)
+    seal_with_settings(runtime.database, runtime.settings)
+    response = client.get("/api/v1/audit-events/export", headers=tenant.headers)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/x-ndjson")
+    lines = response.text.splitlines(keepends=True)
+    report = verify_export_lines(lines)
+    assert report.findings == [], report.first
+    assert report.events >= 3
+    assert report.checkpoints >= 1
+    exported = client.get("/api/v1/audit-events", params={"action": "audit.exported"}, headers=tenant.headers)
+    assert len(exported.json()["items"]) == 1
+
+
+def test_agents_cannot_export(client: TestClient, runtime: Runtime, tenant: TenantHandle) -> None:
+    agent = bearer(make_api_key(runtime, tenant, Role.AGENT))
+    assert client.get("/api/v1/audit-events/export", headers=agent).status_code == 403

@@ -6,14 +6,24 @@ import os
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
+from pydantic import SecretStr
 from sqlalchemy import select, text
 
 from engium.bookings.models import AvailabilityException, Booking, Service, StaffMember
 from engium.conversations.models import Contact
 from engium.demo.seed import seed_salon
 from engium.identity.models import DashboardSession
+from engium.identity.permissions import Role
+from engium.identity.principal import Principal, PrincipalKind
+from engium.integrations import service as credential_service
+from engium.integrations.schemas import CredentialCreate, CredentialKind
 from engium.runtime import Runtime
 from tests.conftest import TenantHandle, make_tenant
+
+
+def owner_principal(tenant: TenantHandle) -> Principal:
+    return Principal(kind=PrincipalKind.USER, id=tenant.owner_user_id, tenant_id=tenant.id, role=Role.OWNER,
+                     user_id=tenant.owner_user_id)
 
 
 def populated_tenant(runtime: Runtime) -> TenantHandle:
@@ -45,6 +55,11 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
                 token_hash=os.urandom(32), csrf_hash=os.urandom(32), mfa_verified=True,
                 expires_at=datetime.now(UTC) + timedelta(hours=1),
             )
+        )
+        # An encrypted integration credential (and with it the tenant's first data key).
+        credential_service.create_credential(
+            session, runtime.vault, owner_principal(tenant),
+            CredentialCreate(kind=CredentialKind.TWILIO, name="main", secret=SecretStr(os.urandom(16).hex())),
         )
         # An audit event and a checkpoint of it (its signature is not checked by the database).
         seq, head = session.execute(

@@ -25,6 +25,7 @@ SEGMENT_TABLE = {
     "members": "memberships",
     "api-keys": "api_keys",
     "availability-exceptions": "availability_exceptions",
+    "integrations": "integration_credentials",
 }
 
 

@@ -136,6 +136,29 @@ def test_security_definer_functions_pin_search_path(owner_conn: Connection) -> N
     assert list(unpinned) == []
 
 
+def test_no_function_is_executable_by_public(owner_conn: Connection) -> None:
+    """A NULL proacl means the default, which lets PUBLIC execute: every function must have explicit grants."""
+    open_to_public = owner_conn.execute(
+        text(
+            "select p.proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace "
+            "where n.nspname = 'public' and p.prokind = 'f' and p.prorettype <> 'trigger'::regtype "
+            "and (p.proacl is null or exists (select 1 from aclexplode(p.proacl) a where a.grantee = 0)) "
+            # pgvector's own functions (operators, casts) are the extension's business.
+            "and not exists (select 1 from pg_depend d where d.objid = p.oid and d.deptype = 'e')"
+        )
+    ).scalars()
+    assert sorted(open_to_public) == []
+
+
+def test_the_app_may_execute_the_definer_functions_it_needs(owner_conn: Connection) -> None:
+    for function in ("auth_api_key(bytea)", "audit_append(uuid, text, text, inet, text, text, text, text, text, "
+                     "text, jsonb)"):
+        allowed = owner_conn.execute(
+            text("select has_function_privilege('engium_app', cast(:f as regprocedure), 'execute')"), {"f": function}
+        ).scalar_one()
+        assert allowed, function
+
+
 def test_views_run_with_the_callers_rights(owner_conn: Connection) -> None:
     definer_views = owner_conn.execute(
         text(

@@ -27,6 +27,7 @@ class AuditAction(StrEnum):
     REQUEST_FAILED = "request.failed"
 
     TENANT_CREATED = "tenant.created"
+    TENANT_DELETED = "tenant.deleted"
     SETTINGS_UPDATED = "setting.updated"
 
     AUTH_LOGIN_SUCCEEDED = "auth.login_succeeded"
@@ -70,6 +71,14 @@ class AuditAction(StrEnum):
     BOOKING_RESCHEDULED = "booking.rescheduled"
     BOOKING_UPDATED = "booking.updated"
     BOOKING_CANCELLED = "booking.cancelled"
+
+    # The credentials vault: details name the kind and purpose, never a secret or any part of one.
+    CREDENTIAL_CREATED = "credential.created"
+    CREDENTIAL_ROTATED = "credential.rotated"
+    CREDENTIAL_DELETED = "credential.deleted"
+    CREDENTIAL_USED = "credential.used"
+    KEY_DATA_ROTATED = "key.data_rotated"
+    KEY_ROOT_ROTATED = "key.root_rotated"
 
     AUDIT_VIEWED = "audit.viewed"
     AUDIT_EXPORTED = "audit.exported"

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import StreamingResponse
 
 from engium.audit import repository
+from engium.audit.actions import AuditAction
+from engium.audit.export import iter_export_lines
+from engium.audit.recorder import record
 from engium.audit.schemas import AuditEventOut, AuditEventPage
+from engium.audit.signing import export_public_keys
 from engium.errors import BadRequest
 from engium.identity.auth import Requires
 from engium.identity.permissions import Permission
 from engium.identity.principal import Principal
 from engium.kit.pagination import MAX_LIMIT
 from engium.kit.transaction import DbSession
+from engium.runtime import Runtime
 
 router = APIRouter(tags=["audit"])
 
@@ -37,6 +44,32 @@ def _decode(cursor: str | None) -> int | None:
         return int(value)
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest("Invalid cursor") from exc
+
+
+@router.get(
+    "/audit-events/export",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/x-ndjson": {}}, "description": "JSON Lines export"}},
+)
+def export_audit_events(request: Request, principal: AuditRead, session: DbSession) -> StreamingResponse:
+    """The whole chain with its signed checkpoints and the public keys: verify it offline with
+    `engium audit verify-export FILE` or the algorithm in docs/audit.md."""
+    runtime = Runtime.of(request)
+    public_keys = export_public_keys(runtime.settings)
+    # Recorded in the request's transaction, which commits before the first line is sent.
+    record(session, principal, AuditAction.AUDIT_EXPORTED, resource_type="audit_log", resource_id=principal.tenant_id)
+
+    def lines() -> Iterator[str]:
+        # Its own transaction: the request's session is closed once this response starts streaming.
+        with runtime.database.tenant_transaction(principal.tenant_id) as export_session:
+            yield from iter_export_lines(export_session, principal.tenant_id, public_keys)
+
+    filename = f"engium-audit-{principal.tenant_id}.jsonl"
+    return StreamingResponse(
+        lines(),
+        media_type="application/x-ndjson",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 @router.get("/audit-events", response_model=AuditEventPage)

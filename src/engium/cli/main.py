@@ -13,6 +13,8 @@ from uuid import UUID
 
 import typer
 
+from engium.cli.audit_commands import attach_sealer, audit_app, run_worker
+from engium.cli.keys_commands import register as register_key_commands
 from engium.config import Settings
 from engium.identity.permissions import Role
 from engium.kit.database import Database
@@ -26,6 +28,8 @@ app.add_typer(tenant_app, name="tenant")
 app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(db_app, name="db")
+app.add_typer(audit_app, name="audit")
+register_key_commands(app, tenant_app)
 
 DataDir = Annotated[
     Path | None,
@@ -78,6 +82,7 @@ def serve(
     import uvicorn
 
     from engium.app import create_app
+    from engium.audit.checkpoints import CheckpointSealer
     from engium.runtime import Runtime
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -88,13 +93,28 @@ def serve(
 
             seed_demo(runtime)
             typer.echo(describe_demo(runtime), err=True)
+        api = create_app(runtime, owns_database=True)
+        attach_sealer(api, CheckpointSealer.from_settings(database, settings))
         uvicorn.run(
-            create_app(runtime, owns_database=True),
+            api,
             host=host or settings.host,
             port=port or settings.port,
             log_level="info",
             access_log=False,
         )
+
+
+@app.command()
+def worker(
+    data_dir: DataDir = None,
+    interval: Annotated[
+        float | None, typer.Option(help="Seconds between audit seals (default: $ENGIUM_AUDIT_SEAL_INTERVAL_SECONDS)")
+    ] = None,
+) -> None:
+    """Run background jobs without serving the API: sealing audit checkpoints."""
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    with _migrated(data_dir) as (settings, database):
+        run_worker(settings, database, interval)
 
 
 @app.command()

@@ -27,6 +27,8 @@ class Permission(StrEnum):
     BOOKINGS_READ = "bookings:read"
     BOOKINGS_WRITE = "bookings:write"
     AUDIT_READ = "audit:read"
+    # Integration credentials (secrets are write-only even to holders of this permission).
+    INTEGRATIONS_MANAGE = "integrations:manage"
 
 
 _READ_ONLY = frozenset(

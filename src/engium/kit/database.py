@@ -93,7 +93,7 @@ class Database:
         try:
             with engine.connect() as conn:
                 config.attributes["connection"] = conn
-                command.upgrade(config, "head")
+                command.upgrade(config, "heads")
         finally:
             engine.dispose()
 

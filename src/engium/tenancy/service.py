@@ -99,3 +99,14 @@ def update_settings(session: Session, principal: Principal, changes: SettingsUpd
         )
     session.flush()
     return settings
+
+
+def delete_tenant(session: Session, tenant_id: uuid.UUID) -> None:
+    """Deletes the tenant and, by ON DELETE CASCADE, everything it owns, its data keys included:
+    ciphertexts copied out earlier (backups, dumps) can no longer be decrypted. The audit chain stays
+    (no foreign key: evidence outlives the tenant) and records the deletion."""
+    bind_tenant(session, tenant_id)
+    tenant = get_tenant(session)
+    audit.record(session, None, AuditAction.TENANT_DELETED, resource_type="tenant", resource_id=tenant_id)
+    session.delete(tenant)
+    session.flush()

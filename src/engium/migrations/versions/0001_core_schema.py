@@ -397,9 +397,10 @@ def upgrade() -> None:
 
     op.execute(AUTH_FUNCTIONS)
     for signature in AUTH_FUNCTION_SIGNATURES:
-        op.execute(f"alter function {signature} owner to engium_auth")
+        # Grants first: only the current owner can change them, and ALTER OWNER carries them over.
         op.execute(f"revoke all on function {signature} from public")
         op.execute(f"grant execute on function {signature} to engium_app")
+        op.execute(f"alter function {signature} owner to engium_auth")
     op.execute("revoke all on function bookings_prevent_overlap() from public")
     op.execute("grant execute on function bookings_prevent_overlap() to engium_app")
 

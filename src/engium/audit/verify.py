@@ -1,0 +1,214 @@
+"""``engium audit verify``: every chain recomputed, every checkpoint checked against it and its anchor.
+
+Checks, per tenant, and what each one catches:
+
+* the chain walk (``chain.ChainWalker``): edits without recomputation, deleted events, reordering;
+* signed checkpoints (database and anchors) against the walked hashes: a chain rewritten and
+  re-hashed after an edit, a deletion or a truncation, since no one without the key can re-sign it;
+* anchors against ``audit_checkpoints``: checkpoints deleted or replaced in the database;
+* ``audit_heads`` against the last event: a head left pointing past a truncated tail.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import Connection, Engine, text
+
+from engium.audit.chain import ChainWalker, Finding, walk_tenant
+from engium.audit.checkpoints import SEAL_LOCK_KEY, AnchorStore
+from engium.audit.signing import Checkpoint, KeyRing
+
+_TENANTS = text(
+    """
+    with recursive chains as (
+        (select tenant_id from audit_events order by tenant_id limit 1)
+        union all
+        select (select e.tenant_id from audit_events e where e.tenant_id > c.tenant_id
+                 order by e.tenant_id limit 1)
+          from chains c where c.tenant_id is not null
+    )
+    select tenant_id from chains where tenant_id is not null
+    union select tenant_id from audit_heads
+    union select tenant_id from audit_checkpoints
+    """
+)
+_CHECKPOINTS = text(
+    "select tenant_id, seq, head_hash, sealed_at, key_id, signature from audit_checkpoints "
+    "where tenant_id = :tenant_id order by seq"
+)
+_HEAD = text("select last_seq, last_hash from audit_heads where tenant_id = :tenant_id")
+
+
+@dataclass
+class TenantReport:
+    tenant_id: UUID
+    events: int = 0
+    checkpoints: int = 0
+    anchored: int = 0
+    # Events newer than the latest checkpoint that matched: protected by the chain only.
+    unsealed: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def first(self) -> Finding | None:
+        return min(self.findings) if self.findings else None
+
+
+@dataclass
+class VerifyReport:
+    tenants: list[TenantReport]
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return all(not t.findings for t in self.tenants)
+
+    @property
+    def broken(self) -> list[Finding]:
+        """The first broken event of every broken chain."""
+        return [t.first for t in self.tenants if t.first is not None]
+
+    def summary(self) -> dict[str, Any]:
+        events = sum(t.events for t in self.tenants)
+        return {
+            "ok": self.ok,
+            "tenants": len(self.tenants),
+            "events": events,
+            "checkpoints": sum(t.checkpoints for t in self.tenants),
+            "anchored": sum(t.anchored for t in self.tenants),
+            "unsealed_events": sum(t.unsealed for t in self.tenants),
+            "seconds": round(self.seconds, 3),
+            "events_per_second": round(events / self.seconds) if self.seconds > 0 else None,
+        }
+
+
+def check_checkpoints(
+    walker: ChainWalker, checkpoints: Iterable[Checkpoint], keys: KeyRing
+) -> tuple[list[Finding], int]:
+    """Signed checkpoints against a walked chain; returns the findings and the highest verified seq.
+
+    A rewritten chain is internally consistent, so the walk alone cannot see it; the first checkpoint
+    whose signed head differs shows it, and everything after the last matching checkpoint is suspect.
+    """
+    tenant_id = walker.tenant_id
+    unique = {(c.seq, c.head_hash, c.sealed_at, c.key_id, c.signature): c for c in checkpoints}
+    findings: list[Finding] = []
+    verified = 0
+    for checkpoint in sorted(unique.values(), key=lambda c: c.seq):
+        problem = keys.problem(checkpoint)
+        if problem is not None:
+            findings.append(Finding(checkpoint.seq, problem, tenant_id))
+            continue
+        stored = walker.hashes.get(checkpoint.seq)
+        if stored == checkpoint.head_hash:
+            verified = max(verified, checkpoint.seq)
+        elif checkpoint.seq > walker.last_seq:
+            first = walker.last_seq + 1
+            findings.append(Finding(
+                first,
+                f"events {first}..{checkpoint.seq} missing (truncated): a checkpoint signed at "
+                f"{checkpoint.sealed_at.isoformat()} covers seq {checkpoint.seq}",
+                tenant_id,
+            ))
+        elif stored is None:
+            findings.append(Finding(checkpoint.seq, "event covered by a signed checkpoint is missing", tenant_id))
+        elif not any(verified < f.seq <= checkpoint.seq for f in walker.findings):
+            # Only when the walk saw nothing in the range: a break it found there is more precise.
+            findings.append(Finding(
+                verified + 1,
+                f"events {verified + 1}..{checkpoint.seq} altered and re-hashed: the hash at seq "
+                f"{checkpoint.seq} differs from the checkpoint signed at {checkpoint.sealed_at.isoformat()}",
+                tenant_id,
+            ))
+    return findings, verified
+
+
+def _compare_anchors(tenant_id: UUID, anchored: Sequence[Checkpoint], stored: Sequence[Checkpoint]) -> list[Finding]:
+    in_db = {c.seq: c for c in stored}
+    findings = []
+    for anchor in anchored:
+        match = in_db.get(anchor.seq)
+        if match is None:
+            reason = "anchored checkpoint missing from the database (checkpoints deleted, or a crashed seal)"
+            findings.append(Finding(anchor.seq, reason, tenant_id))
+        elif not match.same_as(anchor):
+            findings.append(Finding(anchor.seq, "database checkpoint differs from the anchored one", tenant_id))
+    return findings
+
+
+def _check_head(conn: Connection, walker: ChainWalker) -> list[Finding]:
+    head = conn.execute(_HEAD, {"tenant_id": walker.tenant_id}).first()
+    if head is None:
+        if walker.events == 0:
+            return []
+        return [Finding(walker.last_seq, "chain head row is missing", walker.tenant_id)]
+    last_seq, last_hash = int(head[0]), bytes(head[1])
+    if last_seq != walker.last_seq:
+        first = min(last_seq, walker.last_seq) + 1
+        reason = f"chain head says seq {last_seq} but the last event is seq {walker.last_seq}"
+        return [Finding(first, reason, walker.tenant_id)]
+    if last_hash != walker.last_hash:
+        return [Finding(last_seq, "chain head hash differs from the last event's hash", walker.tenant_id)]
+    return []
+
+
+def verify_tenant(
+    conn: Connection, tenant_id: UUID, keys: KeyRing, anchored_items: Sequence[Checkpoint | str]
+) -> TenantReport:
+    report = TenantReport(tenant_id)
+    stored = [
+        Checkpoint(row[0], int(row[1]), bytes(row[2]), row[3], row[4], bytes(row[5]))
+        for row in conn.execute(_CHECKPOINTS, {"tenant_id": tenant_id})
+    ]
+    anchored = [a for a in anchored_items if isinstance(a, Checkpoint)]
+    report.findings.extend(Finding(0, f"anchor store: {a}", tenant_id) for a in anchored_items if isinstance(a, str))
+    walker = walk_tenant(conn, tenant_id, {c.seq for c in (*stored, *anchored)})
+    report.findings.extend(walker.findings)
+    checkpoint_findings, verified = check_checkpoints(walker, [*stored, *anchored], keys)
+    report.findings.extend(checkpoint_findings)
+    report.findings.extend(_compare_anchors(tenant_id, anchored, stored))
+    report.findings.extend(_check_head(conn, walker))
+    report.events, report.checkpoints, report.anchored = walker.events, len(stored), len(anchored)
+    report.unsealed = max(walker.last_seq - verified, 0)
+    return report
+
+
+def verify_database(
+    engine: Engine, keys: KeyRing, anchors: AnchorStore, tenant_id: UUID | None = None
+) -> VerifyReport:
+    """Verifies one tenant's chain or all of them, as the owner role (its policies read every chain).
+
+    The database snapshot and the anchors are taken together while holding the sealers' lock, so a
+    seal running concurrently cannot make a fresh anchor look like a checkpoint missing from the DB.
+    """
+    started = time.perf_counter()
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        conn.execute(text("select pg_advisory_lock(:key)"), {"key": SEAL_LOCK_KEY})
+        conn.commit()
+        locked = True
+        try:
+            conn.execution_options(isolation_level="REPEATABLE READ")
+            conn.execute(text("set transaction read only"))
+            # The snapshot is taken by the first query, which must run while the lock is held.
+            conn.execute(text("select 1"))
+            if tenant_id is not None:
+                tenants = [tenant_id]
+            else:
+                tenants = sorted({*conn.execute(_TENANTS).scalars(), *anchors.tenants()}, key=str)
+            anchored = {t: list(anchors.read(t)) for t in tenants}
+            conn.execute(text("select pg_advisory_unlock(:key)"), {"key": SEAL_LOCK_KEY})
+            locked = False
+            reports = [verify_tenant(conn, t, keys, anchored[t]) for t in tenants]
+            conn.rollback()
+        finally:
+            if locked:
+                conn.rollback()
+                conn.execute(text("select pg_advisory_unlock_all()"))
+                conn.commit()
+    return VerifyReport(reports, time.perf_counter() - started)

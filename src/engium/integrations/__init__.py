@@ -1,0 +1,1 @@
+"""Integration credentials (Twilio, WhatsApp, model providers, webhooks, widget): the credentials vault."""

@@ -1,0 +1,60 @@
+"""Request and response bodies. Secrets are write-only: no response model has a field that could
+carry one, and requests hold them as ``SecretStr`` (masked in ``repr`` and in tracebacks)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
+
+# The longest grace period a rotation may keep the previous secret valid.
+MAX_GRACE_HOURS = 24 * 30
+
+
+class CredentialKind(StrEnum):
+    TWILIO = "twilio"
+    WHATSAPP = "whatsapp"
+    MODEL_PROVIDER = "model_provider"
+    WEBHOOK_ENDPOINT = "webhook_endpoint"
+    WIDGET = "widget"
+
+
+MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
+MetadataValue = Annotated[str, StringConstraints(max_length=500)] | int | bool | None
+Secret = Annotated[SecretStr, Field(min_length=8, max_length=4096)]
+
+
+class CredentialCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: CredentialKind
+    name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")
+    secret: Secret
+    # Non-secret configuration (account SID, phone number id, base URL); stored in plain text.
+    metadata: dict[MetadataKey, MetadataValue] = Field(default_factory=dict, max_length=32)
+
+
+class CredentialRotate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    secret: Secret
+    # How long the previous secret stays valid (webhook senders switch over at their own pace).
+    grace_period_hours: float = Field(default=24.0, ge=0, le=MAX_GRACE_HOURS)
+
+
+class CredentialOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    kind: CredentialKind
+    name: str
+    # The last four characters, only for secrets long enough that four reveal little; else empty.
+    last4: str
+    metadata: dict[str, str | int | bool | None] = Field(validation_alias="config")
+    key_version: int
+    created_at: datetime
+    rotated_at: datetime | None
+    previous_valid_until: datetime | None

@@ -1,0 +1,125 @@
+"""A superuser who disables the triggers edits, deletes, reorders or truncates events, and may then
+recompute the whole chain; `engium audit verify` names the first broken event every time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from uuid import UUID
+
+import pytest
+from sqlalchemy import Connection, Engine
+
+from engium.runtime import Runtime
+from tests.audit import tamper
+from tests.audit.conftest import append, engium_cli, seal, verify
+from tests.conftest import make_tenant
+
+EVENTS = 5
+
+
+def _sealed_chain(runtime: Runtime) -> tuple[UUID, list[int]]:
+    """A dedicated tenant whose events are each covered by their own signed, anchored checkpoint."""
+    tenant = make_tenant(runtime).id
+    seal(runtime)
+    seqs = []
+    for n in range(EVENTS):
+        seqs.append(append(runtime, tenant, details={"n": n}))
+        seal(runtime)
+    return tenant, seqs
+
+
+Attack = Callable[[Connection, UUID, list[int]], int]
+
+
+def _modify(conn: Connection, tenant: UUID, seqs: list[int]) -> int:
+    tamper.modify_details(conn, tenant, seqs[2])
+    return seqs[2]
+
+
+def _delete(conn: Connection, tenant: UUID, seqs: list[int]) -> int:
+    tamper.delete_event(conn, tenant, seqs[1])
+    return seqs[1]
+
+
+def _delete_and_renumber(conn: Connection, tenant: UUID, seqs: list[int]) -> int:
+    tamper.delete_event(conn, tenant, seqs[1])
+    tamper.renumber_after(conn, tenant, seqs[1])
+    return seqs[1]
+
+
+def _reorder(conn: Connection, tenant: UUID, seqs: list[int]) -> int:
+    tamper.swap_events(conn, tenant, seqs[1], seqs[3])
+    return seqs[1]
+
+
+def _truncate(conn: Connection, tenant: UUID, seqs: list[int]) -> int:
+    tamper.truncate_after(conn, tenant, seqs[2])
+    return seqs[3]
+
+
+ATTACKS: dict[str, Attack] = {
+    "modify": _modify,
+    "delete": _delete,
+    "delete_renumber": _delete_and_renumber,
+    "reorder": _reorder,
+    "truncate": _truncate,
+}
+
+
+@pytest.mark.parametrize("attack", ATTACKS)
+@pytest.mark.parametrize("cover_up", ["none", "rechain", "rechain_and_drop_checkpoints"])
+def test_verify_names_the_first_broken_event(
+    runtime: Runtime, owner_engine: Engine, superuser_engine: Engine, attack: str, cover_up: str
+) -> None:
+    tenant, seqs = _sealed_chain(runtime)
+    assert verify(runtime, owner_engine, tenant).findings == []
+
+    with tamper.triggers_disabled(superuser_engine) as conn:
+        broken = ATTACKS[attack](conn, tenant, seqs)
+        if cover_up != "none":
+            tamper.rechain(conn, tenant)
+        if cover_up == "rechain_and_drop_checkpoints":
+            # The thorough attacker also removes every checkpoint the rewrite contradicts.
+            tamper.drop_checkpoints_after(conn, tenant, broken - 1)
+
+    report = verify(runtime, owner_engine, tenant)
+    first = report.first
+    assert first is not None, f"{attack}/{cover_up} went undetected"
+    assert first.tenant_id == tenant
+    assert first.seq == broken, report.findings
+
+
+def test_rechained_edit_is_reported_by_the_cli(runtime: Runtime, superuser_engine: Engine, data_dir: Path) -> None:
+    tenant, seqs = _sealed_chain(runtime)
+    intact = engium_cli(data_dir, "audit", "verify", "--tenant", str(tenant))
+    assert intact.returncode == 0, intact.stderr
+    assert "intact" in intact.stdout
+
+    with tamper.triggers_disabled(superuser_engine) as conn:
+        tamper.modify_details(conn, tenant, seqs[2])
+        tamper.rechain(conn, tenant)
+        tamper.drop_checkpoints_after(conn, tenant, seqs[2] - 1)
+
+    result = engium_cli(data_dir, "audit", "verify", "--tenant", str(tenant))
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"BROKEN tenant {tenant} seq {seqs[2]}:" in result.stdout
+    # Every chain at once names the same first event for this tenant.
+    everything = engium_cli(data_dir, "audit", "verify")
+    assert everything.returncode == 1
+    assert f"BROKEN tenant {tenant} seq {seqs[2]}:" in everything.stdout
+
+
+def test_unsealed_tail_deletion_is_the_documented_limit(
+    runtime: Runtime, owner_engine: Engine, superuser_engine: Engine
+) -> None:
+    """Events newer than the last anchored checkpoint can be removed without a trace: the reason
+    the seal interval is short."""
+    tenant, seqs = _sealed_chain(runtime)
+    append(runtime, tenant)
+    with tamper.triggers_disabled(superuser_engine) as conn:
+        tamper.truncate_after(conn, tenant, seqs[-1])
+        tamper.rechain(conn, tenant)
+    report = verify(runtime, owner_engine, tenant)
+    assert report.findings == []
+    assert report.unsealed == 0
