@@ -27,6 +27,7 @@ class AuditAction(StrEnum):
     REQUEST_FAILED = "request.failed"
 
     TENANT_CREATED = "tenant.created"
+    DEMO_SEEDED = "demo.seeded"
     TENANT_DELETED = "tenant.deleted"
     SETTINGS_UPDATED = "setting.updated"
 
@@ -79,6 +80,15 @@ class AuditAction(StrEnum):
     CREDENTIAL_USED = "credential.used"
     KEY_DATA_ROTATED = "key.data_rotated"
     KEY_ROOT_ROTATED = "key.root_rotated"
+
+    # Inbound channels (channels/): ids, provider and counts only, never a message body or phone number.
+    WEBHOOK_RECEIVED = "webhook.received"
+    WEBHOOK_DUPLICATE = "webhook.duplicate"
+    WEBHOOK_REJECTED = "webhook.rejected"
+    WIDGET_CONVERSATION_STARTED = "widget.conversation_started"
+    WIDGET_MESSAGE_RECEIVED = "widget.message_received"
+    CHANNEL_MESSAGE_SENT = "channel.message_sent"
+    CHANNEL_SEND_FAILED = "channel.send_failed"
 
     AUDIT_VIEWED = "audit.viewed"
     AUDIT_EXPORTED = "audit.exported"

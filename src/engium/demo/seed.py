@@ -11,6 +11,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from engium.audit.actions import AuditAction
+from engium.audit.recorder import record
 from engium.bookings.models import AvailabilityRule, Service, StaffMember, StaffService
 from engium.conversations.models import Contact, Conversation, Message
 from engium.identity import repository as identity_repo
@@ -81,6 +83,8 @@ def seed_demo(runtime: Runtime) -> DemoBusiness:
             owner_password=password, timezone=DEMO_TIMEZONE,
         )
         seed_salon(session, provisioned.tenant_id)
+        # Seeded rows bypass the services; one event records that the operator seeded them.
+        record(session, None, AuditAction.DEMO_SEEDED, resource_type="tenant", resource_id=provisioned.tenant_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
