@@ -12,6 +12,7 @@ from uuid import UUID
 
 import typer
 
+from engium.cli.operator import existing_tenant_transaction, fail
 from engium.crypto.envelope import DecryptionError
 from engium.crypto.keyring import DataKeyRing, root_key_provider
 from engium.crypto.providers import KeyProviderError
@@ -27,8 +28,7 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable J
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code=2)
+    fail(message)
 
 
 @contextmanager
@@ -103,14 +103,10 @@ def rotate_tenant(
     """New data key version for one tenant; re-encrypts its credentials in batches, then retires the old."""
     from engium.crypto.rotation import rotate_tenant_data_key
     from engium.integrations.service import CredentialReencryption
-    from engium.tenancy.service import get_tenant
 
     with _vault(data_dir) as (database, vault):
-        with database.tenant_transaction(tenant) as session:
-            try:
-                get_tenant(session)
-            except Exception:
-                _fail(f"tenant {tenant} not found")
+        with existing_tenant_transaction(database, tenant):
+            pass  # only the existence check: exit 2 with a clear message for an unknown tenant
         report = rotate_tenant_data_key(
             database, vault, tenant, [CredentialReencryption()], batch_size=batch_size
         )

@@ -15,6 +15,7 @@ import typer
 
 from engium.cli.audit_commands import attach_sealer, audit_app, run_worker
 from engium.cli.keys_commands import register as register_key_commands
+from engium.cli.operator import existing_tenant_transaction, fail
 from engium.config import Settings
 from engium.identity.permissions import Role
 from engium.kit.database import Database
@@ -67,8 +68,7 @@ def _migrated(data_dir: Path | None) -> Iterator[tuple[Settings, Database]]:
 
 
 def _fail(message: str) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code=2)
+    fail(message)
 
 
 @app.command()
@@ -188,19 +188,12 @@ def user_create(
     from engium.identity.credentials import PasswordHashing
     from engium.identity.models import Membership
     from engium.identity.service import create_user, new_secret_password
-    from engium.kit.database import bind_tenant
-    from engium.tenancy.service import get_tenant
 
     generated = password is None
     secret = password or new_secret_password()
     if len(secret) < 12:
         _fail("--password must be at least 12 characters")
-    with _migrated(data_dir) as (_, database), database.transaction() as session:
-        bind_tenant(session, tenant)
-        try:
-            get_tenant(session)
-        except Exception:
-            _fail(f"tenant {tenant} not found")
+    with _migrated(data_dir) as (_, database), existing_tenant_transaction(database, tenant) as session:
         user_id = create_user(session, PasswordHashing(), email=email, password=secret,
                               display_name=display_name)
         if repository.get_membership(session, user_id) is not None:
@@ -224,15 +217,8 @@ def apikey_create(
 ) -> None:
     """Create an API key; the secret is printed once and only its hash is stored."""
     from engium.identity.service import create_api_key
-    from engium.kit.database import bind_tenant
-    from engium.tenancy.service import get_tenant
 
-    with _migrated(data_dir) as (_, database), database.transaction() as session:
-        bind_tenant(session, tenant)
-        try:
-            get_tenant(session)
-        except Exception:
-            _fail(f"tenant {tenant} not found")
+    with _migrated(data_dir) as (_, database), existing_tenant_transaction(database, tenant) as session:
         key, plaintext = create_api_key(session, None, tenant_id=tenant, name=name, role=role)
     if as_json:
         typer.echo(json.dumps({"key": plaintext, "id": str(key.id), "role": role.value}))
