@@ -15,6 +15,9 @@ from engium import __version__
 from engium.audit.middleware import AuditLoggingMiddleware, audit_mutation_before_commit
 from engium.audit.routes import router as audit_router
 from engium.bookings.routes import router as bookings_router
+from engium.channels.guard import ChannelLimits
+from engium.channels.webhook_routes import router as webhooks_router
+from engium.channels.widget_routes import router as widget_router
 from engium.context import RequestContextMiddleware
 from engium.conversations.routes import router as conversations_router
 from engium.errors import error_body, install_error_handlers
@@ -22,6 +25,7 @@ from engium.identity.routes import router as identity_router
 from engium.integrations.routes import router as integrations_router
 from engium.runtime import Runtime
 from engium.tenancy.routes import router as tenancy_router
+from engium.webhooks.routes import router as outbound_webhooks_router
 
 API_PREFIX = "/api/v1"
 
@@ -87,7 +91,12 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     api.include_router(bookings_router)
     api.include_router(audit_router)
     api.include_router(integrations_router)
+    api.include_router(outbound_webhooks_router)
     app.include_router(api)
+    # Public channel endpoints: authenticated by provider signature, not by the API's credentials.
+    app.include_router(webhooks_router)
+    app.include_router(widget_router)
+    app.state.channel_limits = ChannelLimits()
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

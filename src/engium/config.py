@@ -9,6 +9,8 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from engium.webhooks.settings import WebhookSettings
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ENGIUM_", extra="ignore")
@@ -45,6 +47,9 @@ class Settings(BaseSettings):
     audit_anchor_dir: Path | None = None
     # The longest a new audit event stays unsealed (not covered by a signed, anchored checkpoint).
     audit_seal_interval_seconds: float = Field(default=60.0, gt=0)
+
+    # Outbound webhooks: retries, timeouts and the SSRF guard's allow settings (ENGIUM_WEBHOOKS_*).
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
 
     @cached_property
     def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:

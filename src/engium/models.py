@@ -2,22 +2,26 @@
 
 from engium.audit import models as _audit
 from engium.bookings import models as _bookings
+from engium.channels import models as _channels
 from engium.conversations import models as _conversations
 from engium.crypto import models as _crypto
 from engium.identity import models as _identity
 from engium.integrations import models as _integrations
 from engium.kit.orm import Base
 from engium.tenancy import models as _tenancy
+from engium.webhooks import models as _webhooks
 
 metadata = Base.metadata
 
 __all__ = [
     "_audit",
     "_bookings",
+    "_channels",
     "_conversations",
     "_crypto",
     "_identity",
     "_integrations",
     "_tenancy",
+    "_webhooks",
     "metadata",
 ]

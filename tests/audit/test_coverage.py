@@ -24,7 +24,16 @@ from tests.tenancy.test_cross_tenant import victim_ids
 
 MUTATING = {"post", "put", "patch", "delete"}
 # Sign-in has no actor until it succeeds; tests/audit/test_refusals.py covers it.
-UNATTRIBUTED = {("post", "/api/v1/auth/login")}
+UNATTRIBUTED = {
+    ("post", "/api/v1/auth/login"),
+    # Public channel endpoints have no API-key actor: a refusal is unattributed (platform chain), a
+    # verified delivery is attributed to the webhook or widget visitor. tests/channels checks both.
+    ("post", "/webhooks/twilio/{tenant_public_id}/sms"),
+    ("post", "/webhooks/whatsapp/{tenant_public_id}"),
+    ("post", "/webhooks/events/{tenant_public_id}"),
+    ("post", "/widget/v1/conversations"),
+    ("post", "/widget/v1/messages"),
+}
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,8 @@ from pydantic import SecretStr
 from sqlalchemy import select, text
 
 from engium.bookings.models import AvailabilityException, Booking, Service, StaffMember
-from engium.conversations.models import Contact
+from engium.channels.models import InboundDelivery, Job, WidgetSession
+from engium.conversations.models import Contact, Conversation
 from engium.demo.seed import seed_salon
 from engium.identity.models import DashboardSession
 from engium.identity.permissions import Role
@@ -19,6 +20,7 @@ from engium.integrations import service as credential_service
 from engium.integrations.schemas import CredentialCreate, CredentialKind
 from engium.runtime import Runtime
 from tests.conftest import TenantHandle, make_tenant
+from tests.webhooks.fixtures import add_webhook_rows
 
 
 def owner_principal(tenant: TenantHandle) -> Principal:
@@ -61,6 +63,18 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
             session, runtime.vault, owner_principal(tenant),
             CredentialCreate(kind=CredentialKind.TWILIO, name="main", secret=SecretStr(os.urandom(16).hex())),
         )
+        # Inbound channels (migration 0004): a replay row, a queued job and a widget visitor's grant.
+        conversation = session.execute(select(Conversation)).scalars().first()
+        assert conversation
+        session.add(InboundDelivery(tenant_id=tenant.id, provider="twilio", provider_event_id="SM" + "0" * 32))
+        session.add(Job(tenant_id=tenant.id, id=uuid.uuid4(), kind="assistant.reply", payload={}))
+        session.add(
+            WidgetSession(
+                tenant_id=tenant.id, id=uuid.uuid4(), token_hash=os.urandom(32), contact_id=conversation.contact_id,
+                conversation_id=conversation.id, expires_at=datetime.now(UTC) + timedelta(days=1),
+            )
+        )
+        add_webhook_rows(session, runtime, owner_principal(tenant))
         # An audit event and a checkpoint of it (its signature is not checked by the database).
         seq, head = session.execute(
             text(

@@ -26,6 +26,8 @@ SEGMENT_TABLE = {
     "api-keys": "api_keys",
     "availability-exceptions": "availability_exceptions",
     "integrations": "integration_credentials",
+    "webhook-endpoints": "webhook_endpoints",
+    "webhook-deliveries": "webhook_deliveries",
 }
 
 

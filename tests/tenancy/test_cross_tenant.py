@@ -23,7 +23,15 @@ from tests.tenancy.openapi_strategies import GeneratedRequest, SchemaStrategies
 from tests.tenancy.test_catalog import tenant_tables
 
 # Sign-in is unauthenticated by design; its isolation is tested in tests/identity.
-UNAUTHENTICATED = {("post", "/api/v1/auth/login")}
+UNAUTHENTICATED = {
+    ("post", "/api/v1/auth/login"),
+    # Provider webhooks authenticate by signature and the widget by its key and conversation token, not
+    # by the API's credentials; their isolation is tested in tests/channels.
+    ("post", "/webhooks/twilio/{tenant_public_id}/sms"),
+    ("get", "/webhooks/whatsapp/{tenant_public_id}"),
+    ("post", "/webhooks/whatsapp/{tenant_public_id}"),
+    ("post", "/webhooks/events/{tenant_public_id}"),
+}
 # Ends the caller's own session only; harmless, but would log out nothing useful here.
 SKIPPED = {("post", "/api/v1/auth/logout")}
 

@@ -81,6 +81,14 @@ class AuditAction(StrEnum):
     KEY_DATA_ROTATED = "key.data_rotated"
     KEY_ROOT_ROTATED = "key.root_rotated"
 
+    # Outbound webhooks: details hold ids, the URL's origin and status codes, never a secret or payload.
+    WEBHOOK_ENDPOINT_CREATED = "webhook_endpoint.created"
+    WEBHOOK_ENDPOINT_UPDATED = "webhook_endpoint.updated"
+    WEBHOOK_ENDPOINT_DELETED = "webhook_endpoint.deleted"
+    WEBHOOK_DELIVERED = "webhook.delivered"
+    WEBHOOK_DEAD_LETTERED = "webhook.dead_lettered"
+    WEBHOOK_REDELIVERY_REQUESTED = "webhook.redelivery_requested"
+
     # Inbound channels (channels/): ids, provider and counts only, never a message body or phone number.
     WEBHOOK_RECEIVED = "webhook.received"
     WEBHOOK_DUPLICATE = "webhook.duplicate"

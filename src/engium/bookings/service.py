@@ -36,6 +36,7 @@ from engium.errors import Conflict, NotFound, Unprocessable
 from engium.identity.principal import Principal
 from engium.kit.pagination import PageRequest, encode_cursor
 from engium.tenancy.service import get_settings
+from engium.webhooks import service as webhooks
 
 SLOT_TAKEN = "That time slot is no longer available"
 
@@ -71,6 +72,11 @@ def _booking_facts(booking: Booking) -> dict[str, Any]:
         "starts_at": avail.as_utc(booking.starts_at).isoformat(),
         "ends_at": avail.as_utc(booking.ends_at).isoformat(),
     }
+
+
+def _webhook_facts(booking: Booking) -> dict[str, Any]:
+    """What an outbound webhook may say about a booking (it leaves the system): ids, times, status."""
+    return {"booking_id": booking.id, "status": booking.status, **_booking_facts(booking)}
 
 
 # --- time zone ------------------------------------------------------------------------------------
@@ -267,6 +273,7 @@ def create_booking(
                 resource_id=booking.id,
                 details=_booking_facts(booking),
             )
+            webhooks.emit(session, booking.tenant_id, "booking.created", _webhook_facts(booking))
             return booking
         refusals.append(Conflict(SLOT_TAKEN))
     if len(candidates) == 1:
@@ -330,6 +337,8 @@ def reschedule_booking(
                 "service_id": booking.service_id,
             },
         )
+        webhooks.emit(session, booking.tenant_id, "booking.rescheduled", {**_webhook_facts(booking), "from": {
+            field: before[field] for field in ("staff_id", "starts_at", "ends_at")}})
     return booking
 
 
@@ -349,4 +358,5 @@ def cancel_booking(session: Session, principal: Principal, booking_id: UUID) -> 
             resource_id=booking.id,
             details={"from": previous_status, "to": "cancelled", **_booking_facts(booking)},
         )
+        webhooks.emit(session, booking.tenant_id, "booking.cancelled", _webhook_facts(booking))
     return booking

@@ -16,6 +16,7 @@ import typer
 from engium.cli.audit_commands import attach_sealer, audit_app, run_worker
 from engium.cli.keys_commands import register as register_key_commands
 from engium.cli.operator import existing_tenant_transaction, fail
+from engium.cli.webhook_worker import attach_delivery_worker, delivery_worker_running
 from engium.config import Settings
 from engium.identity.permissions import Role
 from engium.kit.database import Database
@@ -95,6 +96,7 @@ def serve(
             typer.echo(describe_demo(runtime), err=True)
         api = create_app(runtime, owns_database=True)
         attach_sealer(api, CheckpointSealer.from_settings(database, settings))
+        attach_delivery_worker(api, runtime)
         uvicorn.run(
             api,
             host=host or settings.host,
@@ -111,9 +113,11 @@ def worker(
         float | None, typer.Option(help="Seconds between audit seals (default: $ENGIUM_AUDIT_SEAL_INTERVAL_SECONDS)")
     ] = None,
 ) -> None:
-    """Run background jobs without serving the API: sealing audit checkpoints."""
+    """Run background jobs without serving the API: sealing audit checkpoints, delivering webhooks."""
+    from engium.runtime import Runtime
+
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    with _migrated(data_dir) as (settings, database):
+    with _migrated(data_dir) as (settings, database), delivery_worker_running(Runtime(settings, database)):
         run_worker(settings, database, interval)
 
 

@@ -36,6 +36,7 @@ from engium.errors import Conflict, NotFound, Unprocessable
 from engium.identity import service as identity_service
 from engium.identity.principal import Principal
 from engium.kit.pagination import PageRequest
+from engium.webhooks import service as webhooks
 
 CONTACT_NOT_FOUND = "Contact not found"
 CONVERSATION_NOT_FOUND = "Conversation not found"
@@ -44,6 +45,13 @@ MEMBER_NOT_FOUND = "Member not found"
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _webhook_facts(conversation: Conversation) -> dict[str, Any]:
+    """What an outbound webhook may say (it leaves the system): ids and states, never subject or reason."""
+    return {"conversation_id": conversation.id, "contact_id": conversation.contact_id,
+            "channel": conversation.channel, "status": conversation.status,
+            "assignee_user_id": conversation.assignee_user_id}
 
 
 # Contacts
@@ -278,6 +286,7 @@ def escalate(session: Session, principal: Principal, conversation_id: UUID, reas
         # The reason is the customer's situation in free text: personal data, so only its length.
         details={"from": previous_status, "to": "escalated", "reason_length": len(reason)},
     )
+    webhooks.emit(session, conversation.tenant_id, "conversation.escalated", _webhook_facts(conversation))
     return conversation
 
 
@@ -323,6 +332,7 @@ def resolve(session: Session, principal: Principal, conversation_id: UUID) -> Co
             resource_id=conversation.id,
             details={"from": previous_status, "to": "resolved"},
         )
+        webhooks.emit(session, conversation.tenant_id, "conversation.resolved", _webhook_facts(conversation))
     return conversation
 
 

@@ -4,18 +4,23 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Text, func
+from sqlalchemy import Boolean, DateTime, ForeignKey, Text, UniqueConstraint, func, text
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engium.kit.orm import Base
 
+PUBLIC_ID_DEFAULT = "substr(translate(encode(uuid_send(gen_random_uuid()), 'base64'), '+/=', '-_'), 1, 12)"
+
 
 class Tenant(Base):
     __tablename__ = "tenants"
+    __table_args__ = (UniqueConstraint("public_id", name="tenants_public_id_key"),)
 
     id: Mapped[UUID] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(Text)
+    # The id in webhook URLs (migration 0004): short, random, globally unique.
+    public_id: Mapped[str] = mapped_column(Text, server_default=text(PUBLIC_ID_DEFAULT))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
@@ -34,4 +39,5 @@ class TenantSettings(Base):
     assistant_persona: Mapped[str] = mapped_column(Text, server_default="")
     escalation_rules: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
     mfa_required: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    public_base_url: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

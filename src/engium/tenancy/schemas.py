@@ -13,6 +13,8 @@ class TenantOut(BaseModel):
 
     id: UUID
     name: str
+    # Appears in the inbound webhook URLs (/webhooks/twilio/{public_id}/sms ...).
+    public_id: str
     created_at: datetime
 
 
@@ -37,6 +39,7 @@ class SettingsOut(BaseModel):
     assistant_persona: str
     escalation_rules: dict[str, Any]
     mfa_required: bool
+    public_base_url: str | None = None
     updated_at: datetime
 
 
@@ -60,5 +63,10 @@ class SettingsUpdate(BaseModel):
     assistant_persona: str | None = Field(default=None, max_length=4000)
     escalation_rules: dict[str, Any] | None = None
     mfa_required: bool | None = None
+    # Where providers reach this deployment (https://engium.example.com); Twilio's signed URL is rebuilt
+    # from it. Scheme and host (and an optional path prefix) only: no query, fragment or credentials.
+    public_base_url: str | None = Field(
+        default=None, max_length=300, pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$"
+    )
 
     _tz = field_validator("timezone")(_check_timezone)

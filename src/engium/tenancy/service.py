@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -45,7 +46,8 @@ def provision_tenant(
     """Creates a tenant, its settings and its owner. Binds the transaction to the new tenant."""
     tenant_id = uuid.uuid4()
     bind_tenant(session, tenant_id)
-    session.add(Tenant(id=tenant_id, name=name))
+    # public_id: the tenant's id in webhook URLs; 9 random bytes = 12 URL-safe characters.
+    session.add(Tenant(id=tenant_id, name=name, public_id=secrets.token_urlsafe(9)))
     session.flush()
     audit.record(session, None, AuditAction.TENANT_CREATED, resource_type="tenant", resource_id=tenant_id)
     session.add(TenantSettings(tenant_id=tenant_id, business_name=name, timezone=timezone))

@@ -1,0 +1,260 @@
+"""Verified inbound deliveries → contact, conversation, stored message, assistant job.
+
+The order in every entry point is fixed: resolve the tenant from the URL's public id (a SECURITY
+DEFINER lookup that returns only an id), bind the transaction to it, load the tenant's secrets
+(current + previous within its grace period, access-logged), verify the raw bytes, and only then read
+what the provider sent. Each provider event id is claimed in ``inbound_deliveries`` first: a retried
+delivery finds its id taken and stores nothing twice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from uuid import UUID
+
+from sqlalchemy.orm import Session
+
+from engium.audit.actions import AuditAction
+from engium.audit.recorder import record
+from engium.channels import store
+from engium.channels.verification import (
+    HeaderSource,
+    RejectReason,
+    VerifiedWebhook,
+    WebhookRejected,
+    verify_meta,
+    verify_meta_subscription,
+    verify_standard_webhook,
+    verify_twilio,
+)
+from engium.context import current_request_context
+from engium.conversations import inbound as conversations
+from engium.conversations.schemas import normalize_phone
+from engium.crypto.keyring import DataKeyRing
+from engium.errors import NotFound
+from engium.integrations import service as credentials
+from engium.integrations.models import IntegrationCredential
+from engium.integrations.schemas import CredentialKind
+from engium.tenancy import service as tenancy
+
+ASSISTANT_JOB = "assistant.reply"
+EVENTS_CREDENTIAL = "inbound"
+DEFAULT_CREDENTIAL = "default"
+VERIFY_TOKEN_CREDENTIAL = "verify_token"
+ACCESS_TOKEN_CREDENTIAL = "access_token"
+# Names of auxiliary WhatsApp credentials; never the app secret that signs deliveries.
+AUXILIARY_NAMES = frozenset({VERIFY_TOKEN_CREDENTIAL, ACCESS_TOKEN_CREDENTIAL})
+
+
+@dataclass(frozen=True)
+class IngestOutcome:
+    stored: int
+    duplicates: int
+
+
+def act_as_webhook(tenant_id: UUID, provider: str) -> None:
+    """From here on the request is a verified delivery of this tenant: audit events name it."""
+    ctx = current_request_context()
+    if ctx is not None:
+        ctx.actor.tenant_id = tenant_id
+        ctx.actor.kind = "webhook"
+        ctx.actor.id = provider
+
+
+def primary_credential(session: Session, kind: CredentialKind, name: str | None = None) -> IntegrationCredential:
+    """The credential named ``name``; without a name, the one named "default" or else the only one of
+    ``kind`` (auxiliary WhatsApp tokens aside). Anything else is a misconfiguration → NO_SECRET."""
+    candidates = [c for c in credentials.list_credentials(session) if c.kind == kind.value]
+    if name is not None:
+        candidates = [c for c in candidates if c.name == name]
+    else:
+        named = [c for c in candidates if c.name == DEFAULT_CREDENTIAL]
+        candidates = named or [c for c in candidates if c.name not in AUXILIARY_NAMES]
+    if len(candidates) != 1:
+        raise WebhookRejected(RejectReason.NO_SECRET)
+    return candidates[0]
+
+
+def load_secrets(
+    session: Session, vault: DataKeyRing, kind: CredentialKind, name: str | None = None
+) -> tuple[IntegrationCredential, list[str]]:
+    credential = primary_credential(session, kind, name)
+    try:
+        secrets = credentials.verification_secrets(
+            session, vault, credentials.SystemCaller(f"channels.{kind.value}"), credential.id
+        )
+    except NotFound:
+        raise WebhookRejected(RejectReason.NO_SECRET) from None
+    return credential, [secret.reveal_text() for secret in secrets]
+
+
+def twilio_public_url(session: Session, path: str, query: str) -> str:
+    """The URL Twilio called, from the tenant's configured base URL: Host and X-Forwarded-* are
+    attacker-controlled and never consulted. No base URL configured → nothing can verify."""
+    base = tenancy.get_settings(session).public_base_url
+    if not base:
+        raise WebhookRejected(RejectReason.MISCONFIGURED)
+    return base.rstrip("/") + path + (f"?{query}" if query else "")
+
+
+def _store(
+    session: Session, tenant_id: UUID, provider: str, event_id: str, *, channel: str, phone: str, body: str
+) -> bool:
+    if not store.claim_delivery(session, tenant_id, provider, event_id):
+        return False
+    result = conversations.receive_message(
+        session, tenant_id, channel="sms" if channel == "sms" else "whatsapp",
+        field="phone", identifier=phone, body=body,
+    )
+    store.link_delivery(session, provider, event_id, result.message_id)
+    store.enqueue_job(
+        session, tenant_id, ASSISTANT_JOB,
+        {"conversation_id": str(result.conversation_id), "message_id": str(result.message_id)},
+    )
+    return True
+
+
+def _received(session: Session, provider: str, verified: VerifiedWebhook, outcome: IngestOutcome) -> None:
+    record(
+        session, None, AuditAction.WEBHOOK_RECEIVED, resource_type="webhook", resource_id=provider,
+        details={
+            "provider": provider, "stored": outcome.stored, "duplicates": outcome.duplicates,
+            # Which secret matched: an operator sees when the previous one of a rotation is unused.
+            "secret": "current" if verified.matched_secret_index == 0 else "previous",
+        },
+    )
+
+
+def ingest_twilio(
+    session: Session, vault: DataKeyRing, tenant_id: UUID, body: bytes, headers: HeaderSource, public_url: str
+) -> IngestOutcome:
+    _, secrets = load_secrets(session, vault, CredentialKind.TWILIO)
+    verified = verify_twilio(body, headers, secrets, public_url=public_url)
+    act_as_webhook(tenant_id, "twilio")
+    params = dict(verified.form_params)
+    stored = duplicates = 0
+    sender = _phone(params.get("From", ""))
+    if verified.event_id and sender:
+        if _store(session, tenant_id, "twilio", verified.event_id, channel="sms", phone=sender,
+                  body=params.get("Body", "")):
+            stored = 1
+        else:
+            duplicates = 1
+    outcome = IngestOutcome(stored, duplicates)
+    _received(session, "twilio", verified, outcome)
+    return outcome
+
+
+def _phone(raw: str) -> str | None:
+    try:
+        return normalize_phone(raw if raw.startswith("+") else f"+{raw}")
+    except ValueError:
+        return None
+
+
+def _whatsapp_messages(payload: object) -> list[tuple[str, str, str]]:
+    """``(message id, sender, text)`` of each inbound message; other shapes contribute nothing."""
+    found: list[tuple[str, str, str]] = []
+    entries = payload.get("entry") if isinstance(payload, dict) else None
+    for entry in entries if isinstance(entries, list) else ():
+        changes = entry.get("changes") if isinstance(entry, dict) else None
+        for change in changes if isinstance(changes, list) else ():
+            value = change.get("value") if isinstance(change, dict) else None
+            messages = value.get("messages") if isinstance(value, dict) else None
+            for message in messages if isinstance(messages, list) else ():
+                if not isinstance(message, dict):
+                    continue
+                message_id, sender = message.get("id"), message.get("from")
+                text = message.get("text")
+                body = text.get("body") if isinstance(text, dict) else None
+                if isinstance(message_id, str) and message_id and isinstance(sender, str):
+                    found.append((message_id[:256], sender, body if isinstance(body, str) else ""))
+    return found
+
+
+def ingest_whatsapp(
+    session: Session, vault: DataKeyRing, tenant_id: UUID, body: bytes, headers: HeaderSource
+) -> IngestOutcome:
+    _, secrets = load_secrets(session, vault, CredentialKind.WHATSAPP)
+    verified = verify_meta(body, headers, secrets)
+    act_as_webhook(tenant_id, "whatsapp")
+    stored = duplicates = 0
+    for message_id, sender, text in _whatsapp_messages(verified.payload):
+        phone = _phone(sender)
+        if phone is None:
+            continue
+        if _store(session, tenant_id, "whatsapp", message_id, channel="whatsapp", phone=phone, body=text):
+            stored += 1
+        else:
+            duplicates += 1
+    outcome = IngestOutcome(stored, duplicates)
+    _received(session, "whatsapp", verified, outcome)
+    return outcome
+
+
+def whatsapp_handshake(session: Session, vault: DataKeyRing, query: str) -> str:
+    """The subscription handshake. The verify token is a secret too: it lives in its own encrypted
+    credential (kind whatsapp, named by the app-secret credential's ``verify_token_credential``
+    metadata, default "verify_token"), never in plain-text metadata."""
+    app = primary_credential(session, CredentialKind.WHATSAPP)
+    name = app.config.get("verify_token_credential") or VERIFY_TOKEN_CREDENTIAL
+    _, tokens = load_secrets(session, vault, CredentialKind.WHATSAPP, str(name))
+    return verify_meta_subscription(query, tokens)
+
+
+def ingest_event(
+    session: Session, vault: DataKeyRing, tenant_id: UUID, body: bytes, headers: HeaderSource
+) -> IngestOutcome:
+    """A Standard Webhooks event from the tenant's own systems. ``message.received`` events
+    (``{"type": "message.received", "data": {"phone": "+1...", "text": "..."}}``) become inbound SMS-less
+    web messages; every other verified event is recorded and acknowledged."""
+    _, secrets = load_secrets(session, vault, CredentialKind.WEBHOOK_ENDPOINT, EVENTS_CREDENTIAL)
+    verified = verify_standard_webhook(body, headers, secrets)
+    act_as_webhook(tenant_id, "events")
+    event_id = verified.event_id or ""
+    if not store.claim_delivery(session, tenant_id, "events", event_id):
+        outcome = IngestOutcome(0, 1)
+        _received(session, "events", verified, outcome)
+        return outcome
+    stored = 0
+    event = _json(body)
+    data = event.get("data") if event.get("type") == "message.received" else None
+    if isinstance(data, dict) and isinstance(data.get("text"), str):
+        contact = _event_contact(data)
+        if contact is not None:
+            field, value = contact
+            result = conversations.receive_message(
+                session, tenant_id, channel="web", field=field, identifier=value, body=data["text"]
+            )
+            store.link_delivery(session, "events", event_id, result.message_id)
+            store.enqueue_job(
+                session, tenant_id, ASSISTANT_JOB,
+                {"conversation_id": str(result.conversation_id), "message_id": str(result.message_id)},
+            )
+            stored = 1
+    outcome = IngestOutcome(stored, 0)
+    _received(session, "events", verified, outcome)
+    return outcome
+
+
+def _json(body: bytes) -> dict[str, object]:
+    try:
+        parsed = json.loads(body.decode("utf-8"))
+    except (ValueError, RecursionError):
+        return {}
+    return parsed if isinstance(parsed, dict) else {}
+
+
+def _event_contact(data: dict[str, object]) -> tuple[conversations.IdentifierField, str] | None:
+    phone = data.get("phone")
+    if isinstance(phone, str) and (normalized := _phone(phone)):
+        return "phone", normalized
+    widget_id = data.get("widget_id")
+    if isinstance(widget_id, str) and 1 <= len(widget_id) <= 128 and widget_id.replace(":", "").isalnum():
+        return "widget_id", f"ext:{widget_id}"[:128]
+    return None
+
+
+__all__: Sequence[str] = ["IngestOutcome", "ingest_event", "ingest_twilio", "ingest_whatsapp", "whatsapp_handshake"]

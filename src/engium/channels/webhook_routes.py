@@ -1,0 +1,83 @@
+"""HTTP endpoints the providers call: ``/webhooks/...``. Authenticated by signature only.
+
+Each handler takes the capped raw body (``guard.capped_body``) and the request transaction, resolves
+the tenant from the path's public id, binds it, and hands the bytes to ``inbound``. Whatever goes
+wrong before a signature has matched — unknown tenant, no secret or base URL configured, a malformed
+header or body, a wrong signature — ends in the same 401 body, and the transaction rolls back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from fastapi import APIRouter, Request, Response
+from sqlalchemy.orm import Session
+
+from engium.channels import inbound, store
+from engium.channels.guard import RawBody, refuse
+from engium.channels.verification import RejectReason, WebhookRejected
+from engium.kit.database import bind_tenant
+from engium.kit.transaction import DbSession
+from engium.runtime import Runtime
+
+router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
+_UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Any unverifiable request; the body never says why"}
+}
+
+
+def _bind(session: Session, public_id: str) -> UUID:
+    tenant_id = store.tenant_for_public_id(session, public_id)
+    if tenant_id is None:
+        raise WebhookRejected(RejectReason.NO_SECRET)
+    bind_tenant(session, tenant_id)
+    return tenant_id
+
+
+@router.post("/twilio/{tenant_public_id}/sms", response_class=Response, responses=_UNAUTHORIZED)
+def twilio_sms(tenant_public_id: str, request: Request, body: RawBody, session: DbSession) -> Response:
+    """Twilio's inbound SMS webhook (form-encoded, ``X-Twilio-Signature``). Answers empty TwiML."""
+    try:
+        tenant_id = _bind(session, tenant_public_id)
+        url = inbound.twilio_public_url(session, request.url.path, request.url.query)
+        inbound.ingest_twilio(session, Runtime.of(request).vault, tenant_id, body, request.headers.raw, url)
+    except WebhookRejected as rejected:
+        raise refuse(request, "twilio", rejected.reason.value) from None
+    return Response(EMPTY_TWIML, media_type="text/xml")
+
+
+@router.get("/whatsapp/{tenant_public_id}", response_class=Response, responses=_UNAUTHORIZED)
+def whatsapp_handshake(tenant_public_id: str, request: Request, session: DbSession) -> Response:
+    """Meta's subscription check: echoes ``hub.challenge`` when ``hub.verify_token`` matches."""
+    try:
+        _bind(session, tenant_public_id)
+        challenge = inbound.whatsapp_handshake(session, Runtime.of(request).vault, request.url.query)
+    except WebhookRejected as rejected:
+        raise refuse(request, "whatsapp", rejected.reason.value) from None
+    return Response(challenge, media_type="text/plain")
+
+
+@router.post("/whatsapp/{tenant_public_id}", responses=_UNAUTHORIZED)
+def whatsapp_messages(tenant_public_id: str, request: Request, body: RawBody, session: DbSession) -> dict[str, str]:
+    """WhatsApp Cloud API deliveries (``X-Hub-Signature-256`` over the raw JSON)."""
+    try:
+        tenant_id = _bind(session, tenant_public_id)
+        inbound.ingest_whatsapp(session, Runtime.of(request).vault, tenant_id, body, request.headers.raw)
+    except WebhookRejected as rejected:
+        raise refuse(request, "whatsapp", rejected.reason.value) from None
+    return {"status": "ok"}
+
+
+@router.post("/events/{tenant_public_id}", responses=_UNAUTHORIZED)
+def standard_events(tenant_public_id: str, request: Request, body: RawBody, session: DbSession) -> dict[str, str]:
+    """Events from the tenant's own systems in the Standard Webhooks format, signed with the secret of
+    the tenant's ``webhook_endpoint`` credential named "inbound"."""
+    try:
+        tenant_id = _bind(session, tenant_public_id)
+        inbound.ingest_event(session, Runtime.of(request).vault, tenant_id, body, request.headers.raw)
+    except WebhookRejected as rejected:
+        raise refuse(request, "events", rejected.reason.value) from None
+    return {"status": "ok"}

@@ -1,0 +1,161 @@
+"""The web chat widget's public API: tenant by public widget key, visitor by conversation token.
+
+* The widget key (``X-Widget-Key``) is public: it is in the tenant's page source. It only says which
+  tenant a visitor writes to; it grants no reading. Resolution goes through ``widget_tenant()`` (a
+  SECURITY DEFINER function returning only a tenant id), then everything runs under that tenant's RLS.
+* Starting a conversation returns a random bearer token; only its SHA-256 is stored. The token grants
+  exactly one conversation: reading and writing anything else is impossible with it.
+* Identity verification (optional): the tenant's site signs the signed-in user's id with the widget
+  credential's secret (``X-Widget-User-Signature`` = hex HMAC-SHA256(user id)). A valid signature makes
+  the contact ``user:<id>``; a visitor without one gets a fresh anonymous ``anon:<random>`` contact, so
+  nobody can claim a signed-in user's history by typing their id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from sqlalchemy.orm import Session
+
+from engium.audit.actions import AuditAction
+from engium.audit.recorder import record
+from engium.channels import store
+from engium.channels.inbound import ASSISTANT_JOB
+from engium.channels.verification import RejectReason, WebhookRejected
+from engium.context import current_request_context
+from engium.conversations import inbound as conversations
+from engium.conversations.models import Message
+from engium.crypto.keyring import DataKeyRing
+from engium.integrations import service as credentials
+from engium.integrations.models import IntegrationCredential
+from engium.integrations.schemas import CredentialKind
+from engium.kit.database import bind_tenant
+
+TOKEN_TTL = timedelta(days=7)
+_USER_ID = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+_SIGNATURE = re.compile(r"[0-9a-f]{64}")
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
+
+
+@dataclass(frozen=True)
+class WidgetVisitor:
+    tenant_id: UUID
+    credential: IntegrationCredential
+
+
+@dataclass(frozen=True)
+class StartedConversation:
+    conversation_id: UUID
+    token: str
+    expires_at: datetime
+    verified: bool
+
+
+def token_hash(token: str) -> bytes:
+    return hashlib.sha256(token.encode("ascii")).digest()
+
+
+def resolve(session: Session, widget_key: str) -> WidgetVisitor:
+    tenant_id = store.tenant_for_widget_key(session, widget_key)
+    if tenant_id is None:
+        raise WebhookRejected(RejectReason.NO_SECRET)
+    bind_tenant(session, tenant_id)
+    matches = [
+        c for c in credentials.list_credentials(session)
+        if c.kind == CredentialKind.WIDGET.value and c.config.get("public_widget_key") == widget_key
+    ]
+    if len(matches) != 1:
+        raise WebhookRejected(RejectReason.MISCONFIGURED)
+    return WidgetVisitor(tenant_id, matches[0])
+
+
+def _act_as_contact(tenant_id: UUID, contact_id: UUID) -> None:
+    ctx = current_request_context()
+    if ctx is not None:
+        ctx.actor.tenant_id, ctx.actor.kind, ctx.actor.id = tenant_id, "contact", str(contact_id)
+
+
+def verified_user(
+    session: Session, vault: DataKeyRing, visitor: WidgetVisitor, user_id: str | None, signature: str | None
+) -> str | None:
+    """The signed-in user id when the tenant's signature over it checks out; None when absent.
+
+    A user id without a valid signature is refused, not downgraded to anonymous: the site meant to
+    identify the visitor, and silently ignoring a bad signature would hide a misconfiguration."""
+    if user_id is None and signature is None:
+        return None
+    if not user_id or not signature or not _USER_ID.fullmatch(user_id) or not _SIGNATURE.fullmatch(signature):
+        raise WebhookRejected(RejectReason.MALFORMED_HEADER)
+    keys = credentials.verification_secrets(
+        session, vault, credentials.SystemCaller("channels.widget"), visitor.credential.id, purpose="widget_identity"
+    )
+    matched = False
+    for key in keys:
+        expected = hmac.new(key.reveal(), user_id.encode("ascii"), hashlib.sha256).hexdigest()
+        matched |= hmac.compare_digest(expected.encode("ascii"), signature.encode("ascii"))
+    if not matched:
+        raise WebhookRejected(RejectReason.SIGNATURE_MISMATCH)
+    return user_id
+
+
+def start(
+    session: Session, visitor: WidgetVisitor, user_id: str | None, first_message: str | None
+) -> StartedConversation:
+    widget_id = f"user:{user_id}" if user_id else f"anon:{secrets.token_urlsafe(16)}"
+    contact, _ = conversations.find_or_create_contact(session, visitor.tenant_id, "widget_id", widget_id)
+    _act_as_contact(visitor.tenant_id, contact.id)
+    conversation, _ = conversations.open_conversation(session, visitor.tenant_id, contact.id, "web")
+    token = secrets.token_urlsafe(32)
+    grant = store.add_widget_session(
+        session, visitor.tenant_id, token_hash(token), contact.id, conversation.id, TOKEN_TTL
+    )
+    record(
+        session, None, AuditAction.WIDGET_CONVERSATION_STARTED, resource_type="conversation",
+        resource_id=conversation.id, details={"verified": user_id is not None},
+    )
+    if first_message:
+        _add(session, visitor.tenant_id, conversation.id, first_message)
+    return StartedConversation(conversation.id, token, grant.expires_at, user_id is not None)
+
+
+def _granted_conversation(session: Session, visitor: WidgetVisitor, token: str | None) -> tuple[UUID, UUID]:
+    if not token or not _TOKEN.fullmatch(token):
+        raise WebhookRejected(RejectReason.MISSING_HEADER)
+    grant = store.find_widget_session(session, token_hash(token))
+    if grant is None:
+        raise WebhookRejected(RejectReason.SIGNATURE_MISMATCH)
+    _act_as_contact(visitor.tenant_id, grant.contact_id)
+    return grant.conversation_id, grant.contact_id
+
+
+def _add(session: Session, tenant_id: UUID, conversation_id: UUID, body: str) -> Message:
+    conversation = conversations.get_conversation_for_update(session, conversation_id)
+    if conversation is None:
+        raise WebhookRejected(RejectReason.SIGNATURE_MISMATCH)
+    if conversation.status == "resolved":
+        conversation.status = "open"  # a visitor writing again reopens it, as in the staff API
+    message = conversations.add_contact_message(session, conversation, body)
+    store.enqueue_job(
+        session, tenant_id, ASSISTANT_JOB, {"conversation_id": str(conversation_id), "message_id": str(message.id)}
+    )
+    record(
+        session, None, AuditAction.WIDGET_MESSAGE_RECEIVED, resource_type="message", resource_id=message.id,
+        details={"conversation_id": conversation_id},
+    )
+    return message
+
+
+def send(session: Session, visitor: WidgetVisitor, token: str | None, body: str) -> Message:
+    conversation_id, _ = _granted_conversation(session, visitor, token)
+    return _add(session, visitor.tenant_id, conversation_id, body)
+
+
+def read(session: Session, visitor: WidgetVisitor, token: str | None, limit: int) -> list[Message]:
+    conversation_id, _ = _granted_conversation(session, visitor, token)
+    return conversations.transcript(session, conversation_id, after=None, limit=limit)[:limit]

@@ -1,0 +1,167 @@
+"""The SSRF guard: non-public destinations are refused at registration (422) and again at delivery."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from engium.runtime import Runtime
+from engium.webhooks import ssrf
+from engium.webhooks.settings import WebhookSettings
+from tests.conftest import TenantHandle
+from tests.webhooks.conftest import URL, FakeClock, Receiver, book, create_endpoint, deliveries, dispatcher
+
+DEFAULTS = WebhookSettings()
+PUBLIC = "93.184.215.14"
+
+
+def resolver_for(mapping: dict[str, list[str]]) -> ssrf.Resolver:
+    def resolve(host: str, port: int) -> list[str]:
+        if host not in mapping:
+            raise OSError("no such host")
+        return mapping[host]
+
+    return resolve
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("https://127.0.0.1/hook", "loopback"),
+        ("https://127.8.9.10/hook", "loopback"),
+        ("https://10.0.0.1/hook", "private"),
+        ("https://10.255.255.254:8443/hook", "private"),
+        ("https://172.16.5.4/hook", "private"),
+        ("https://192.168.1.1/hook", "private"),
+        ("https://169.254.169.254/latest/meta-data/", "link-local"),
+        ("https://100.64.0.1/hook", "carrier-grade NAT"),
+        ("https://0.0.0.0/hook", "unspecified"),
+        ("https://224.0.0.1/hook", "multicast"),
+        ("https://240.0.0.1/hook", "reserved"),
+        ("https://[::1]/hook", "loopback"),
+        ("https://[::]/hook", "unspecified"),
+        ("https://[fd00::1]/hook", "unique-local"),
+        ("https://[fe80::1]/hook", "link-local"),
+        ("https://[::ffff:127.0.0.1]/hook", "loopback"),
+        ("https://[::ffff:169.254.169.254]/hook", "link-local"),
+        ("https://[64:ff9b::a00:1]/hook", "private"),
+        ("https://[2002:a00:1::1]/hook", "private"),
+        ("https://192.0.2.10/hook", "non-public"),
+    ],
+)
+def test_non_public_address_literals_are_refused(url: str, reason: str) -> None:
+    with pytest.raises(ssrf.UnsafeDestination, match=reason):
+        ssrf.check(url, DEFAULTS, resolver_for({}))
+
+
+@pytest.mark.parametrize(
+    ("answers", "reason"),
+    [
+        (["127.0.0.1"], "loopback"),
+        (["10.1.2.3"], "private"),
+        (["169.254.169.254"], "link-local"),
+        (["::1"], "loopback"),
+        ([PUBLIC, "10.1.2.3"], "private"),  # one bad record refuses the name
+    ],
+)
+def test_names_resolving_to_non_public_addresses_are_refused(answers: list[str], reason: str) -> None:
+    with pytest.raises(ssrf.UnsafeDestination, match=reason):
+        ssrf.check("https://hooks.example.test/x", DEFAULTS, resolver_for({"hooks.example.test": answers}))
+
+
+def test_localhost_is_refused_through_the_system_resolver() -> None:
+    with pytest.raises(ssrf.UnsafeDestination, match="loopback"):
+        ssrf.check("https://localhost:9/hook", DEFAULTS)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("http://hooks.example.test/x", "https"),
+        ("ftp://hooks.example.test/x", "https"),
+        ("https://user:pw@hooks.example.test/x", "credentials"),
+        ("https://hooks.example.test:99999/x", "not valid"),
+        ("https:///x", "host"),
+        ("https://hooks example.test/x", "spaces"),
+        ("https://unknown.example.test/x", "could not be resolved"),
+    ],
+)
+def test_malformed_or_plain_http_urls_are_refused(url: str, message: str) -> None:
+    with pytest.raises(ssrf.UnsafeDestination, match=message):
+        ssrf.check(url, DEFAULTS, resolver_for({"hooks.example.test": [PUBLIC]}))
+
+
+def test_a_public_destination_is_pinned_to_the_checked_address() -> None:
+    target = ssrf.check(
+        "https://Hooks.Example.test:8443/in?x=1", DEFAULTS, resolver_for({"hooks.example.test": [PUBLIC]})
+    )
+    assert target.address == PUBLIC
+    assert target.pinned_url == f"https://{PUBLIC}:8443/in?x=1"
+    assert target.host_header == "hooks.example.test:8443"
+    assert target.host == "hooks.example.test"
+
+
+def test_the_allow_settings_open_exactly_what_they_name() -> None:
+    cidr = WebhookSettings(allowed_cidrs="10.20.0.0/16")
+    assert ssrf.check("https://10.20.1.2/x", cidr).address == "10.20.1.2"
+    with pytest.raises(ssrf.UnsafeDestination, match="private"):
+        ssrf.check("https://10.21.1.2/x", cidr)
+    with pytest.raises(ssrf.UnsafeDestination, match="loopback"):
+        ssrf.check("https://127.0.0.1/x", cidr)
+    everything = WebhookSettings(allow_private_networks=True)
+    assert ssrf.check("https://127.0.0.1/x", everything).address == "127.0.0.1"
+    with pytest.raises(ssrf.UnsafeDestination, match="multicast"):
+        ssrf.check("https://224.0.0.1/x", everything)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/hook",
+        "https://10.0.0.8/hook",
+        "https://169.254.169.254/latest/meta-data/iam/",
+        "https://[::1]/hook",
+        "https://localhost/hook",
+        "https://metadata.internal.test/hook",
+    ],
+)
+def test_registration_refuses_with_a_clear_422(
+    client: TestClient, tenant: TenantHandle, monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    monkeypatch.setattr(ssrf, "system_resolver", resolver_for({
+        "localhost": ["127.0.0.1", "::1"], "metadata.internal.test": ["169.254.169.254"],
+    }))
+    response = client.post(URL, json={"url": url, "event_types": ["booking.created"]}, headers=tenant.headers)
+    assert response.status_code == 422, response.text
+    message = response.json()["error"]["message"]
+    assert "public addresses" in message
+    assert client.get(URL, headers=tenant.headers).json() == []
+
+
+def test_delivery_rechecks_the_destination_and_refuses_a_rebound_name(
+    client: TestClient, runtime: Runtime, tenant: TenantHandle, receiver: Receiver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Registered while the name pointed at a public address; by delivery time it points at loopback
+    (DNS rebinding). The worker checks again, refuses, and the receiver on loopback gets nothing."""
+    port = receiver.server.server_address[1]
+    answers = {"hooks.example.test": [PUBLIC]}
+    resolve = resolver_for(answers)
+    monkeypatch.setattr(ssrf, "system_resolver", resolve)
+    monkeypatch.setattr(runtime.settings, "webhooks", WebhookSettings(allow_http=True))
+    endpoint = create_endpoint(client, tenant, f"http://hooks.example.test:{port}/hooks")
+    book(client, runtime, tenant)
+    answers["hooks.example.test"] = ["127.0.0.1"]
+    clock = FakeClock()
+    worker = dispatcher(runtime, WebhookSettings(allow_http=True), clock)
+    assert worker.run_once({tenant.id}) == 1
+    assert receiver.requests == []
+    [delivery] = deliveries(client, tenant, endpoint["id"])
+    assert delivery["status"] == "pending"
+    assert delivery["last_status_code"] is None
+    assert "loopback" in delivery["last_error"]
+    clock.advance(timedelta(hours=1))
+    assert worker.run_once({tenant.id}) == 1
+    assert receiver.requests == []
