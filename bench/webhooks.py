@@ -9,6 +9,10 @@ interleaved in random order so drift hits all alike. Besides wall time, each cal
 is recorded: on a shared machine the gap between the two is preemption, not verification.
 
     .venv/bin/python bench/webhooks.py [--quick] [--iterations N]
+    .venv/bin/python bench/webhooks.py --e2e [--quick] [--clients N] [--duration S] [--workers W]
+
+``--e2e`` adds the end-to-end ingest rate of signed Twilio SMS webhooks to stored messages against a
+real uvicorn server (bench/webhooks_e2e.py) under ``"e2e"`` in the result.
 """
 
 from __future__ import annotations
@@ -146,6 +150,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--iterations", type=int, default=5000)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--e2e", action="store_true", help="also measure end-to-end ingest over HTTP")
+    parser.add_argument("--clients", type=int, help="e2e: concurrent keep-alive clients (default 32; quick 8)")
+    parser.add_argument("--duration", type=float, help="e2e: measured seconds (default 15; quick 3)")
+    parser.add_argument("--workers", type=int, default=1, help="e2e: uvicorn workers")
     args = parser.parse_args()
     setup_logging()
     iterations = 500 if args.quick else args.iterations
@@ -179,6 +187,11 @@ def main() -> None:
         }
     worst_p99 = max(float(summarize_ms(values)["p99_ms"]) for values in wall.values())
     worst_cpu_p99 = max(float(summarize_ms(values)["p99_ms"]) for values in cpu.values())
+    e2e: dict[str, Any] | None = None
+    if args.e2e:
+        from webhooks_e2e import run as run_e2e  # starts PostgreSQL and uvicorn: only when asked
+
+        e2e = run_e2e(args)
     load_1min = os.getloadavg()[0]
     emit(
         {
@@ -193,6 +206,7 @@ def main() -> None:
                 "target_p99_ms": TARGET_P99_MS,
                 "meets_target": worst_p99 <= TARGET_P99_MS,
             },
+            **({"e2e": e2e} if e2e is not None else {}),
         }
     )
 

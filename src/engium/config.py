@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from engium.channels.settings import ChannelSettings
 from engium.webhooks.settings import WebhookSettings
 
 
@@ -50,6 +51,9 @@ class Settings(BaseSettings):
 
     # Outbound webhooks: retries, timeouts and the SSRF guard's allow settings (ENGIUM_WEBHOOKS_*).
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
+    # Outbound SMS/WhatsApp sends and the replay-table purge (ENGIUM_CHANNELS_*, ENGIUM_TWILIO_API_BASE,
+    # ENGIUM_WHATSAPP_API_BASE).
+    channels: ChannelSettings = Field(default_factory=ChannelSettings)
 
     @cached_property
     def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:

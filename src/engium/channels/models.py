@@ -60,6 +60,8 @@ class Job(Base):
         Index(
             "jobs_pending_idx", "tenant_id", "status", "run_after", postgresql_where=text("status = 'pending'")
         ),
+        # The sender's cross-tenant due scan (migration 0007).
+        Index("jobs_due_idx", "kind", "run_after", postgresql_where=text("status = 'pending'")),
     )
 
     tenant_id: Mapped[UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)

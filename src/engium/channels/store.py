@@ -117,3 +117,55 @@ def find_widget_session(session: Session, token_hash: bytes) -> WidgetSession | 
         WidgetSession.token_hash == token_hash, WidgetSession.expires_at > datetime.now(UTC)
     )
     return session.execute(query).scalar_one_or_none()
+
+
+# The channel sender (sender.py). Only the two functions calling a SECURITY DEFINER function of
+# migration 0007 cross tenants; the rest runs bound to one tenant.
+
+
+def due_jobs_all_tenants(session: Session, kind: str, now: datetime, limit: int) -> list[tuple[UUID, UUID]]:
+    """(tenant_id, job_id) pairs of ``kind`` due now, across tenants; nothing else crosses."""
+    rows = session.execute(
+        text("select tenant_id, id from channel_due_jobs(:kind, :now, :limit)"),
+        {"kind": kind, "now": now, "limit": limit},
+    ).all()
+    return [(r[0], r[1]) for r in rows]
+
+
+def due_job_ids(session: Session, kind: str, now: datetime, limit: int) -> list[UUID]:
+    """The bound tenant's due jobs of ``kind``, oldest first (not locked: :func:`lock_due_job` claims)."""
+    query = (
+        select(Job.id).where(Job.kind == kind, Job.status == "pending", Job.run_after <= now)
+        .order_by(Job.run_after, Job.id).limit(limit)
+    )
+    return list(session.execute(query).scalars())
+
+
+def lock_due_job(session: Session, job_id: UUID, kind: str, now: datetime) -> Job | None:
+    """The job if it is still due and no other sender holds it (SKIP LOCKED: never wait)."""
+    query = (
+        select(Job)
+        .where(Job.id == job_id, Job.kind == kind, Job.status == "pending", Job.run_after <= now)
+        .with_for_update(skip_locked=True)
+    )
+    return session.execute(query).scalar_one_or_none()
+
+
+def settle_job(session: Session, job_id: UUID, claimed_attempts: int, values: dict[str, object]) -> bool:
+    """Writes an attempt's outcome unless the claim was lost (the lease ran out and another took over)."""
+    result = session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == "pending", Job.attempts == claimed_attempts)
+        .values(**values, updated_at=datetime.now(UTC))
+        .returning(Job.id)
+    )
+    return result.scalar_one_or_none() is not None
+
+
+def purge_deliveries_all_tenants(session: Session, older_than: timedelta, batch: int = 5000) -> int:
+    """One batch of every tenant's replay rows older than ``older_than``; the database refuses less
+    than 7 days (and engium_auth's policies hide younger rows), so callers cannot get this wrong."""
+    deleted: int = session.execute(
+        text("select purge_inbound_deliveries(:older, :limit)"), {"older": older_than, "limit": batch}
+    ).scalar_one()
+    return deleted

@@ -113,7 +113,7 @@ def worker(
         float | None, typer.Option(help="Seconds between audit seals (default: $ENGIUM_AUDIT_SEAL_INTERVAL_SECONDS)")
     ] = None,
 ) -> None:
-    """Run background jobs without serving the API: sealing audit checkpoints, delivering webhooks."""
+    """Run background jobs without serving the API: audit seals, webhook deliveries, SMS/WhatsApp sends."""
     from engium.runtime import Runtime
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")

@@ -1,12 +1,14 @@
-"""Runs the outbound webhook delivery worker next to the audit sealer (``engium serve`` / ``engium worker``)."""
+"""Runs the background senders next to the audit sealer (``engium serve`` / ``engium worker``): the
+outbound webhook delivery worker and the channel sender (SMS/WhatsApp replies, replay-table purge)."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
+from engium.channels.sender import ChannelSender, ChannelSenderWorker
 from engium.runtime import Runtime
 from engium.webhooks.delivery import DeliveryWorker, Dispatcher
 
@@ -14,32 +16,57 @@ if TYPE_CHECKING:
     from fastapi import FastAPI
 
 
+class Worker(Protocol):
+    def start(self) -> None: ...
+    def stop(self, timeout: float = 30.0) -> None: ...
+
+
 def delivery_worker(runtime: Runtime) -> DeliveryWorker:
     return DeliveryWorker(Dispatcher(runtime.database, runtime.vault, runtime.settings.webhooks))
 
 
+def channel_sender(runtime: Runtime) -> ChannelSenderWorker:
+    return ChannelSenderWorker(ChannelSender(runtime.database, runtime.vault, runtime.settings.channels))
+
+
+def background_workers(runtime: Runtime) -> list[Worker]:
+    return [delivery_worker(runtime), channel_sender(runtime)]
+
+
+def _stop_all(workers: list[Worker]) -> None:
+    for worker in reversed(workers):
+        worker.stop()
+
+
 def attach_delivery_worker(app: FastAPI, runtime: Runtime) -> None:
-    """Delivers for the app's lifetime; stopped before the app's own shutdown closes the database."""
-    worker = delivery_worker(runtime)
+    """Runs the background workers for the app's lifetime; stopped before the app's own shutdown
+    closes the database."""
+    workers = background_workers(runtime)
     inner = app.router.lifespan_context
 
     @asynccontextmanager
     async def lifespan(application: Any) -> AsyncIterator[Any]:
         async with inner(application) as state:
-            worker.start()
+            started: list[Worker] = []
             try:
+                for worker in workers:
+                    worker.start()
+                    started.append(worker)
                 yield state
             finally:
-                await asyncio.to_thread(worker.stop)
+                await asyncio.to_thread(_stop_all, started)
 
     app.router.lifespan_context = lifespan
 
 
 @contextmanager
-def delivery_worker_running(runtime: Runtime) -> Iterator[DeliveryWorker]:
-    worker = delivery_worker(runtime)
-    worker.start()
+def delivery_worker_running(runtime: Runtime) -> Iterator[list[Worker]]:
+    workers = background_workers(runtime)
+    started: list[Worker] = []
     try:
-        yield worker
+        for worker in workers:
+            worker.start()
+            started.append(worker)
+        yield workers
     finally:
-        worker.stop()
+        _stop_all(started)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
+from engium.channels import outbound
 from engium.conversations import repository as repo
 from engium.conversations.models import Contact, Conversation, Message
 from engium.conversations.schemas import (
@@ -107,11 +108,7 @@ def create_contact(session: Session, principal: Principal, data: ContactCreate) 
     )
     repo.add(session, contact)
     record(
-        session,
-        principal,
-        AuditAction.CONTACT_CREATED,
-        resource_type="contact",
-        resource_id=contact.id,
+        session, principal, AuditAction.CONTACT_CREATED, resource_type="contact", resource_id=contact.id,
         details={"identifiers": [field for field in IDENTIFIERS if getattr(contact, field) is not None]},
     )
     return contact
@@ -132,14 +129,8 @@ def update_contact(session: Session, principal: Principal, contact_id: UUID, cha
     contact.updated_at = _now()
     repo.save(session)
     if changed:
-        record(
-            session,
-            principal,
-            AuditAction.CONTACT_UPDATED,
-            resource_type="contact",
-            resource_id=contact.id,
-            details={"fields": changed},
-        )
+        record(session, principal, AuditAction.CONTACT_UPDATED, resource_type="contact", resource_id=contact.id,
+               details={"fields": changed})
     return contact
 
 
@@ -151,14 +142,8 @@ def delete_contact(session: Session, principal: Principal, contact_id: UUID) -> 
         select(func.count()).select_from(Conversation).where(Conversation.contact_id == contact_id)
     ).scalar_one()
     repo.delete_contact(session, contact_id)
-    record(
-        session,
-        principal,
-        AuditAction.CONTACT_DELETED,
-        resource_type="contact",
-        resource_id=contact_id,
-        details={"conversations": conversations},
-    )
+    record(session, principal, AuditAction.CONTACT_DELETED, resource_type="contact", resource_id=contact_id,
+           details={"conversations": conversations})
 
 
 # Conversations
@@ -375,16 +360,9 @@ def _new_message(
 
 def _record_message(session: Session, principal: Principal, message: Message) -> None:
     record(
-        session,
-        principal,
-        AuditAction.MESSAGE_CREATED,
-        resource_type="message",
-        resource_id=message.id,
-        details={
-            "conversation_id": message.conversation_id,
-            "direction": message.direction,
-            "author_kind": message.author_kind,
-        },
+        session, principal, AuditAction.MESSAGE_CREATED, resource_type="message", resource_id=message.id,
+        details={"conversation_id": message.conversation_id, "direction": message.direction,
+                 "author_kind": message.author_kind},
     )
 
 
@@ -397,6 +375,8 @@ def post_message(
     message = _new_message(principal, conversation, data.body, data.author_kind, now)
     repo.add(session, message)
     _record_message(session, principal, message)
+    # An SMS/WhatsApp reply leaves through the provider: its send job commits with the message.
+    outbound.queue_reply(session, conversation.channel, message)
     reopened = data.author_kind == "contact" and conversation.status == "resolved"
     if reopened:
         conversation.status = "open"

@@ -1,0 +1,64 @@
+"""Outbound channel settings (``ENGIUM_CHANNELS_*``), nested in :class:`engium.config.Settings`.
+
+The providers' API base URLs are read from ``ENGIUM_TWILIO_API_BASE`` and ``ENGIUM_WHATSAPP_API_BASE``
+(the names operators expect; ``ENGIUM_CHANNELS_*`` spellings work too). They are operator settings,
+never tenant input, so the webhook SSRF guard does not apply: pointing them at a local stand-in (tests,
+benchmarks) or an egress relay is their purpose.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Replay rows must outlive every provider's retry window (Meta retries for days): see store.py.
+MIN_RETENTION_DAYS = 7
+
+
+def _base_url(value: str) -> str:
+    value = value.strip().rstrip("/")
+    if not value.startswith(("https://", "http://")) or any(c in value for c in "?#@ "):
+        raise ValueError("must be an http(s) URL without credentials, query or fragment")
+    return value
+
+
+class ChannelSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ENGIUM_CHANNELS_", extra="ignore", populate_by_name=True)
+
+    twilio_api_base: str = Field(
+        default="https://api.twilio.com",
+        validation_alias=AliasChoices("twilio_api_base", "ENGIUM_TWILIO_API_BASE", "ENGIUM_CHANNELS_TWILIO_API_BASE"),
+    )
+    whatsapp_api_base: str = Field(
+        default="https://graph.facebook.com",
+        validation_alias=AliasChoices(
+            "whatsapp_api_base", "ENGIUM_WHATSAPP_API_BASE", "ENGIUM_CHANNELS_WHATSAPP_API_BASE"
+        ),
+    )
+    whatsapp_api_version: str = Field(default="v20.0", pattern=r"^v[0-9]{1,3}\.[0-9]{1,3}$")
+
+    # Delays before each retry of a send that failed transiently (5xx, 429, network); the first attempt is
+    # immediate, so attempts = 1 + len(delays). Short at first: a reply is a conversation, not a batch.
+    retry_delays_seconds: list[float] = Field(default=[5.0, 30.0, 120.0, 600.0, 1800.0])
+    retry_jitter: float = Field(default=0.2, ge=0, lt=1)
+    connect_timeout_seconds: float = Field(default=5.0, gt=0)
+    timeout_seconds: float = Field(default=15.0, gt=0)
+    poll_interval_seconds: float = Field(default=1.0, gt=0)
+    batch_size: int = Field(default=50, ge=1, le=1000)
+    # A job claimed by a sender that then dies becomes due again once this lease runs out. Longer than
+    # the request timeout, so a slow but live send is never sent twice by a second worker.
+    lease_seconds: float = Field(default=120.0, gt=0)
+
+    # How long verified provider event ids are kept for replay protection. Lower values are rejected
+    # rather than clamped: an operator asking for 1 day should learn it is not honoured.
+    delivery_retention_days: float = Field(default=float(MIN_RETENTION_DAYS), ge=MIN_RETENTION_DAYS)
+    purge_interval_seconds: float = Field(default=3600.0, gt=0)
+
+    _check_twilio = field_validator("twilio_api_base")(_base_url)
+    _check_whatsapp = field_validator("whatsapp_api_base")(_base_url)
+
+    @property
+    def retention(self) -> timedelta:
+        return timedelta(days=self.delivery_retention_days)

@@ -1,0 +1,67 @@
+"""A real HTTP server (stdlib ``http.server`` on 127.0.0.1) standing in for Twilio and the WhatsApp
+Cloud API at the configured base URLs: it records each request and answers with a scripted status."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+
+@dataclass
+class ProviderRequest:
+    method: str
+    path: str
+    headers: dict[str, str]
+    body: bytes
+
+
+@dataclass
+class FakeProvider:
+    server: ThreadingHTTPServer
+    requests: list[ProviderRequest] = field(default_factory=list)
+    # Status codes for the next requests, in order; 201 once they run out.
+    statuses: list[int] = field(default_factory=list)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+def _handler(provider: FakeProvider) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("content-length", "0")))
+            headers = {k.lower(): v for k, v in self.headers.items()}
+            provider.requests.append(ProviderRequest(self.command, self.path, headers, body))
+            status = provider.statuses.pop(0) if provider.statuses else 201
+            payload = b'{"sid": "SM00000000000000000000000000000000"}'
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        do_GET = do_POST  # noqa: N815 - a followed redirect would arrive here
+
+        def log_message(self, format: str, *args: Any) -> None:
+            return
+
+    return Handler
+
+
+@pytest.fixture
+def fake_provider() -> Iterator[FakeProvider]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+    provider = FakeProvider(server)
+    server.RequestHandlerClass = _handler(provider)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield provider
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
