@@ -1,10 +1,10 @@
 """Added latency of the audit log per API mutation: the same mutations with the audit writes on and off.
 
-Two in-process apps share one embedded PostgreSQL. In the "off" app every ``record`` call is replaced
-by a no-op and the middleware's in-transaction coverage hook is removed (a benchmark-only switch: the
-product has no way to turn auditing off). Requests alternate between the two apps so noise hits both
+Two in-process apps share one embedded PostgreSQL. In the "off" app the recorder's before-commit hook
+drops the transaction's pending events and the middleware's coverage hook is removed (a benchmark-only
+switch: the product has no way to turn auditing off). Requests alternate between the two apps so noise hits both
 alike. We report end-to-end p50/p99 for each, their difference, and the directly timed cost of the
-in-transaction ``record`` calls per request (the latency the audit log adds to a mutation).
+in-transaction appends at commit per request (the latency the audit log adds to a mutation).
 
     .venv/bin/python bench/audit_overhead.py [--quick] [--iterations N]
 """
@@ -17,11 +17,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from fastapi.testclient import TestClient
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 import engium.audit.recorder as recorder
 from benchlib import emit, setup_logging, summarize_ms
@@ -34,27 +35,24 @@ from engium.runtime import Runtime
 from engium.tenancy import service as tenancy
 
 TARGET_P99_MS = 2.0
-_real_record = recorder.record
 _mode = {"audit": True, "spent_ns": 0}
 
 
-def _switchable_record(*args: Any, **kwargs: Any) -> int:
+def _timed_append(session: Session) -> None:
+    """Replaces the recorder's before-commit hook: times the appends, or drops them when auditing is off."""
     if not _mode["audit"]:
-        return 0
+        session.info.pop("engium_audit_pending", None)
+        return
     started = time.perf_counter_ns()
     try:
-        return _real_record(*args, **kwargs)
+        recorder._append_pending_events(session)
     finally:
         _mode["spent_ns"] += time.perf_counter_ns() - started
 
 
-def _patch_record_everywhere() -> None:
-    """Services import ``record`` by name or the module; swap every reference to the real function."""
-    recorder.record = _switchable_record
-    for module in list(sys.modules.values()):
-        in_engium = module is not None and module.__name__.startswith("engium.")
-        if in_engium and getattr(module, "record", None) is _real_record:
-            setattr(module, "record", _switchable_record)  # noqa: B010 - the attribute may not exist
+def _patch_audit_appends() -> None:
+    event.remove(Session, "before_commit", recorder._append_pending_events)
+    event.listen(Session, "before_commit", _timed_append)
 
 
 def main() -> None:
@@ -75,12 +73,12 @@ def main() -> None:
         )
         _, key = identity.create_api_key(session, None, tenant_id=tenant.tenant_id, name="bench", role=Role.OWNER)
     headers = {"Authorization": f"Bearer {key}"}
-    _patch_record_everywhere()
+    _patch_audit_appends()
 
     audited_app = create_app(runtime)
     unaudited_app = create_app(runtime)
     unaudited_app.state.before_commit = None
-    samples: dict[str, list[int]] = {"audit_on": [], "audit_off": [], "record_calls": []}
+    samples: dict[str, list[int]] = {"audit_on": [], "audit_off": [], "audit_appends": []}
 
     phones = itertools.count(1)
 
@@ -103,9 +101,9 @@ def main() -> None:
                 mutate(client)
                 samples[name].append(time.perf_counter_ns() - started)
                 if name == "audit_on":
-                    samples["record_calls"].append(int(_mode["spent_ns"]))
+                    samples["audit_appends"].append(int(_mode["spent_ns"]))
 
-    on_s, off_s, calls = (summarize_ms(samples[k]) for k in ("audit_on", "audit_off", "record_calls"))
+    on_s, off_s, calls = (summarize_ms(samples[k]) for k in ("audit_on", "audit_off", "audit_appends"))
     added_p99 = round(float(on_s["p99_ms"]) - float(off_s["p99_ms"]), 4)
     emit(
         {
@@ -115,7 +113,7 @@ def main() -> None:
             "end_to_end": {"audit_on": on_s, "audit_off": off_s},
             "added_p50_ms": round(float(on_s["p50_ms"]) - float(off_s["p50_ms"]), 4),
             "added_p99_ms": added_p99,
-            "in_transaction_record_calls": calls,
+            "in_transaction_audit_appends": calls,
             "headline": {
                 "added_latency_p99_ms": calls["p99_ms"],
                 "target_p99_ms": TARGET_P99_MS,

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
 from engium.audit.actions import ActorKind, AuditAction, Outcome
@@ -26,6 +26,26 @@ _APPEND = text(
     "select seq from audit_append(cast(:tenant_id as uuid), :actor_kind, :actor_id, cast(:ip as inet), :user_agent, "
     ":request_id, :action, :resource_type, :resource_id, :outcome, cast(:details as jsonb))"
 )
+_PENDING = "engium_audit_pending"
+
+
+@event.listens_for(Session, "before_commit")
+def _append_pending_events(session: Session) -> None:
+    """Appends the transaction's events just before it commits.
+
+    ``audit_append`` locks the tenant's chain head until commit; appending at the end instead of where
+    each event is recorded keeps that per-tenant lock for the commit alone, not for the whole request
+    (a webhook that logs a secret's use first would otherwise serialise every request of its tenant).
+    The events still commit or roll back with the change.
+    """
+    pending: list[dict[str, Any]] = session.info.pop(_PENDING, [])
+    if pending:
+        session.connection().execute(_APPEND, pending)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending_events(session: Session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 def _actor(principal: Principal | None) -> tuple[ActorKind, str]:
@@ -50,8 +70,8 @@ def record(
     details: Mapping[str, Any] | None = None,
     tenant_id: UUID | None = None,
     actor: tuple[ActorKind, str] | None = None,
-) -> int:
-    """Appends one event to the bound tenant's chain and returns its sequence number.
+) -> None:
+    """Records one event for the bound tenant's chain; it is appended when the transaction commits.
 
     ``details`` must hold no secrets and no free-text personal data: ids, field names, counts.
     """
@@ -59,8 +79,7 @@ def record(
     # None lets audit_append use the tenant the transaction is bound to (or the platform chain).
     tenant = tenant_id or (principal.tenant_id if principal else None)
     actor_kind, actor_id = actor or _actor(principal)
-    seq: int = session.execute(
-        _APPEND,
+    session.info.setdefault(_PENDING, []).append(
         {
             "tenant_id": tenant,
             "actor_kind": actor_kind.value,
@@ -73,8 +92,7 @@ def record(
             "resource_id": str(resource_id) if resource_id else "",
             "outcome": outcome.value,
             "details": json.dumps(dict(details or {}), default=str, sort_keys=True),
-        },
-    ).scalar_one()
+        }
+    )
     if ctx is not None:
         ctx.actor.events_recorded += 1
-    return seq
