@@ -24,9 +24,14 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
+# Quick runs (CI-sized); see bench/README.md for the full-size commands behind the quoted numbers.
 bench: install
 	$(BIN)/python bench/rls_overhead.py --quick
 	$(BIN)/python bench/api_throughput.py --quick
+	$(BIN)/python bench/audit.py --quick
+	$(BIN)/python bench/audit_overhead.py --quick
+	$(BIN)/python bench/crypto.py --quick
+	$(BIN)/python bench/webhooks.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
