@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import logging
 import os
-import threading
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from sqlalchemy import text
 
 from engium.audit.signing import Checkpoint, SigningKey, load_or_create_signing_key, signing_key_path
 from engium.config import Settings
+from engium.kit.background import BackgroundLoop
 from engium.kit.database import Database
 
 log = logging.getLogger(__name__)
@@ -146,7 +146,7 @@ def seal_with_settings(database: Database, settings: Settings) -> list[Checkpoin
     return seal(database, signer, DirectoryAnchorStore(anchor_dir(settings)))
 
 
-class CheckpointSealer:
+class CheckpointSealer(BackgroundLoop):
     """A background thread that seals immediately, then every ``interval`` seconds, until stopped.
 
     The interval bounds what an administrator can erase undetected: only events newer than the
@@ -158,32 +158,13 @@ class CheckpointSealer:
         self.signer = signer
         self.anchors = anchors
         self.interval = interval
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        super().__init__("audit-sealer")
 
     @classmethod
     def from_settings(cls, database: Database, settings: Settings) -> CheckpointSealer:
         signer = load_or_create_signing_key(signing_key_path(settings))
         anchors = DirectoryAnchorStore(anchor_dir(settings))
         return cls(database, signer, anchors, settings.audit_seal_interval_seconds)
-
-    def start(self) -> None:
-        if self._thread is not None:
-            raise RuntimeError("the sealer is already running")
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="audit-sealer", daemon=True)
-        self._thread.start()
-        log.info("audit sealer started: every %g s, key %s", self.interval, self.signer.key_id)
-
-    def stop(self, timeout: float = 30.0) -> None:
-        """Seals once more (so nothing appended before shutdown stays unsealed), then joins."""
-        thread, self._thread = self._thread, None
-        if thread is None:
-            return
-        self._stop.set()
-        thread.join(timeout)
-        if thread.is_alive():
-            log.warning("the audit sealer did not stop within %.0f s", timeout)
 
     def _run(self) -> None:
         self._seal_once()

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import logging
 import random
-import threading
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
@@ -46,6 +45,7 @@ from engium.crypto.keyring import DataKeyRing
 from engium.errors import NotFound
 from engium.integrations import service as credentials
 from engium.integrations.schemas import CredentialKind
+from engium.kit.background import BackgroundLoop
 from engium.kit.database import Database
 
 log = logging.getLogger(__name__)
@@ -221,31 +221,13 @@ def _message(session: Session, raw_id: object) -> Message:
     return message
 
 
-class ChannelSenderWorker:
+class ChannelSenderWorker(BackgroundLoop):
     """A background thread: :meth:`ChannelSender.run_once` every ``poll_interval_seconds``, and
     :meth:`ChannelSender.purge_once` every ``purge_interval_seconds`` (first run at start)."""
 
     def __init__(self, sender: ChannelSender) -> None:
         self.sender = sender
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._thread is not None:
-            raise RuntimeError("the channel sender is already running")
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="channel-sender", daemon=True)
-        self._thread.start()
-        log.info("channel sender started: polling every %g s", self.sender.settings.poll_interval_seconds)
-
-    def stop(self, timeout: float = 30.0) -> None:
-        thread, self._thread = self._thread, None
-        if thread is None:
-            return
-        self._stop.set()
-        thread.join(timeout)
-        if thread.is_alive():
-            log.warning("the channel sender did not stop within %.0f s", timeout)
+        super().__init__("channel-sender")
 
     def _run(self) -> None:
         settings = self.sender.settings

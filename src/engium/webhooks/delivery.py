@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import logging
 import random
-import threading
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -36,6 +35,7 @@ from engium.crypto.secret import SecretBytes
 from engium.errors import NotFound
 from engium.integrations import service as credentials
 from engium.integrations.schemas import CredentialKind
+from engium.kit.background import BackgroundLoop
 from engium.kit.database import Database
 from engium.webhooks import repository as repo
 from engium.webhooks import signing, ssrf
@@ -236,31 +236,13 @@ class Dispatcher:
                      tenant_id=tenant_id, actor=ACTOR, details=details)
 
 
-class DeliveryWorker:
+class DeliveryWorker(BackgroundLoop):
     """A background thread running :meth:`Dispatcher.run_once` every ``poll_interval_seconds``."""
 
     def __init__(self, dispatcher: Dispatcher) -> None:
         self.dispatcher = dispatcher
         self.interval = dispatcher.settings.poll_interval_seconds
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._thread is not None:
-            raise RuntimeError("the webhook delivery worker is already running")
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="webhook-delivery", daemon=True)
-        self._thread.start()
-        log.info("webhook delivery worker started: polling every %g s", self.interval)
-
-    def stop(self, timeout: float = 30.0) -> None:
-        thread, self._thread = self._thread, None
-        if thread is None:
-            return
-        self._stop.set()
-        thread.join(timeout)
-        if thread.is_alive():
-            log.warning("the webhook delivery worker did not stop within %.0f s", timeout)
+        super().__init__("webhook-delivery")
 
     def _run(self) -> None:
         while not self._stop.is_set():
