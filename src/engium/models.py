@@ -8,6 +8,7 @@ from engium.crypto import models as _crypto
 from engium.identity import models as _identity
 from engium.integrations import models as _integrations
 from engium.kit.orm import Base
+from engium.knowledge import models as _knowledge
 from engium.tenancy import models as _tenancy
 from engium.webhooks import models as _webhooks
 
@@ -21,6 +22,7 @@ __all__ = [
     "_crypto",
     "_identity",
     "_integrations",
+    "_knowledge",
     "_tenancy",
     "_webhooks",
     "metadata",

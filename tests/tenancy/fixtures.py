@@ -18,6 +18,7 @@ from engium.identity.permissions import Role
 from engium.identity.principal import Principal, PrincipalKind
 from engium.integrations import service as credential_service
 from engium.integrations.schemas import CredentialCreate, CredentialKind
+from engium.knowledge import repository as knowledge
 from engium.runtime import Runtime
 from tests.conftest import TenantHandle, make_tenant
 from tests.webhooks.fixtures import add_webhook_rows
@@ -75,6 +76,11 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
             )
         )
         add_webhook_rows(session, runtime, owner_principal(tenant))
+        # Knowledge (migration 0008): a document with one chunk in the tenant's own partition.
+        knowledge.add_document(
+            session, tenant.id, title="Prices", source_kind=knowledge.SourceKind.TEXT, content="A haircut is 30.",
+            chunks=[knowledge.ChunkInput("A haircut is 30.", 0, 16, [1.0] + [0.0] * 383)],
+        )
         # An audit event and a checkpoint of it (its signature is not checked by the database).
         seq, head = session.execute(
             text(

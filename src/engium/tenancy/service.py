@@ -49,6 +49,8 @@ def provision_tenant(
     # public_id: the tenant's id in webhook URLs; 9 random bytes = 12 URL-safe characters.
     session.add(Tenant(id=tenant_id, name=name, public_id=secrets.token_urlsafe(9)))
     session.flush()
+    # The tenant's own knowledge chunk partition (P2); the function checks the tenants row just flushed.
+    session.execute(text("select knowledge_ensure_partition()"))
     audit.record(session, None, AuditAction.TENANT_CREATED, resource_type="tenant", resource_id=tenant_id)
     session.add(TenantSettings(tenant_id=tenant_id, business_name=name, timezone=timezone))
     owner_id = identity.create_user(session, hashing, email=owner_email, password=owner_password)
@@ -112,3 +114,5 @@ def delete_tenant(session: Session, tenant_id: uuid.UUID) -> None:
     audit.record(session, None, AuditAction.TENANT_DELETED, resource_type="tenant", resource_id=tenant_id)
     session.delete(tenant)
     session.flush()
+    # The cascade emptied the chunk partition; dropping it removes the files too (vectors are personal data).
+    session.execute(text("select knowledge_drop_partition(:t)"), {"t": tenant_id})
