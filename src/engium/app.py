@@ -12,6 +12,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from engium import __version__
+from engium.assistant.routes import router as assistant_router
 from engium.audit.middleware import AuditLoggingMiddleware, audit_mutation_before_commit
 from engium.audit.routes import router as audit_router
 from engium.bookings.routes import router as bookings_router
@@ -23,6 +24,7 @@ from engium.conversations.routes import router as conversations_router
 from engium.errors import error_body, install_error_handlers
 from engium.identity.routes import router as identity_router
 from engium.integrations.routes import router as integrations_router
+from engium.knowledge.routes import router as knowledge_router
 from engium.runtime import Runtime
 from engium.tenancy.routes import router as tenancy_router
 from engium.webhooks.routes import router as outbound_webhooks_router
@@ -88,10 +90,12 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     api.include_router(identity_router)
     api.include_router(tenancy_router)
     api.include_router(conversations_router)
+    api.include_router(assistant_router)
     api.include_router(bookings_router)
     api.include_router(audit_router)
     api.include_router(integrations_router)
     api.include_router(outbound_webhooks_router)
+    api.include_router(knowledge_router)
     app.include_router(api)
     # Public channel endpoints: authenticated by provider signature, not by the API's credentials.
     app.include_router(webhooks_router)

@@ -9,6 +9,9 @@ from pathlib import Path
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from engium.ai.embedding_settings import EmbeddingSettings
+from engium.ai.gateway.settings import ModelSettings
+from engium.assistant.settings import AssistantSettings
 from engium.channels.settings import ChannelSettings
 from engium.webhooks.settings import WebhookSettings
 
@@ -54,6 +57,12 @@ class Settings(BaseSettings):
     # Outbound SMS/WhatsApp sends and the replay-table purge (ENGIUM_CHANNELS_*, ENGIUM_TWILIO_API_BASE,
     # ENGIUM_WHATSAPP_API_BASE).
     channels: ChannelSettings = Field(default_factory=ChannelSettings)
+    # The model gateway: provider, endpoint, retention terms, redaction (ENGIUM_AI_*).
+    ai: ModelSettings = Field(default_factory=ModelSettings)
+    # The knowledge base's embedding model (ENGIUM_EMBEDDINGS_*): the bundled MiniLM unless told otherwise.
+    embeddings: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    # The conversation engine's worker: polling, retries, when it hands over (ENGIUM_ASSISTANT_*).
+    assistant: AssistantSettings = Field(default_factory=AssistantSettings)
 
     @cached_property
     def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:

@@ -1,5 +1,6 @@
 """Every domain's tables in one MetaData, for Alembic and the schema drift test."""
 
+from engium.assistant import models as _assistant
 from engium.audit import models as _audit
 from engium.bookings import models as _bookings
 from engium.channels import models as _channels
@@ -15,6 +16,7 @@ from engium.webhooks import models as _webhooks
 metadata = Base.metadata
 
 __all__ = [
+    "_assistant",
     "_audit",
     "_bookings",
     "_channels",

@@ -7,6 +7,8 @@ from functools import cached_property
 
 from starlette.requests import Request
 
+from engium.ai.embeddings import EmbeddingProvider
+from engium.ai.gateway import ModelGateway, build_gateway
 from engium.config import Settings
 from engium.crypto.keyring import DataKeyRing, root_key_provider
 from engium.identity.credentials import PasswordHashing
@@ -25,6 +27,23 @@ class Runtime:
     def vault(self) -> DataKeyRing:
         """Built on first use, so commands that never touch secrets never create a root key."""
         return DataKeyRing(root_key_provider(self.settings))
+
+    @cached_property
+    def embedder(self) -> EmbeddingProvider:
+        """The configured embedding model; by default the bundled all-MiniLM-L6-v2 (loaded on first use)."""
+        from engium.ai.embeddings import OpenAICompatibleEmbedder, local_embedder
+
+        chosen = self.settings.embeddings
+        if chosen.provider == "openai":
+            key = chosen.api_key.get_secret_value() if chosen.api_key else None
+            return OpenAICompatibleEmbedder(chosen.base_url, chosen.model, key, timeout=chosen.timeout_seconds)
+        return local_embedder()
+
+    @cached_property
+    def gateway(self) -> ModelGateway | None:
+        """The generative model behind the assistant; None for "grounded" (no generative model). Built on
+        first use: the in-process llama-cpp provider hashes and loads its model file then."""
+        return build_gateway(self.settings.ai)
 
     @staticmethod
     def of(request: Request) -> Runtime:

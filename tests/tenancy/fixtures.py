@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pydantic import SecretStr
 from sqlalchemy import select, text
 
+from engium.assistant.models import AssistantState
 from engium.bookings.models import AvailabilityException, Booking, Service, StaffMember
 from engium.channels.models import InboundDelivery, Job, WidgetSession
 from engium.conversations.models import Contact, Conversation
@@ -75,6 +76,8 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
                 conversation_id=conversation.id, expires_at=datetime.now(UTC) + timedelta(days=1),
             )
         )
+        # The conversation engine's memory (migration 0009).
+        session.add(AssistantState(tenant_id=tenant.id, conversation_id=conversation.id, pending=None))
         add_webhook_rows(session, runtime, owner_principal(tenant))
         # Knowledge (migration 0008): a document with one chunk in the tenant's own partition.
         knowledge.add_document(

@@ -28,6 +28,7 @@ SEGMENT_TABLE = {
     "integrations": "integration_credentials",
     "webhook-endpoints": "webhook_endpoints",
     "webhook-deliveries": "webhook_deliveries",
+    "documents": "knowledge_documents",
 }
 
 

@@ -51,3 +51,30 @@ def test_the_tenant_endpoint_describes_only_the_callers_business(
 ) -> None:
     assert client.get("/api/v1/tenant", headers=tenant.headers).json()["id"] == str(tenant.id)
     assert client.get("/api/v1/tenant", headers=other_tenant.headers).json()["id"] == str(other_tenant.id)
+
+
+def test_the_guard_threshold_and_link_allow_list_are_tenant_settings(
+    client: TestClient, tenant: TenantHandle
+) -> None:
+    assert client.get("/api/v1/settings", headers=tenant.headers).json()["link_allow_list"] == []
+    change = {"guard_threshold": 0.35, "link_allow_list": ["Book.Example.com", "example.org."]}
+    response = client.patch("/api/v1/settings", json=change, headers=tenant.headers)
+    assert response.status_code == 200
+    assert response.json()["guard_threshold"] == 0.35
+    assert response.json()["link_allow_list"] == ["book.example.com", "example.org"]
+    # Null keeps the list but clears the threshold back to the platform default.
+    cleared = client.patch(
+        "/api/v1/settings", json={"guard_threshold": None, "link_allow_list": None}, headers=tenant.headers
+    ).json()
+    assert cleared["guard_threshold"] is None
+    assert cleared["link_allow_list"] == ["book.example.com", "example.org"]
+
+
+def test_guard_settings_refuse_nonsense(client: TestClient, tenant: TenantHandle) -> None:
+    for bad in ({"guard_threshold": 0}, {"guard_threshold": 1.5}, {"link_allow_list": ["https://evil.example/x"]}):
+        response = client.patch("/api/v1/settings", json=bad, headers=tenant.headers)
+        assert response.status_code == 422, bad
+    refused = client.patch(
+        "/api/v1/settings", json={"link_allow_list": ["https://evil.example/x"]}, headers=tenant.headers
+    )
+    assert "is not a host name" in str(refused.json()["error"])

@@ -98,5 +98,36 @@ class AuditAction(StrEnum):
     CHANNEL_MESSAGE_SENT = "channel.message_sent"
     CHANNEL_SEND_FAILED = "channel.send_failed"
 
+    # --- ai: the model gateway (ai/gateway/). One event per model call, refused and failed included;
+    # details are the inference receipt (provider, host, retention, token counts, prompt SHA-256), never
+    # prompt or completion text, never an API key.
+    AI_INFERENCE = "ai.inference"
+
     AUDIT_VIEWED = "audit.viewed"
     AUDIT_EXPORTED = "audit.exported"
+
+    # --- knowledge -------------------------------------------------------------------------------
+    # Knowledge base (knowledge/): ids, source kinds, sizes and counts; never a document's text, its
+    # title or a search query.
+    KNOWLEDGE_DOCUMENT_ADDED = "knowledge.document_added"
+    KNOWLEDGE_DOCUMENT_REPLACED = "knowledge.document_replaced"
+    KNOWLEDGE_DOCUMENT_DELETED = "knowledge.document_deleted"
+    KNOWLEDGE_SEARCHED = "knowledge.searched"
+    KNOWLEDGE_PARTITION_INDEXED = "knowledge.partition_indexed"
+
+    # --- assistant: the conversation engine (assistant/). Details hold ids, intent and tool names,
+    # outcomes, counts and source ids: never message text, names or phone numbers.
+    ASSISTANT_REPLIED = "assistant.replied"
+    ASSISTANT_TOOL_CALLED = "assistant.tool_called"
+    ASSISTANT_ESCALATED = "assistant.escalated"
+    ASSISTANT_SKIPPED = "assistant.skipped"
+    ASSISTANT_FAILED = "assistant.failed"
+    ASSISTANT_HANDED_BACK = "assistant.handed_back"
+
+    # --- guard: the prompt-injection guard at the conversation engine's seams (assistant/guarding.py).
+    # Details hold the detector's score and reasons (rule names), finding kinds and a short excerpt that is
+    # sanitised, masked (secrets, e-mail addresses, phone numbers) and never the whole message.
+    GUARD_FLAGGED = "guard.flagged"
+    GUARD_ACTION_GATED = "guard.action_gated"
+    GUARD_OUTPUT_BLOCKED = "guard.output_blocked"
+    GUARD_OUTPUT_REWRITTEN = "guard.output_rewritten"

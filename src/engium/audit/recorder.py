@@ -50,6 +50,8 @@ def _drop_pending_events(session: Session) -> None:
 
 def _actor(principal: Principal | None) -> tuple[ActorKind, str]:
     if principal is not None:
+        if principal.kind is PrincipalKind.SYSTEM:
+            return ActorKind.SYSTEM, principal.component
         kind = ActorKind.USER if principal.kind is PrincipalKind.USER else ActorKind.API_KEY
         return kind, str(principal.id)
     ctx = current_request_context()

@@ -14,7 +14,9 @@ from uuid import UUID
 import typer
 
 from engium.cli.audit_commands import attach_sealer, audit_app, run_worker
+from engium.cli.guard_commands import guard_app
 from engium.cli.keys_commands import register as register_key_commands
+from engium.cli.knowledge_commands import register as register_knowledge_commands
 from engium.cli.operator import existing_tenant_transaction, fail
 from engium.cli.webhook_worker import attach_delivery_worker, delivery_worker_running
 from engium.config import Settings
@@ -31,7 +33,9 @@ app.add_typer(user_app, name="user")
 app.add_typer(apikey_app, name="apikey")
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
+app.add_typer(guard_app, name="guard")
 register_key_commands(app, tenant_app)
+register_knowledge_commands(app)
 
 DataDir = Annotated[
     Path | None,

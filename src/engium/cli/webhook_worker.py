@@ -1,5 +1,6 @@
 """Runs the background senders next to the audit sealer (``engium serve`` / ``engium worker``): the
-outbound webhook delivery worker and the channel sender (SMS/WhatsApp replies, replay-table purge)."""
+outbound webhook delivery worker, the channel sender (SMS/WhatsApp replies, replay-table purge) and the
+assistant (answers customers' messages)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
+from engium.assistant.worker import AssistantLoop, AssistantWorker
 from engium.channels.sender import ChannelSender, ChannelSenderWorker
 from engium.runtime import Runtime
 from engium.webhooks.delivery import DeliveryWorker, Dispatcher
@@ -29,8 +31,15 @@ def channel_sender(runtime: Runtime) -> ChannelSenderWorker:
     return ChannelSenderWorker(ChannelSender(runtime.database, runtime.vault, runtime.settings.channels))
 
 
+def assistant(runtime: Runtime) -> AssistantLoop:
+    # The embedder loads on the first knowledge question; the gateway is None in the default grounded mode.
+    worker = AssistantWorker(runtime.database, runtime.settings.assistant, lambda: runtime.embedder,
+                             runtime.gateway, vault=runtime.vault)
+    return AssistantLoop(worker)
+
+
 def background_workers(runtime: Runtime) -> list[Worker]:
-    return [delivery_worker(runtime), channel_sender(runtime)]
+    return [delivery_worker(runtime), channel_sender(runtime), assistant(runtime)]
 
 
 def _stop_all(workers: list[Worker]) -> None:

@@ -144,6 +144,10 @@ def get_contact(session: Session, contact_id: UUID) -> Contact | None:
     return repo.get_contact(session, contact_id)
 
 
+def get_message(session: Session, message_id: UUID) -> Message | None:
+    return session.execute(select(Message).where(Message.id == message_id)).scalar_one_or_none()
+
+
 def transcript(session: Session, conversation_id: UUID, *, after: Cursor | None, limit: int) -> list[Message]:
     """A page of one conversation's messages, oldest first (``limit + 1`` rows, see repository)."""
     return repo.list_messages(session, conversation_id, cursor=after, limit=limit)

@@ -393,3 +393,20 @@ def post_message(
             details={"fields": ["status"], "from": "resolved", "to": "open", "cause": "inbound_message"},
         )
     return message
+
+
+def post_assistant_message(session: Session, principal: Principal, conversation: Conversation, body: str) -> Message:
+    """The assistant's reply on a conversation the caller holds locked: stored outbound with author_kind
+    "assistant", and queued for sending on SMS/WhatsApp in the same transaction, like an agent's."""
+    now = max(_now(), conversation.last_message_at)
+    message = Message(
+        tenant_id=conversation.tenant_id, id=uuid.uuid4(), conversation_id=conversation.id, direction="outbound",
+        author_kind="assistant", author_user_id=None, body=body, created_at=now,
+    )
+    repo.add(session, message)
+    _record_message(session, principal, message)
+    outbound.queue_reply(session, conversation.channel, message)
+    conversation.last_message_at = now
+    conversation.updated_at = now
+    repo.save(session)
+    return message

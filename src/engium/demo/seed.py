@@ -4,20 +4,31 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import uuid
 from dataclasses import asdict, dataclass
 from datetime import time
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
 from engium.bookings.models import AvailabilityRule, Service, StaffMember, StaffService
+from engium.channels import store
+from engium.channels.inbound import ASSISTANT_JOB
 from engium.conversations.models import Contact, Conversation, Message
 from engium.identity import repository as identity_repo
+from engium.identity.permissions import Role
+from engium.identity.principal import Principal, PrincipalKind
 from engium.identity.service import new_secret_password, normalize_email
+from engium.integrations import service as integrations
+from engium.integrations.schemas import CredentialCreate
 from engium.kit.database import bind_tenant
+from engium.knowledge import service as knowledge
+from engium.knowledge.parsing import SourceKind
+from engium.knowledge.service import DocumentSource
 from engium.runtime import Runtime
 from engium.tenancy.models import TenantSettings
 from engium.tenancy.service import provision_tenant
@@ -25,6 +36,8 @@ from engium.tenancy.service import provision_tenant
 DEMO_OWNER_EMAIL = "owner@demo-salon.example"
 DEMO_NAME = "Bella Hair Studio"
 DEMO_TIMEZONE = "Europe/London"
+# The seeder acts as a system principal: audit events name "demo.seed", not a person.
+DEMO_SEEDER_ID = uuid.UUID("00000000-0000-4000-8000-0000000d3e0d")
 
 SERVICES = (
     ("Women's haircut", "Wash, cut and blow-dry", 60, 5500),
@@ -38,6 +51,18 @@ OPENING_HOURS = {
     "thu": "09:00-20:00", "fri": "09:00-18:00", "sat": "09:00-17:00", "sun": "closed",
 }
 
+KNOWLEDGE = (
+    ("Colour aftercare", (
+        "Looking after coloured hair. Wait at least 48 hours before washing freshly coloured hair, so the colour "
+        "can settle. Use a sulphate-free shampoo and rinse with cool water. A gloss every six weeks keeps the tone "
+        "fresh. Before your first colour we do a patch test at least 48 hours before the appointment."
+    )),
+    ("Salon policies", (
+        "Children under 12 get 20% off a haircut. Gift vouchers are sold at reception in any amount from £20. "
+        "Please arrive five minutes early. If you are more than 15 minutes late we may need to shorten or move "
+        "your appointment. Guide dogs are welcome; other pets cannot come in, sorry."
+    )),
+)
 FAQS = (
     ("Where are you?", "12 Market Street, London, two minutes from the station."),
     ("Do you take walk-ins?", "Yes when a stylist is free, but booking guarantees your slot."),
@@ -83,13 +108,14 @@ def seed_demo(runtime: Runtime) -> DemoBusiness:
             owner_password=password, timezone=DEMO_TIMEZONE,
         )
         seed_salon(session, provisioned.tenant_id)
+        widget_key = seed_assistant(session, runtime, provisioned.tenant_id)
         # Seeded rows bypass the services; one event records that the operator seeded them.
         record(session, None, AuditAction.DEMO_SEEDED, resource_type="tenant", resource_id=provisioned.tenant_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(fd, "w") as handle:
         json.dump({"email": DEMO_OWNER_EMAIL, "password": password,
-                   "tenant_id": str(provisioned.tenant_id)}, handle)
+                   "tenant_id": str(provisioned.tenant_id), "widget_key": widget_key}, handle)
     return DemoBusiness(str(provisioned.tenant_id), DEMO_OWNER_EMAIL, str(path), created=True)
 
 
@@ -134,6 +160,24 @@ def seed_salon(session: Session, tenant_id: uuid.UUID) -> None:
     session.flush()
 
 
+def seed_assistant(session: Session, runtime: Runtime, tenant_id: uuid.UUID) -> str:
+    """What the assistant works with: knowledge documents, a widget credential, and a job to answer the
+    seeded customer message. Returns the widget's public key."""
+    seeder = Principal(PrincipalKind.SYSTEM, DEMO_SEEDER_ID, tenant_id, Role.OWNER, component="demo.seed")
+    for title, text in KNOWLEDGE:
+        knowledge.add_document(session, seeder, runtime.embedder, DocumentSource(title, SourceKind.TEXT, text))
+    widget_key = f"wk_demo_{secrets.token_urlsafe(12)}"
+    integrations.create_credential(session, runtime.vault, seeder, CredentialCreate.model_validate({
+        "kind": "widget", "name": "default", "secret": secrets.token_urlsafe(32),
+        "metadata": {"public_widget_key": widget_key},
+    }))
+    first = session.execute(select(Message.conversation_id, Message.id).where(Message.author_kind == "contact")).first()
+    if first is not None:
+        store.enqueue_job(session, tenant_id, ASSISTANT_JOB,
+                          {"conversation_id": str(first.conversation_id), "message_id": str(first.id)})
+    return widget_key
+
+
 def describe_demo(runtime: Runtime) -> str:
     path = _credentials_file(runtime)
     if not path.exists():
@@ -144,5 +188,8 @@ def describe_demo(runtime: Runtime) -> str:
         f"Demo business '{DEMO_NAME}' (tenant {data['tenant_id']}).\n"
         f"  Sign in: POST {base}/api/v1/auth/login as {data['email']}; the password is in {path}\n"
         f"  API key: engium apikey create --tenant {data['tenant_id']} --role owner\n"
-        f"  API docs: {base}/api/v1/docs"
+        f"  API docs: {base}/api/v1/docs\n"
+        f"  Chat as a customer: POST {base}/widget/v1/conversations with header X-Widget-Key: "
+        f"{data.get('widget_key', '(see integrations)')} and body {{\"message\": \"When are you open?\"}}, then\n"
+        f"    GET {base}/widget/v1/messages with X-Widget-Key and X-Widget-Token (the token from the first call)"
     )

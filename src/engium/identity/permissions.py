@@ -29,6 +29,9 @@ class Permission(StrEnum):
     AUDIT_READ = "audit:read"
     # Integration credentials (secrets are write-only even to holders of this permission).
     INTEGRATIONS_MANAGE = "integrations:manage"
+    # The knowledge base: agents search and read it; owners and admins add, replace and delete documents.
+    KNOWLEDGE_READ = "knowledge:read"
+    KNOWLEDGE_WRITE = "knowledge:write"
 
 
 _READ_ONLY = frozenset(
@@ -39,6 +42,7 @@ _READ_ONLY = frozenset(
         Permission.CONVERSATIONS_READ,
         Permission.CATALOG_READ,
         Permission.BOOKINGS_READ,
+        Permission.KNOWLEDGE_READ,
     }
 )
 

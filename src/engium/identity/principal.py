@@ -12,6 +12,9 @@ from engium.identity.permissions import ROLE_PERMISSIONS, Permission, Role
 class PrincipalKind(StrEnum):
     USER = "user"
     API_KEY = "api_key"
+    # An Engium component acting on its own (the assistant booking for a customer). Authentication
+    # never produces one, so no request can act as it; audit events name ``component``.
+    SYSTEM = "system"
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class Principal:
     user_id: UUID | None = None
     session_id: UUID | None = None
     mfa_satisfied: bool = True
+    component: str = ""
 
     def can(self, permission: Permission) -> bool:
         return permission in ROLE_PERMISSIONS[self.role]

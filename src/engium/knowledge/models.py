@@ -1,4 +1,4 @@
-"""Mirrors of the knowledge tables (migration 0008). Chunk partitions are made by a function, not here."""
+"""Mirrors of the knowledge tables (migrations 0008, 0010). Chunk partitions are made by a function, not here."""
 
 from __future__ import annotations
 
@@ -17,12 +17,24 @@ EMBEDDING_DIMENSIONS = 384
 
 class KnowledgeDocument(Base):
     __tablename__ = "knowledge_documents"
+    __table_args__ = (
+        Index("knowledge_documents_sha_idx", "tenant_id", "content_sha256"),
+        Index("knowledge_documents_created_idx", "tenant_id", "created_at", "id"),
+    )
 
     tenant_id: Mapped[UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
     id: Mapped[UUID] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(Text)
     source_kind: Mapped[str] = mapped_column(Text)
+    # SHA-256 of ``content`` (the extracted text): unchanged text means a re-ingest is a no-op.
     content_sha256: Mapped[bytes] = mapped_column(LargeBinary)
+    # The extracted plain text; chunk offsets index into it, so a citation can quote its exact span.
+    content: Mapped[str] = mapped_column(Text, server_default="")
+    source_filename: Mapped[str | None] = mapped_column(Text)
+    source_bytes: Mapped[int] = mapped_column(Integer, server_default="0")
+    chunk_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    # The model that embedded the chunks; vectors of different models must never be compared.
+    embedding_model: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -36,7 +48,7 @@ class KnowledgeChunk(Base):
             ondelete="CASCADE",
         ),
         Index("knowledge_chunks_document_idx", "tenant_id", "document_id", "ordinal"),
-        Index("knowledge_chunks_tsv_idx", "tsv", postgresql_using="gin"),
+        Index("knowledge_chunks_tsv_idx", "tsv", postgresql_using="gin", postgresql_with={"fastupdate": "off"}),
         {"postgresql_partition_by": "LIST (tenant_id)"},
     )
 

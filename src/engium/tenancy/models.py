@@ -4,8 +4,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Text, UniqueConstraint, func, text
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import REAL, Boolean, DateTime, ForeignKey, Text, UniqueConstraint, func, text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engium.kit.orm import Base
@@ -40,4 +40,8 @@ class TenantSettings(Base):
     escalation_rules: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
     mfa_required: Mapped[bool] = mapped_column(Boolean, server_default="false")
     public_base_url: Mapped[str | None] = mapped_column(Text)
+    # Migration 0009: the model gateway's and the guard's per-tenant choices.
+    ai_accept_retention: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    guard_threshold: Mapped[float | None] = mapped_column(REAL)
+    link_allow_list: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

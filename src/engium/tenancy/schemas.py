@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 from zoneinfo import available_timezones
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+# A DNS host name: labels of letters, digits and hyphens, at least one dot, no scheme, port or path.
+_HOST = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?")
 
 
 class TenantOut(BaseModel):
@@ -40,6 +44,10 @@ class SettingsOut(BaseModel):
     escalation_rules: dict[str, Any]
     mfa_required: bool
     public_base_url: str | None = None
+    # Whether the model gateway may use a provider that can retain what it is sent (ADR 0011).
+    ai_accept_retention: bool = False
+    guard_threshold: float | None = None
+    link_allow_list: list[str] = []
     updated_at: datetime
 
 
@@ -69,4 +77,27 @@ class SettingsUpdate(BaseModel):
         default=None, max_length=300, pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?$"
     )
 
+    # True: the tenant accepts model providers that may retain (review, train on) prompts; the default
+    # false makes the model gateway refuse them. Recorded with its new value in setting.updated.
+    ai_accept_retention: bool | None = None
+    # The prompt-injection detector's threshold for this tenant (lower flags more); null: the platform
+    # default. Flagged messages are still answered, but never act (ADR 0012).
+    guard_threshold: float | None = Field(default=None, gt=0, le=1)
+    # Hosts that links in the assistant's replies may point to (the website's host is always allowed);
+    # every other link is removed from a reply before it leaves.
+    link_allow_list: list[str] | None = Field(default=None, max_length=50)
+
     _tz = field_validator("timezone")(_check_timezone)
+
+    @field_validator("link_allow_list")
+    @classmethod
+    def _hosts(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        hosts = []
+        for host in value:
+            host = host.strip().lower().rstrip(".")
+            if not _HOST.fullmatch(host):
+                raise ValueError(f"{host[:64]!r} is not a host name (example.com, book.example.com)")
+            hosts.append(host)
+        return sorted(set(hosts))

@@ -24,8 +24,14 @@ from engium.tenancy.schemas import SettingsUpdate
 
 # Sending null for these keeps the current value; the optional contact fields can be cleared.
 NOT_NULLABLE = frozenset(
-    {"business_name", "timezone", "opening_hours", "faqs", "escalation_rules", "assistant_persona", "mfa_required"}
+    {
+        "business_name", "timezone", "opening_hours", "faqs", "escalation_rules", "assistant_persona",
+        "mfa_required", "ai_accept_retention", "link_allow_list",
+    }
 )
+# Changes whose new value is evidence in itself (P4: when did this tenant accept retention? P3: who
+# loosened the guard?). Scalars only, never free text.
+AUDITED_VALUES = ("ai_accept_retention", "guard_threshold")
 
 
 @dataclass(frozen=True)
@@ -91,7 +97,7 @@ def update_settings(session: Session, principal: Principal, changes: SettingsUpd
     settings.updated_at = datetime.now(UTC)
     audit.record(
         session, principal, AuditAction.SETTINGS_UPDATED, resource_type="settings", resource_id=principal.tenant_id,
-        details={"fields": sorted(values)},
+        details={"fields": sorted(values), **{k: values[k] for k in AUDITED_VALUES if values.get(k) is not None}},
     )
     if values.get("mfa_required"):
         # Sessions of members without TOTP no longer satisfy the policy: they must enrol first.

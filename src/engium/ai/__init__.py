@@ -1,0 +1,1 @@
+"""Model access: embeddings, the model gateway (inference only) and the prompt-injection guard."""

@@ -1,0 +1,254 @@
+"""The booking tools: check_availability and book_appointment, on top of the bookings service.
+
+Availability is the bookings service's own slot search (staff working hours, exceptions, existing
+bookings, the service's duration), so the assistant never offers a time the calendar would refuse.
+Booking is two turns: a proposal with every detail, stored in ``assistant_states.pending``, and the
+booking itself only after the customer's explicit "yes", made by ``bookings.service.create_booking``
+as the assistant principal, which checks everything again inside the write transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.orm import Session
+
+from engium.assistant.facts import service_label
+from engium.assistant.intents import IntentKind
+from engium.assistant.turn import Book, Plan, Reply, ToolCall, TurnContext, assistant_principal
+from engium.assistant.when import describe_day
+from engium.bookings import catalog
+from engium.bookings import service as bookings
+from engium.bookings.models import Service
+from engium.bookings.schemas import BookingCreate
+from engium.errors import Conflict, NotFound, Unprocessable
+
+AVAILABILITY_TOOL = "check_availability"
+BOOK_TOOL = "book_appointment"
+MAX_DAYS_AHEAD = 365
+SEARCH_DAYS = 14  # how far ahead "the next free day" looks
+LISTED_TIMES = 6
+# The plans made here are steps of a booking; the engine stamps the intent that led to them.
+BOOKING = IntentKind.BOOK
+
+
+@dataclass(frozen=True)
+class Opening:
+    staff_id: UUID
+    starts_at: datetime  # UTC
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    """What is known so far; the engine merges each message into the previous draft."""
+
+    service_id: UUID | None = None
+    candidates: tuple[UUID, ...] = ()
+    day: date | None = None
+    at: time | None = None
+
+
+def draft(now: datetime, request: BookingRequest) -> dict[str, Any]:
+    found: dict[str, Any] = {"kind": "draft", "at": now.isoformat()}
+    if request.service_id:
+        found["service_id"] = str(request.service_id)
+    if request.candidates:
+        found["candidates"] = [str(c) for c in request.candidates]
+    if request.day:
+        found["day"] = request.day.isoformat()
+    if request.at:
+        found["time"] = request.at.strftime("%H:%M")
+    return found
+
+
+def from_draft(pending: dict[str, Any] | None) -> BookingRequest:
+    if not pending or pending.get("kind") not in {"draft", "book"}:
+        return BookingRequest()
+    try:
+        service = pending.get("service_id")
+        day = pending.get("day")
+        at = pending.get("time")
+        return BookingRequest(
+            UUID(service) if service else None,
+            tuple(UUID(c) for c in pending.get("candidates", [])),
+            date.fromisoformat(day) if day else None,
+            time.fromisoformat(at) if at else None,
+        )
+    except (TypeError, ValueError):
+        return BookingRequest()
+
+
+def openings(session: Session, ctx: TurnContext, service_id: UUID, day: date) -> list[Opening]:
+    """Free start times on ``day`` (the business's local date), one staff member each, in time order."""
+    search = bookings.find_slots(session, service_id=service_id, day=day, now=ctx.now)
+    first: dict[datetime, Opening] = {}
+    for slot in search.slots:
+        first.setdefault(slot.interval.start, Opening(slot.staff_id, slot.interval.start))
+    return sorted(first.values(), key=lambda o: o.starts_at)
+
+
+def _local(moment: datetime, ctx: TurnContext) -> datetime:
+    return moment.astimezone(ctx.zone)
+
+
+def _times(found: list[Opening], ctx: TurnContext, around: time | None) -> str:
+    # On the hour and half hour first: a list of every 15 minutes is noise in a chat.
+    offered = [o for o in found if _local(o.starts_at, ctx).minute in (0, 30)] or found
+    if around is not None:
+        target = datetime.combine(ctx.today, around)
+        key = {o: abs(datetime.combine(ctx.today, _local(o.starts_at, ctx).time()) - target) for o in offered}
+        chosen = sorted(sorted(offered, key=lambda o: key[o])[:3], key=lambda o: o.starts_at)
+    else:
+        chosen = offered[:LISTED_TIMES]
+    labels = [f"{_local(o.starts_at, ctx):%H:%M}" for o in chosen]
+    text = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    last = _local(found[-1].starts_at, ctx)
+    if around is None and len(offered) > len(chosen):
+        text += f" (the last start is {last:%H:%M})"
+    return text
+
+
+def _which_service(ctx: TurnContext, request: BookingRequest) -> Plan:
+    if request.candidates:
+        names = [s.name for s in ctx.services if s.id in request.candidates]
+        text = "Which would you like: " + " or ".join(names) + "?"
+        sources = tuple(f"service:{c}" for c in request.candidates)
+    else:
+        names = [s.name for s in ctx.services]
+        text = "Which service would you like? We offer " + ", ".join(names) + "."
+        sources = tuple(f"service:{s.id}" for s in ctx.services)
+    return Plan(BOOKING, Reply(text, sources), pending=draft(ctx.now, request))
+
+
+def plan_booking(session: Session, ctx: TurnContext, request: BookingRequest) -> Plan:
+    """The next step towards a booking: a question for what is missing, a list of free times, or a
+    proposal to confirm."""
+    if request.service_id is None and not request.candidates and len(ctx.services) == 1:
+        request = BookingRequest(ctx.services[0].id, (), request.day, request.at)
+    if request.service_id is None:
+        if not ctx.services:
+            return Plan(BOOKING, Reply("I can't take bookings here yet, sorry.", ()), failed=True)
+        return _which_service(ctx, request)
+    try:
+        service = catalog.get_service(session, request.service_id)
+    except NotFound:
+        return _which_service(ctx, BookingRequest(None, (), request.day, request.at))
+    about = service_label(service)
+    if request.day is None:
+        ask = f"Which day would you like to come in{' at ' + request.at.strftime('%H:%M') if request.at else ''}?"
+        return Plan(BOOKING, Reply(f"Sure, a {about}. {ask}", (f"service:{service.id}",)),
+                    pending=draft(ctx.now, request))
+    if request.day < ctx.today or request.day > ctx.today + timedelta(days=MAX_DAYS_AHEAD):
+        text = "That date has passed." if request.day < ctx.today else "I can only book up to a year ahead."
+        return Plan(BOOKING, Reply(f"{text} Which day would you like?", ()),
+                    pending=draft(ctx.now, BookingRequest(service.id)), failed=True)
+    return _offer(session, ctx, service, request.day, request.at)
+
+
+def _offer(session: Session, ctx: TurnContext, service: Service, day: date, at: time | None) -> Plan:
+    day_label = describe_day(day, ctx.today)
+    try:
+        found = openings(session, ctx, service.id, day)
+    except (Unprocessable, NotFound, Conflict):
+        # The bookings service refuses the search itself (a retired service): nothing to offer.
+        return Plan(BOOKING, Reply(f"Sorry, {service.name} can't be booked at the moment.", ()), failed=True,
+                    tool_calls=[ToolCall(AVAILABILITY_TOOL, "refused", {"service_id": str(service.id)})])
+    ids = {"service_id": str(service.id), "date": day.isoformat()}
+    call = ToolCall(AVAILABILITY_TOOL, "available" if found else "none", ids)
+    source = (f"service:{service.id}", "calendar:availability")
+    if at is not None:
+        wanted = next((o for o in found if _local(o.starts_at, ctx).time() == at), None)
+        if wanted is not None:
+            return propose(session, ctx, service, wanted, [call])
+    if not found:
+        later = _next_open_day(session, ctx, service.id, day)
+        if later is None:
+            text = f"Sorry, there's nothing free for a {service.name} on {day_label} or in the two weeks after."
+            return Plan(BOOKING, Reply(text, source), tool_calls=[call], pending=draft(ctx.now, BookingRequest(
+                service.id)), failed=True)
+        next_day, next_found = later
+        text = (f"Sorry, there's nothing free for a {service.name} on {day_label}. The next free day is "
+                f"{describe_day(next_day, ctx.today)}: {_times(next_found, ctx, at)}. "
+                "Would one of those suit you?")
+        return Plan(BOOKING, Reply(text, source), tool_calls=[call],
+                    pending=draft(ctx.now, BookingRequest(service.id, (), next_day)))
+    if at is not None:
+        text = (f"Sorry, {at:%H:%M} isn't free for a {service.name} on {day_label}. The nearest free times "
+                f"are {_times(found, ctx, at)}. Would one of those suit you?")
+    else:
+        text = f"On {day_label} we have a {service.name} free at {_times(found, ctx, None)}. Which time would you like?"
+    return Plan(BOOKING, Reply(text, source), tool_calls=[call],
+                pending=draft(ctx.now, BookingRequest(service.id, (), day)))
+
+
+def _next_open_day(
+    session: Session, ctx: TurnContext, service_id: UUID, after: date
+) -> tuple[date, list[Opening]] | None:
+    for offset in range(1, SEARCH_DAYS + 1):
+        day = after + timedelta(days=offset)
+        found = openings(session, ctx, service_id, day)
+        if found:
+            return day, found
+    return None
+
+
+def describe_slot(session: Session, ctx: TurnContext, service: Service, staff_id: UUID, starts_at: datetime) -> str:
+    local = _local(starts_at, ctx)
+    staff = catalog.require_staff(session, staff_id).name
+    return f"{service_label(service)} with {staff} on {describe_day(local.date(), ctx.today)} at {local:%H:%M}"
+
+
+def propose(
+    session: Session, ctx: TurnContext, service: Service, opening: Opening, calls: list[ToolCall]
+) -> Plan:
+    details = describe_slot(session, ctx, service, opening.staff_id, opening.starts_at)
+    pending = {
+        "kind": "book", "at": ctx.now.isoformat(), "service_id": str(service.id),
+        "staff_id": str(opening.staff_id), "starts_at": opening.starts_at.astimezone(UTC).isoformat(),
+        # The local day and time too, so "make it 11 instead" changes only the time.
+        "day": _local(opening.starts_at, ctx).date().isoformat(), "time": f"{_local(opening.starts_at, ctx):%H:%M}",
+    }
+    ids = {"service_id": str(service.id), "staff_id": str(opening.staff_id),
+           "starts_at": opening.starts_at.astimezone(UTC).isoformat()}
+    text = f"I can book you in: {details}. Shall I confirm? Reply yes or no."
+    sources = (f"service:{service.id}", f"staff:{opening.staff_id}", "calendar:availability")
+    calls = [*calls, ToolCall(BOOK_TOOL, "proposed", ids)]
+    return Plan(BOOKING, Reply(text, sources), pending=pending, tool_calls=calls)
+
+
+def book_from_pending(pending: dict[str, Any]) -> Book | None:
+    try:
+        starts_at = datetime.fromisoformat(pending["starts_at"])
+        return Book(UUID(pending["service_id"]), UUID(pending["staff_id"]), starts_at)
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def book(session: Session, ctx: TurnContext, action: Book) -> Plan:
+    """The confirmed booking, made by the bookings service; a slot taken in the meantime is offered again."""
+    principal = assistant_principal(ctx.tenant_id)
+    body = BookingCreate(service_id=action.service_id, staff_id=action.staff_id, contact_id=ctx.contact_id,
+                         starts_at=action.starts_at)
+    try:
+        try:
+            booking = bookings.create_booking(session, principal, body)
+        except Conflict:
+            # The proposed stylist was taken meanwhile: anyone else free at that time will do.
+            booking = bookings.create_booking(session, principal, body.model_copy(update={"staff_id": None}))
+    except (Conflict, Unprocessable, NotFound):
+        local = _local(action.starts_at, ctx)
+        retry = plan_booking(session, ctx, BookingRequest(action.service_id, (), local.date()))
+        note = "Sorry, that time was just taken. "
+        reply = retry.reply or Reply("", ())
+        call = ToolCall(BOOK_TOOL, "unavailable", {"service_id": str(action.service_id)})
+        return Plan(BOOKING, Reply(note + reply.text, reply.sources), pending=retry.pending,
+                    tool_calls=[*retry.tool_calls, call])
+    service = catalog.get_service(session, booking.service_id)
+    details = describe_slot(session, ctx, service, booking.staff_id, booking.starts_at)
+    ids = {"booking_id": str(booking.id), "service_id": str(booking.service_id), "staff_id": str(booking.staff_id)}
+    return Plan(BOOKING, Reply(f"You're booked: {details}. See you then!",
+                                 (f"booking:{booking.id}", f"service:{booking.service_id}")),
+                tool_calls=[ToolCall(BOOK_TOOL, "booked", ids)])

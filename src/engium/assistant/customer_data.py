@@ -1,0 +1,58 @@
+"""The read_customer_data tool: "what's my booking?", "what email do you have for me?".
+
+Personal data goes only to a verified customer (a signed-in widget user or an SMS/WhatsApp sender, see
+turn_inputs.is_verified), and only their own: the conversation's contact's upcoming bookings and the
+contact details on file for that contact. Anyone else is told how to verify, and the refusal is
+recorded as ``guard.action_gated``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from engium.assistant import booking_changes
+from engium.assistant.action_gate import READ_TOOL, gated_event
+from engium.assistant.booking_tools import describe_slot
+from engium.assistant.intents import Intent, IntentKind
+from engium.assistant.turn import Plan, Reply, ToolCall, TurnContext
+from engium.bookings import catalog
+
+UNVERIFIED_READ = (
+    "For your security I can only share booking or contact details with a verified customer: please message us "
+    "from the phone number you booked with, or sign in on our website. I can also pass you to a member of the team."
+)
+_BOOKING_WORDS = ("booking", "appointment", "reservation")
+_DETAIL_WORDS = ("mail", "phone", "number", "detail", "data", "info", "address")
+
+
+def plan_read(session: Session, ctx: TurnContext, intent: Intent) -> Plan:
+    if not ctx.verified:
+        return Plan(IntentKind.MY_DETAILS, Reply(UNVERIFIED_READ, ()),
+                    tool_calls=[ToolCall(READ_TOOL, "refused_unverified")],
+                    guard_events=[gated_event(ctx, IntentKind.MY_DETAILS, READ_TOOL, "unverified")])
+    wants_details = any(word in intent.text for word in _DETAIL_WORDS)
+    wants_bookings = any(word in intent.text for word in _BOOKING_WORDS) or not wants_details
+    sentences: list[str] = []
+    sources: list[str] = []
+    ids: dict[str, str] = {}
+    if wants_bookings:
+        found = booking_changes.upcoming(session, ctx)
+        ids["bookings"] = str(len(found))
+        if found:
+            described = [
+                describe_slot(session, ctx, catalog.get_service(session, b.service_id), b.staff_id, b.starts_at)
+                for b in found[:5]
+            ]
+            sentences.append("Your upcoming bookings: " + "; ".join(described) + ".")
+            sources += [f"booking:{b.id}" for b in found[:5]]
+        else:
+            sentences.append("I can't see any upcoming bookings for you.")
+    if wants_details:
+        on_file = [f"email {ctx.contact_email}" if ctx.contact_email else "",
+                   f"phone number {ctx.contact_phone}" if ctx.contact_phone else ""]
+        listed = " and ".join(part for part in on_file if part)
+        sentences.append(f"We have your {listed} on file." if listed else "We have no email or phone number on file "
+                         "for you.")
+        sources.append(f"contact:{ctx.contact_id}")
+    return Plan(IntentKind.MY_DETAILS, Reply(" ".join(sentences), tuple(sources)),
+                tool_calls=[ToolCall(READ_TOOL, "read", ids)])

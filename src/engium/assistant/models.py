@@ -1,0 +1,29 @@
+"""Mirror of ``assistant_states`` (migration 0009)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import DateTime, ForeignKey, ForeignKeyConstraint, Integer, func
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from engium.kit.orm import Base
+
+
+class AssistantState(Base):
+    __tablename__ = "assistant_states"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "conversation_id"], ["conversations.tenant_id", "conversations.id"], ondelete="CASCADE"
+        ),
+    )
+
+    tenant_id: Mapped[UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
+    conversation_id: Mapped[UUID] = mapped_column(primary_key=True)
+    pending: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+    failed_turns: Mapped[int] = mapped_column(Integer, server_default="0")
+    guard_strikes: Mapped[int] = mapped_column(Integer, server_default="0")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

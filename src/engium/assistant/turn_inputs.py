@@ -1,0 +1,111 @@
+"""Loads what one turn needs, under the bound tenant's RLS: the job's conversation and message, the
+contact (to know whether the customer is verified), the business's settings, time zone and services,
+and the engine's state. A job naming another tenant's conversation or message finds nothing here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from urllib.parse import urlsplit
+from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy.orm import Session
+
+from engium.assistant import state
+from engium.assistant.service_match import ServiceName
+from engium.assistant.turn import Business, TurnContext
+from engium.bookings import catalog
+from engium.conversations import inbound as conversations
+from engium.tenancy.service import get_settings
+
+SENDER_VERIFIED_CHANNELS = frozenset({"sms", "whatsapp"})
+SIGNED_IN_WIDGET_PREFIX = "user:"
+
+
+@dataclass(frozen=True)
+class Skip:
+    """Why a job gets no reply: a code for the audit log and the job row."""
+
+    reason: str
+    conversation_id: UUID | None = None
+
+
+def job_ids(payload: dict[str, object]) -> tuple[UUID, UUID] | None:
+    try:
+        return UUID(str(payload["conversation_id"])), UUID(str(payload["message_id"]))
+    except (KeyError, ValueError):
+        return None
+
+
+def is_verified(channel: str, phone: str | None, widget_id: str | None) -> bool:
+    """SMS/WhatsApp: the contact was found by the sender's number from a signed webhook. Web: only a
+    visitor whose user id the tenant's site signed (anonymous visitors and tenant events are not)."""
+    if channel in SENDER_VERIFIED_CHANNELS:
+        return bool(phone)
+    return channel == "web" and bool(widget_id) and str(widget_id).startswith(SIGNED_IN_WIDGET_PREFIX)
+
+
+def link_hosts(allow_list: list[str] | None, website: str | None) -> tuple[str, ...]:
+    """The hosts a reply may link to: the tenant's allow list and its own website's host."""
+    hosts = [h.strip().lower() for h in allow_list or [] if h and h.strip()]
+    if website and website.strip():
+        candidate = website.strip() if "://" in website else f"https://{website.strip()}"
+        try:
+            host = urlsplit(candidate).hostname
+        except ValueError:
+            host = None  # a malformed website setting allows nothing extra
+        if host:
+            hosts.append(host.lower())
+    return tuple(dict.fromkeys(hosts))
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")  # a broken setting must not silence the assistant; staff see it in settings
+
+
+def load_turn_context(
+    session: Session, tenant_id: UUID, job_id: UUID, payload: dict[str, object], now: datetime, pending_ttl: timedelta
+) -> TurnContext | Skip:
+    ids = job_ids(payload)
+    if ids is None:
+        return Skip("bad_payload")
+    conversation_id, message_id = ids
+    conversation = conversations.get_conversation(session, conversation_id)
+    message = conversations.get_message(session, message_id)
+    if conversation is None or message is None or message.conversation_id != conversation_id:
+        return Skip("not_found")
+    if message.direction != "inbound" or message.author_kind != "contact":
+        return Skip("not_a_customer_message", conversation_id)
+    if conversation.status == "escalated":
+        return Skip("escalated", conversation_id)
+    contact = conversations.get_contact(session, conversation.contact_id)
+    settings = get_settings(session)
+    remembered = state.load(session, conversation_id)
+    business = Business(
+        name=settings.business_name, phone=settings.phone, email=settings.email, website=settings.website,
+        address=settings.address, opening_hours=dict(settings.opening_hours or {}),
+        faqs=tuple((str(f.get("question", "")), str(f.get("answer", ""))) for f in settings.faqs or []
+                   if isinstance(f, dict)),
+        persona=settings.assistant_persona or "", escalation_rules=dict(settings.escalation_rules or {}),
+        link_hosts=link_hosts(settings.link_allow_list, settings.website),
+    )
+    return TurnContext(
+        tenant_id=tenant_id, job_id=job_id, conversation_id=conversation_id, channel=conversation.channel,
+        contact_id=conversation.contact_id, message_id=message_id, text=message.body,
+        verified=is_verified(conversation.channel, contact.phone if contact else None,
+                             contact.widget_id if contact else None),
+        business=business, zone=_zone(settings.timezone), now=now,
+        services=tuple(ServiceName(s.id, s.name) for s in catalog.list_services(session, active=True)),
+        pending=state.current_pending(remembered, now, pending_ttl),
+        failed_turns=remembered.failed_turns if remembered else 0,
+        guard_strikes=remembered.guard_strikes if remembered else 0,
+        guard_threshold=settings.guard_threshold,
+        contact_email=contact.email if contact else None,
+        contact_phone=contact.phone if contact else None,
+    )
+

@@ -1,0 +1,153 @@
+"""A salon configured through the API, a widget visitor and an SMS customer who talk to it, and the
+assistant worker run synchronously (the worker's clock is fixed, so "Saturday" is always the same day)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import text
+
+from engium.assistant.worker import AssistantWorker
+from engium.runtime import Runtime
+from tests.channels.inbound_helpers import (
+    WIDGET_SECRET,
+    ChannelTenant,
+    configured_tenant,
+    sms_params,
+    twilio_request,
+)
+from tests.conftest import TenantHandle
+
+# Wednesday 1 May 2030, 09:00 in London (BST): "Saturday" is 4 May.
+NOW = datetime(2030, 5, 1, 8, 0, tzinfo=UTC)
+SATURDAY = date(2030, 5, 4)
+TIMEZONE = "Europe/London"
+OPENING_HOURS = {"mon": "09:00-18:00", "tue": "09:00-18:00", "wed": "09:00-18:00", "thu": "09:00-20:00",
+                 "fri": "09:00-18:00", "sat": "09:00-17:00", "sun": "closed"}
+FAQS = [
+    {"question": "Is there parking?", "answer": "Yes, there is free parking behind the salon."},
+    {"question": "What is your cancellation policy?", "answer": "Cancel free of charge up to 24 hours before."},
+]
+_sids = itertools.count(1)
+
+
+@dataclass
+class Salon:
+    channels: ChannelTenant
+    services: dict[str, str] = field(default_factory=dict)  # name -> id
+    staff: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def tenant(self) -> TenantHandle:
+        return self.channels.tenant
+
+
+def _ok(response: Any, status: int = 200) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def open_salon(client: TestClient, runtime: Runtime, *, suffix: str = "") -> Salon:
+    """Two haircuts, a colour; Alex works Monday to Saturday 09:00-17:00."""
+    salon = Salon(configured_tenant(client, runtime, suffix=suffix))
+    headers = salon.tenant.headers
+    _ok(client.patch("/api/v1/settings", headers=headers, json={
+        "timezone": TIMEZONE, "opening_hours": OPENING_HOURS, "address": "12 Market Street, London",
+        "phone": "+44 20 7946 0000", "faqs": FAQS,
+    }))
+    for name, minutes, price in (("Women's haircut", 60, 5500), ("Men's haircut", 30, 3000), ("Colour", 120, 9500)):
+        created = _ok(client.post("/api/v1/services", headers=headers, json={
+            "name": name, "duration_minutes": minutes, "price_cents": price, "currency": "GBP"}), 201)
+        salon.services[name] = created["id"]
+    alex = _ok(client.post("/api/v1/staff", headers=headers, json={
+        "name": "Alex Morgan", "service_ids": list(salon.services.values())}), 201)
+    salon.staff["Alex Morgan"] = alex["id"]
+    rules = [{"weekday": day, "start_time": "09:00", "end_time": "17:00"} for day in range(6)]
+    _ok(client.put(f"/api/v1/staff/{alex['id']}/availability", headers=headers, json={"rules": rules}))
+    return salon
+
+
+def assistant(runtime: Runtime, now: datetime = NOW) -> AssistantWorker:
+    return AssistantWorker(runtime.database, runtime.settings.assistant, lambda: runtime.embedder, None,
+                           clock=lambda: now, vault=runtime.vault)
+
+
+@dataclass
+class WidgetVisitor:
+    client: TestClient
+    runtime: Runtime
+    salon: Salon
+    token: str
+    conversation_id: str
+    worker: AssistantWorker
+
+    @property
+    def _headers(self) -> dict[str, str]:
+        return {"X-Widget-Key": self.salon.channels.widget_key, "X-Widget-Token": self.token}
+
+    def say(self, body: str) -> list[str]:
+        """Sends a message, lets the assistant work, and returns what it replied (maybe nothing)."""
+        before = len(self.messages())
+        _ok(self.client.post("/widget/v1/messages", json={"body": body}, headers=self._headers), 201)
+        self.worker.process_due([self.salon.tenant.id])
+        return [m["body"] for m in self.messages()[before + 1:] if m["author_kind"] == "assistant"]
+
+    def messages(self) -> list[dict[str, Any]]:
+        response = self.client.get("/widget/v1/messages", headers=self._headers)
+        assert response.status_code == 200, response.text
+        found: list[dict[str, Any]] = response.json()
+        return found
+
+
+def visit(client: TestClient, runtime: Runtime, salon: Salon, *, signed_in_as: str | None = None,
+          worker: AssistantWorker | None = None) -> WidgetVisitor:
+    headers = {"X-Widget-Key": salon.channels.widget_key}
+    if signed_in_as is not None:
+        signature = hmac.new(WIDGET_SECRET.encode(), signed_in_as.encode(), hashlib.sha256).hexdigest()
+        headers |= {"X-Widget-User-Id": signed_in_as, "X-Widget-User-Signature": signature}
+    started = _ok(client.post("/widget/v1/conversations", json={}, headers=headers), 201)
+    return WidgetVisitor(client, runtime, salon, started["token"], started["conversation_id"],
+                         worker or assistant(runtime))
+
+
+@dataclass
+class SmsCustomer:
+    client: TestClient
+    runtime: Runtime
+    salon: Salon
+    phone: str
+    worker: AssistantWorker
+
+    def say(self, body: str) -> list[str]:
+        """A signed Twilio webhook with the message; returns the assistant's replies."""
+        before = len(self.transcript())
+        path = self.salon.channels.twilio_path()
+        payload, headers = twilio_request(path, sms_params(f"SM{next(_sids):032d}", body, self.phone))
+        response = self.client.post(path, content=payload, headers=headers)
+        assert response.status_code == 200, response.text
+        self.worker.process_due([self.salon.tenant.id])
+        return [body for author, body in self.transcript()[before + 1:] if author == "assistant"]
+
+    def transcript(self) -> list[tuple[str, str]]:
+        with self.runtime.database.tenant_transaction(self.salon.tenant.id) as session:
+            rows = session.execute(text(
+                "select m.author_kind, m.body from messages m join conversations c on c.id = m.conversation_id "
+                "join contacts k on k.id = c.contact_id where k.phone = :phone order by m.created_at, m.id"
+            ), {"phone": self.phone}).all()
+        return [(str(a), str(b)) for a, b in rows]
+
+
+def texting(client: TestClient, runtime: Runtime, salon: Salon, phone: str = "+14155550123") -> SmsCustomer:
+    return SmsCustomer(client, runtime, salon, phone, assistant(runtime))
+
+
+def rows(runtime: Runtime, tenant: TenantHandle, sql: str, **params: Any) -> list[tuple[Any, ...]]:
+    with runtime.database.tenant_transaction(tenant.id) as session:
+        return [tuple(row) for row in session.execute(text(sql), params).all()]

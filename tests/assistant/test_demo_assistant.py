@@ -1,0 +1,34 @@
+"""`make run`'s demo salon: the assistant answers the seeded SMS and, on the widget, from the seeded documents."""
+
+from __future__ import annotations
+
+import json
+from uuid import UUID
+
+from fastapi.testclient import TestClient
+
+from engium.demo.seed import seed_demo
+from engium.runtime import Runtime
+from tests.assistant.helpers import assistant, rows
+from tests.conftest import TenantHandle
+
+
+def test_the_demo_salon_is_answered_end_to_end(client: TestClient, runtime: Runtime) -> None:
+    demo = seed_demo(runtime)
+    tenant = TenantHandle(UUID(demo.tenant_id), "Bella Hair Studio", demo.owner_email, UUID(int=0), "")
+    worker = assistant(runtime)
+    worker.process_due([tenant.id])
+    replies = rows(runtime, tenant, "select body from messages where author_kind = 'assistant'")
+    assert replies == [("Which would you like: Men's haircut or Women's haircut?",)]
+
+    with open(demo.credentials_file) as handle:
+        widget_key = json.load(handle)["widget_key"]
+    started = client.post("/widget/v1/conversations", json={"message": "Do you sell gift vouchers?"},
+                          headers={"X-Widget-Key": widget_key})
+    assert started.status_code == 201, started.text
+    worker.process_due([tenant.id])
+    read = client.get("/widget/v1/messages", headers={"X-Widget-Key": widget_key,
+                                                      "X-Widget-Token": started.json()["token"]})
+    assert [m["body"] for m in read.json()][-1] == (
+        'From "Salon policies": Gift vouchers are sold at reception in any amount from £20.'
+    )
