@@ -92,6 +92,8 @@ def serve(
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     with _migrated(data_dir) as (settings, database):
+        # The options win over the environment, for the banner's URLs as well as for uvicorn.
+        settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
         runtime = Runtime(settings=settings, database=database)
         if demo:
             from engium.demo.seed import describe_demo, seed_demo
@@ -103,8 +105,8 @@ def serve(
         attach_delivery_worker(api, runtime)
         uvicorn.run(
             api,
-            host=host or settings.host,
-            port=port or settings.port,
+            host=settings.host,
+            port=settings.port,
             log_level="info",
             access_log=False,
         )
