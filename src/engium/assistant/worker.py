@@ -93,15 +93,7 @@ class AssistantWorker:
     def run_once(self, tenants: Collection[UUID] | None = None) -> int:
         """Attempts every due turn (up to one batch); returns how many were attempted. ``tenants``
         limits the run to those tenants (tests, benchmarks, operations)."""
-        now, limit = self.clock(), self.settings.batch_size
-        if tenants is None:
-            with self.database.transaction() as session:
-                due = store.due_jobs_all_tenants(session, ASSISTANT_JOB, now, limit)
-        else:
-            due = []
-            for tenant_id in tenants:
-                with self.database.tenant_transaction(tenant_id) as session:
-                    due += [(tenant_id, job) for job in store.due_job_ids(session, ASSISTANT_JOB, now, limit)]
+        due = store.due_jobs_for(self.database, ASSISTANT_JOB, self.clock(), self.settings.batch_size, tenants)
         attempted = 0
         for tenant_id, job_id in due:
             try:

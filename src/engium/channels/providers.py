@@ -18,6 +18,7 @@ import httpx2
 
 from engium.channels.settings import ChannelSettings
 from engium.crypto.secret import SecretBytes
+from engium.kit.http_errors import describe_http_error
 
 Provider = Literal["twilio", "whatsapp"]
 USER_AGENT = "Engium-Channels/1"
@@ -94,14 +95,6 @@ def whatsapp_request(metadata: dict[str, object], to_number: str, body: str, tok
     return WhatsAppRequest(number_id, to_number, body, token)
 
 
-def _summary(exc: httpx2.HTTPError) -> str:
-    if isinstance(exc, httpx2.TimeoutException):
-        return "timed out"
-    if isinstance(exc, httpx2.ConnectError):
-        return "could not connect"
-    return f"request failed ({type(exc).__name__})"
-
-
 def _client(settings: ChannelSettings, auth: tuple[str, str] | None = None) -> httpx2.Client:
     timeout = httpx2.Timeout(settings.timeout_seconds, connect=settings.connect_timeout_seconds)
     return httpx2.Client(follow_redirects=False, trust_env=False, timeout=timeout, auth=auth)
@@ -125,7 +118,7 @@ def send_twilio(request: TwilioRequest, settings: ChannelSettings) -> SendAttemp
         ):
             return _outcome(response.status_code)
     except httpx2.HTTPError as exc:
-        return SendAttempt(error=_summary(exc))
+        return SendAttempt(error=describe_http_error(exc))
 
 
 def send_whatsapp(request: WhatsAppRequest, settings: ChannelSettings) -> SendAttempt:
@@ -142,7 +135,7 @@ def send_whatsapp(request: WhatsAppRequest, settings: ChannelSettings) -> SendAt
         with _client(settings) as client, client.stream("POST", url, json=payload, headers=headers) as response:
             return _outcome(response.status_code)
     except httpx2.HTTPError as exc:
-        return SendAttempt(error=_summary(exc))
+        return SendAttempt(error=describe_http_error(exc))
 
 
 def send(request: OutboundRequest, settings: ChannelSettings) -> SendAttempt:

@@ -81,17 +81,7 @@ class ChannelSender:
     def run_once(self, tenants: Collection[UUID] | None = None) -> int:
         """Attempts every due send (up to one batch); returns how many were attempted. ``tenants``
         limits the run to those tenants (operations and tests)."""
-        now, limit = self.clock(), self.settings.batch_size
-        if tenants is None:
-            with self.database.transaction() as session:
-                due = store.due_jobs_all_tenants(session, SEND_JOB, now, limit)
-        else:
-            # Asked for by tenant: each tenant's own due jobs under its RLS, so other tenants' backlog
-            # cannot fill the batch.
-            due = []
-            for tenant_id in tenants:
-                with self.database.tenant_transaction(tenant_id) as session:
-                    due += [(tenant_id, job_id) for job_id in store.due_job_ids(session, SEND_JOB, now, limit)]
+        due = store.due_jobs_for(self.database, SEND_JOB, self.clock(), self.settings.batch_size, tenants)
         attempted = 0
         for tenant_id, job_id in due:
             try:

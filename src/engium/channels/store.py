@@ -7,6 +7,7 @@ Resolution runs before any tenant is bound, through the SECURITY DEFINER functio
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -16,6 +17,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from engium.channels.models import InboundDelivery, Job, WidgetSession
+from engium.kit.database import Database
 
 # Replay rows must outlive every provider's retry window (Meta retries for days); a purge never
 # deletes younger rows, whatever it is asked to do.
@@ -130,6 +132,21 @@ def due_jobs_all_tenants(session: Session, kind: str, now: datetime, limit: int)
         {"kind": kind, "now": now, "limit": limit},
     ).all()
     return [(r[0], r[1]) for r in rows]
+
+
+def due_jobs_for(
+    database: Database, kind: str, now: datetime, limit: int, tenants: Collection[UUID] | None
+) -> list[tuple[UUID, UUID]]:
+    """(tenant_id, job_id) pairs due now: across tenants, or (``tenants`` given, for operations and tests)
+    each named tenant's own due jobs under its RLS, so other tenants' backlog cannot fill the batch."""
+    if tenants is None:
+        with database.transaction() as session:
+            return due_jobs_all_tenants(session, kind, now, limit)
+    due: list[tuple[UUID, UUID]] = []
+    for tenant_id in tenants:
+        with database.tenant_transaction(tenant_id) as session:
+            due += [(tenant_id, job_id) for job_id in due_job_ids(session, kind, now, limit)]
+    return due
 
 
 def due_job_ids(session: Session, kind: str, now: datetime, limit: int) -> list[UUID]:

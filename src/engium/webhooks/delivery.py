@@ -37,6 +37,7 @@ from engium.integrations import service as credentials
 from engium.integrations.schemas import CredentialKind
 from engium.kit.background import BackgroundLoop
 from engium.kit.database import Database
+from engium.kit.http_errors import describe_http_error
 from engium.webhooks import repository as repo
 from engium.webhooks import signing, ssrf
 from engium.webhooks.service import SIGNING_KEY_NAME
@@ -83,14 +84,6 @@ class Claimed:
     signing_key: SecretBytes | None
 
 
-def _summary(exc: httpx2.HTTPError) -> str:
-    if isinstance(exc, httpx2.TimeoutException):
-        return "timed out"
-    if isinstance(exc, httpx2.ConnectError):
-        return "could not connect"
-    return f"request failed ({type(exc).__name__})"
-
-
 def send(destination: ssrf.Destination, headers: dict[str, str], body: bytes, settings: WebhookSettings) -> Attempt:
     """POSTs to the pinned address. ``trust_env=False``: an environment proxy would connect to the host
     name itself and undo the pinning. The response body is never read: only the status counts."""
@@ -107,7 +100,7 @@ def send(destination: ssrf.Destination, headers: dict[str, str], body: bytes, se
         ):
             code = response.status_code
     except httpx2.HTTPError as exc:
-        return Attempt(error=_summary(exc))
+        return Attempt(error=describe_http_error(exc))
     if 300 <= code < 400:
         return Attempt(code, f"HTTP {code}: redirects are not followed")
     return Attempt(code, None if 200 <= code < 300 else f"HTTP {code}")

@@ -16,18 +16,11 @@ from urllib.parse import urlsplit
 import httpx2
 
 from engium.ai.gateway.provider import ProviderError
+from engium.kit.http_errors import describe_http_error
 
 USER_AGENT = "Engium-ModelGateway/1"
 # Far above any completion the gateway asks for (max_tokens <= 4096); a larger body is not an answer.
 MAX_RESPONSE_BYTES = 2 * 1024 * 1024
-
-
-def _summary(exc: httpx2.HTTPError) -> str:
-    if isinstance(exc, httpx2.TimeoutException):
-        return "timed out"
-    if isinstance(exc, httpx2.ConnectError):
-        return "could not connect"
-    return f"request failed ({type(exc).__name__})"
 
 
 def post_json(
@@ -54,7 +47,7 @@ def post_json(
                 if len(body) > MAX_RESPONSE_BYTES:
                     raise ProviderError("response too large")
     except httpx2.HTTPError as exc:
-        raise ProviderError(_summary(exc)) from None
+        raise ProviderError(describe_http_error(exc)) from None
     try:
         parsed = json.loads(body)
     except ValueError:

@@ -186,6 +186,12 @@ RULES: tuple[Rule, ...] = (
          r"maintenance|holiday|vacation|away|cooling|heating|fan|focus|kiosk|offline|compatibility|recovery|driving|"
          r"landscape|portrait|full ?screen|beginner|easy|hard|standard|default|party|turbo|boost|frost|quick|"
          r"economy|comfort|night-time|summer|winter|pairing|bluetooth|setup|developer|dev)\s+mode\b"),
+    # Demanding that an action skip its safeguards. Weak alone ("book it, no need to confirm" is a busy
+    # customer); with a claimed authority or an override it is the shape of an injected order.
+    rule("skip_safeguards", F.JAILBREAK, 1.5,
+         r"\b(?:no|without(?: any)?|skip(?:ping)?(?: the| any)?|bypass(?:ing)?(?: the| any)?)\s+(?:confirmation|"
+         r"verification|verifying|confirming|checks?|checking|approval|asking)(?:\s+(?:needed|required|necessary))?\b",
+         ("confirm", "verif", "check", "approval", "asking")),
     rule("fake_chat_event", F.ROLE_INJECTION, 3.0,
          r"\[(?:user|assistant|system|admin|moderator|operator|chatgpt|ai)\s+(?:has\s+)?(?:left|joined|disconnected|"
          r"logged (?:in|out)|connected|is now offline|went offline)\b", ("left", "joined", "disconnected", "logged",
