@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,7 +17,7 @@ from sqlalchemy import text
 
 from engium.app import create_app
 from engium.config import Settings
-from engium.identity import service as identity
+from engium.identity import api_keys
 from engium.identity.permissions import Role
 from engium.kit.database import Database
 from engium.runtime import Runtime
@@ -24,9 +27,22 @@ OWNER_PASSWORD = "correct horse battery staple"
 CLIENT_IP = "203.0.113.7"
 
 
+@contextmanager
+def scratch_dir(prefix: str) -> Iterator[Path]:
+    """A directory for an embedded PostgreSQL, outside pytest's ``/tmp/pytest-of-<user>``: every pytest
+    start resets that to 0700, which would cut off the server's OS user (``pgserver`` under root)
+    from a cluster that another test run is using."""
+    path = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("engium-data")
+def data_dir() -> Iterator[Path]:
+    with scratch_dir("engium-test-data-") as path:
+        yield path
 
 
 @pytest.fixture(scope="session")
@@ -83,9 +99,10 @@ def make_tenant(runtime: Runtime, name: str | None = None, timezone: str = "UTC"
             owner_password=OWNER_PASSWORD,
             timezone=timezone,
         )
-        _, key = identity.create_api_key(
+        _, key = api_keys.create_api_key(
             session, None, tenant_id=provisioned.tenant_id, name="test owner key", role=Role.OWNER
         )
+    assert provisioned.owner_user_id is not None
     return TenantHandle(provisioned.tenant_id, name, email, provisioned.owner_user_id, key)
 
 
@@ -94,7 +111,7 @@ def make_api_key(runtime: Runtime, tenant: TenantHandle, role: Role) -> str:
 
     with runtime.database.transaction() as session:
         bind_tenant(session, tenant.id)
-        _, key = identity.create_api_key(session, None, tenant_id=tenant.id, name=f"{role} key", role=role)
+        _, key = api_keys.create_api_key(session, None, tenant_id=tenant.id, name=f"{role} key", role=role)
     return key
 
 
