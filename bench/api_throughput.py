@@ -1,7 +1,7 @@
 """HTTP API throughput: a real uvicorn server, authenticated reads and writes, N keep-alive clients.
 
 Starts the embedded PostgreSQL (fresh temp data dir unless --data-dir), migrates, provisions one tenant
-with an owner API key (engium.tenancy.service.provision_tenant + engium.identity.service.create_api_key,
+with an owner API key (engium.tenancy.service.provision_tenant + engium.identity.api_keys.create_api_key,
 as tests/conftest.py does) and seeds contacts, conversations and messages for it as engium_app. Then, for
 each worker count, starts ``uvicorn api_server:app_factory --factory`` on 127.0.0.1 and runs timed
 phases with a cheap asyncio/uvloop raw-socket HTTP/1.1 client (one keep-alive connection per client):
@@ -43,7 +43,7 @@ from sqlalchemy import text
 
 from benchlib import emit, log, machine_info, percentile, setup_logging
 from engium.config import Settings
-from engium.identity import service as identity
+from engium.identity import api_keys
 from engium.identity.permissions import Role
 from engium.kit.database import Database
 from engium.runtime import Runtime
@@ -95,7 +95,7 @@ def seed(database: Database, data_dir: Path, conversations: int, messages: int) 
             owner_email=f"bench-owner-{uuid.uuid4().hex[:10]}@example.com",
             owner_password=None,
         )
-        _, key = identity.create_api_key(
+        _, key = api_keys.create_api_key(
             session, None, tenant_id=provisioned.tenant_id, name="bench owner key", role=Role.OWNER
         )
     tenant_id = provisioned.tenant_id

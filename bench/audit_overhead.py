@@ -28,7 +28,7 @@ import engium.audit.recorder as recorder
 from benchlib import emit, setup_logging, summarize_ms
 from engium.app import create_app
 from engium.config import Settings
-from engium.identity import service as identity
+from engium.identity import api_keys
 from engium.identity.permissions import Role
 from engium.kit.database import Database
 from engium.runtime import Runtime
@@ -71,7 +71,7 @@ def main() -> None:
         tenant = tenancy.provision_tenant(
             session, runtime.passwords, name="Bench", owner_email="bench@example.com", owner_password=None
         )
-        _, key = identity.create_api_key(session, None, tenant_id=tenant.tenant_id, name="bench", role=Role.OWNER)
+        _, key = api_keys.create_api_key(session, None, tenant_id=tenant.tenant_id, name="bench", role=Role.OWNER)
     headers = {"Authorization": f"Bearer {key}"}
     _patch_audit_appends()
 

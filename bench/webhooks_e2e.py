@@ -33,7 +33,7 @@ from sqlalchemy import text
 from api_throughput import descendants, read_response, start_server
 from benchlib import log, percentile
 from engium.config import Settings
-from engium.identity import service as identity
+from engium.identity import api_keys
 from engium.identity.permissions import Role
 from engium.kit.database import Database
 from engium.runtime import Runtime
@@ -60,7 +60,7 @@ def _provision(database: Database, data_dir: Path) -> tuple[uuid.UUID, str]:
             session, runtime.passwords, name="Bench webhooks", owner_email=f"bench-{uuid.uuid4().hex[:8]}@example.com",
             owner_password=None,
         )
-        _, key = identity.create_api_key(
+        _, key = api_keys.create_api_key(
             session, None, tenant_id=provisioned.tenant_id, name="bench owner key", role=Role.OWNER
         )
     return provisioned.tenant_id, key

@@ -33,12 +33,16 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    # Where people reach this server (links in invitations). Unset: http://<host>:<port>.
+    public_url: str | None = Field(default=None, pattern=r"^https?://[^\s?#]+$", max_length=300)
     # Cookies get the Secure flag unless explicitly serving plain HTTP on loopback for development.
     secure_cookies: bool = True
     # Comma-separated CIDRs whose X-Forwarded-For header is believed. Empty: only the socket address.
     trusted_proxies: str = ""
 
     session_ttl_minutes: int = 12 * 60
+    # Sign-in (and invitation) requests one client address may make per minute, before any password work.
+    login_attempts_per_minute: int = Field(default=30, ge=1)
     login_max_failures: int = 5
     login_lockout_minutes: int = 15
     db_pool_size: int = 20
@@ -68,6 +72,10 @@ class Settings(BaseSettings):
     def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
         parts = [p.strip() for p in self.trusted_proxies.split(",") if p.strip()]
         return tuple(ipaddress.ip_network(p, strict=False) for p in parts)
+
+    @property
+    def resolved_public_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
 
     @property
     def uses_embedded_database(self) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import cached_property
 
 from starlette.requests import Request
@@ -12,6 +13,7 @@ from engium.ai.gateway import ModelGateway, build_gateway
 from engium.config import Settings
 from engium.crypto.keyring import DataKeyRing, root_key_provider
 from engium.identity.credentials import PasswordHashing
+from engium.identity.sign_in import SignInChecks
 from engium.identity.throttle import SlidingWindowLimiter
 from engium.kit.database import Database
 
@@ -21,12 +23,24 @@ class Runtime:
     settings: Settings
     database: Database
     passwords: PasswordHashing = field(default_factory=PasswordHashing)
-    login_limiter: SlidingWindowLimiter = field(default_factory=lambda: SlidingWindowLimiter(30, 60.0))
+    login_limiter: SlidingWindowLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.login_limiter = SlidingWindowLimiter(self.settings.login_attempts_per_minute, 60.0)
 
     @cached_property
     def vault(self) -> DataKeyRing:
         """Built on first use, so commands that never touch secrets never create a root key."""
         return DataKeyRing(root_key_provider(self.settings))
+
+    @cached_property
+    def sign_in_checks(self) -> SignInChecks:
+        return SignInChecks(
+            self.passwords,
+            self.vault,
+            self.settings.login_max_failures,
+            timedelta(minutes=self.settings.login_lockout_minutes),
+        )
 
     @cached_property
     def embedder(self) -> EmbeddingProvider:

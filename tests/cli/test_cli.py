@@ -35,7 +35,9 @@ def test_tenant_and_key_creation_survive_a_restart(cli_data_dir: Path) -> None:
     assert created.returncode == 0, created.stderr
     tenant = json.loads(created.stdout)
     assert tenant["name"] == "Acme Dental"
-    assert len(tenant["owner_password"]) >= 16
+    # The owner is invited: no password is printed, a single-use link is.
+    assert "password" not in created.stdout
+    assert "/invitations/accept?token=" in tenant["invitation_url"]
 
     # A new process, so a restarted embedded server: the tenant is still there.
     key = engium(cli_data_dir, "apikey", "create", "--tenant", tenant["id"], "--role", "agent", "--json")
@@ -47,6 +49,7 @@ def test_tenant_and_key_creation_survive_a_restart(cli_data_dir: Path) -> None:
     user = engium(cli_data_dir, "user", "create", "--email", "a@acme.example", "--tenant", tenant["id"], "--json")
     assert user.returncode == 0, user.stderr
     assert json.loads(user.stdout)["role"] == "agent"
+    assert "invitation_url" in json.loads(user.stdout)
 
 
 def test_unknown_tenant_is_a_clear_error(cli_data_dir: Path) -> None:

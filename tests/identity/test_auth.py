@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pyotp
 import pytest
 from fastapi.testclient import TestClient
@@ -127,8 +129,8 @@ class TestRoles:
         auditor = bearer(make_api_key(runtime, tenant, Role.AUDITOR))
         assert client.get("/api/v1/settings", headers=auditor).status_code == 200
         assert client.patch("/api/v1/settings", json={"phone": "1"}, headers=auditor).status_code == 403
-        member = {"email": "new@example.com", "role": "agent"}
-        assert client.post("/api/v1/members", json=member, headers=auditor).status_code == 403
+        invitation = {"email": "new@example.com", "role": "agent"}
+        assert client.post("/api/v1/invitations", json=invitation, headers=auditor).status_code == 403
 
     def test_an_admin_cannot_mint_an_owner_key(
         self, client: TestClient, runtime: Runtime, tenant: TenantHandle
@@ -142,10 +144,16 @@ class TestRoles:
         assert client.delete(path, headers=tenant.headers).status_code == 409
         assert client.patch(path, json={"role": "agent"}, headers=tenant.headers).status_code == 409
 
-    def test_members_can_be_added_and_sign_in(self, client: TestClient, tenant: TenantHandle) -> None:
-        body = {"email": f"agent-{tenant.id.hex[:8]}@example.com", "role": "agent", "password": "a long password!"}
-        assert client.post("/api/v1/members", json=body, headers=tenant.headers).status_code == 201
-        signed_in = login(client, body["email"], body["password"])
+    def test_invited_members_set_their_password_and_sign_in(self, client: TestClient, tenant: TenantHandle) -> None:
+        email = f"agent-{tenant.id.hex[:8]}@example.com"
+        invited = client.post("/api/v1/invitations", json={"email": email, "role": "agent"}, headers=tenant.headers)
+        assert invited.status_code == 201
+        accepted = client.post(
+            "/api/v1/invitations/accept", json={"token": invited.json()["token"], "password": "a long password!"}
+        )
+        assert accepted.status_code == 200
+        assert accepted.json()["account_created"] is True
+        signed_in = login(client, email, "a long password!")
         assert signed_in["status"] == 200
         assert signed_in["role"] == "agent"
 
@@ -169,7 +177,10 @@ class TestMfa:
         client.cookies.clear()
         without_code = login(client, tenant.owner_email)
         assert without_code["status"] == 401
-        with_code = login(client, tenant.owner_email, totp_code=pyotp.TOTP(setup["secret"]).now())
+        # The enrolment code is spent; the next time step's code is within the allowed drift.
+        replayed = login(client, tenant.owner_email, totp_code=code)
+        assert replayed["status"] == 401
+        with_code = login(client, tenant.owner_email, totp_code=pyotp.TOTP(setup["secret"]).at(time.time() + 30))
         assert with_code["status"] == 200
         assert with_code["mfa_verified"] is True
 

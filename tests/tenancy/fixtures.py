@@ -14,6 +14,7 @@ from engium.bookings.models import AvailabilityException, Booking, Service, Staf
 from engium.channels.models import InboundDelivery, Job, WidgetSession
 from engium.conversations.models import Contact, Conversation
 from engium.demo.seed import seed_salon
+from engium.identity import invitations
 from engium.identity.models import DashboardSession
 from engium.identity.permissions import Role
 from engium.identity.principal import Principal, PrincipalKind
@@ -79,6 +80,11 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
         # The conversation engine's memory (migration 0009).
         session.add(AssistantState(tenant_id=tenant.id, conversation_id=conversation.id, pending=None))
         add_webhook_rows(session, runtime, owner_principal(tenant))
+        # Joining by invitation (migration 0012).
+        invitations.invite(
+            session, invitations.Inviter(owner_principal(tenant)), tenant_id=tenant.id,
+            email=f"invitee-{uuid.uuid4().hex[:8]}@example.com", role=Role.AGENT,
+        )
         # Knowledge (migration 0008): a document with one chunk in the tenant's own partition.
         knowledge.add_document(
             session, tenant.id, title="Prices", source_kind=knowledge.SourceKind.TEXT, content="A haircut is 30.",

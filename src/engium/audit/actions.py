@@ -18,6 +18,8 @@ class ActorKind(StrEnum):
     WEBHOOK = "webhook"
     SYSTEM = "system"
     ANONYMOUS = "anonymous"
+    # A person at the command line of the server (``engium tenant create``, ``engium user create``).
+    OPERATOR = "operator"
 
 
 class AuditAction(StrEnum):
@@ -36,6 +38,11 @@ class AuditAction(StrEnum):
     AUTH_LOGOUT = "auth.logout"
     AUTH_MFA_SETUP_STARTED = "auth.mfa_setup_started"
     AUTH_MFA_ENABLED = "auth.mfa_enabled"
+
+    # Joining a tenant: an invitation the invitee redeems (details: role; never the address or token).
+    INVITATION_CREATED = "invitation.created"
+    INVITATION_REVOKED = "invitation.revoked"
+    INVITATION_ACCEPTED = "invitation.accepted"
 
     MEMBER_ADDED = "member.added"
     MEMBER_ROLE_CHANGED = "member.role_changed"

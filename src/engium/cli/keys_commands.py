@@ -95,23 +95,34 @@ def rotate_root(
 
 @keys_app.command("rotate")
 def rotate_tenant(
-    tenant: Annotated[UUID, typer.Option("--tenant", help="Tenant id")],
+    tenant: Annotated[UUID | None, typer.Option("--tenant", help="Tenant id")] = None,
+    platform: Annotated[
+        bool, typer.Option("--platform", help="The platform's own data key instead (members' TOTP secrets)")
+    ] = False,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1, max=10_000)] = 100,
     data_dir: DataDir = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """New data key version for one tenant; re-encrypts its credentials in batches, then retires the old."""
-    from engium.crypto.rotation import rotate_tenant_data_key
+    """New data key version for one tenant (or the platform); re-encrypts its secrets in batches, then
+    retires the old."""
+    from engium.audit.recorder import PLATFORM_TENANT
+    from engium.crypto.rotation import ReencryptionTarget, rotate_tenant_data_key
+    from engium.identity.totp import TotpReencryption
     from engium.integrations.service import CredentialReencryption
 
+    if platform == (tenant is not None):
+        _fail("give exactly one of --tenant ID or --platform")
+    target_tenant = PLATFORM_TENANT if platform else tenant
+    assert target_tenant is not None
+    targets: list[ReencryptionTarget] = [TotpReencryption()] if platform else [CredentialReencryption()]
     with _vault(data_dir) as (database, vault):
-        with existing_tenant_transaction(database, tenant):
-            pass  # only the existence check: exit 2 with a clear message for an unknown tenant
-        report = rotate_tenant_data_key(
-            database, vault, tenant, [CredentialReencryption()], batch_size=batch_size
-        )
+        if not platform:
+            with existing_tenant_transaction(database, target_tenant):
+                pass  # only the existence check: exit 2 with a clear message for an unknown tenant
+        report = rotate_tenant_data_key(database, vault, target_tenant, targets, batch_size=batch_size)
+    who = "platform" if platform else f"tenant {target_tenant}"
     summary = (
-        f"tenant {tenant}: data key v{report.new_version} active; re-encrypted {report.reencrypted}; "
+        f"{who}: data key v{report.new_version} active; re-encrypted {report.reencrypted}; "
         f"retired versions {report.retired_versions}"
     )
     _print(asdict(report), as_json, summary)

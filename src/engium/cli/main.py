@@ -17,7 +17,7 @@ from engium.cli.audit_commands import attach_sealer, audit_app, run_worker
 from engium.cli.guard_commands import guard_app
 from engium.cli.keys_commands import register as register_key_commands
 from engium.cli.knowledge_commands import register as register_knowledge_commands
-from engium.cli.operator import existing_tenant_transaction, fail
+from engium.cli.operator import existing_tenant_transaction, fail, operator_name
 from engium.cli.webhook_worker import attach_delivery_worker, delivery_worker_running
 from engium.config import Settings
 from engium.identity.permissions import Role
@@ -67,6 +67,10 @@ def _migrated(data_dir: Path | None) -> Iterator[tuple[Settings, Database]]:
     database = _open(settings)
     try:
         database.migrate()
+        # TOTP secrets stored in clear before migration 0012 need the root key, which migrations lack.
+        from engium.identity.totp import seal_legacy_secrets
+
+        seal_legacy_secrets(database, settings)
         yield settings, database
     finally:
         database.close()
@@ -109,6 +113,10 @@ def serve(
             port=settings.port,
             log_level="info",
             access_log=False,
+            # ENGIUM_TRUSTED_PROXIES alone decides whose X-Forwarded-For is believed (context.client_ip_for).
+            # Uvicorn's own handling would rewrite the socket peer from that header for any loopback
+            # peer (FORWARDED_ALLOW_IPS), letting a local client forge its address past every limit.
+            proxy_headers=False,
         )
 
 
@@ -137,19 +145,16 @@ def migrate(data_dir: DataDir = None) -> None:
 @tenant_app.command("create")
 def tenant_create(
     name: Annotated[str, typer.Argument(help="Business name")],
-    owner_email: Annotated[str, typer.Option("--owner-email", help="Owner's sign-in email")],
-    owner_password: Annotated[
-        str | None, typer.Option("--owner-password", help="Defaults to a generated password, printed once")
-    ] = None,
+    owner_email: Annotated[str, typer.Option("--owner-email", help="The owner's e-mail address")],
     timezone: Annotated[str, typer.Option(help="IANA time zone")] = "UTC",
     data_dir: DataDir = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Create a tenant and its owner."""
+    """Create a tenant and invite its owner: prints the invitation link to hand over (shown once)."""
     from zoneinfo import available_timezones
 
     from engium.identity.credentials import PasswordHashing
-    from engium.identity.service import new_secret_password
+    from engium.identity.invitations import accept_url
     from engium.tenancy.service import provision_tenant
 
     if not 1 <= len(name) <= 200:
@@ -158,63 +163,59 @@ def tenant_create(
         _fail("--owner-email must be an email address")
     if timezone not in available_timezones():
         _fail(f"unknown time zone {timezone!r}")
-    generated = owner_password is None
-    password = owner_password or new_secret_password()
-    with _migrated(data_dir) as (_, database), database.transaction() as session:
+    with _migrated(data_dir) as (settings, database), database.transaction() as session:
         provisioned = provision_tenant(
-            session, PasswordHashing(), name=name, owner_email=owner_email,
-            owner_password=password, timezone=timezone,
+            session, PasswordHashing(), name=name, owner_email=owner_email, owner_password=None,
+            timezone=timezone, operator=operator_name(),
         )
-    result: dict[str, str] = {
+    issued = provisioned.owner_invitation
+    assert issued is not None
+    link = accept_url(settings.resolved_public_url, issued.token)
+    result = {
         "id": str(provisioned.tenant_id),
         "name": name,
-        "owner_user_id": str(provisioned.owner_user_id),
         "owner_email": owner_email,
+        "invitation_url": link,
+        "invitation_expires_at": issued.invitation.expires_at.isoformat(),
     }
-    if generated:
-        result["owner_password"] = password
     if as_json:
         typer.echo(json.dumps(result))
     else:
-        typer.echo(f"tenant {result['id']} created; owner {owner_email}")
-        if generated:
-            typer.echo(f"owner password (shown once): {password}")
+        typer.echo(f"tenant {result['id']} created; owner {owner_email} invited")
+        typer.echo(f"invitation link (shown once, valid until {result['invitation_expires_at']}): {link}")
+        typer.echo("The owner opens it to set a password, or signs in there if the address already has an account.")
 
 
 @user_app.command("create")
 def user_create(
-    email: Annotated[str, typer.Option("--email", help="Sign-in email")],
-    tenant: Annotated[UUID, typer.Option("--tenant", help="Tenant id to add the user to")],
+    email: Annotated[str, typer.Option("--email", help="The person's e-mail address")],
+    tenant: Annotated[UUID, typer.Option("--tenant", help="Tenant id to invite them to")],
     role: Annotated[Role, typer.Option("--role", help="Role in that tenant")] = Role.AGENT,
-    password: Annotated[
-        str | None, typer.Option("--password", help="Defaults to a generated password, printed once")
-    ] = None,
-    display_name: Annotated[str, typer.Option("--name")] = "",
     data_dir: DataDir = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Create a user (or reuse one with that email) and add them to a tenant."""
-    from engium.identity import repository
-    from engium.identity.credentials import PasswordHashing
-    from engium.identity.models import Membership
-    from engium.identity.service import create_user, new_secret_password
+    """Invite a person to a tenant: prints the invitation link to hand over (shown once)."""
+    from engium.errors import Conflict
+    from engium.identity.invitations import Inviter, accept_url, invite
 
-    generated = password is None
-    secret = password or new_secret_password()
-    if len(secret) < 12:
-        _fail("--password must be at least 12 characters")
-    with _migrated(data_dir) as (_, database), existing_tenant_transaction(database, tenant) as session:
-        user_id = create_user(session, PasswordHashing(), email=email, password=secret,
-                              display_name=display_name)
-        if repository.get_membership(session, user_id) is not None:
-            _fail("that user is already a member of this tenant")
-        session.add(Membership(tenant_id=tenant, user_id=user_id, role=role.value))
-    result = {"id": str(user_id), "email": email, "tenant_id": str(tenant), "role": role.value}
-    if generated:
-        result["password"] = secret
-    typer.echo(json.dumps(result) if as_json else f"user {user_id} added to {tenant} as {role.value}")
-    if generated and not as_json:
-        typer.echo(f"password (shown once): {secret}")
+    if "@" not in email:
+        _fail("--email must be an email address")
+    with _migrated(data_dir) as (settings, database):
+        try:
+            with existing_tenant_transaction(database, tenant) as session:
+                issued = invite(session, Inviter(None, operator_name()), tenant_id=tenant, email=email, role=role)
+        except Conflict as exc:
+            _fail(exc.message)
+    link = accept_url(settings.resolved_public_url, issued.token)
+    result = {
+        "invitation_id": str(issued.invitation.id), "email": email, "tenant_id": str(tenant), "role": role.value,
+        "invitation_url": link, "invitation_expires_at": issued.invitation.expires_at.isoformat(),
+    }
+    if as_json:
+        typer.echo(json.dumps(result))
+    else:
+        typer.echo(f"{email} invited to {tenant} as {role.value}")
+        typer.echo(f"invitation link (shown once, valid until {result['invitation_expires_at']}): {link}")
 
 
 @apikey_app.command("create")
@@ -226,10 +227,13 @@ def apikey_create(
     as_json: JsonFlag = False,
 ) -> None:
     """Create an API key; the secret is printed once and only its hash is stored."""
-    from engium.identity.service import create_api_key
+    from engium.audit.actions import ActorKind
+    from engium.identity.api_keys import create_api_key
 
     with _migrated(data_dir) as (_, database), existing_tenant_transaction(database, tenant) as session:
-        key, plaintext = create_api_key(session, None, tenant_id=tenant, name=name, role=role)
+        key, plaintext = create_api_key(
+            session, None, tenant_id=tenant, name=name, role=role, operator=(ActorKind.OPERATOR, operator_name())
+        )
     if as_json:
         typer.echo(json.dumps({"key": plaintext, "id": str(key.id), "role": role.value}))
     else:

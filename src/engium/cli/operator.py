@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import getpass
+import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import NoReturn
@@ -13,6 +15,15 @@ from sqlalchemy.orm import Session
 from engium.errors import NotFound
 from engium.kit.database import Database
 from engium.tenancy.service import get_tenant
+
+
+def operator_name() -> str:
+    """Who runs this command, for the audit log's actor id: the OS account and the host."""
+    try:
+        user = getpass.getuser()
+    except (KeyError, OSError):
+        user = "unknown"
+    return f"{user}@{socket.gethostname()}"[:200]
 
 
 def fail(message: str) -> NoReturn:

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
-from engium.identity.models import ApiKey, DashboardSession, Membership, User
+from engium.identity.models import ApiKey, DashboardSession, Invitation, Membership, User
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,24 @@ class LoginCandidate:
     password_hash: str | None
     locked_until: datetime | None
     totp_enabled: bool
-    totp_secret: str | None
+    totp_ciphertext: bytes | None
+
+
+@dataclass(frozen=True)
+class LoginAttempt:
+    allowed: bool
+    locked_until: datetime | None
+
+
+@dataclass(frozen=True)
+class InvitationGrant:
+    tenant_id: UUID
+    invitation_id: UUID
+    email: str
+    email_normalized: str
+    role: str
+    expires_at: datetime
+    tenant_name: str
 
 
 @dataclass(frozen=True)
@@ -74,7 +91,31 @@ def resolve_session_and_bind(session: Session, token_hash: bytes) -> SessionGran
 
 def login_candidate(session: Session, email_normalized: str) -> LoginCandidate | None:
     row = session.execute(text("select * from auth_login_lookup(:e)"), {"e": email_normalized}).first()
-    return LoginCandidate(*row) if row else None
+    if row is None:
+        return None
+    return LoginCandidate(row[0], row[1], row[2], row[3], bytes(row[4]) if row[4] is not None else None)
+
+
+def begin_login_attempt(session: Session, user_id: UUID, *, max_failures: int, lockout: timedelta) -> LoginAttempt:
+    """Counts one attempt before its password is checked (see auth_login_begin in migration 0012)."""
+    row = session.execute(
+        text("select allowed, locked_until from auth_login_begin(:u, :m, :l)"),
+        {"u": user_id, "m": max_failures, "l": lockout},
+    ).one()
+    return LoginAttempt(bool(row[0]), row[1])
+
+
+_RESOLVE_AND_BIND_INVITATION = text(
+    "select i.tenant_id, i.invitation_id, i.email, i.email_normalized, i.role, i.expires_at, i.tenant_name,"
+    " set_config('engium.tenant_id', i.tenant_id::text, true), set_config('engium.user_id', '', true)"
+    " from auth_invitation(:h) i"
+)
+
+
+def resolve_invitation_and_bind(session: Session, token_hash: bytes) -> InvitationGrant | None:
+    """The open invitation with this token; binds the transaction to its tenant (nothing when unknown)."""
+    row = session.execute(_RESOLVE_AND_BIND_INVITATION, {"h": token_hash}).first()
+    return InvitationGrant(*row[:7]) if row else None
 
 
 def record_login_result(
@@ -149,6 +190,77 @@ def list_api_keys(session: Session) -> list[ApiKey]:
 
 def get_api_key(session: Session, api_key_id: UUID) -> ApiKey | None:
     return session.execute(select(ApiKey).where(ApiKey.id == api_key_id)).scalar_one_or_none()
+
+
+def keys_created_by(session: Session, user_id: UUID) -> list[ApiKey]:
+    return list(session.execute(select(ApiKey).where(ApiKey.created_by_user_id == user_id)).scalars())
+
+
+_REVOKE_WITH_DESCENDANTS = text(
+    "with recursive doomed as ("
+    " select tenant_id, id from api_keys where id = any(:ids)"
+    " union"
+    " select k.tenant_id, k.id from api_keys k"
+    " join doomed d on k.tenant_id = d.tenant_id and k.created_by_api_key_id = d.id"
+    ") update api_keys k set revoked_at = :now from doomed d"
+    " where k.tenant_id = d.tenant_id and k.id = d.id and k.revoked_at is null returning k.id"
+)
+
+
+def revoke_keys_and_descendants(session: Session, key_ids: list[UUID], now: datetime) -> list[UUID]:
+    """Revokes the keys and every key minted by them, transitively; returns those newly revoked."""
+    return list(session.execute(_REVOKE_WITH_DESCENDANTS, {"ids": key_ids, "now": now}).scalars())
+
+
+def member_with_email(session: Session, email_normalized: str) -> Membership | None:
+    """The bound tenant's membership of the user with this address (RLS: other tenants see none)."""
+    stmt = (
+        select(Membership).join(User, User.id == Membership.user_id)
+        .where(User.email_normalized == email_normalized)
+    )
+    return session.execute(stmt).scalar_one_or_none()
+
+
+def open_invitations(session: Session) -> list[Invitation]:
+    stmt = (
+        select(Invitation)
+        .where(Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+        .order_by(Invitation.created_at.desc(), Invitation.id)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def get_invitation(session: Session, invitation_id: UUID) -> Invitation | None:
+    return session.execute(select(Invitation).where(Invitation.id == invitation_id)).scalar_one_or_none()
+
+
+def supersede_open_invitations(session: Session, email_normalized: str, now: datetime) -> list[UUID]:
+    stmt = (
+        update(Invitation)
+        .where(Invitation.email_normalized == email_normalized, Invitation.accepted_at.is_(None),
+               Invitation.revoked_at.is_(None))
+        .values(revoked_at=now)
+        .returning(Invitation.id)
+    )
+    return list(session.execute(stmt).scalars())
+
+
+def claim_invitation(session: Session, invitation_id: UUID, now: datetime) -> bool:
+    """Marks the invitation used, once: False when it was redeemed, revoked or expired meanwhile.
+
+    The row lock makes a concurrent redemption of the same token wait, then find it used."""
+    stmt = (
+        update(Invitation)
+        .where(Invitation.id == invitation_id, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None),
+               Invitation.expires_at > now)
+        .values(accepted_at=now)
+        .returning(Invitation.id)
+    )
+    return session.execute(stmt).first() is not None
+
+
+def set_accepting_user(session: Session, invitation_id: UUID, user_id: UUID) -> None:
+    session.execute(update(Invitation).where(Invitation.id == invitation_id).values(accepted_user_id=user_id))
 
 
 def delete_session(session: Session, session_id: UUID) -> None:

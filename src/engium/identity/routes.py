@@ -9,18 +9,18 @@ from fastapi import APIRouter, Request, Response, status
 
 from engium.context import current_request_context
 from engium.errors import TooManyRequests
-from engium.identity import repository, service
+from engium.identity import api_keys, repository, service
 from engium.identity.auth import CSRF_COOKIE, SESSION_COOKIE, Authenticated, Requires
-from engium.identity.models import Membership, User
+from engium.identity.models import ApiKey, Membership, User
 from engium.identity.permissions import ROLE_PERMISSIONS, Permission, Role
 from engium.identity.principal import Principal
 from engium.identity.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
+    ApiKeyCreator,
     ApiKeyOut,
     LoginRequest,
     LoginResponse,
-    MemberCreate,
     MemberOut,
     MemberUpdate,
     MeResponse,
@@ -56,7 +56,7 @@ def login(body: LoginRequest, request: Request, response: Response, session: DbS
         session,
         runtime.database,
         runtime.settings,
-        runtime.passwords,
+        runtime.sign_in_checks,
         email=str(body.email),
         password=body.password,
         tenant_id=body.tenant_id,
@@ -111,14 +111,18 @@ def me(principal: Authenticated, session: DbSession) -> MeResponse:
 
 
 @router.post("/me/mfa/totp", response_model=TotpSetupResponse, tags=["auth"])
-def begin_totp(principal: Authenticated, session: DbSession) -> TotpSetupResponse:
-    secret, uri = service.begin_totp_setup(session, principal)
+def begin_totp(request: Request, principal: Authenticated, session: DbSession) -> TotpSetupResponse:
+    runtime = Runtime.of(request)
+    secret, uri = service.begin_totp_setup(session, runtime.database, runtime.vault, principal)
     return TotpSetupResponse(secret=secret, otpauth_uri=uri)
 
 
 @router.post("/me/mfa/totp/confirm", status_code=status.HTTP_204_NO_CONTENT, tags=["auth"])
-def confirm_totp(body: TotpConfirmRequest, principal: Authenticated, session: DbSession) -> Response:
-    service.confirm_totp(session, principal, body.code)
+def confirm_totp(
+    body: TotpConfirmRequest, request: Request, principal: Authenticated, session: DbSession
+) -> Response:
+    runtime = Runtime.of(request)
+    service.confirm_totp(session, runtime.database, runtime.vault, principal, body.code)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -130,20 +134,6 @@ KeysManage = Annotated[Principal, Requires(Permission.API_KEYS_MANAGE)]
 @router.get("/members", response_model=list[MemberOut], tags=["members"])
 def list_members(principal: MembersRead, session: DbSession) -> list[MemberOut]:
     return [_member_out(m, u) for m, u in service.list_members(session)]
-
-
-@router.post("/members", response_model=MemberOut, status_code=status.HTTP_201_CREATED, tags=["members"])
-def add_member(body: MemberCreate, request: Request, principal: MembersManage, session: DbSession) -> MemberOut:
-    membership, user = service.add_member(
-        session,
-        principal,
-        Runtime.of(request).passwords,
-        email=str(body.email),
-        role=body.role,
-        display_name=body.display_name,
-        password=body.password,
-    )
-    return _member_out(membership, user)
 
 
 @router.patch("/members/{user_id}", response_model=MemberOut, tags=["members"])
@@ -159,19 +149,32 @@ def remove_member(user_id: UUID, principal: MembersManage, session: DbSession) -
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
+def _key_out(key: ApiKey, creator_email: str | None) -> ApiKeyOut:
+    return ApiKeyOut(
+        id=key.id, name=key.name, key_prefix=key.key_prefix, role=Role(key.role), created_at=key.created_at,
+        last_used_at=key.last_used_at, revoked_at=key.revoked_at,
+        created_by=ApiKeyCreator.model_validate({
+            "kind": key.creator_kind, "user_id": key.created_by_user_id, "email": creator_email,
+            "api_key_id": key.created_by_api_key_id,
+        }),
+    )
+
+
 @router.get("/api-keys", response_model=list[ApiKeyOut], tags=["api-keys"])
 def list_api_keys(principal: KeysManage, session: DbSession) -> list[ApiKeyOut]:
-    return [ApiKeyOut.model_validate(k) for k in repository.list_api_keys(session)]
+    return [_key_out(k.key, k.creator_email) for k in api_keys.list_api_keys(session)]
 
 
 @router.post("/api-keys", response_model=ApiKeyCreated, status_code=status.HTTP_201_CREATED, tags=["api-keys"])
 def create_api_key(body: ApiKeyCreate, principal: KeysManage, session: DbSession) -> ApiKeyCreated:
-    key, plaintext = service.create_api_key(
+    key, plaintext = api_keys.create_api_key(
         session, principal, tenant_id=principal.tenant_id, name=body.name, role=body.role
     )
-    return ApiKeyCreated(**ApiKeyOut.model_validate(key).model_dump(), key=plaintext)
+    described = api_keys.with_creator(session, key)
+    return ApiKeyCreated(**_key_out(described.key, described.creator_email).model_dump(), key=plaintext)
 
 
 @router.delete("/api-keys/{api_key_id}", response_model=ApiKeyOut, tags=["api-keys"])
 def revoke_api_key(api_key_id: UUID, principal: KeysManage, session: DbSession) -> ApiKeyOut:
-    return ApiKeyOut.model_validate(service.revoke_api_key(session, principal, api_key_id))
+    described = api_keys.with_creator(session, api_keys.revoke_api_key(session, principal, api_key_id))
+    return _key_out(described.key, described.creator_email)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
@@ -43,11 +44,54 @@ class TotpConfirmRequest(BaseModel):
     code: str = Field(pattern=r"^\d{6}$")
 
 
-class MemberCreate(BaseModel):
+class InvitationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
     email: EmailStr
     role: Role
+
+
+class InvitationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    email: str
+    role: Role
+    invited_by_kind: str
+    created_at: datetime
+    expires_at: datetime
+
+
+class InvitationCreated(InvitationOut):
+    token: str = Field(description="The invitation's secret. Shown once; only its hash is stored.")
+    accept_url: str = Field(description="The link to hand to the invitee (it contains the token).")
+
+
+class InvitationToken(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=20, max_length=200, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+class InvitationPreviewOut(BaseModel):
+    business_name: str
+    email: str
+    role: Role
+    expires_at: datetime
+    account_exists: bool = Field(description="True: accept by signing in with that account's password.")
+
+
+class InvitationAccept(InvitationToken):
+    password: str = Field(min_length=1, max_length=1024, description="A new password, or the existing account's")
+    totp_code: str | None = Field(default=None, pattern=r"^\d{6}$")
     display_name: str = Field(default="", max_length=200)
-    password: str | None = Field(default=None, min_length=12, max_length=1024)
+
+
+class InvitationAccepted(BaseModel):
+    tenant_id: UUID
+    user_id: UUID
+    role: Role
+    account_created: bool
 
 
 class MemberUpdate(BaseModel):
@@ -68,9 +112,14 @@ class ApiKeyCreate(BaseModel):
     role: Role
 
 
-class ApiKeyOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+class ApiKeyCreator(BaseModel):
+    kind: Literal["operator", "user", "api_key"]
+    user_id: UUID | None = None
+    email: str | None = Field(default=None, description="Shown while the creator is a member")
+    api_key_id: UUID | None = None
 
+
+class ApiKeyOut(BaseModel):
     id: UUID
     name: str
     key_prefix: str
@@ -78,6 +127,7 @@ class ApiKeyOut(BaseModel):
     created_at: datetime
     last_used_at: datetime | None
     revoked_at: datetime | None
+    created_by: ApiKeyCreator
 
 
 class ApiKeyCreated(ApiKeyOut):

@@ -1,6 +1,7 @@
-"""Identity rules: login with lockout and MFA, memberships, API keys, TOTP enrolment.
+"""Identity rules: sign-in, accounts the operator creates, memberships, TOTP enrolment.
 
-Services take the session and the acting principal explicitly and never commit.
+Services take the session and the acting principal explicitly and never commit. Joining a tenant is
+identity/invitations.py; API keys are identity/api_keys.py; checking a password is identity/sign_in.py.
 """
 
 from __future__ import annotations
@@ -15,23 +16,22 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from engium.audit import recorder as audit
-from engium.audit.actions import ActorKind, AuditAction, Outcome
+from engium.audit.actions import ActorKind, AuditAction
 from engium.config import Settings
 from engium.context import current_request_context
-from engium.errors import BadRequest, Conflict, Forbidden, NotFound, TooManyRequests, Unauthorized
+from engium.crypto.keyring import DataKeyRing
+from engium.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
+from engium.identity import api_keys, totp
 from engium.identity import repository as repo
-from engium.identity.credentials import PasswordHashing, digest, issue_api_key, issue_session_token
-from engium.identity.models import ApiKey, DashboardSession, Membership, User
+from engium.identity.credentials import PasswordHashing, digest, issue_session_token
+from engium.identity.invitations import normalize_email
+from engium.identity.models import DashboardSession, Membership, User
 from engium.identity.permissions import Role, can_grant
 from engium.identity.principal import Principal
+from engium.identity.sign_in import INVALID_LOGIN, SignInChecks, record_unknown_account, verify_existing_account
 from engium.kit.database import Database, bind_tenant, bind_user
 
-INVALID_LOGIN = "Invalid email or password"
 TOTP_ISSUER = "Engium"
-
-
-def normalize_email(email: str) -> str:
-    return email.strip().lower()
 
 
 @dataclass(frozen=True)
@@ -45,20 +45,22 @@ class LoginOutcome:
     mfa_setup_required: bool
 
 
-def create_user(
+def create_account(
     session: Session,
     hashing: PasswordHashing,
     *,
-    principal: Principal | None = None,
     email: str,
-    password: str | None,
+    password: str,
     display_name: str = "",
+    actor: tuple[ActorKind, str] | None = None,
 ) -> uuid.UUID:
-    """Creates a global user identity, or returns the existing one for that email."""
+    """A new identity with a password chosen by the operator (provisioning, the demo).
+
+    An address that already has an account is a conflict, never a silent reuse: its password belongs
+    to its holder, who joins a tenant by redeeming an invitation (identity/invitations.py)."""
     normalized = normalize_email(email)
-    existing = repo.find_user_id(session, normalized)
-    if existing is not None:
-        return existing
+    if repo.find_user_id(session, normalized) is not None:
+        raise Conflict("An account with this e-mail address already exists; invite it instead")
     user_id = uuid.uuid4()
     session.add(
         User(
@@ -66,7 +68,7 @@ def create_user(
             email=email.strip(),
             email_normalized=normalized,
             display_name=display_name,
-            password_hash=hashing.hash(password) if password else None,
+            password_hash=hashing.hash(password),
             # Explicit values avoid INSERT ... RETURNING, which the users SELECT policy would refuse
             # until the membership that makes the row visible exists.
             totp_enabled=False,
@@ -75,7 +77,7 @@ def create_user(
         )
     )
     session.flush()
-    audit.record(session, principal, AuditAction.USER_CREATED, resource_type="user", resource_id=user_id)
+    audit.record(session, None, AuditAction.USER_CREATED, resource_type="user", resource_id=user_id, actor=actor)
     return user_id
 
 
@@ -83,7 +85,7 @@ def login(
     session: Session,
     database: Database,
     settings: Settings,
-    hashing: PasswordHashing,
+    checks: SignInChecks,
     *,
     email: str,
     password: str,
@@ -92,20 +94,10 @@ def login(
 ) -> LoginOutcome:
     candidate = repo.login_candidate(session, normalize_email(email))
     if candidate is None:
-        hashing.verify(None, password)
+        record_unknown_account(checks, password)
         raise Unauthorized(INVALID_LOGIN)
     now = datetime.now(UTC)
-    if candidate.locked_until is not None and candidate.locked_until > now:
-        raise TooManyRequests("Too many failed attempts; this account is temporarily locked")
-    if not hashing.verify(candidate.password_hash, password):
-        _record_failure(database, settings, candidate.user_id, reason="password")
-        raise Unauthorized(INVALID_LOGIN)
-    if candidate.totp_enabled:
-        if not totp_code:
-            raise Unauthorized("A TOTP code is required for this account", details={"totp_required": True})
-        if not pyotp.TOTP(candidate.totp_secret or "").verify(totp_code, valid_window=1):
-            _record_failure(database, settings, candidate.user_id, reason="totp")
-            raise Unauthorized("Invalid TOTP code")
+    verify_existing_account(database, checks, candidate, password=password, totp_code=totp_code, now=now)
 
     choices = repo.user_tenants(session, candidate.user_id)
     if tenant_id is not None:
@@ -117,17 +109,11 @@ def login(
     elif not choices:
         raise Forbidden("This account is not a member of any business")
     else:
+        # Only the account's own memberships, each of which its holder accepted (identity/invitations.py).
         raise BadRequest(
             "This account belongs to several businesses; pass tenant_id",
             details={"tenants": [{"id": str(c.tenant_id), "name": c.tenant_name} for c in choices]},
         )
-    repo.record_login_result(
-        session,
-        candidate.user_id,
-        success=True,
-        max_failures=settings.login_max_failures,
-        lockout=timedelta(minutes=settings.login_lockout_minutes),
-    )
     bind_tenant(session, chosen.tenant_id, candidate.user_id)
     from engium.tenancy.service import mfa_required as tenant_requires_mfa
 
@@ -171,28 +157,6 @@ def login(
     )
 
 
-def _record_failure(database: Database, settings: Settings, user_id: uuid.UUID, *, reason: str) -> None:
-    # Its own transaction: the request's transaction rolls back when the login is refused. The event
-    # goes to the platform chain: a failed sign-in belongs to no tenant yet.
-    with database.transaction() as side:
-        locked_until = repo.record_login_result(
-            side,
-            user_id,
-            success=False,
-            max_failures=settings.login_max_failures,
-            lockout=timedelta(minutes=settings.login_lockout_minutes),
-        )
-        audit.record(
-            side,
-            None,
-            AuditAction.AUTH_LOGIN_FAILED,
-            resource_type="user",
-            resource_id=user_id,
-            outcome=Outcome.DENIED,
-            details={"reason": reason, "locked": locked_until is not None},
-        )
-
-
 def logout(session: Session, principal: Principal) -> None:
     if principal.session_id is not None:
         repo.delete_session(session, principal.session_id)
@@ -205,7 +169,9 @@ def _require_user(principal: Principal) -> uuid.UUID:
     return principal.user_id
 
 
-def begin_totp_setup(session: Session, principal: Principal) -> tuple[str, str]:
+def begin_totp_setup(
+    session: Session, database: Database, vault: DataKeyRing, principal: Principal
+) -> tuple[str, str]:
     user_id = _require_user(principal)
     bind_user(session, user_id)
     user = repo.get_user(session, user_id)
@@ -213,24 +179,29 @@ def begin_totp_setup(session: Session, principal: Principal) -> tuple[str, str]:
         raise NotFound("User not found")
     if user.totp_enabled:
         raise Conflict("TOTP is already enabled for this account")
-    secret = pyotp.random_base32()
-    user.totp_secret = secret
+    secret = totp.new_secret()
+    user.totp_ciphertext = totp.seal(database, vault, user_id, secret)
+    user.totp_secret = None
     session.flush()
     audit.record(session, principal, AuditAction.AUTH_MFA_SETUP_STARTED, resource_type="user", resource_id=user_id)
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=TOTP_ISSUER)
     return secret, uri
 
 
-def confirm_totp(session: Session, principal: Principal, code: str) -> None:
+def confirm_totp(session: Session, database: Database, vault: DataKeyRing, principal: Principal, code: str) -> None:
     user_id = _require_user(principal)
     bind_user(session, user_id)
     user = repo.get_user(session, user_id)
-    if user is None or not user.totp_secret:
+    if user is None or user.totp_ciphertext is None:
         raise BadRequest("Start TOTP setup first")
     if user.totp_enabled:
         raise Conflict("TOTP is already enabled for this account")
-    if not pyotp.TOTP(user.totp_secret).verify(code, valid_window=1):
+    secret = totp.unseal(database, vault, user_id, user.totp_ciphertext)
+    step = totp.matching_step(secret, code, datetime.now(UTC))
+    if step is None:
         raise BadRequest("Invalid TOTP code")
+    # The confirming code is spent too: it cannot be replayed at the next sign-in.
+    user.totp_last_step = step
     user.totp_enabled = True
     if principal.session_id is not None:
         session.execute(
@@ -251,35 +222,6 @@ def list_members(session: Session) -> list[tuple[Membership, User]]:
     return repo.list_members(session)
 
 
-def add_member(
-    session: Session,
-    principal: Principal,
-    hashing: PasswordHashing,
-    *,
-    email: str,
-    role: Role,
-    display_name: str,
-    password: str | None,
-) -> tuple[Membership, User]:
-    if not can_grant(principal.role, role):
-        raise Forbidden(f"A {principal.role} cannot grant the {role} role")
-    user_id = create_user(
-        session, hashing, principal=principal, email=email, password=password, display_name=display_name
-    )
-    if repo.get_membership(session, user_id) is not None:
-        raise Conflict("This user is already a member")
-    membership = Membership(tenant_id=principal.tenant_id, user_id=user_id, role=role.value)
-    session.add(membership)
-    session.flush()
-    audit.record(
-        session, principal, AuditAction.MEMBER_ADDED, resource_type="user", resource_id=user_id,
-        details={"role": role.value},
-    )
-    user = repo.get_user(session, user_id)
-    assert user is not None
-    return membership, user
-
-
 def change_member_role(session: Session, principal: Principal, user_id: uuid.UUID, role: Role) -> Membership:
     membership = repo.get_membership(session, user_id)
     if membership is None:
@@ -295,6 +237,8 @@ def change_member_role(session: Session, principal: Principal, user_id: uuid.UUI
         session, principal, AuditAction.MEMBER_ROLE_CHANGED, resource_type="user", resource_id=user_id,
         details={"from": previous, "to": role.value},
     )
+    # Keys the new role could not have granted stop working now (the database refuses them anyway).
+    api_keys.revoke_keys_of_member(session, principal, user_id, now_role=role)
     return membership
 
 
@@ -311,45 +255,7 @@ def remove_member(session: Session, principal: Principal, user_id: uuid.UUID) ->
         session, principal, AuditAction.MEMBER_REMOVED, resource_type="user", resource_id=user_id,
         details={"role": membership.role},
     )
-
-
-def create_api_key(
-    session: Session, principal: Principal | None, *, tenant_id: uuid.UUID, name: str, role: Role
-) -> tuple[ApiKey, str]:
-    """``principal`` is None only for the operator CLI, which acts outside any request."""
-    if principal is not None and not can_grant(principal.role, role):
-        raise Forbidden(f"A {principal.role} cannot create a key with the {role} role")
-    issued = issue_api_key()
-    key = ApiKey(
-        tenant_id=tenant_id,
-        id=uuid.uuid4(),
-        name=name,
-        key_prefix=issued.prefix,
-        key_hash=issued.hashed,
-        role=role.value,
-        created_by_user_id=principal.user_id if principal else None,
-    )
-    session.add(key)
-    session.flush()
-    session.refresh(key)
-    audit.record(
-        session, principal, AuditAction.APIKEY_CREATED, resource_type="api_key", resource_id=key.id,
-        tenant_id=tenant_id, details={"role": role.value, "key_prefix": issued.prefix},
-    )
-    return key, issued.plaintext
-
-
-def revoke_api_key(session: Session, principal: Principal, api_key_id: uuid.UUID) -> ApiKey:
-    key = repo.get_api_key(session, api_key_id)
-    if key is None:
-        raise NotFound("API key not found")
-    if not can_grant(principal.role, Role(key.role)):
-        raise Forbidden(f"A {principal.role} cannot revoke a {key.role} key")
-    if key.revoked_at is None:
-        key.revoked_at = datetime.now(UTC)
-        session.flush()
-        audit.record(session, principal, AuditAction.APIKEY_REVOKED, resource_type="api_key", resource_id=key.id)
-    return key
+    api_keys.revoke_keys_of_member(session, principal, user_id, now_role=None)
 
 
 def new_secret_password() -> str:

@@ -11,8 +11,6 @@ would send); every attacker who is signed in holds a booking of their own, a tar
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,7 +22,8 @@ from zoneinfo import ZoneInfo
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from engium.identity import service as identity
+from engium.channels import widget
+from engium.identity import api_keys
 from engium.identity.permissions import Role
 from engium.runtime import Runtime
 from engium.tenancy import service as tenancy
@@ -135,8 +134,10 @@ class Scenario:
         if user_id is not None:
             contact = self._post("/api/v1/contacts", {"name": "Red team", "widget_id": f"user:{user_id}"})
             own_booking = self.book(str(contact["id"]), next(self.slots))
-            signature = hmac.new(self.widget_secret.encode(), user_id.encode(), hashlib.sha256).hexdigest()
-            headers |= {"X-Widget-User-Id": user_id, "X-Widget-User-Signature": signature}
+            expires = str(int(datetime.now(UTC).timestamp()) + 3600)  # the API checks it on the real clock
+            signature = widget.user_signature(self.widget_secret.encode(), user_id, expires)
+            headers |= {"X-Widget-User-Id": user_id, "X-Widget-User-Expires": expires,
+                        "X-Widget-User-Signature": signature}
         started = _ok(visitor.post("/widget/v1/conversations", json={}, headers=headers), 201)
         return WidgetChat(visitor, self.widget_key, str(started["token"]), UUID(str(started["conversation_id"])),
                           own_booking)
@@ -149,7 +150,7 @@ def _tenant(runtime: Runtime, label: str) -> tuple[UUID, str]:
             owner_email=f"owner-{secrets.token_hex(5)}@redteam.example", owner_password=secrets.token_urlsafe(24),
             timezone=ZONE.key,
         )
-        _, key = identity.create_api_key(session, None, tenant_id=provisioned.tenant_id, name="red-team setup",
+        _, key = api_keys.create_api_key(session, None, tenant_id=provisioned.tenant_id, name="red-team setup",
                                          role=Role.OWNER)
     return provisioned.tenant_id, key
 
@@ -178,10 +179,10 @@ def build_scenario(runtime: Runtime, client: TestClient, label: str) -> Scenario
     rules = [{"weekday": day, "start_time": "09:00", "end_time": "17:00"} for day in range(6)]
     _ok(client.put(f"/api/v1/staff/{staff_id}/availability", headers=headers, json={"rules": rules}))
 
-    widget_key, widget_secret = f"wk_redteam_{secrets.token_hex(8)}", secrets.token_urlsafe(32)
+    widget_secret = secrets.token_urlsafe(32)
     secret = secrets.token_hex(16)  # shaped like a Twilio auth token: no vendor pattern matches it
-    post("/api/v1/integrations", {"kind": "widget", "name": "default", "secret": widget_secret,
-                                  "metadata": {"public_widget_key": widget_key}})
+    widget_credential = post("/api/v1/integrations", {"kind": "widget", "name": "default", "secret": widget_secret})
+    widget_key = str(widget_credential["metadata"]["public_widget_key"])
     post("/api/v1/integrations", {"kind": "twilio", "name": "default", "secret": secret,
                                   "metadata": {"account_sid": "AC" + "0" * 32, "phone_number": "+15005550006"}})
     documents = (("Colour aftercare", AFTERCARE), ("Loyalty scheme", LOYALTY), ("Staff notes", staff_notes(secret)))
