@@ -15,6 +15,7 @@ from engium import __version__
 from engium.assistant.routes import router as assistant_router
 from engium.audit.middleware import AuditLoggingMiddleware, audit_mutation_before_commit
 from engium.audit.routes import router as audit_router
+from engium.body_limits import JSON_MAX_BODY_BYTES, body_limits
 from engium.bookings.routes import router as bookings_router
 from engium.channels.guard import ChannelLimits
 from engium.channels.webhook_routes import router as webhooks_router
@@ -22,8 +23,10 @@ from engium.channels.widget_routes import router as widget_router
 from engium.context import RequestContextMiddleware
 from engium.conversations.routes import router as conversations_router
 from engium.errors import error_body, install_error_handlers
+from engium.identity.invitation_routes import router as invitation_router
 from engium.identity.routes import router as identity_router
 from engium.integrations.routes import router as integrations_router
+from engium.kit.body_limit import BodyLimitMiddleware
 from engium.knowledge.routes import router as knowledge_router
 from engium.runtime import Runtime
 from engium.tenancy.routes import router as tenancy_router
@@ -88,6 +91,7 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
 
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(identity_router)
+    api.include_router(invitation_router)
     api.include_router(tenancy_router)
     api.include_router(conversations_router)
     api.include_router(assistant_router)
@@ -115,6 +119,9 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
             return JSONResponse(error_body("not_ready", "Database unavailable"), status_code=503)
         return JSONResponse({"status": "ready"})
 
+    # Added first = innermost: before routing and body parsing, yet its 413 still gets the security
+    # headers, is audited and carries the request id.
+    app.add_middleware(BodyLimitMiddleware, limits=body_limits(API_PREFIX), default_max_bytes=JSON_MAX_BODY_BYTES)
     app.add_middleware(SecurityHeadersMiddleware)
     # Added last = outermost: the request context exists before auditing reads it.
     app.add_middleware(AuditLoggingMiddleware, database=runtime.database)

@@ -26,7 +26,6 @@ class RequestActor:
     tenant_id: UUID | None = None
     kind: str = "anonymous"
     id: str = ""
-    events_recorded: int = 0
 
 
 @dataclass(frozen=True)

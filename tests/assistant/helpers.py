@@ -3,8 +3,6 @@ assistant worker run synchronously (the worker's clock is fixed, so "Saturday" i
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -16,11 +14,13 @@ from sqlalchemy import text
 from engium.assistant.worker import AssistantWorker
 from engium.runtime import Runtime
 from tests.channels.inbound_helpers import (
-    WIDGET_SECRET,
     ChannelTenant,
     configured_tenant,
+    meta_headers,
     sms_params,
     twilio_request,
+    whatsapp_body,
+    widget_user_headers,
 )
 from tests.conftest import TenantHandle
 
@@ -110,8 +110,7 @@ def visit(client: TestClient, runtime: Runtime, salon: Salon, *, signed_in_as: s
           worker: AssistantWorker | None = None) -> WidgetVisitor:
     headers = {"X-Widget-Key": salon.channels.widget_key}
     if signed_in_as is not None:
-        signature = hmac.new(WIDGET_SECRET.encode(), signed_in_as.encode(), hashlib.sha256).hexdigest()
-        headers |= {"X-Widget-User-Id": signed_in_as, "X-Widget-User-Signature": signature}
+        headers |= widget_user_headers(signed_in_as)
     started = _ok(client.post("/widget/v1/conversations", json={}, headers=headers), 201)
     return WidgetVisitor(client, runtime, salon, started["token"], started["conversation_id"],
                          worker or assistant(runtime))
@@ -119,17 +118,25 @@ def visit(client: TestClient, runtime: Runtime, salon: Salon, *, signed_in_as: s
 
 @dataclass
 class SmsCustomer:
+    """A customer texting from ``phone``: by SMS, or by WhatsApp with ``whatsapp``."""
+
     client: TestClient
     runtime: Runtime
     salon: Salon
     phone: str
     worker: AssistantWorker
+    whatsapp: bool = False
 
     def say(self, body: str) -> list[str]:
-        """A signed Twilio webhook with the message; returns the assistant's replies."""
+        """A signed Twilio (or Meta) webhook with the message; returns the assistant's replies."""
         before = len(self.transcript())
-        path = self.salon.channels.twilio_path()
-        payload, headers = twilio_request(path, sms_params(f"SM{next(_sids):032d}", body, self.phone))
+        if self.whatsapp:
+            path = f"/webhooks/whatsapp/{self.salon.channels.public_id}"
+            payload = whatsapp_body(f"wamid.{next(_sids):032d}", body, self.phone.removeprefix("+"))
+            headers = meta_headers(payload)
+        else:
+            path = self.salon.channels.twilio_path()
+            payload, headers = twilio_request(path, sms_params(f"SM{next(_sids):032d}", body, self.phone))
         response = self.client.post(path, content=payload, headers=headers)
         assert response.status_code == 200, response.text
         self.worker.process_due([self.salon.tenant.id])
@@ -144,8 +151,9 @@ class SmsCustomer:
         return [(str(a), str(b)) for a, b in rows]
 
 
-def texting(client: TestClient, runtime: Runtime, salon: Salon, phone: str = "+14155550123") -> SmsCustomer:
-    return SmsCustomer(client, runtime, salon, phone, assistant(runtime))
+def texting(client: TestClient, runtime: Runtime, salon: Salon, phone: str = "+14155550123", *,
+            whatsapp: bool = False) -> SmsCustomer:
+    return SmsCustomer(client, runtime, salon, phone, assistant(runtime), whatsapp)
 
 
 def rows(runtime: Runtime, tenant: TenantHandle, sql: str, **params: Any) -> list[tuple[Any, ...]]:

@@ -67,6 +67,22 @@ def test_a_flagged_yes_cannot_confirm_a_pending_proposal(client: TestClient, run
     assert rows(runtime, salon.tenant, "select id from bookings") == []
 
 
+def test_a_flagged_message_carrying_the_sms_code_confirms_nothing(client: TestClient, runtime: Runtime) -> None:
+    salon = open_salon(client, runtime)
+    customer = texting(client, runtime, salon)
+    customer.say("Can I get a men's haircut Saturday at 10?")
+    customer.say("yes")
+    (proposal,) = customer.say("cancel my appointment")
+    code = proposal.split("the code ")[1][:6]
+
+    assert customer.say(code + SMUGGLED_YES.removeprefix("yes")) == [GATED_REPLY]
+    assert rows(runtime, salon.tenant, "select status from bookings") == [("confirmed",)]
+    (gated,) = guard_events(runtime, salon, "guard.action_gated")
+    assert gated["tool"] == "cancel_booking"
+    customer.say(code)  # the flag dropped the proposal: the code is spent
+    assert rows(runtime, salon.tenant, "select status from bookings") == [("confirmed",)]
+
+
 def test_a_flagged_question_about_facts_is_still_answered(client: TestClient, runtime: Runtime) -> None:
     salon = open_salon(client, runtime)
     visitor = visit(client, runtime, salon)

@@ -5,11 +5,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from fastapi.testclient import TestClient
+import httpx2 as httpx
 from sqlalchemy import text
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]  # ships no types
 
@@ -37,17 +38,20 @@ class ChannelTenant:
 
 
 def add_credential(
-    client: TestClient, tenant: TenantHandle, kind: str, name: str, secret: str, metadata: dict[str, Any] | None = None
-) -> str:
+    client: httpx.Client, tenant: TenantHandle, kind: str, name: str, secret: str,
+    metadata: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Stores a credential through the API (``client``: in process or a live server); returns it as shown."""
     response = client.post(
         "/api/v1/integrations", headers=tenant.headers,
         json={"kind": kind, "name": name, "secret": secret, "metadata": metadata or {}},
     )
     assert response.status_code == 201, response.text
-    return str(response.json()["id"])
+    created: dict[str, Any] = response.json()
+    return created
 
 
-def configured_tenant(client: TestClient, runtime: Runtime, *, suffix: str = "") -> ChannelTenant:
+def configured_tenant(client: httpx.Client, runtime: Runtime, *, suffix: str = "") -> ChannelTenant:
     tenant = make_tenant(runtime)
     patched = client.patch("/api/v1/settings", headers=tenant.headers, json={"public_base_url": BASE_URL})
     assert patched.status_code == 200, patched.text
@@ -57,9 +61,17 @@ def configured_tenant(client: TestClient, runtime: Runtime, *, suffix: str = "")
     add_credential(client, tenant, "whatsapp", "default", WHATSAPP_APP_SECRET + suffix, {"phone_number_id": "1234567"})
     add_credential(client, tenant, "whatsapp", "verify_token", WHATSAPP_VERIFY_TOKEN + suffix)
     add_credential(client, tenant, "webhook_endpoint", "inbound", EVENTS_SECRET)
-    widget_key = f"wk_{public_id}_{suffix or 'main'}_0123456789"
-    add_credential(client, tenant, "widget", "default", WIDGET_SECRET + suffix, {"public_widget_key": widget_key})
-    return ChannelTenant(tenant, public_id, widget_key)
+    widget = add_credential(client, tenant, "widget", "default", WIDGET_SECRET + suffix)
+    return ChannelTenant(tenant, public_id, str(widget["metadata"]["public_widget_key"]))
+
+
+def widget_user_headers(user_id: str, *, expires: int | None = None, secret: str = WIDGET_SECRET) -> dict[str, str]:
+    """What a tenant's site sends for a signed-in visitor: the user id, an expiry (Unix seconds, by default
+    an hour from now) and hex HMAC-SHA256 over ``"<user id>.<expires>"`` with the widget secret. Computed
+    here from the documented rule, not by the code under test."""
+    expires = int(time.time()) + 3600 if expires is None else expires
+    signature = hmac.new(secret.encode(), f"{user_id}.{expires}".encode(), hashlib.sha256).hexdigest()
+    return {"X-Widget-User-Id": user_id, "X-Widget-User-Expires": str(expires), "X-Widget-User-Signature": signature}
 
 
 def twilio_request(

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
+import time
 
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from engium.channels.guard import ChannelLimits
 from engium.runtime import Runtime
-from tests.channels.inbound_helpers import GENERIC_401, WIDGET_SECRET, configured_tenant, stored_messages
+from tests.channels.inbound_helpers import GENERIC_401, configured_tenant, stored_messages, widget_user_headers
 from tests.conftest import audit_events
 
 
@@ -51,8 +50,7 @@ def test_widget_key_is_required_and_tokens_isolate_visitors(client: TestClient, 
 def test_identity_signature_marks_the_visitor_verified(client: TestClient, runtime: Runtime) -> None:
     ct = configured_tenant(client, runtime)
     key = {"X-Widget-Key": ct.widget_key}
-    signature = hmac.new(WIDGET_SECRET.encode(), b"customer-42", hashlib.sha256).hexdigest()
-    signed = {**key, "X-Widget-User-Id": "customer-42", "X-Widget-User-Signature": signature}
+    signed = {**key, **widget_user_headers("customer-42")}
     first = client.post("/widget/v1/conversations", json={}, headers=signed)
     assert first.status_code == 201
     assert first.json()["verified"] is True
@@ -67,6 +65,25 @@ def test_identity_signature_marks_the_visitor_verified(client: TestClient, runti
     with runtime.database.tenant_transaction(ct.tenant.id) as session:
         ids = set(session.execute(text("select widget_id from contacts")).scalars())
     assert "user:customer-42" in ids
+
+
+def test_an_identity_signature_carries_an_expiry_at_most_a_day_ahead(client: TestClient, runtime: Runtime) -> None:
+    ct = configured_tenant(client, runtime)
+    key = {"X-Widget-Key": ct.widget_key}
+    now = int(time.time())
+
+    def start(headers: dict[str, str]) -> int:
+        return client.post("/widget/v1/conversations", json={}, headers={**key, **headers}).status_code
+
+    signed = widget_user_headers("customer-42", expires=now + 600)
+    assert start(signed) == 201
+    assert start({k: v for k, v in signed.items() if k != "X-Widget-User-Expires"}) == 401
+    assert start({"X-Widget-User-Expires": signed["X-Widget-User-Expires"]}) == 401  # an expiry alone
+    assert start({**signed, "X-Widget-User-Expires": f"0{now + 600}"}) == 401  # one spelling per instant
+    assert start(widget_user_headers("customer-42", expires=now - 1)) == 401
+    assert start(widget_user_headers("customer-42", expires=now + 24 * 3600)) == 201
+    assert start(widget_user_headers("customer-42", expires=now + 24 * 3600 + 120)) == 401
+    assert start(widget_user_headers("customer-42", expires=10**12 - 1)) == 401  # beyond any calendar
 
 
 def test_widget_requests_are_rate_limited_per_key_and_source(client: TestClient, runtime: Runtime) -> None:

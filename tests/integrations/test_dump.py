@@ -19,7 +19,7 @@ def pg_dump(database: Database, target: Path) -> bytes:
     embedded = database.embedded
     if embedded is None:
         pytest.skip("needs the embedded PostgreSQL and its pg_dump")
-    binary = Path(embedded._server.bin_path) / "pg_dump"
+    binary = embedded.bin_dir / "pg_dump"
     url = make_url(embedded.superuser_url).set(drivername="postgresql").render_as_string(hide_password=False)
     subprocess.run([str(binary), "--format=plain", "--file", str(target), url], check=True, timeout=120)
     return target.read_bytes()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 
 import pytest
@@ -49,11 +50,44 @@ def resolver_for(mapping: dict[str, list[str]]) -> ssrf.Resolver:
         ("https://[64:ff9b::a00:1]/hook", "private"),
         ("https://[2002:a00:1::1]/hook", "private"),
         ("https://192.0.2.10/hook", "non-public"),
+        # IPv4 embedded in IPv6: every form is unwrapped and its IPv4 address checked.
+        ("https://[::a9fe:a9fe]/latest/meta-data/", "link-local"),  # IPv4-compatible (::/96)
+        ("https://[::7f00:1]/hook", "loopback"),
+        ("https://[::ffff:0:7f00:1]/hook", "loopback"),  # IPv4-translated (::ffff:0:0:0/96, RFC 2765)
+        ("https://[::ffff:0:a9fe:a9fe]/hook", "link-local"),
+        ("https://[64:ff9b::a9fe:a9fe]/hook", "link-local"),  # well-known NAT64 prefix
+        ("https://[2002:a9fe:a9fe::1]/hook", "link-local"),  # 6to4
+        ("https://[2001:0:5db8:d70e::80ff:fffe]/hook", "loopback"),  # Teredo, client 127.0.0.1
+        ("https://[2001:0:a00:1::a247:28f1]/hook", "private"),  # Teredo, server 10.0.0.1
+        # The local-use NAT64 prefix (RFC 8215) embeds where the operator chose: refused whatever follows.
+        ("https://[64:ff9b:1::a9fe:a9fe]/latest/meta-data/", "local-use NAT64"),
+        ("https://[64:ff9b:1::5db8:d70e]/hook", "local-use NAT64"),
+        # Deprecated embeddings no receiver uses are refused even around a public IPv4 address.
+        ("https://[::5db8:d70e]/hook", "IPv4-compatible"),
+        ("https://[::ffff:0:5db8:d70e]/hook", "IPv4-translated"),
+        # Outside global unicast (2000::/3) without a form that names a public IPv4 address.
+        ("https://[400::1]/hook", "non-public"),
+        ("https://[100::1]/hook", "non-public"),
     ],
 )
 def test_non_public_address_literals_are_refused(url: str, reason: str) -> None:
     with pytest.raises(ssrf.UnsafeDestination, match=reason):
         ssrf.check(url, DEFAULTS, resolver_for({}))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://[2606:4700:4700::1111]/hook",  # plain global unicast
+        f"https://[::ffff:{PUBLIC}]/hook",  # IPv4-mapped: the host connects over IPv4
+        "https://[64:ff9b::5db8:d70e]/hook",  # NAT64 to a public address
+        "https://[2002:5db8:d70e::1]/hook",  # 6to4 through a public relay
+        "https://[2001:0:5db8:d70e::a247:28f0]/hook",  # Teredo, public server and client
+    ],
+)
+def test_ipv6_forms_that_reach_a_public_address_are_accepted(url: str) -> None:
+    literal = url.split("[")[1].split("]")[0]
+    assert ssrf.check(url, DEFAULTS, resolver_for({})).address == str(ipaddress.ip_address(literal))
 
 
 @pytest.mark.parametrize(
@@ -64,6 +98,9 @@ def test_non_public_address_literals_are_refused(url: str, reason: str) -> None:
         (["169.254.169.254"], "link-local"),
         (["::1"], "loopback"),
         ([PUBLIC, "10.1.2.3"], "private"),  # one bad record refuses the name
+        (["::a9fe:a9fe"], "link-local"),  # an AAAA record embedding the metadata address
+        ([PUBLIC, "::ffff:0:7f00:1"], "loopback"),
+        (["64:ff9b:1::a9fe:a9fe"], "local-use NAT64"),
     ],
 )
 def test_names_resolving_to_non_public_addresses_are_refused(answers: list[str], reason: str) -> None:
@@ -110,10 +147,21 @@ def test_the_allow_settings_open_exactly_what_they_name() -> None:
         ssrf.check("https://10.21.1.2/x", cidr)
     with pytest.raises(ssrf.UnsafeDestination, match="loopback"):
         ssrf.check("https://127.0.0.1/x", cidr)
+    # An embedded address is judged like the plain one: the CIDR opens it, loopback stays shut.
+    assert ssrf.check("https://[::ffff:10.20.1.2]/x", cidr).address == "::ffff:a14:102"
+    with pytest.raises(ssrf.UnsafeDestination, match="loopback"):
+        ssrf.check("https://[::ffff:0:7f00:1]/x", cidr)
+    with pytest.raises(ssrf.UnsafeDestination, match="local-use NAT64"):
+        ssrf.check("https://[64:ff9b:1::a14:102]/x", cidr)
+    assert ssrf.check("https://[64:ff9b:1::a14:102]/x", WebhookSettings(allowed_cidrs="64:ff9b:1::/48")).address
     everything = WebhookSettings(allow_private_networks=True)
     assert ssrf.check("https://127.0.0.1/x", everything).address == "127.0.0.1"
+    assert ssrf.check("https://[::ffff:0:7f00:1]/x", everything).address == "::ffff:0:7f00:1"
+    assert ssrf.check("https://[64:ff9b:1::a9fe:a9fe]/x", everything).address == "64:ff9b:1::a9fe:a9fe"
     with pytest.raises(ssrf.UnsafeDestination, match="multicast"):
         ssrf.check("https://224.0.0.1/x", everything)
+    with pytest.raises(ssrf.UnsafeDestination, match="multicast"):
+        ssrf.check("https://[::ffff:224.0.0.1]/x", everything)
 
 
 @pytest.mark.parametrize(

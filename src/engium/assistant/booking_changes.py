@@ -5,7 +5,9 @@ user id, see channels/widget.py), or an SMS/WhatsApp sender, whose contact was f
 provider's signed webhook reported. An anonymous widget visitor can ask, and is refused: they could be
 anyone. Only the conversation's own contact's upcoming bookings are ever looked at, and the write
 transaction checks ownership again before the bookings service changes anything. Both tools propose
-first and act only on the customer's "yes".
+first and act only on the customer's confirmation: a "yes" from a signed-in widget user, the one-time
+code sent with the proposal over SMS and WhatsApp, where a sender number can be spoofed
+(confirmation_codes.py).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
+from engium.assistant import confirmation_codes
 from engium.assistant.action_gate import gated_event
 from engium.assistant.booking_tools import describe_slot, openings
 from engium.assistant.intents import IntentKind
@@ -61,6 +64,21 @@ def _stamp(ctx: TurnContext, kind: str, **fields: Any) -> dict[str, Any]:
     return {"kind": kind, "at": ctx.now.isoformat(), **{k: v for k, v in fields.items() if v is not None}}
 
 
+def tool_of(pending: dict[str, Any]) -> str:
+    """The tool a pending cancellation or move would use."""
+    return CANCEL_TOOL if pending.get("kind") == "cancel" else RESCHEDULE_TOOL
+
+
+def _proposal(ctx: TurnContext, question: str, pending: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The question with how to confirm it, and the state that awaits the answer: a one-time code where
+    the customer is known only by a sender number, a plain yes for a signed-in widget user."""
+    if not confirmation_codes.required(ctx):
+        return f"{question} Reply yes or no.", pending
+    code = confirmation_codes.new_code()
+    text = f"{question} Reply with the code {code} to confirm, or NO to keep it."
+    return text, confirmation_codes.protect(pending, ctx.conversation_id, code)
+
+
 def plan_change(session: Session, ctx: TurnContext, purpose: str, day: date | None, at: time | None) -> Plan:
     """``purpose`` "cancel" or "move"; ``day``/``at`` are the date to cancel, or the new time to move to."""
     if not ctx.verified:
@@ -89,8 +107,8 @@ def _next_step(
     session: Session, ctx: TurnContext, purpose: str, booking: Booking, day: date | None, at: time | None
 ) -> Plan:
     if purpose == "cancel":
-        text = f"Shall I cancel your {_describe(session, ctx, booking)}? Reply yes or no."
-        pending = _stamp(ctx, "cancel", booking_id=str(booking.id))
+        text, pending = _proposal(ctx, f"Shall I cancel your {_describe(session, ctx, booking)}?",
+                                  _stamp(ctx, "cancel", booking_id=str(booking.id)))
         return Plan(IntentKind.CANCEL, Reply(text, (f"booking:{booking.id}",)), pending=pending,
                     tool_calls=[ToolCall(CANCEL_TOOL, "proposed", {"booking_id": str(booking.id)})])
     return move_to(session, ctx, booking, day, at)
@@ -119,9 +137,9 @@ def move_to(session: Session, ctx: TurnContext, booking: Booking, day: date | No
                     pending=pending, tool_calls=[ToolCall(RESCHEDULE_TOOL, "unavailable", ids)])
     service = catalog.get_service(session, booking.service_id)
     new = describe_slot(session, ctx, service, wanted.staff_id, wanted.starts_at)
-    text = f"Shall I move your booking to {new}? Reply yes or no."
-    pending = _stamp(ctx, "move", booking_id=str(booking.id), staff_id=str(wanted.staff_id),
-                     starts_at=wanted.starts_at.astimezone(UTC).isoformat())
+    text, pending = _proposal(ctx, f"Shall I move your booking to {new}?",
+                              _stamp(ctx, "move", booking_id=str(booking.id), staff_id=str(wanted.staff_id),
+                                     starts_at=wanted.starts_at.astimezone(UTC).isoformat()))
     return Plan(IntentKind.RESCHEDULE, Reply(text, (f"booking:{booking.id}", "calendar:availability")),
                 pending=pending, tool_calls=[ToolCall(RESCHEDULE_TOOL, "proposed", ids)])
 

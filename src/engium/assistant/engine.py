@@ -20,7 +20,7 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
-from engium.assistant import action_gate, booking_changes, customer_data, facts, grounded
+from engium.assistant import action_gate, booking_changes, confirmation_codes, customer_data, facts, grounded
 from engium.assistant.booking_tools import BookingRequest, book_from_pending, draft, from_draft, plan_booking
 from engium.assistant.grounded import Passage
 from engium.assistant.intents import Intent, IntentKind
@@ -31,12 +31,14 @@ from engium.assistant.turn import (
     KnowledgeQuestion,
     Plan,
     Reply,
+    ToolCall,
     TurnContext,
 )
 from engium.bookings import catalog
 
 Search = Callable[[str], Sequence[Passage]]
 ABILITIES = "I can tell you our opening hours, services and prices, check availability and book you in."
+KEPT = "OK, I've left your booking as it is. Anything else?"
 # How many retrieved passages a model sees: enough to answer, few enough to stay focused.
 MODEL_PASSAGES = 3
 
@@ -70,6 +72,9 @@ def plan_flagged_turn(session: Session, ctx: TurnContext, intent: Intent, search
     if intent.kind is IntentKind.HUMAN:
         return Plan(intent.kind, action=Escalate("customer_request"))
     tool = action_gate.tool_for(intent.kind, ctx.pending)
+    if tool is None and ctx.pending and confirmation_codes.is_protected(ctx.pending):
+        # A confirmation code in a flagged message confirms nothing either.
+        tool = booking_changes.tool_of(ctx.pending) if confirmation_codes.offered(intent.text) else None
     if tool is not None:
         return action_gate.gated(ctx, intent.kind, tool, "flagged")
     if intent.kind is IntentKind.KNOWLEDGE:
@@ -88,6 +93,8 @@ def _decide(session: Session, ctx: TurnContext, intent: Intent, search: Search, 
         followed = _follow_up(session, ctx, intent, ctx.pending, search, use_model)
         if followed is not None:
             return followed
+    elif confirmation_codes.required(ctx) and confirmation_codes.is_bare_code(intent.text):
+        return Plan(intent.kind, Reply(confirmation_codes.NOTHING_PENDING, ()))
     when = intent.when
     match intent.kind:
         case IntentKind.CANCEL:
@@ -157,16 +164,12 @@ def _follow_up(session: Session, ctx: TurnContext, intent: Intent, pending: dict
     if kind == "book" and yes:
         action = book_from_pending(pending)
         return Plan(intent.kind, action=action) if action else None
+    if kind in {"cancel", "move"} and confirmation_codes.required(ctx):
+        # Decided by the channel, not by the stored state: a proposal without a code (stored before
+        # codes existed) confirms nothing here.
+        return _confirm_with_code(ctx, intent, pending) if confirmation_codes.is_protected(pending) else None
     if kind in {"cancel", "move"} and (yes or no):
-        if no:
-            return Plan(intent.kind, Reply("OK, I've left your booking as it is. Anything else?", ()))
-        if kind == "cancel":
-            try:
-                return Plan(intent.kind, action=CancelBooking(UUID(str(pending.get("booking_id")))))
-            except ValueError:
-                return None
-        move = booking_changes.move_from_pending(pending)
-        return Plan(intent.kind, action=move) if move is not None else None
+        return Plan(intent.kind, Reply(KEPT, ())) if no else _change(intent, pending)
     if kind == "book" and no:
         previous = from_draft(pending)
         keep = BookingRequest(previous.service_id)
@@ -181,6 +184,38 @@ def _follow_up(session: Session, ctx: TurnContext, intent: Intent, pending: dict
     if kind in {"draft", "book"}:
         return _continue_booking(session, ctx, intent, pending, search, use_model)
     return None
+
+
+def _change(intent: Intent, pending: dict[str, Any]) -> Plan | None:
+    """The confirmed cancellation or move, for the write phase to carry out."""
+    if pending.get("kind") == "cancel":
+        try:
+            return Plan(intent.kind, action=CancelBooking(UUID(str(pending.get("booking_id")))))
+        except ValueError:
+            return None
+    move = booking_changes.move_from_pending(pending)
+    return Plan(intent.kind, action=move) if move is not None else None
+
+
+def _confirm_with_code(ctx: TurnContext, intent: Intent, pending: dict[str, Any]) -> Plan | None:
+    """A change proposed over SMS or WhatsApp: only the code sent with the proposal confirms it."""
+    if intent.kind is IntentKind.NO or confirmation_codes.declined(intent.text):
+        return Plan(intent.kind, Reply(KEPT, ()))
+    tool, ids = booking_changes.tool_of(pending), {"booking_id": str(pending.get("booking_id"))}
+    code = confirmation_codes.offered(intent.text)
+    if code is None:
+        if intent.kind is not IntentKind.YES:
+            return None  # about something else: answered as usual, and the proposal lapses
+        return Plan(intent.kind, Reply(confirmation_codes.ASK_FOR_CODE, ()), pending=pending,
+                    tool_calls=[ToolCall(tool, "code_required", ids)])
+    if confirmation_codes.matches(pending, ctx.conversation_id, code):
+        return _change(intent, pending)
+    remaining = confirmation_codes.after_wrong_code(pending)
+    if remaining is None:
+        return Plan(intent.kind, Reply(confirmation_codes.GIVEN_UP, ()),
+                    tool_calls=[ToolCall(tool, "wrong_code_limit", ids)])
+    return Plan(intent.kind, Reply(confirmation_codes.WRONG_CODE, ()), pending=remaining,
+                tool_calls=[ToolCall(tool, "wrong_code", ids)])
 
 
 def _continue_booking(session: Session, ctx: TurnContext, intent: Intent, pending: dict[str, Any],

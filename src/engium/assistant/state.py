@@ -1,8 +1,9 @@
 """SQL for ``assistant_states``: what the engine remembers between turns of one conversation.
 
 Runs under the bound tenant's RLS like every tenant table. ``pending`` holds a proposal awaiting the
-customer's "yes" or the pieces of a booking being collected: kinds, ids, dates and times only, never
-text the customer wrote.
+customer's "yes" (or, over SMS and WhatsApp, a change awaiting its one-time code: only the code's hash
+and the count of wrong ones are kept, see confirmation_codes.py) or the pieces of a booking being
+collected: kinds, ids, dates and times only, never text the customer wrote.
 """
 
 from __future__ import annotations

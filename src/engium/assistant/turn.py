@@ -80,7 +80,7 @@ class TurnContext:
     message_id: UUID
     text: str
     # A signed-in widget user, or an SMS/WhatsApp sender (whose number is the contact's): the only
-    # customers who may cancel or move a booking.
+    # customers who may cancel or move a booking (the sender only with the code sent to that number).
     verified: bool
     business: Business
     zone: ZoneInfo

@@ -40,7 +40,8 @@ def job_ids(payload: dict[str, object]) -> tuple[UUID, UUID] | None:
 
 
 def is_verified(channel: str, phone: str | None, widget_id: str | None) -> bool:
-    """SMS/WhatsApp: the contact was found by the sender's number from a signed webhook. Web: only a
+    """SMS/WhatsApp: the contact was found by the sender's number from a signed webhook; a number can be
+    spoofed, so changes there are confirmed with a code sent to it (confirmation_codes.py). Web: only a
     visitor whose user id the tenant's site signed (anonymous visitors and tenant events are not)."""
     if channel in SENDER_VERIFIED_CHANNELS:
         return bool(phone)

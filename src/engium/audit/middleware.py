@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from engium.audit.actions import ActorKind, AuditAction, Outcome
-from engium.audit.recorder import record
+from engium.audit.recorder import has_pending, record
 from engium.context import RequestContext, current_request_context
 from engium.identity.throttle import SlidingWindowLimiter
 from engium.kit.database import Database, bind_tenant
@@ -46,7 +46,9 @@ def audit_mutation_before_commit(session: Session, request: Request) -> None:
     ctx = current_request_context()
     if request.method not in MUTATING_METHODS or ctx is None:
         return
-    if ctx.actor.events_recorded == 0 and ctx.actor.tenant_id is not None:
+    # Counted in this transaction, not per request: an event that rolled back with a savepoint, or that
+    # went to a side transaction, does not stand for this mutation.
+    if not has_pending(session) and ctx.actor.tenant_id is not None:
         record(
             session,
             None,

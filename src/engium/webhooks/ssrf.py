@@ -7,6 +7,21 @@ own loopback services, the private network behind it or the cloud metadata endpo
 * ``https`` only (``http`` only when ``allow_http`` is set), no credentials in the URL;
 * every address the name resolves to must be public: one bad record refuses the whole name, or a
   resolver answering several records could pick the bad one at connect time;
+* an IPv6 address that embeds an IPv4 address is judged by that IPv4 address too: IPv4-mapped
+  (``::ffff:0:0/96``), IPv4-compatible (``::/96``), IPv4-translated (``::ffff:0:0:0/96``, RFC 2765),
+  6to4 (``2002::/16``), Teredo (``2001::/32``, server and client) and well-known NAT64
+  (``64:ff9b::/96``). A kernel, tunnel or translator may turn any of them into an IPv4 connection, so
+  ``[::a9fe:a9fe]`` is the metadata service as surely as ``169.254.169.254`` is;
+* beyond that an IPv6 address must be plainly global unicast: inside ``2000::/3`` and global. The
+  exceptions are the mapped, NAT64 and Teredo forms around public IPv4 addresses, which lead only to
+  those addresses (6to4 needs none: it is global unicast). The deprecated IPv4-compatible and
+  IPv4-translated forms are refused even around a public address (no receiver is addressed that way;
+  what they reach depends on the host's tunnels), and so is the local-use NAT64 prefix
+  ``64:ff9b:1::/48`` (RFC 8215): its operator chooses where the IPv4 address sits, so there are no
+  fixed 32 bits to check;
+* ``allow_private_networks`` and ``allowed_cidrs`` lift these refusals for what they open (an embedded
+  IPv4 address must be opened itself, by an IPv4 CIDR), never for multicast or unspecified addresses,
+  where nothing listens for TCP;
 * the connection goes to the address that was checked (:attr:`Destination.address`), with the original
   name in the ``Host`` header and as TLS SNI (certificates are still verified against the name), so a
   second DNS answer (DNS rebinding) cannot redirect it;
@@ -32,8 +47,8 @@ Resolver = Callable[[str, int], list[str]]
 _DEFAULT_PORTS = {"https": 443, "http": 80}
 _HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$")
 
-# Named ranges, for a message that tells the tenant why; anything else not globally routable is
-# refused by the final ``is_global`` test.
+# Named ranges, for a message that tells the tenant why; anything else not globally routable (for IPv6:
+# also anything outside 2000::/3) is refused by the final tests.
 _BLOCKED: tuple[tuple[str, str], ...] = (
     ("0.0.0.0/8", "an unspecified address"),
     ("10.0.0.0/8", "a private address (RFC 1918)"),
@@ -49,11 +64,23 @@ _BLOCKED: tuple[tuple[str, str], ...] = (
     ("fc00::/7", "a unique-local address"),
     ("fe80::/10", "a link-local address"),
     ("ff00::/8", "a multicast address"),
+    # After ::/128 and ::1/128, which the first match names.
+    ("::/96", "a deprecated IPv4-compatible IPv6 address"),
+    ("::ffff:0:0:0/96", "a deprecated IPv4-translated IPv6 address (RFC 2765)"),
+    ("64:ff9b:1::/48", "a local-use NAT64 address (RFC 8215)"),
 )
 _BLOCKED_NETWORKS = tuple((ipaddress.ip_network(cidr), why) for cidr, why in _BLOCKED)
 # Never useful even when private networks are allowed: nothing listens on them for TCP.
 _NEVER = tuple(n for n, why in _BLOCKED_NETWORKS if "multicast" in why or "unspecified" in why)
+
+_GLOBAL_UNICAST = ipaddress.ip_network("2000::/3")
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")
+_IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# Forms that reach exactly their embedded IPv4 address: accepted when that address is.
+_TO_EMBEDDED_ONLY = (ipaddress.ip_network("::ffff:0:0/96"), _NAT64)
+# :: and ::1 sit inside ::/96 but are IPv6's own unspecified and loopback addresses (RFC 4291 2.5.5.1).
+_NOT_IPV4_COMPATIBLE = ipaddress.ip_network("::/127")
 
 
 class UnsafeDestination(Exception):
@@ -86,38 +113,59 @@ def system_resolver(host: str, port: int) -> list[str]:
     return [str(info[4][0]) for info in infos]
 
 
-def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
-    """IPv6 forms that reach an IPv4 address (mapped, 6to4, Teredo, NAT64): that address is what counts."""
+def _last_32_bits(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address:
+    return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+
+
+def _embedded_ipv4(address: ipaddress.IPv6Address) -> tuple[ipaddress.IPv4Address, ...]:
+    """Every IPv4 address this IPv6 address can lead to; empty when it embeds none."""
     if address.ipv4_mapped is not None:
-        return address.ipv4_mapped
+        return (address.ipv4_mapped,)
+    if address in _IPV4_TRANSLATED or address in _NAT64:
+        return (_last_32_bits(address),)
+    if address in _IPV4_COMPATIBLE and address not in _NOT_IPV4_COMPATIBLE:
+        return (_last_32_bits(address),)
     if address.sixtofour is not None:
-        return address.sixtofour
+        return (address.sixtofour,)
     if address.teredo is not None:
-        return address.teredo[1]
-    if address in _NAT64:
-        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
-    return None
+        return address.teredo  # (server, client): both are contacted on the way
+    return ()
+
+
+def _opened_by_settings(address: IPAddress, settings: WebhookSettings) -> bool:
+    return settings.allow_private_networks or any(address in n for n in settings.allowed_networks)
 
 
 def refusal_reason(address: IPAddress, settings: WebhookSettings) -> str | None:
-    """Why this address may not be called, or None when it may."""
+    """Why this address may not be called, or None when it may (the rules: the module docstring)."""
     if isinstance(address, ipaddress.IPv6Address):
         if address.scope_id:
             return "an address with a zone index"
-        embedded = _embedded_ipv4(address)
-        if embedded is not None:
+        for embedded in _embedded_ipv4(address):
             reason = refusal_reason(embedded, settings)
-            return f"{reason} (embedded in an IPv6 address)" if reason else None
+            if reason is not None:
+                return f"{reason} (embedded in an IPv6 address)"
     if any(address in network for network in _NEVER):
         return next(why for network, why in _BLOCKED_NETWORKS if address in network)
-    if settings.allow_private_networks or any(address in n for n in settings.allowed_networks):
+    if _opened_by_settings(address, settings):
         return None
     for network, why in _BLOCKED_NETWORKS:
         if address in network:
             return why
-    if not address.is_global:
-        return "a reserved or non-public address"
-    return None
+    if isinstance(address, ipaddress.IPv6Address):
+        return _ipv6_unicast_reason(address)
+    return None if address.is_global else "a reserved or non-public address"
+
+
+def _ipv6_unicast_reason(address: ipaddress.IPv6Address) -> str | None:
+    """The last IPv6 test, once the embedded IPv4 addresses (if any) were found public."""
+    if any(address in network for network in _TO_EMBEDDED_ONLY) or address.teredo is not None:
+        # Python counts Teredo's block (2001::/32) as non-global, yet it is reached through public
+        # relays at its client address, checked like the others.
+        return None
+    if address in _GLOBAL_UNICAST and address.is_global:
+        return None
+    return "a reserved or non-public address"
 
 
 def _is_ip_literal(host: str) -> bool:
