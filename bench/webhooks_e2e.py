@@ -135,8 +135,9 @@ def _stored(database: Database, tenant_id: uuid.UUID) -> dict[str, int]:
         counts = session.execute(text(
             "select (select count(*) from messages where direction = 'inbound'), "
             "(select count(*) from inbound_deliveries where provider = 'twilio'), "
-            "(select count(*) from jobs where kind = 'assistant.reply')"
-        )).one()
+            "(select count(*) from procrastinate_jobs where task_name = 'assistant.reply' "
+            "and args ->> 'tenant_id' = cast(:t as text))"
+        ), {"t": str(tenant_id)}).one()
     return {"messages": int(counts[0]), "deliveries": int(counts[1]), "assistant_jobs": int(counts[2])}
 
 

@@ -63,6 +63,21 @@ def runtime(settings: Settings, database: Database) -> Runtime:
     return Runtime(settings=settings, database=database)
 
 
+@pytest.fixture(autouse=True)
+def _isolated_job_queue(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test starts and ends with no waiting job in the session's database, so a test that runs
+    the job runtime runs only its own jobs (tests/job_queue.py)."""
+    if "runtime" not in request.fixturenames:
+        yield
+        return
+    from tests.job_queue import empty_queue
+
+    runtime: Runtime = request.getfixturevalue("runtime")
+    empty_queue(runtime)
+    yield
+    empty_queue(runtime)
+
+
 @pytest.fixture
 def client(runtime: Runtime) -> Iterator[TestClient]:
     # A fresh limiter per test: login throttling is tested explicitly, not by accident.

@@ -19,7 +19,9 @@ from engium.body_limits import JSON_MAX_BODY_BYTES, body_limits
 from engium.bookings.routes import router as bookings_router
 from engium.channels.guard import ChannelLimits
 from engium.channels.webhook_routes import router as webhooks_router
+from engium.channels.widget_cors import WidgetCorsMiddleware, origin_of
 from engium.channels.widget_routes import router as widget_router
+from engium.channels.widget_script import router as widget_script_router
 from engium.context import RequestContextMiddleware
 from engium.conversations.routes import router as conversations_router
 from engium.errors import error_body, install_error_handlers
@@ -30,13 +32,16 @@ from engium.kit.body_limit import BodyLimitMiddleware
 from engium.knowledge.routes import router as knowledge_router
 from engium.runtime import Runtime
 from engium.tenancy.routes import router as tenancy_router
+from engium.web import api_docs_router, staff_router
 from engium.webhooks.routes import router as outbound_webhooks_router
 
 API_PREFIX = "/api/v1"
 
 SECURITY_HEADERS = {
-    "Content-Security-Policy": "default-src 'self'; script-src 'self'; object-src 'none'; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    # style-src and img-src spell out what default-src already says: the staff web app's pages (engium.web)
+    # keep to them (no inline script, style or event handler, nothing from another origin).
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
@@ -81,7 +86,8 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
         title="Engium",
         version=__version__,
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        # The docs page is engium.web's: FastAPI's loads Swagger UI from a CDN that our CSP blocks.
+        docs_url=None,
         redoc_url=None,
     )
     app.state.runtime = runtime
@@ -104,6 +110,10 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     # Public channel endpoints: authenticated by provider signature, not by the API's credentials.
     app.include_router(webhooks_router)
     app.include_router(widget_router)
+    # The staff web app (server-rendered pages at /) and the API reference served from local assets.
+    app.include_router(api_docs_router(API_PREFIX))
+    app.include_router(staff_router)
+    app.include_router(widget_script_router)
     app.state.channel_limits = ChannelLimits()
 
     @app.get("/healthz", include_in_schema=False)
@@ -122,6 +132,11 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     # Added first = innermost: before routing and body parsing, yet its 413 still gets the security
     # headers, is audited and carries the request id.
     app.add_middleware(BodyLimitMiddleware, limits=body_limits(API_PREFIX), default_max_bytes=JSON_MAX_BODY_BYTES)
+    # Outside the body limit (a refused origin is answered before any body is read), inside the security
+    # headers and the audit log (its 403s get both).
+    app.add_middleware(
+        WidgetCorsMiddleware, database=runtime.database, own_origin=origin_of(runtime.settings.resolved_public_url)
+    )
     app.add_middleware(SecurityHeadersMiddleware)
     # Added last = outermost: the request context exists before auditing reads it.
     app.add_middleware(AuditLoggingMiddleware, database=runtime.database)

@@ -39,6 +39,10 @@ def body_limits(api_prefix: str) -> tuple[BodyLimit, ...]:
     they would otherwise also match."""
     documents = re.escape(f"{api_prefix}/knowledge/documents")
     return (
+        # The staff web app's knowledge forms (engium/web): the same file and text limits as the API. A
+        # URL-encoded form escapes each non-ASCII byte as %XX: like JSON's escaping, at most three times.
+        BodyLimit(re.compile(r"/knowledge/upload"), UPLOAD_MAX_BODY_BYTES),
+        BodyLimit(re.compile(r"/knowledge/documents"), PASTED_DOCUMENT_MAX_BODY_BYTES),
         BodyLimit(re.compile(rf"{documents}(/[^/]+)?/upload"), UPLOAD_MAX_BODY_BYTES),
         BodyLimit(re.compile(rf"{documents}(/[^/]+)?"), PASTED_DOCUMENT_MAX_BODY_BYTES),
         BodyLimit(re.compile(re.escape(f"{api_prefix}/settings")), SETTINGS_MAX_BODY_BYTES),

@@ -3,17 +3,39 @@
 from __future__ import annotations
 
 import ipaddress
+import os
+from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from engium.ai.embedding_settings import EmbeddingSettings
 from engium.ai.gateway.settings import ModelSettings
 from engium.assistant.settings import AssistantSettings
 from engium.channels.settings import ChannelSettings
+from engium.kit.jobs import JobSettings
 from engium.webhooks.settings import WebhookSettings
+
+# Settings of the hand-written job loops that the job runtime replaced (ADR 0018): set, they would
+# silently do nothing, so they are refused with what to use instead.
+REMOVED_SETTINGS = {
+    f"ENGIUM_{domain}_{name}": replacement
+    for domain in ("ASSISTANT", "CHANNELS", "WEBHOOKS")
+    for name, replacement in (
+        ("POLL_INTERVAL_SECONDS", "new jobs are announced at once; ENGIUM_JOBS_POLL_INTERVAL_SECONDS sets the "
+                                  "fallback polling of the job runtime"),
+        ("BATCH_SIZE", "the job runtime claims one job at a time; ENGIUM_JOBS_CONCURRENCY sets how many run at once"),
+        ("LEASE_SECONDS", "a job whose worker dies is retried once the worker misses its heartbeats"),
+    )
+}
+
+
+def refuse_removed_settings(environ: Mapping[str, str]) -> None:
+    found = sorted(name for name in REMOVED_SETTINGS if name in environ)
+    if found:
+        raise ValueError("; ".join(f"{name} is no longer used: {REMOVED_SETTINGS[name]}" for name in found))
 
 
 class Settings(BaseSettings):
@@ -65,8 +87,15 @@ class Settings(BaseSettings):
     ai: ModelSettings = Field(default_factory=ModelSettings)
     # The knowledge base's embedding model (ENGIUM_EMBEDDINGS_*): the bundled MiniLM unless told otherwise.
     embeddings: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
-    # The conversation engine's worker: polling, retries, when it hands over (ENGIUM_ASSISTANT_*).
+    # The conversation engine: retries, when it hands over (ENGIUM_ASSISTANT_*).
     assistant: AssistantSettings = Field(default_factory=AssistantSettings)
+    # The job runtime: concurrency, fallback polling, shutdown grace (ENGIUM_JOBS_*).
+    jobs: JobSettings = Field(default_factory=JobSettings)
+
+    @model_validator(mode="after")
+    def _no_removed_settings(self) -> Settings:
+        refuse_removed_settings(os.environ)
+        return self
 
     @cached_property
     def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:

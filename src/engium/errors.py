@@ -68,38 +68,38 @@ def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
     return {"error": body}
 
 
-def _db_error_response(exc: DBAPIError) -> JSONResponse:
-    """Maps constraint violations that reach the top to 4xx; never echoes SQL or values."""
+def db_error_as_app_error(exc: DBAPIError) -> AppError | None:
+    """The 4xx a database error stands for (a constraint, bad input, a concurrent update), or None for a
+    server fault. Messages never echo SQL or values. Shared by the JSON API and the staff web app."""
     orig = exc.orig
     if isinstance(orig, pg_errors.ExclusionViolation):
-        return JSONResponse(
-            error_body("conflict", "That time slot is no longer available"), status_code=409
-        )
+        return Conflict("That time slot is no longer available")
     if isinstance(orig, pg_errors.UniqueViolation):
-        return JSONResponse(
-            error_body("conflict", "A record with these values already exists"), status_code=409
-        )
+        return Conflict("A record with these values already exists")
     if isinstance(orig, pg_errors.ForeignKeyViolation):
         if (orig.diag.message_primary or "").startswith("update or delete"):
-            return JSONResponse(
-                error_body("conflict", "This resource is still referenced by other records"), status_code=409
-            )
-        return JSONResponse(error_body("not_found", "A referenced resource was not found"), status_code=404)
+            return Conflict("This resource is still referenced by other records")
+        return NotFound("A referenced resource was not found")
     if isinstance(orig, pg_errors.CheckViolation | pg_errors.NotNullViolation | pg_errors.StringDataRightTruncation):
-        return JSONResponse(error_body("invalid", "A value is out of the allowed range"), status_code=422)
+        return Unprocessable("A value is out of the allowed range")
     if isinstance(orig, pg_errors.SerializationFailure | pg_errors.DeadlockDetected | pg_errors.LockNotAvailable):
-        return JSONResponse(error_body("conflict", "Concurrent update; retry the request"), status_code=409)
+        return Conflict("Concurrent update; retry the request")
     if isinstance(orig, psycopg.DataError):
         # NUL characters, out-of-range numbers or dates: the input, not the server, is at fault.
-        return JSONResponse(
-            error_body("invalid", "A value is invalid (for example a NUL character or an out-of-range number)"),
-            status_code=422,
-        )
+        return Unprocessable("A value is invalid (for example a NUL character or an out-of-range number)")
     if isinstance(orig, pg_errors.InsufficientPrivilege):
         # An RLS WITH CHECK failure: the row does not belong to the bound tenant.
-        return JSONResponse(error_body("not_found", "Resource not found"), status_code=404)
-    log.exception("database error")
-    return JSONResponse(error_body("internal", "Internal error"), status_code=500)
+        return NotFound("Resource not found")
+    return None
+
+
+def _db_error_response(exc: DBAPIError) -> JSONResponse:
+    """Maps constraint violations that reach the top to 4xx; never echoes SQL or values."""
+    error = db_error_as_app_error(exc)
+    if error is None:
+        log.exception("database error")
+        return JSONResponse(error_body("internal", "Internal error"), status_code=500)
+    return JSONResponse(error_body(error.code, error.message), status_code=error.status_code)
 
 
 def install_error_handlers(app: FastAPI) -> None:

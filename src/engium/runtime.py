@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
 from starlette.requests import Request
 
 from engium.ai.embeddings import EmbeddingProvider
 from engium.ai.gateway import ModelGateway, build_gateway
+from engium.assistant.guarding import ConversationGuard
 from engium.config import Settings
 from engium.crypto.keyring import DataKeyRing, root_key_provider
 from engium.identity.credentials import PasswordHashing
@@ -23,6 +25,10 @@ class Runtime:
     settings: Settings
     database: Database
     passwords: PasswordHashing = field(default_factory=PasswordHashing)
+    # The clock background jobs read (tests fix it; requests use the database's).
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    # The prompt-injection guard the assistant's turns go through (the red-team run compares it off).
+    guard: ConversationGuard = field(default_factory=ConversationGuard)
     login_limiter: SlidingWindowLimiter = field(init=False)
 
     def __post_init__(self) -> None:

@@ -1,5 +1,5 @@
-"""A salon configured through the API, a widget visitor and an SMS customer who talk to it, and the
-assistant worker run synchronously (the worker's clock is fixed, so "Saturday" is always the same day)."""
+"""A salon configured through the API, a widget visitor and an SMS customer who talk to it, and the job
+runtime's worker run after each message (its clock is fixed, so "Saturday" is always the same day)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from engium.assistant.worker import AssistantWorker
+from engium.channels.settings import ChannelSettings
 from engium.runtime import Runtime
 from tests.channels.inbound_helpers import (
     ChannelTenant,
@@ -23,6 +23,7 @@ from tests.channels.inbound_helpers import (
     widget_user_headers,
 )
 from tests.conftest import TenantHandle
+from tests.job_queue import drain, runtime_with
 
 # Wednesday 1 May 2030, 09:00 in London (BST): "Saturday" is 4 May.
 NOW = datetime(2030, 5, 1, 8, 0, tzinfo=UTC)
@@ -74,9 +75,14 @@ def open_salon(client: TestClient, runtime: Runtime, *, suffix: str = "") -> Sal
     return salon
 
 
-def assistant(runtime: Runtime, now: datetime = NOW) -> AssistantWorker:
-    return AssistantWorker(runtime.database, runtime.settings.assistant, lambda: runtime.embedder, None,
-                           clock=lambda: now, vault=runtime.vault)
+# Replies on SMS and WhatsApp are sent by the same worker: here to a closed loopback port, so a send is
+# refused at once and waits for its retry (tests/channels/test_sender.py covers sending itself).
+NOWHERE = ChannelSettings(twilio_api_base="http://127.0.0.1:9", whatsapp_api_base="http://127.0.0.1:9")
+
+
+def assistant(runtime: Runtime, now: datetime = NOW) -> Runtime:
+    """The runtime the job runtime's worker answers with in these tests: grounded mode, a fixed clock."""
+    return runtime_with(runtime, clock=lambda: now, channels=NOWHERE)
 
 
 @dataclass
@@ -86,7 +92,7 @@ class WidgetVisitor:
     salon: Salon
     token: str
     conversation_id: str
-    worker: AssistantWorker
+    worker: Runtime
 
     @property
     def _headers(self) -> dict[str, str]:
@@ -96,7 +102,7 @@ class WidgetVisitor:
         """Sends a message, lets the assistant work, and returns what it replied (maybe nothing)."""
         before = len(self.messages())
         _ok(self.client.post("/widget/v1/messages", json={"body": body}, headers=self._headers), 201)
-        self.worker.process_due([self.salon.tenant.id])
+        drain(self.worker)
         return [m["body"] for m in self.messages()[before + 1:] if m["author_kind"] == "assistant"]
 
     def messages(self) -> list[dict[str, Any]]:
@@ -105,9 +111,15 @@ class WidgetVisitor:
         found: list[dict[str, Any]] = response.json()
         return found
 
+    def give_details(self, name: str = "Sam Taylor", phone: str | None = "+44 7700 900123",
+                     email: str | None = None) -> dict[str, Any]:
+        """What the widget's details form sends: a web booking needs a name and a phone or e-mail."""
+        body = {"name": name, "phone": phone, "email": email}
+        return _ok(self.client.put("/widget/v1/contact", json=body, headers=self._headers))
+
 
 def visit(client: TestClient, runtime: Runtime, salon: Salon, *, signed_in_as: str | None = None,
-          worker: AssistantWorker | None = None) -> WidgetVisitor:
+          worker: Runtime | None = None) -> WidgetVisitor:
     headers = {"X-Widget-Key": salon.channels.widget_key}
     if signed_in_as is not None:
         headers |= widget_user_headers(signed_in_as)
@@ -124,7 +136,7 @@ class SmsCustomer:
     runtime: Runtime
     salon: Salon
     phone: str
-    worker: AssistantWorker
+    worker: Runtime
     whatsapp: bool = False
 
     def say(self, body: str) -> list[str]:
@@ -139,7 +151,7 @@ class SmsCustomer:
             payload, headers = twilio_request(path, sms_params(f"SM{next(_sids):032d}", body, self.phone))
         response = self.client.post(path, content=payload, headers=headers)
         assert response.status_code == 200, response.text
-        self.worker.process_due([self.salon.tenant.id])
+        drain(self.worker)
         return [body for author, body in self.transcript()[before + 1:] if author == "assistant"]
 
     def transcript(self) -> list[tuple[str, str]]:

@@ -11,13 +11,14 @@ from engium.demo.seed import seed_demo
 from engium.runtime import Runtime
 from tests.assistant.helpers import assistant, rows
 from tests.conftest import TenantHandle
+from tests.job_queue import drain
 
 
 def test_the_demo_salon_is_answered_end_to_end(client: TestClient, runtime: Runtime) -> None:
     demo = seed_demo(runtime)
     tenant = TenantHandle(UUID(demo.tenant_id), "Bella Hair Studio", demo.owner_email, UUID(int=0), "")
     worker = assistant(runtime)
-    worker.process_due([tenant.id])
+    drain(worker)
     replies = rows(runtime, tenant, "select body from messages where author_kind = 'assistant'")
     assert replies == [("Which would you like: Men's haircut or Women's haircut?",)]
 
@@ -26,7 +27,7 @@ def test_the_demo_salon_is_answered_end_to_end(client: TestClient, runtime: Runt
     started = client.post("/widget/v1/conversations", json={"message": "Do you sell gift vouchers?"},
                           headers={"X-Widget-Key": widget_key})
     assert started.status_code == 201, started.text
-    worker.process_due([tenant.id])
+    drain(worker)
     read = client.get("/widget/v1/messages", headers={"X-Widget-Key": widget_key,
                                                       "X-Widget-Token": started.json()["token"]})
     assert [m["body"] for m in read.json()][-1] == (

@@ -23,6 +23,7 @@ def test_opening_hours_are_answered_from_the_settings(client: TestClient, runtim
 def test_booking_a_haircut_asks_which_confirms_and_books(client: TestClient, runtime: Runtime) -> None:
     salon = open_salon(client, runtime)
     visitor = visit(client, runtime, salon)
+    visitor.give_details()  # a visitor who gave a name and number up front is not asked again
 
     assert visitor.say("book a haircut Saturday 10:00") == ["Which would you like: Men's haircut or Women's haircut?"]
     proposal = visitor.say("men's please")
@@ -57,6 +58,7 @@ def test_booking_a_haircut_asks_which_confirms_and_books(client: TestClient, run
 def test_a_slot_that_is_taken_gets_alternatives(client: TestClient, runtime: Runtime) -> None:
     salon = open_salon(client, runtime)
     first, second = visit(client, runtime, salon), visit(client, runtime, salon)
+    first.give_details()
     first.say("Can I get a men's haircut Saturday at 10?")
     first.say("yes")
     replies = second.say("Can I get a men's haircut Saturday at 10?")
@@ -83,9 +85,8 @@ def test_asking_for_a_person_escalates_and_the_assistant_stays_silent_until_hand
 
     assert visitor.say("When are you open?") == []  # silent, and the message is kept for staff
     assert visitor.messages()[-1]["body"] == "When are you open?"
-    jobs = rows(runtime, salon.tenant, "select status, last_error from jobs where kind = 'assistant.reply' "
-                                       "order by created_at desc limit 1")
-    assert jobs == [("done", "skipped: escalated")]
+    skipped = [e["details"] for e in audit_events(runtime, salon.tenant) if e["action"] == "assistant.skipped"]
+    assert skipped[-1]["reason"] == "escalated"
 
     handed = client.post(f"/api/v1/conversations/{visitor.conversation_id}/handback", headers=salon.tenant.headers)
     assert handed.status_code == 200, handed.text
@@ -115,6 +116,7 @@ def test_a_booking_is_built_up_over_several_messages_and_survives_a_side_questio
     assert proposal[0].startswith("I can book you in: Colour (120 min, £95.00) with Alex Morgan on Saturday 4 May "
                                   "at 14:00.")
     assert visitor.say("Is there parking?") == ["Yes, there is free parking behind the salon."]
+    visitor.give_details(name="Robin", phone=None, email="robin@example.com")
     assert visitor.say("yes")[0].startswith("You're booked: Colour")
     assert len(rows(runtime, salon.tenant, "select id from bookings where status = 'confirmed'")) == 1
 

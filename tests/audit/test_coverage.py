@@ -33,6 +33,7 @@ UNATTRIBUTED = {
     ("post", "/webhooks/events/{tenant_public_id}"),
     ("post", "/widget/v1/conversations"),
     ("post", "/widget/v1/messages"),
+    ("put", "/widget/v1/contact"),
     # Redeeming an invitation: the token is the credential, the actor is the person who accepts it
     # (tests/security/test_account_takeover.py checks invitation.accepted and member.added).
     ("post", "/api/v1/invitations/preview"),

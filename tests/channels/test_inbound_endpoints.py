@@ -15,6 +15,7 @@ from standardwebhooks.webhooks import Webhook
 
 from engium.channels import webhook_common
 from engium.channels.guard import ChannelLimits
+from engium.channels.inbound import ASSISTANT_JOB
 from engium.runtime import Runtime
 from tests.channels import webhook_vectors as v
 from tests.channels.inbound_helpers import (
@@ -34,6 +35,7 @@ from tests.channels.inbound_helpers import (
     whatsapp_body,
 )
 from tests.conftest import audit_events, make_tenant
+from tests.job_queue import job_rows
 
 
 @pytest.fixture
@@ -58,10 +60,9 @@ def test_a_twilio_sms_signed_by_the_official_validator_is_stored(
         e["action"] for e in events if e["actor_kind"] == "webhook"
     }
     # The assistant job holds ids only.
-    with runtime.database.tenant_transaction(ct.tenant.id) as session:
-        jobs = session.execute(text("select kind, status, payload from jobs")).all()
-    assert [(kind, status) for kind, status, _ in jobs] == [("assistant.reply", "pending")]
-    assert set(jobs[0][2]) == {"conversation_id", "message_id"}
+    [job] = job_rows(runtime, ASSISTANT_JOB, tenant_id=str(ct.tenant.id))
+    assert job["status"] == "todo"
+    assert set(job["args"]) == {"tenant_id", "conversation_id", "message_id"}
 
 
 def test_a_replayed_delivery_stores_one_message(client: TestClient, runtime: Runtime, ct: ChannelTenant) -> None:

@@ -1,5 +1,6 @@
-"""Outbound replies end to end: an agent's message → one ``channel.send`` job → the sender → a real
-HTTP server on loopback standing in for Twilio / the WhatsApp Cloud API at the configured base URL."""
+"""Outbound replies end to end: an agent's message → one ``channels.send`` job → the job runtime's
+worker → a real HTTP server on loopback standing in for Twilio / the WhatsApp Cloud API at the
+configured base URL."""
 
 from __future__ import annotations
 
@@ -14,15 +15,16 @@ from urllib.parse import parse_qs
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
-from engium.channels import store
+from engium import jobs
 from engium.channels.outbound import SEND_JOB
-from engium.channels.sender import ChannelSender, ChannelSenderWorker
 from engium.channels.settings import ChannelSettings
 from engium.runtime import Runtime
 from tests.channels.fake_provider import FakeProvider
 from tests.channels.inbound_helpers import ALL_SECRETS, TWILIO_TOKEN, ChannelTenant, add_credential, configured_tenant
 from tests.conftest import TenantHandle, audit_events
+from tests.job_queue import BackgroundWorker, drain, job_rows, make_due, runtime_with
 
 ACCOUNT_SID = "AC" + "0" * 32
 WHATSAPP_ACCESS_TOKEN = "EAAG-graph-access-token-0123456789"
@@ -30,22 +32,13 @@ CUSTOMER = "+14155550123"
 REPLY = "Yes, 3pm works. See you then!"
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = datetime.now(UTC) + timedelta(seconds=1)
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
-def make_sender(
-    runtime: Runtime, provider: FakeProvider, clock: FakeClock | None = None, **overrides: Any
-) -> ChannelSender:
+def sending(runtime: Runtime, provider: FakeProvider, **overrides: Any) -> Runtime:
+    """The runtime the worker runs with: providers at the fake's address, short retries, no jitter."""
     settings = ChannelSettings(
         twilio_api_base=provider.base_url, whatsapp_api_base=provider.base_url, retry_jitter=0,
         retry_delays_seconds=[10.0, 60.0], **overrides,
     )
-    return ChannelSender(runtime.database, runtime.vault, settings, clock=clock or FakeClock())
+    return runtime_with(runtime, channels=settings)
 
 
 def conversation(client: TestClient, tenant: TenantHandle, channel: str, phone: str = CUSTOMER) -> str:
@@ -66,12 +59,15 @@ def reply(client: TestClient, tenant: TenantHandle, conversation_id: str, body: 
 
 
 def send_jobs(runtime: Runtime, tenant: TenantHandle) -> list[dict[str, Any]]:
+    return job_rows(runtime, SEND_JOB, tenant_id=str(tenant.id))
+
+
+def delivery(runtime: Runtime, tenant: TenantHandle, message_id: str) -> tuple[str | None, str | None]:
+    """The message's delivery state and error, as the API and the staff app show them."""
     with runtime.database.tenant_transaction(tenant.id) as session:
-        return [
-            {"id": j.id, "status": j.status, "attempts": j.attempts, "payload": j.payload,
-             "run_after": j.run_after, "last_error": j.last_error}
-            for j in store.list_jobs(session, kind=SEND_JOB)
-        ]
+        row = session.execute(text("select delivery_status, delivery_error from messages where id = :m"),
+                              {"m": message_id}).one()
+    return row[0], row[1]
 
 
 @pytest.fixture
@@ -89,8 +85,9 @@ def test_an_agent_sms_reply_is_sent_through_twilio(
 
     [job] = send_jobs(runtime, ct.tenant)
     # Ids only: the text and the number stay in their rows.
-    assert job["payload"] == {"conversation_id": conversation_id, "message_id": message_id}
-    assert make_sender(runtime, fake_provider).run_once({ct.tenant.id}) == 1
+    assert job["args"] == {"tenant_id": str(ct.tenant.id), "message_id": message_id}
+    assert delivery(runtime, ct.tenant, message_id) == ("queued", None)
+    drain(sending(runtime, fake_provider))
 
     [sent] = fake_provider.requests
     assert sent.method == "POST"
@@ -101,8 +98,9 @@ def test_an_agent_sms_reply_is_sent_through_twilio(
     assert sent.headers["authorization"] == f"Basic {expected}"
 
     [job] = send_jobs(runtime, ct.tenant)
-    assert (job["status"], job["attempts"], job["last_error"]) == ("done", 1, None)
-    assert make_sender(runtime, fake_provider).run_once({ct.tenant.id}) == 0  # sent once
+    assert (job["status"], job["attempts"]) == ("succeeded", 1)
+    assert delivery(runtime, ct.tenant, message_id) == ("sent", None)
+    drain(sending(runtime, fake_provider))  # sent once
     assert len(fake_provider.requests) == 1
 
     events = audit_events(runtime, ct.tenant)
@@ -113,11 +111,11 @@ def test_an_agent_sms_reply_is_sent_through_twilio(
     assert sent_event["details"]["message_id"] == message_id
     used = [e for e in events if e["action"] == "credential.used" and e["details"]["purpose"] == "channel_send"]
     assert len(used) == 1
-    for text in (str(events), caplog.text, str(job)):
-        assert REPLY not in text
-        assert CUSTOMER not in text
+    for written in (str(events), caplog.text, str(job)):
+        assert REPLY not in written
+        assert CUSTOMER not in written
         for secret in ALL_SECRETS:
-            assert secret not in text
+            assert secret not in written
 
 
 def test_a_whatsapp_reply_is_sent_with_the_access_token(
@@ -127,7 +125,7 @@ def test_a_whatsapp_reply_is_sent_with_the_access_token(
     caplog.set_level(logging.DEBUG)
     add_credential(client, ct.tenant, "whatsapp", "access_token", WHATSAPP_ACCESS_TOKEN)
     reply(client, ct.tenant, conversation(client, ct.tenant, "whatsapp"))
-    assert make_sender(runtime, fake_provider).run_once({ct.tenant.id}) == 1
+    drain(sending(runtime, fake_provider))
 
     [sent] = fake_provider.requests
     assert sent.path == "/v20.0/1234567/messages"
@@ -137,7 +135,7 @@ def test_a_whatsapp_reply_is_sent_with_the_access_token(
         "messaging_product": "whatsapp", "recipient_type": "individual", "to": CUSTOMER.removeprefix("+"),
         "type": "text", "text": {"preview_url": False, "body": REPLY},
     }
-    assert [j["status"] for j in send_jobs(runtime, ct.tenant)] == ["done"]
+    assert [j["status"] for j in send_jobs(runtime, ct.tenant)] == ["succeeded"]
     assert WHATSAPP_ACCESS_TOKEN not in caplog.text
     assert WHATSAPP_ACCESS_TOKEN not in str(audit_events(runtime, ct.tenant))
 
@@ -145,11 +143,10 @@ def test_a_whatsapp_reply_is_sent_with_the_access_token(
 def test_without_an_access_token_a_whatsapp_reply_fails_without_a_request(
     client: TestClient, runtime: Runtime, ct: ChannelTenant, fake_provider: FakeProvider
 ) -> None:
-    reply(client, ct.tenant, conversation(client, ct.tenant, "whatsapp"))
-    assert make_sender(runtime, fake_provider).run_once({ct.tenant.id}) == 0
+    message_id = reply(client, ct.tenant, conversation(client, ct.tenant, "whatsapp"))
+    drain(sending(runtime, fake_provider))
     assert fake_provider.requests == []
-    [job] = send_jobs(runtime, ct.tenant)
-    assert job["status"] == "failed"
+    assert delivery(runtime, ct.tenant, message_id) == ("failed", "no usable whatsapp credential")
     [failed] = [e for e in audit_events(runtime, ct.tenant) if e["action"] == "channel.send_failed"]
     assert failed["outcome"] == "failed"
 
@@ -166,34 +163,38 @@ def test_a_5xx_is_retried_after_the_backoff(
     client: TestClient, runtime: Runtime, ct: ChannelTenant, fake_provider: FakeProvider
 ) -> None:
     fake_provider.statuses = [503]
-    clock = FakeClock()
-    sender = make_sender(runtime, fake_provider, clock)
-    reply(client, ct.tenant, conversation(client, ct.tenant, "sms"))
-    assert sender.run_once({ct.tenant.id}) == 1
+    worker = sending(runtime, fake_provider)
+    message_id = reply(client, ct.tenant, conversation(client, ct.tenant, "sms"))
+    before = datetime.now(UTC)
+    drain(worker)
     [job] = send_jobs(runtime, ct.tenant)
-    assert (job["status"], job["attempts"], job["last_error"]) == ("pending", 1, "HTTP 503")
-    assert job["run_after"] == clock.now + timedelta(seconds=10)
+    assert (job["status"], job["attempts"]) == ("todo", 1)
+    assert delivery(runtime, ct.tenant, message_id) == ("queued", "HTTP 503")
+    assert before + timedelta(seconds=10) <= job["scheduled_at"] <= datetime.now(UTC) + timedelta(seconds=10)
 
-    assert sender.run_once({ct.tenant.id}) == 0  # not due yet
-    clock.now += timedelta(seconds=11)
-    assert sender.run_once({ct.tenant.id}) == 1
+    drain(worker)  # not due yet
+    assert len(fake_provider.requests) == 1
+    make_due(runtime, job["id"])
+    drain(worker)
     assert len(fake_provider.requests) == 2
     [job] = send_jobs(runtime, ct.tenant)
-    assert (job["status"], job["attempts"]) == ("done", 2)
+    assert (job["status"], job["attempts"]) == ("succeeded", 2)
+    assert delivery(runtime, ct.tenant, message_id) == ("sent", None)
 
 
 def test_network_errors_are_retried_until_attempts_run_out(
     client: TestClient, runtime: Runtime, ct: ChannelTenant, fake_provider: FakeProvider
 ) -> None:
-    clock = FakeClock()
-    sender = make_sender(runtime, fake_provider, clock)
+    worker = sending(runtime, fake_provider)
     fake_provider.server.server_close()  # nothing listens any more: connection refused
-    reply(client, ct.tenant, conversation(client, ct.tenant, "sms"))
-    for _ in range(3):
-        assert sender.run_once({ct.tenant.id}) == 1
-        clock.now += timedelta(minutes=2)
+    message_id = reply(client, ct.tenant, conversation(client, ct.tenant, "sms"))
+    drain(worker)
+    for _ in range(2):
+        make_due(runtime, send_jobs(runtime, ct.tenant)[0]["id"])
+        drain(worker)
     [job] = send_jobs(runtime, ct.tenant)
-    assert (job["status"], job["attempts"], job["last_error"]) == ("failed", 3, "could not connect")
+    assert (job["status"], job["attempts"]) == ("failed", 3)
+    assert delivery(runtime, ct.tenant, message_id) == ("failed", "could not connect")
     [failed] = [e for e in audit_events(runtime, ct.tenant) if e["action"] == "channel.send_failed"]
     assert failed["details"]["reason"] == "attempts exhausted"
 
@@ -202,14 +203,13 @@ def test_a_4xx_fails_permanently(
     client: TestClient, runtime: Runtime, ct: ChannelTenant, fake_provider: FakeProvider
 ) -> None:
     fake_provider.statuses = [400]
-    clock = FakeClock()
-    sender = make_sender(runtime, fake_provider, clock)
+    worker = sending(runtime, fake_provider)
     message_id = reply(client, ct.tenant, conversation(client, ct.tenant, "sms"))
-    assert sender.run_once({ct.tenant.id}) == 1
+    drain(worker)
     [job] = send_jobs(runtime, ct.tenant)
-    assert (job["status"], job["attempts"], job["last_error"]) == ("failed", 1, "HTTP 400")
-    clock.now += timedelta(hours=1)
-    assert sender.run_once({ct.tenant.id}) == 0
+    assert job["status"] == "succeeded"  # the job did its work: the message is marked failed
+    assert delivery(runtime, ct.tenant, message_id) == ("failed", "HTTP 400")
+    drain(worker)
     assert len(fake_provider.requests) == 1
     [failed] = [e for e in audit_events(runtime, ct.tenant) if e["action"] == "channel.send_failed"]
     assert failed["details"]["status_code"] == 400
@@ -224,18 +224,9 @@ def test_each_tenant_sends_with_its_own_credentials(
     b = configured_tenant(client, runtime, suffix="-b")
     reply(client, a.tenant, conversation(client, a.tenant, "sms"), body="for a")
     reply(client, b.tenant, conversation(client, b.tenant, "sms"), body="for b")
-    sender = make_sender(runtime, fake_provider)
-
-    # The cross-tenant scheduler names both jobs; nothing but (tenant, id) comes back.
-    with runtime.database.transaction() as session:
-        due = store.due_jobs_all_tenants(session, SEND_JOB, sender.clock(), 1000)
-    jobs = {t.tenant.id: send_jobs(runtime, t.tenant)[0]["id"] for t in (a, b)}
-    assert {(tenant_id, job_id) for tenant_id, job_id in jobs.items()} <= set(due)
-
-    # A run for A alone leaves B's job untouched.
-    assert sender.run_once({a.tenant.id}) == 1
-    assert [j["status"] for j in send_jobs(runtime, b.tenant)] == ["pending"]
-    assert sender.run_once({b.tenant.id}) == 1
+    # A job carries its tenant's id and the message id, nothing else.
+    assert [set(j["args"]) for t in (a, b) for j in send_jobs(runtime, t.tenant)] == [{"tenant_id", "message_id"}] * 2
+    drain(sending(runtime, fake_provider))
     by_body = {parse_qs(r.body.decode())["Body"][0]: r.headers["authorization"] for r in fake_provider.requests}
     for body, token in (("for a", TWILIO_TOKEN + "-a"), ("for b", TWILIO_TOKEN + "-b")):
         assert by_body[body] == "Basic " + base64.b64encode(f"{ACCOUNT_SID}:{token}".encode()).decode()
@@ -249,30 +240,27 @@ def test_a_job_naming_another_tenants_message_sends_nothing(
     conversation_a = conversation(client, a.tenant, "sms")
     message_a = reply(client, a.tenant, conversation_a)
     with runtime.database.tenant_transaction(b.tenant.id) as session:
-        forged = store.enqueue_job(session, b.tenant.id, SEND_JOB,
-                                   {"conversation_id": conversation_a, "message_id": message_a})
-    sender = make_sender(runtime, fake_provider)
-    assert sender.send_job(b.tenant.id, forged) is False
+        jobs.defer(session, SEND_JOB, tenant_id=str(b.tenant.id), message_id=message_a)
+    [own] = send_jobs(runtime, a.tenant)
+    with runtime.database.transaction() as session:  # keep A's real job out of this run
+        session.execute(text("delete from procrastinate_jobs where id = :i"), {"i": own["id"]})
+    drain(sending(runtime, fake_provider))
+    # Bound to B, the job cannot even see A's message: nothing is sent, A's message is untouched.
     assert fake_provider.requests == []
-    assert [j["status"] for j in send_jobs(runtime, b.tenant)] == ["failed"]
-    assert [j["status"] for j in send_jobs(runtime, a.tenant)] == ["pending"]
+    assert delivery(runtime, a.tenant, message_a) == ("queued", None)
+    [failed] = [e for e in audit_events(runtime, b.tenant) if e["action"] == "channel.send_failed"]
+    assert failed["details"]["reason"] == "the message no longer exists"
 
 
-def test_the_worker_thread_sends_across_tenants(
+def test_a_running_worker_sends_on_its_own(
     client: TestClient, runtime: Runtime, ct: ChannelTenant, fake_provider: FakeProvider
 ) -> None:
-    reply(client, ct.tenant, conversation(client, ct.tenant, "sms"), body="from the worker")
-    sender = make_sender(runtime, fake_provider, poll_interval_seconds=0.05, batch_size=1000)
-    sender.clock = lambda: datetime.now(UTC) + timedelta(seconds=1)
-    worker = ChannelSenderWorker(sender)
-    worker.start()
-    try:
+    message_id = reply(client, ct.tenant, conversation(client, ct.tenant, "sms"), body="from the worker")
+    with BackgroundWorker(sending(runtime, fake_provider)):
         deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and send_jobs(runtime, ct.tenant)[0]["status"] == "pending":
+        while time.monotonic() < deadline and delivery(runtime, ct.tenant, message_id)[0] == "queued":
             time.sleep(0.05)
-    finally:
-        worker.stop()
-    assert send_jobs(runtime, ct.tenant)[0]["status"] == "done"
+    assert delivery(runtime, ct.tenant, message_id) == ("sent", None)
     assert any(parse_qs(r.body.decode()).get("Body") == ["from the worker"] for r in fake_provider.requests)
 
 
@@ -284,16 +272,18 @@ def test_a_crafted_account_sid_never_reaches_the_url(
     tenant = make_tenant(runtime)
     add_credential(client, tenant, "twilio", "default", TWILIO_TOKEN,
                    {"account_sid": "AC0/../../other?x=", "phone_number": "+15005550006"})
-    reply(client, tenant, conversation(client, tenant, "sms"))
-    assert make_sender(runtime, fake_provider).run_once({tenant.id}) == 0
+    message_id = reply(client, tenant, conversation(client, tenant, "sms"))
+    drain(sending(runtime, fake_provider))
     assert fake_provider.requests == []
-    assert [j["status"] for j in send_jobs(runtime, tenant)] == ["failed"]
+    assert delivery(runtime, tenant, message_id)[0] == "failed"
 
 
-def test_unknown_message_ids_fail_the_job(
+def test_unknown_message_ids_send_nothing(
     runtime: Runtime, tenant: TenantHandle, fake_provider: FakeProvider
 ) -> None:
     with runtime.database.tenant_transaction(tenant.id) as session:
-        job = store.enqueue_job(session, tenant.id, SEND_JOB, {"message_id": str(uuid.uuid4())})
-    assert make_sender(runtime, fake_provider).send_job(tenant.id, job) is False
-    assert [j["status"] for j in send_jobs(runtime, tenant)] == ["failed"]
+        jobs.defer(session, SEND_JOB, tenant_id=str(tenant.id), message_id=str(uuid.uuid4()))
+    drain(sending(runtime, fake_provider))
+    assert fake_provider.requests == []
+    [failed] = [e for e in audit_events(runtime, tenant) if e["action"] == "channel.send_failed"]
+    assert failed["details"]["reason"] == "the message no longer exists"

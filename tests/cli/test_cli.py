@@ -12,6 +12,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.conftest import scratch_dir
+
 ENGIUM = [sys.executable, "-m", "engium.cli"]
 
 
@@ -23,11 +25,11 @@ def engium(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 @pytest.fixture(scope="module")
-def cli_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    data_dir = tmp_path_factory.mktemp("cli-data")
-    yield data_dir
-    # `db url` leaves the server running on purpose; stopping it is the operator's job.
-    assert engium(data_dir, "db", "stop").returncode == 0
+def cli_data_dir() -> Iterator[Path]:
+    with scratch_dir("engium-cli-") as data_dir:
+        yield data_dir
+        # `db url` leaves the server running on purpose; stopping it is the operator's job.
+        assert engium(data_dir, "db", "stop").returncode == 0
 
 
 def test_tenant_and_key_creation_survive_a_restart(cli_data_dir: Path) -> None:
@@ -87,8 +89,12 @@ def test_demo_is_idempotent(cli_data_dir: Path) -> None:
     assert credentials.stat().st_mode & 0o077 == 0
 
 
-def test_credentials_readable_by_others_are_refused(tmp_path: Path) -> None:
-    data_dir = tmp_path / "loose"
+def test_credentials_readable_by_others_are_refused() -> None:
+    with scratch_dir("engium-cli-loose-") as scratch:
+        _refuses_loose_credentials(scratch / "loose")
+
+
+def _refuses_loose_credentials(data_dir: Path) -> None:
     assert engium(data_dir, "migrate").returncode == 0
     (data_dir / "db-credentials.json").chmod(0o644)
     result = engium(data_dir, "migrate")

@@ -11,7 +11,7 @@ from sqlalchemy import select, text
 
 from engium.assistant.models import AssistantState
 from engium.bookings.models import AvailabilityException, Booking, Service, StaffMember
-from engium.channels.models import InboundDelivery, Job, WidgetSession
+from engium.channels.models import InboundDelivery, WidgetSession
 from engium.conversations.models import Contact, Conversation
 from engium.demo.seed import seed_salon
 from engium.identity import invitations
@@ -66,11 +66,10 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
             session, runtime.vault, owner_principal(tenant),
             CredentialCreate(kind=CredentialKind.TWILIO, name="main", secret=SecretStr(os.urandom(16).hex())),
         )
-        # Inbound channels (migration 0004): a replay row, a queued job and a widget visitor's grant.
+        # Inbound channels (migration 0004): a replay row and a widget visitor's grant.
         conversation = session.execute(select(Conversation)).scalars().first()
         assert conversation
         session.add(InboundDelivery(tenant_id=tenant.id, provider="twilio", provider_event_id="SM" + "0" * 32))
-        session.add(Job(tenant_id=tenant.id, id=uuid.uuid4(), kind="assistant.reply", payload={}))
         session.add(
             WidgetSession(
                 tenant_id=tenant.id, id=uuid.uuid4(), token_hash=os.urandom(32), contact_id=conversation.contact_id,

@@ -14,9 +14,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from engium.runtime import Runtime
-from engium.webhooks.delivery import Dispatcher
+from engium.webhooks.service import DELIVER_JOB
 from engium.webhooks.settings import WebhookSettings
 from tests.conftest import TenantHandle
+from tests.job_queue import drain, job_rows, runtime_with
 
 URL = "/api/v1/webhook-endpoints"
 # The receiver listens on loopback, which the SSRF guard refuses unless a test opts in.
@@ -93,10 +94,13 @@ class FakeClock:
         self.now += delta
 
 
-def dispatcher(
-    runtime: Runtime, settings: WebhookSettings, clock: FakeClock | None = None, **kwargs: Any
-) -> Dispatcher:
-    return Dispatcher(runtime.database, runtime.vault, settings, clock=clock or FakeClock(), **kwargs)
+def deliver_due(runtime: Runtime, settings: WebhookSettings, clock: FakeClock | None = None) -> None:
+    """Runs the job runtime's worker over what is due, with these webhook settings and clock."""
+    drain(runtime_with(runtime, webhooks=settings, clock=clock or FakeClock()))
+
+
+def delivery_jobs(runtime: Runtime, delivery_id: str) -> list[dict[str, Any]]:
+    return job_rows(runtime, DELIVER_JOB, delivery_id=delivery_id)
 
 
 def create_endpoint(

@@ -16,14 +16,16 @@ from engium.runtime import Runtime
 from engium.webhooks.settings import WebhookSettings
 from tests.conftest import TenantHandle, audit_events
 from tests.integrations.leaks import assert_absent
+from tests.job_queue import BackgroundWorker, make_due, runtime_with
 from tests.webhooks.conftest import (
     URL,
     FakeClock,
     Receiver,
     book,
     create_endpoint,
+    deliver_due,
     deliveries,
-    dispatcher,
+    delivery_jobs,
 )
 
 
@@ -45,7 +47,7 @@ def test_a_booking_is_delivered_signed_with_v1_and_v1a(
     assert endpoint["signing_public_key"].startswith("whpk_")
     booking = book(client, runtime, tenant)
 
-    assert dispatcher(runtime, allow_local).run_once({tenant.id}) == 1
+    deliver_due(runtime, allow_local)
 
     [received] = receiver.requests
     assert received.path == "/hooks/engium"
@@ -63,7 +65,7 @@ def test_a_booking_is_delivered_signed_with_v1_and_v1a(
     assert (delivery["status"], delivery["attempts"], delivery["last_status_code"]) == ("delivered", 1, 204)
     assert delivery["next_attempt_at"] is None
     # Delivered once: a second run finds nothing due.
-    assert dispatcher(runtime, allow_local).run_once({tenant.id}) == 0
+    deliver_due(runtime, allow_local)
     assert len(receiver.requests) == 1
 
     events = audit_events(runtime, tenant)
@@ -91,32 +93,36 @@ def test_failures_back_off_then_dead_letter(
     endpoint = create_endpoint(client, tenant, receiver.url)
     book(client, runtime, tenant)
     clock = FakeClock()
-    worker = dispatcher(runtime, settings, clock)
 
-    assert worker.run_once({tenant.id}) == 1
+    deliver_due(runtime, settings, clock)
     [first] = deliveries(client, tenant, endpoint["id"])
     assert (first["status"], first["attempts"], first["last_status_code"]) == ("pending", 1, 500)
     assert first["last_error"] == "HTTP 500"
     wait = _seconds_until(first["next_attempt_at"], clock)
     assert 8 <= wait <= 12
+    [job] = delivery_jobs(runtime, first["id"])
+    assert job["status"] == "todo"  # the retry waits in the job runtime
 
-    clock.advance(timedelta(seconds=wait - 1))
-    assert worker.run_once({tenant.id}) == 0  # not due yet
-    clock.advance(timedelta(seconds=2))
-    assert worker.run_once({tenant.id}) == 1
+    deliver_due(runtime, settings, clock)  # not due yet
+    assert len(receiver.requests) == 1
+    clock.advance(timedelta(seconds=wait + 1))
+    make_due(runtime, job["id"])
+    deliver_due(runtime, settings, clock)
     [second] = deliveries(client, tenant, endpoint["id"])
     assert second["attempts"] == 2
     assert 48 <= _seconds_until(second["next_attempt_at"], clock) <= 72
 
     clock.advance(timedelta(seconds=73))
-    assert worker.run_once({tenant.id}) == 1
+    make_due(runtime, job["id"])
+    deliver_due(runtime, settings, clock)
     [dead] = deliveries(client, tenant, endpoint["id"])
     assert (dead["status"], dead["attempts"], dead["next_attempt_at"]) == ("dead", 3, None)
     assert len(receiver.requests) == 3
     # Same message id on every attempt: receivers deduplicate on it.
     assert {r.headers["webhook-id"] for r in receiver.requests} == {dead["id"]}
     clock.advance(timedelta(days=1))
-    assert worker.run_once({tenant.id}) == 0
+    deliver_due(runtime, settings, clock)
+    assert len(receiver.requests) == 3
 
     dead_events = [e for e in audit_events(runtime, tenant) if e["action"] == "webhook.dead_lettered"]
     assert len(dead_events) == 1
@@ -129,7 +135,7 @@ def test_failures_back_off_then_dead_letter(
     assert again.status_code == 202, again.text
     assert again.json()["status"] == "pending"
     clock.advance(timedelta(seconds=1))
-    assert worker.run_once({tenant.id}) == 1
+    deliver_due(runtime, settings, clock)
     [done] = deliveries(client, tenant, endpoint["id"])
     assert (done["status"], done["id"]) == ("delivered", dead["id"])
 
@@ -147,7 +153,7 @@ def test_redirects_are_not_followed(
     receiver.location = "http://169.254.169.254/latest/meta-data/"
     endpoint = create_endpoint(client, tenant, receiver.url)
     book(client, runtime, tenant)
-    assert dispatcher(runtime, allow_local).run_once({tenant.id}) == 1
+    deliver_due(runtime, allow_local)
     assert len(receiver.requests) == 1
     [delivery] = deliveries(client, tenant, endpoint["id"])
     assert delivery["status"] == "pending"
@@ -161,7 +167,7 @@ def test_410_gone_disables_the_endpoint(
     receiver.status = 410
     endpoint = create_endpoint(client, tenant, receiver.url)
     book(client, runtime, tenant)
-    assert dispatcher(runtime, allow_local).run_once({tenant.id}) == 1
+    deliver_due(runtime, allow_local)
     [delivery] = deliveries(client, tenant, endpoint["id"])
     assert (delivery["status"], delivery["last_status_code"]) == ("dead", 410)
     after = client.get(f"{URL}/{endpoint['id']}", headers=tenant.headers).json()
@@ -180,7 +186,7 @@ def test_events_reach_only_their_own_tenants_subscribed_endpoints(
     create_endpoint(client, tenant, receiver.url + "/escalations", ["conversation.escalated"])
     theirs = create_endpoint(client, other_tenant, receiver.url + "/theirs", ["booking.created"])
     book(client, runtime, tenant)
-    assert dispatcher(runtime, allow_local).run_once({tenant.id, other_tenant.id}) == 1
+    deliver_due(runtime, allow_local)
     assert [r.path for r in receiver.requests] == ["/hooks/engium/mine"]
     assert deliveries(client, other_tenant, theirs["id"]) == []
     Webhook(mine["secret"]).verify(receiver.requests[0].body, receiver.requests[0].headers)
@@ -203,29 +209,22 @@ def test_a_rotated_secret_signs_alongside_the_previous_one_during_the_grace_peri
     assert new_secret.startswith("whsec_")
     assert new_secret != endpoint["secret"]
     book(client, runtime, tenant)
-    dispatcher(runtime, allow_local).run_once({tenant.id})
+    deliver_due(runtime, allow_local)
     [received] = receiver.requests
     Webhook(new_secret).verify(received.body, received.headers)
     Webhook(endpoint["secret"]).verify(received.body, received.headers)
 
 
-def test_the_background_worker_delivers_on_its_own(
+def test_a_running_worker_delivers_on_its_own(
     client: TestClient, runtime: Runtime, tenant: TenantHandle, receiver: Receiver, allow_local: WebhookSettings
 ) -> None:
-    """The thread `engium serve` / `engium worker` start (cli/webhook_worker.py), with a short poll."""
+    """The worker `engium serve` / `engium worker` run, woken by the new job's notification."""
     import time
 
-    from engium.webhooks.delivery import DeliveryWorker, Dispatcher
-
     create_endpoint(client, tenant, receiver.url)
-    book(client, runtime, tenant)
-    settings = allow_local.model_copy(update={"poll_interval_seconds": 0.05})
-    worker = DeliveryWorker(Dispatcher(runtime.database, runtime.vault, settings))
-    worker.start()
-    try:
+    with BackgroundWorker(runtime_with(runtime, webhooks=allow_local)):
+        book(client, runtime, tenant)
         deadline = time.monotonic() + 10
         while not receiver.requests and time.monotonic() < deadline:
             time.sleep(0.05)
-    finally:
-        worker.stop()
-    assert len(receiver.requests) >= 1
+    assert len(receiver.requests) == 1

@@ -10,7 +10,7 @@ from engium.runtime import Runtime
 from engium.webhooks.settings import WebhookSettings
 from tests.conftest import TenantHandle, audit_events, bearer, make_api_key
 from tests.integrations.leaks import assert_absent
-from tests.webhooks.conftest import URL, Receiver, book, create_endpoint, deliveries, dispatcher
+from tests.webhooks.conftest import URL, Receiver, book, create_endpoint, deliver_due, deliveries
 
 
 def test_crud_shows_the_secret_only_at_creation(
@@ -78,7 +78,7 @@ def test_another_tenant_gets_404_everywhere(
     receiver.status = 500
     created = create_endpoint(client, tenant, receiver.url)
     book(client, runtime, tenant)
-    dispatcher(runtime, allow_local).run_once({tenant.id})
+    deliver_due(runtime, allow_local)
     [delivery] = deliveries(client, tenant, created["id"])
     target = f"{URL}/{created['id']}"
     headers = other_tenant.headers

@@ -12,7 +12,17 @@ from engium.runtime import Runtime
 from engium.webhooks import ssrf
 from engium.webhooks.settings import WebhookSettings
 from tests.conftest import TenantHandle
-from tests.webhooks.conftest import URL, FakeClock, Receiver, book, create_endpoint, deliveries, dispatcher
+from tests.job_queue import make_due
+from tests.webhooks.conftest import (
+    URL,
+    FakeClock,
+    Receiver,
+    book,
+    create_endpoint,
+    deliver_due,
+    deliveries,
+    delivery_jobs,
+)
 
 DEFAULTS = WebhookSettings()
 PUBLIC = "93.184.215.14"
@@ -203,13 +213,14 @@ def test_delivery_rechecks_the_destination_and_refuses_a_rebound_name(
     book(client, runtime, tenant)
     answers["hooks.example.test"] = ["127.0.0.1"]
     clock = FakeClock()
-    worker = dispatcher(runtime, WebhookSettings(allow_http=True), clock)
-    assert worker.run_once({tenant.id}) == 1
+    deliver_due(runtime, WebhookSettings(allow_http=True), clock)
     assert receiver.requests == []
     [delivery] = deliveries(client, tenant, endpoint["id"])
     assert delivery["status"] == "pending"
     assert delivery["last_status_code"] is None
     assert "loopback" in delivery["last_error"]
     clock.advance(timedelta(hours=1))
-    assert worker.run_once({tenant.id}) == 1
+    make_due(runtime, delivery_jobs(runtime, delivery["id"])[0]["id"])
+    deliver_due(runtime, WebhookSettings(allow_http=True), clock)
     assert receiver.requests == []
+    assert deliveries(client, tenant, endpoint["id"])[0]["attempts"] == 2

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
+from engium.assistant import contact_details
 from engium.assistant.facts import service_label
 from engium.assistant.intents import IntentKind
 from engium.assistant.turn import Book, Plan, Reply, ToolCall, TurnContext, assistant_principal
@@ -214,9 +215,21 @@ def propose(
     ids = {"service_id": str(service.id), "staff_id": str(opening.staff_id),
            "starts_at": opening.starts_at.astimezone(UTC).isoformat()}
     text = f"I can book you in: {details}. Shall I confirm? Reply yes or no."
+    if ctx.needs_contact_details:
+        text = f"I can book you in: {details}. {contact_details.ASK}"
+        pending = contact_details.mark(pending)
     sources = (f"service:{service.id}", f"staff:{opening.staff_id}", "calendar:availability")
     calls = [*calls, ToolCall(BOOK_TOOL, "proposed", ids)]
     return Plan(BOOKING, Reply(text, sources), pending=pending, tool_calls=calls)
+
+
+def details_first(pending: dict[str, Any]) -> Plan:
+    """A "yes" from a web visitor who has not given a name and a way to reach them: nothing is booked, the
+    proposal stays open, and the turn counts as unhelpful, so a visitor who cannot use the form reaches
+    a person after a few tries instead of going round in circles."""
+    ids: dict[str, str] = {k: str(pending[k]) for k in ("service_id", "staff_id", "starts_at") if k in pending}
+    return Plan(BOOKING, Reply(contact_details.STILL_MISSING, ()), pending=contact_details.mark(pending),
+                failed=True, tool_calls=[ToolCall(BOOK_TOOL, "details_required", ids)])
 
 
 def book_from_pending(pending: dict[str, Any]) -> Book | None:

@@ -21,7 +21,14 @@ from uuid import UUID
 from sqlalchemy.orm import Session
 
 from engium.assistant import action_gate, booking_changes, confirmation_codes, customer_data, facts, grounded
-from engium.assistant.booking_tools import BookingRequest, book_from_pending, draft, from_draft, plan_booking
+from engium.assistant.booking_tools import (
+    BookingRequest,
+    book_from_pending,
+    details_first,
+    draft,
+    from_draft,
+    plan_booking,
+)
 from engium.assistant.grounded import Passage
 from engium.assistant.intents import Intent, IntentKind
 from engium.assistant.service_match import narrow
@@ -162,6 +169,8 @@ def _follow_up(session: Session, ctx: TurnContext, intent: Intent, pending: dict
     kind = pending.get("kind")
     yes, no = intent.kind is IntentKind.YES, intent.kind is IntentKind.NO
     if kind == "book" and yes:
+        if ctx.needs_contact_details:
+            return details_first(pending)
         action = book_from_pending(pending)
         return Plan(intent.kind, action=action) if action else None
     if kind in {"cancel", "move"} and confirmation_codes.required(ctx):

@@ -9,12 +9,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 class AssistantSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ENGIUM_ASSISTANT_", extra="ignore")
 
-    # A customer is waiting on the other side: poll often (the due scan is one indexed query).
-    poll_interval_seconds: float = Field(default=0.25, gt=0)
-    batch_size: int = Field(default=20, ge=1, le=1000)
-    # A turn claimed by a worker that then dies becomes due again after this lease. Longer than the
-    # slowest model call, so a live turn is never answered twice.
-    lease_seconds: float = Field(default=180.0, gt=0)
     # Delays before retrying a turn that failed (a database error, a bug); after the last one the
     # conversation is handed to a person instead, so the customer's message is never left unanswered.
     retry_delays_seconds: list[float] = Field(default=[2.0, 10.0, 60.0, 300.0])

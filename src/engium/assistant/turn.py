@@ -73,7 +73,7 @@ class Business:
 @dataclass(frozen=True)
 class TurnContext:
     tenant_id: UUID
-    job_id: UUID
+    job_id: str  # the job runtime's id of this turn, for the audit log
     conversation_id: UUID
     channel: str
     contact_id: UUID
@@ -95,6 +95,9 @@ class TurnContext:
     guard_threshold: float | None = None
     contact_email: str | None = field(default=None, repr=False)
     contact_phone: str | None = field(default=None, repr=False)
+    # A web visitor the business cannot name or reach yet: a booking asks for details first
+    # (contact_details.py).
+    needs_contact_details: bool = False
 
     @property
     def today(self) -> date:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
-from engium.assistant import state
+from engium.assistant import contact_details, state
 from engium.assistant.service_match import ServiceName
 from engium.assistant.turn import Business, TurnContext
 from engium.bookings import catalog
@@ -70,7 +70,7 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def load_turn_context(
-    session: Session, tenant_id: UUID, job_id: UUID, payload: dict[str, object], now: datetime, pending_ttl: timedelta
+    session: Session, tenant_id: UUID, job_id: str, payload: dict[str, object], now: datetime, pending_ttl: timedelta
 ) -> TurnContext | Skip:
     ids = job_ids(payload)
     if ids is None:
@@ -108,5 +108,6 @@ def load_turn_context(
         guard_threshold=settings.guard_threshold,
         contact_email=contact.email if contact else None,
         contact_phone=contact.phone if contact else None,
+        needs_contact_details=contact_details.missing(conversation.channel, contact),
     )
 

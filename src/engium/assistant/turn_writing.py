@@ -42,7 +42,7 @@ from engium.conversations.models import Conversation
 from engium.errors import NotFound
 
 
-def record_skip(session: Session, tenant_id: UUID, job_id: UUID, payload: dict[str, object], skip: Skip) -> None:
+def record_skip(session: Session, tenant_id: UUID, job_id: str, payload: dict[str, object], skip: Skip) -> None:
     ids = job_ids(payload)
     record(
         session, assistant_principal(tenant_id), AuditAction.ASSISTANT_SKIPPED, resource_type="conversation",

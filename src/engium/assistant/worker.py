@@ -1,29 +1,28 @@
-"""The assistant worker: answers queued ``assistant.reply`` jobs, in the shape of the channel sender.
+"""Answering one customer message: one run of an ``assistant.reply`` job (assistant/tasks.py).
 
-Inbound channels and the widget enqueue one job per customer message (ids only) in the transaction
-that stores the message. Answering one job is one attempt in three phases:
+Inbound channels and the widget queue one job per customer message (ids only) in the transaction
+that stores the message, locked per conversation so its turns run one at a time, in order. A turn:
 
-1. ``channel_due_jobs`` (SECURITY DEFINER) names due (tenant, job) pairs; nothing else crosses tenants.
-   A short transaction bound to that tenant locks the job (SKIP LOCKED), counts the attempt, moves
-   ``run_after`` one lease ahead, loads the conversation under the tenant's RLS, passes the message
-   through the guard (sanitised, scored), detects the intent, runs the read-only tools and retrieval
-   (retrieved chunks sanitised and screened), and commits. A job for an escalated conversation is settled
-   here without a reply (the message stays for staff).
+1. A transaction bound to the tenant loads the conversation under its RLS, passes the message through
+   the guard (sanitised, scored), detects the intent, runs the read-only tools and retrieval (retrieved
+   chunks sanitised and screened), and commits. A message of an escalated conversation is settled here
+   without a reply (it stays for staff).
 2. A knowledge question goes to the model, if one is configured, with no transaction open.
-3. A second transaction, if the claim still holds, carries out the action (booking, cancellation,
-   move, hand-over) through the domain services, passes the reply through the output guard, stores it
-   (author_kind "assistant"; on SMS and WhatsApp its send job is queued with it), the engine's state,
-   the model receipt and the audit events, and settles the job.
+3. A second transaction carries out the action (booking, cancellation, move, hand-over) through the
+   domain services, passes the reply through the output guard, and stores it (author_kind
+   "assistant"; on SMS and WhatsApp its send job is queued with it), the engine's state, the model
+   receipt and the audit events.
 
-A turn that raises is retried with backoff; after the last attempt the conversation is handed to a
-person instead, so a customer's message is never left unanswered and never dropped.
+A turn that raises is retried by the job runtime with backoff; after the last attempt
+:meth:`AssistantWorker.give_up` hands the conversation to a person, so a customer's message is never
+left unanswered and never dropped.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -40,15 +39,13 @@ from engium.assistant.intents import IntentKind, detect
 from engium.assistant.reply_screening import ReplyScreen
 from engium.assistant.settings import AssistantSettings
 from engium.assistant.turn import Escalate, GuardEvent, Plan, TurnContext, assistant_principal
-from engium.assistant.turn_inputs import Skip, job_ids, load_turn_context
+from engium.assistant.turn_inputs import Skip, load_turn_context
 from engium.assistant.turn_writing import record_skip, write_turn
 from engium.audit.actions import AuditAction, Outcome
 from engium.audit.recorder import record
-from engium.channels import store
-from engium.channels.inbound import ASSISTANT_JOB
 from engium.crypto.keyring import DataKeyRing
-from engium.kit.background import BackgroundLoop
 from engium.kit.database import Database
+from engium.kit.jobs import Backoff
 from engium.knowledge.retrieval import Citation, retrieve
 
 log = logging.getLogger(__name__)
@@ -61,11 +58,7 @@ def utc_now() -> datetime:
 
 
 @dataclass
-class Claimed:
-    tenant_id: UUID
-    job_id: UUID
-    attempts: int
-    conversation_id: UUID | None
+class Planned:
     ctx: TurnContext
     plan: Plan
     guard_flagged: bool
@@ -90,79 +83,48 @@ class AssistantWorker:
     def screen(self) -> ReplyScreen:
         return ReplyScreen(self.guard, self.vault, self.settings.guard_strikes_to_escalate)
 
-    def run_once(self, tenants: Collection[UUID] | None = None) -> int:
-        """Attempts every due turn (up to one batch); returns how many were attempted. ``tenants``
-        limits the run to those tenants (tests, benchmarks, operations)."""
-        due = store.due_jobs_for(self.database, ASSISTANT_JOB, self.clock(), self.settings.batch_size, tenants)
-        attempted = 0
-        for tenant_id, job_id in due:
-            try:
-                attempted += self.process_job(tenant_id, job_id)
-            except Exception:
-                # One tenant's broken row must not stop the others; the log names ids, never content.
-                log.exception("assistant job %s of tenant %s failed", job_id, tenant_id)
-        return attempted
+    @property
+    def retries(self) -> Backoff:
+        return Backoff(self.settings.retry_delays_seconds, self.settings.retry_jitter, self.rng)
 
-    def process_due(self, tenants: Collection[UUID] | None = None, *, max_rounds: int = 20) -> int:
-        """Runs rounds until nothing is due (a reply can make more work due); returns the turns attempted."""
-        total = 0
-        for _ in range(max_rounds):
-            attempted = self.run_once(tenants)
-            total += attempted
-            if attempted == 0:
-                break
-        return total
+    def answer(self, tenant_id: UUID, job_id: str, conversation_id: UUID, message_id: UUID) -> None:
+        """One turn for the customer's message; raises when it failed and should be tried again."""
+        payload: dict[str, object] = {"conversation_id": str(conversation_id), "message_id": str(message_id)}
+        planned = self._planned(tenant_id, job_id, payload)
+        if planned is None:
+            return
+        answer = None
+        question = planned.plan.ask_model
+        if question is not None and self.gateway is not None and planned.policy is not None:
+            ctx = planned.ctx
+            answer = model_reply.answer(self.gateway, planned.policy, question, ctx.business.name,
+                                        ctx.business.persona, guard=self.guard,
+                                        canary=self.guard.canary(ctx.tenant_id, ctx.conversation_id))
+        with self.database.tenant_transaction(tenant_id) as session:
+            write_turn(session, planned.ctx, planned.plan, answer, self.screen, guard_flagged=planned.guard_flagged)
 
-    def process_job(self, tenant_id: UUID, job_id: UUID) -> bool:
-        claimed = self._claim(tenant_id, job_id)
-        if not isinstance(claimed, Claimed):
-            return claimed  # True: settled while claiming (skipped, or planning failed); False: not ours
-        try:
-            answer = None
-            question = claimed.plan.ask_model
-            if question is not None and self.gateway is not None and claimed.policy is not None:
-                ctx = claimed.ctx
-                answer = model_reply.answer(self.gateway, claimed.policy, question, ctx.business.name,
-                                            ctx.business.persona, guard=self.guard,
-                                            canary=self.guard.canary(ctx.tenant_id, ctx.conversation_id))
-            with self.database.tenant_transaction(tenant_id) as session:
-                if not store.settle_job(session, job_id, claimed.attempts, {"status": "done", "last_error": None}):
-                    return True  # the lease ran out and another attempt took over; its outcome counts
-                write_turn(session, claimed.ctx, claimed.plan, answer, self.screen,
-                           guard_flagged=claimed.guard_flagged)
-        except Exception as exc:
-            log.exception("assistant turn for job %s of tenant %s failed", job_id, tenant_id)
-            self._retry_later(tenant_id, job_id, claimed.attempts, claimed.conversation_id, type(exc).__name__)
-        return True
-
-    def _claim(self, tenant_id: UUID, job_id: UUID) -> Claimed | bool:
+    def _planned(self, tenant_id: UUID, job_id: str, payload: dict[str, object]) -> Planned | None:
         now = self.clock()
         with self.database.tenant_transaction(tenant_id) as session:
-            job = store.lock_due_job(session, job_id, ASSISTANT_JOB, now)
-            if job is None:
-                return False  # taken by another worker, or no longer due
-            job.attempts += 1
-            job.run_after = now + timedelta(seconds=self.settings.lease_seconds)
-            job.updated_at = now
-            session.flush()
-            ids = job_ids(job.payload)
-            conversation_id = ids[0] if ids else None
-            try:
-                with session.begin_nested():
-                    loaded = self._plan(session, tenant_id, job.id, job.payload, now)
-            except Exception as exc:
-                log.exception("planning assistant job %s of tenant %s failed", job_id, tenant_id)
-                self._schedule_retry(session, tenant_id, job.id, job.attempts, conversation_id, type(exc).__name__)
-                return True
+            loaded = self._plan(session, tenant_id, job_id, payload, now)
             if isinstance(loaded, Skip):
-                job.status, job.last_error = "done", f"skipped: {loaded.reason}"
-                record_skip(session, tenant_id, job.id, job.payload, loaded)
-                return True
+                record_skip(session, tenant_id, job_id, payload, loaded)
+                return None
             ctx, plan, flagged = loaded
             policy = load_policy(session) if plan.ask_model is not None and self.gateway is not None else None
-            return Claimed(tenant_id, job.id, job.attempts, conversation_id, ctx, plan, flagged, policy)
+            return Planned(ctx, plan, flagged, policy)
 
-    def _plan(self, session: Session, tenant_id: UUID, job_id: UUID, payload: dict[str, object],
+    def give_up(self, tenant_id: UUID, job_id: str, conversation_id: UUID, attempts: int, error: str) -> None:
+        """Out of attempts: a person takes over, so the customer's message is still answered."""
+        with self.database.tenant_transaction(tenant_id) as session:
+            handed_over = escalation.escalate_silently(session, tenant_id, conversation_id, "error")
+            record(
+                session, assistant_principal(tenant_id), AuditAction.ASSISTANT_FAILED, resource_type="conversation",
+                resource_id=conversation_id, outcome=Outcome.FAILED,
+                details={"job_id": job_id, "attempts": attempts, "error": error, "escalated": handed_over},
+            )
+
+    def _plan(self, session: Session, tenant_id: UUID, job_id: str, payload: dict[str, object],
               now: datetime) -> tuple[TurnContext, Plan, bool] | Skip:
         ttl = timedelta(minutes=self.settings.pending_ttl_minutes)
         ctx = load_turn_context(session, tenant_id, job_id, payload, now, ttl)
@@ -193,52 +155,3 @@ class AssistantWorker:
                              threshold=self.settings.failed_turns_threshold)
         plan.guard_events[:0] = events
         return ctx, plan, inspected.flagged
-
-    def backoff(self, attempts: int) -> timedelta | None:
-        delays = self.settings.retry_delays_seconds
-        if attempts > len(delays):
-            return None
-        jitter = self.settings.retry_jitter
-        return timedelta(seconds=delays[attempts - 1] * self.rng.uniform(1 - jitter, 1 + jitter))
-
-    def _retry_later(self, tenant_id: UUID, job_id: UUID, attempts: int, conversation_id: UUID | None,
-                     error: str) -> None:
-        with self.database.tenant_transaction(tenant_id) as session:
-            self._schedule_retry(session, tenant_id, job_id, attempts, conversation_id, error)
-
-    def _schedule_retry(self, session: Session, tenant_id: UUID, job_id: UUID, attempts: int,
-                        conversation_id: UUID | None, error: str) -> None:
-        delay = self.backoff(attempts)
-        if delay is not None:
-            store.settle_job(session, job_id, attempts, {"run_after": self.clock() + delay, "last_error": error})
-            return
-        if not store.settle_job(session, job_id, attempts, {"status": "failed", "last_error": error}):
-            return
-        # Out of attempts: a person takes over, so the customer's message is still answered.
-        handed_over = conversation_id is not None and escalation.escalate_silently(
-            session, tenant_id, conversation_id, "error"
-        )
-        record(
-            session, assistant_principal(tenant_id), AuditAction.ASSISTANT_FAILED, resource_type="conversation",
-            resource_id=conversation_id or "", outcome=Outcome.FAILED,
-            details={"job_id": job_id, "attempts": attempts, "error": error, "escalated": handed_over},
-        )
-
-
-class AssistantLoop(BackgroundLoop):
-    """A background thread: :meth:`AssistantWorker.run_once` every ``poll_interval_seconds``."""
-
-    def __init__(self, worker: AssistantWorker) -> None:
-        self.worker = worker
-        super().__init__("assistant")
-
-    def _run(self) -> None:
-        settings = self.worker.settings
-        while not self._stop.is_set():
-            try:
-                busy = self.worker.run_once() >= settings.batch_size
-            except Exception:
-                log.exception("assistant round failed")
-                busy = False
-            if not busy:
-                self._stop.wait(settings.poll_interval_seconds)

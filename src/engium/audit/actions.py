@@ -38,6 +38,7 @@ class AuditAction(StrEnum):
     AUTH_LOGOUT = "auth.logout"
     AUTH_MFA_SETUP_STARTED = "auth.mfa_setup_started"
     AUTH_MFA_ENABLED = "auth.mfa_enabled"
+    AUTH_PASSWORD_CHANGED = "auth.password_changed"
 
     # Joining a tenant: an invitation the invitee redeems (details: role; never the address or token).
     INVITATION_CREATED = "invitation.created"

@@ -19,7 +19,6 @@ from sqlalchemy import text
 
 from engium.audit.signing import Checkpoint, SigningKey, load_or_create_signing_key, signing_key_path
 from engium.config import Settings
-from engium.kit.background import BackgroundLoop
 from engium.kit.database import Database
 
 log = logging.getLogger(__name__)
@@ -144,40 +143,3 @@ def seal(database: Database, signer: SigningKey, anchors: AnchorStore) -> list[C
 def seal_with_settings(database: Database, settings: Settings) -> list[Checkpoint]:
     signer = load_or_create_signing_key(signing_key_path(settings))
     return seal(database, signer, DirectoryAnchorStore(anchor_dir(settings)))
-
-
-class CheckpointSealer(BackgroundLoop):
-    """A background thread that seals immediately, then every ``interval`` seconds, until stopped.
-
-    The interval bounds what an administrator can erase undetected: only events newer than the
-    latest anchored checkpoint.
-    """
-
-    def __init__(self, database: Database, signer: SigningKey, anchors: AnchorStore, interval: float) -> None:
-        self.database = database
-        self.signer = signer
-        self.anchors = anchors
-        self.interval = interval
-        super().__init__("audit-sealer")
-
-    @classmethod
-    def from_settings(cls, database: Database, settings: Settings) -> CheckpointSealer:
-        signer = load_or_create_signing_key(signing_key_path(settings))
-        anchors = DirectoryAnchorStore(anchor_dir(settings))
-        return cls(database, signer, anchors, settings.audit_seal_interval_seconds)
-
-    def _run(self) -> None:
-        self._seal_once()
-        while not self._stop.wait(self.interval):
-            self._seal_once()
-        self._seal_once()
-
-    def _seal_once(self) -> None:
-        try:
-            sealed = seal(self.database, self.signer, self.anchors)
-        except Exception:
-            # Keep sealing on the next tick; the log names the failure, never the key.
-            log.exception("sealing audit checkpoints failed")
-            return
-        if sealed:
-            log.info("sealed %d audit chain(s)", len(sealed))

@@ -27,7 +27,13 @@ log = logging.getLogger(__name__)
 
 MUTATING_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 DENIED_STATUSES = frozenset({401, 403, 404, 405, 429})
-AUDITED_PREFIXES = ("/api/", "/webhooks/", "/widget/")
+# The staff web app's pages (engium/web): a refused form post or a page a role may not open is recorded
+# like a refused API call. tests/web checks that every page route is covered by one of these.
+STAFF_PAGE_PREFIXES = (
+    "/sign-in", "/sign-out", "/invitations/", "/account", "/inbox", "/conversations/", "/bookings",
+    "/contacts", "/knowledge", "/settings", "/integrations", "/team", "/audit",
+)
+AUDITED_PREFIXES = ("/api/", "/webhooks/", "/widget/", *STAFF_PAGE_PREFIXES)
 
 
 def _route_template(scope: Scope) -> str:

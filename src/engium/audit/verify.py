@@ -18,6 +18,7 @@ from typing import Any
 from uuid import UUID
 
 from sqlalchemy import Connection, Engine, text
+from sqlalchemy.orm import Session
 
 from engium.audit.chain import ChainWalker, Finding, walk_tenant
 from engium.audit.checkpoints import SEAL_LOCK_KEY, AnchorStore
@@ -158,8 +159,16 @@ def _check_head(conn: Connection, walker: ChainWalker) -> list[Finding]:
 
 
 def verify_tenant(
-    conn: Connection, tenant_id: UUID, keys: KeyRing, anchored_items: Sequence[Checkpoint | str]
+    conn: Connection,
+    tenant_id: UUID,
+    keys: KeyRing,
+    anchored_items: Sequence[Checkpoint | str],
+    *,
+    check_head: bool = True,
 ) -> TenantReport:
+    """``check_head=False`` for a caller that cannot read ``audit_heads`` (the app role, in the staff web
+    app's audit page): the walk and the signed checkpoints still catch every change but a cut tail
+    newer than the last checkpoint, which the operator's ``engium audit verify`` also reports."""
     report = TenantReport(tenant_id)
     stored = [
         Checkpoint(row[0], int(row[1]), bytes(row[2]), row[3], row[4], bytes(row[5]))
@@ -172,10 +181,23 @@ def verify_tenant(
     checkpoint_findings, verified = check_checkpoints(walker, [*stored, *anchored], keys)
     report.findings.extend(checkpoint_findings)
     report.findings.extend(_compare_anchors(tenant_id, anchored, stored))
-    report.findings.extend(_check_head(conn, walker))
+    if check_head:
+        report.findings.extend(_check_head(conn, walker))
     report.events, report.checkpoints, report.anchored = walker.events, len(stored), len(anchored)
     report.unsealed = max(walker.last_seq - verified, 0)
     return report
+
+
+def verify_bound_tenant(session: Session, tenant_id: UUID, keys: KeyRing, anchors: AnchorStore) -> TenantReport:
+    """The chain of the tenant ``session`` is bound to, as the app role reads it (RLS: that tenant's
+    events and checkpoints only), for the staff web app's audit page.
+
+    Holds the sealers' lock until the caller's transaction ends, like ``seal``: a checkpoint anchored
+    but not yet committed by a concurrent seal would otherwise look like one deleted from the database.
+    """
+    session.execute(text("select pg_advisory_xact_lock(:key)"), {"key": SEAL_LOCK_KEY})
+    anchored = list(anchors.read(tenant_id))
+    return verify_tenant(session.connection(), tenant_id, keys, anchored, check_head=False)
 
 
 def verify_database(

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
+from engium import jobs
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
 from engium.channels import store
@@ -99,6 +100,13 @@ def twilio_public_url(session: Session, path: str, query: str) -> str:
     return base.rstrip("/") + path + (f"?{query}" if query else "")
 
 
+def queue_turn(session: Session, tenant_id: UUID, conversation_id: UUID, message_id: UUID) -> int:
+    """Asks the assistant to answer a customer message: one job (ids only) in the caller's transaction,
+    locked per conversation so that its turns run one at a time, in the order the messages came."""
+    return jobs.defer(session, ASSISTANT_JOB, lock=f"conversation:{conversation_id}", tenant_id=str(tenant_id),
+                      conversation_id=str(conversation_id), message_id=str(message_id))
+
+
 def _store(
     session: Session, tenant_id: UUID, provider: str, event_id: str, *, channel: str, phone: str, body: str
 ) -> bool:
@@ -109,10 +117,7 @@ def _store(
         field="phone", identifier=phone, body=body,
     )
     store.link_delivery(session, provider, event_id, result.message_id)
-    store.enqueue_job(
-        session, tenant_id, ASSISTANT_JOB,
-        {"conversation_id": str(result.conversation_id), "message_id": str(result.message_id)},
-    )
+    queue_turn(session, tenant_id, result.conversation_id, result.message_id)
     return True
 
 
@@ -229,10 +234,7 @@ def ingest_event(
                 session, tenant_id, channel="web", field=field, identifier=value, body=data["text"]
             )
             store.link_delivery(session, "events", event_id, result.message_id)
-            store.enqueue_job(
-                session, tenant_id, ASSISTANT_JOB,
-                {"conversation_id": str(result.conversation_id), "message_id": str(result.message_id)},
-            )
+            queue_turn(session, tenant_id, result.conversation_id, result.message_id)
             stored = 1
     outcome = IngestOutcome(stored, 0)
     _received(session, "events", verified, outcome)

@@ -1,9 +1,8 @@
-"""Mirror of the tables of migration 0004: replay table, widget sessions, the generic job queue."""
+"""Mirror of the tables of migration 0004: the replay table and widget sessions."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 from sqlalchemy import (
@@ -11,14 +10,11 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Index,
-    Integer,
     LargeBinary,
     Text,
     UniqueConstraint,
     func,
-    text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engium.kit.orm import Base
@@ -52,25 +48,3 @@ class WidgetSession(Base):
     conversation_id: Mapped[UUID]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class Job(Base):
-    __tablename__ = "jobs"
-    __table_args__ = (
-        Index(
-            "jobs_pending_idx", "tenant_id", "status", "run_after", postgresql_where=text("status = 'pending'")
-        ),
-        # The sender's cross-tenant due scan (migration 0007).
-        Index("jobs_due_idx", "kind", "run_after", postgresql_where=text("status = 'pending'")),
-    )
-
-    tenant_id: Mapped[UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
-    id: Mapped[UUID] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(Text)
-    payload: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default="{}")
-    status: Mapped[str] = mapped_column(Text, server_default="pending")
-    run_after: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    attempts: Mapped[int] = mapped_column(Integer, server_default="0")
-    last_error: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

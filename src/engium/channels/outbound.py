@@ -1,30 +1,30 @@
-"""Queueing an outbound reply for the channel sender (sender.py), in the caller's transaction.
+"""Queueing an outbound reply for the channel sender (tasks.py, sender.py), in the caller's transaction.
 
 Kept apart from the sender so that the conversations service can enqueue without importing the
-provider clients and the worker.
+provider clients: the job is queued by its task's name.
 """
 
 from __future__ import annotations
 
-from uuid import UUID
+from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from engium.channels import store
+from engium import jobs
 from engium.conversations.models import Message
 
-SEND_JOB = "channel.send"
+SEND_JOB = "channels.send"
 # Conversations whose replies leave through a provider's send API. Widget and web conversations need
 # no send: the widget polls GET /widget/v1/messages.
 SENDABLE_CHANNELS = frozenset({"sms", "whatsapp"})
 REPLY_AUTHORS = frozenset({"agent", "assistant"})
 
 
-def queue_reply(session: Session, channel: str, message: Message) -> UUID | None:
-    """Enqueues the send of ``message`` when its conversation's channel needs one. Same transaction as
-    the message: both commit or neither does. The payload holds ids only; the sender reads the text
-    from the message row when it sends, so a job row never copies a message."""
+def queue_reply(session: Session, channel: str, message: Message) -> int | None:
+    """Enqueues the send of ``message`` when its conversation's channel needs one, and marks it queued.
+    Same transaction as the message: both commit or neither does. The job holds ids only; the sender
+    reads the text from the message row when it sends, so the job table never copies a message."""
     if channel not in SENDABLE_CHANNELS or message.author_kind not in REPLY_AUTHORS:
         return None
-    payload = {"conversation_id": str(message.conversation_id), "message_id": str(message.id)}
-    return store.enqueue_job(session, message.tenant_id, SEND_JOB, payload)
+    message.delivery_status, message.delivery_updated_at = "queued", datetime.now(UTC)
+    return jobs.defer(session, SEND_JOB, tenant_id=str(message.tenant_id), message_id=str(message.id))

@@ -45,11 +45,6 @@ class ChannelSettings(BaseSettings):
     retry_jitter: float = Field(default=0.2, ge=0, lt=1)
     connect_timeout_seconds: float = Field(default=5.0, gt=0)
     timeout_seconds: float = Field(default=15.0, gt=0)
-    poll_interval_seconds: float = Field(default=1.0, gt=0)
-    batch_size: int = Field(default=50, ge=1, le=1000)
-    # A job claimed by a sender that then dies becomes due again once this lease runs out. Longer than
-    # the request timeout, so a slow but live send is never sent twice by a second worker.
-    lease_seconds: float = Field(default=120.0, gt=0)
 
     # How long verified provider event ids are kept for replay protection. Lower values are rejected
     # rather than clamped: an operator asking for 1 day should learn it is not honoured.

@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
 from engium.channels import store
-from engium.channels.inbound import ASSISTANT_JOB
+from engium.channels.inbound import queue_turn
 from engium.channels.verification import RejectReason, WebhookRejected
 from engium.context import current_request_context
 from engium.conversations import inbound as conversations
@@ -42,6 +42,7 @@ from engium.integrations.models import IntegrationCredential
 from engium.integrations.schemas import CredentialKind
 from engium.integrations.widget_keys import METADATA_KEY
 from engium.kit.database import bind_tenant
+from engium.kit.pagination import Cursor
 
 TOKEN_TTL = timedelta(days=7)
 # The furthest ahead an identity signature may expire: bounds what a leaked one is worth.
@@ -155,7 +156,8 @@ def start(
     return StartedConversation(conversation.id, token, grant.expires_at, user_id is not None)
 
 
-def _granted_conversation(session: Session, visitor: WidgetVisitor, token: str | None) -> tuple[UUID, UUID]:
+def granted_conversation(session: Session, visitor: WidgetVisitor, token: str | None) -> tuple[UUID, UUID]:
+    """The (conversation id, contact id) the visitor's token grants; refused for any other token."""
     if not token or not _TOKEN.fullmatch(token):
         raise WebhookRejected(RejectReason.MISSING_HEADER)
     grant = store.find_widget_session(session, token_hash(token))
@@ -172,9 +174,7 @@ def _add(session: Session, tenant_id: UUID, conversation_id: UUID, body: str) ->
     if conversation.status == "resolved":
         conversation.status = "open"  # a visitor writing again reopens it, as in the staff API
     message = conversations.add_contact_message(session, conversation, body)
-    store.enqueue_job(
-        session, tenant_id, ASSISTANT_JOB, {"conversation_id": str(conversation_id), "message_id": str(message.id)}
-    )
+    queue_turn(session, tenant_id, conversation_id, message.id)
     record(
         session, None, AuditAction.WIDGET_MESSAGE_RECEIVED, resource_type="message", resource_id=message.id,
         details={"conversation_id": conversation_id},
@@ -183,10 +183,21 @@ def _add(session: Session, tenant_id: UUID, conversation_id: UUID, body: str) ->
 
 
 def send(session: Session, visitor: WidgetVisitor, token: str | None, body: str) -> Message:
-    conversation_id, _ = _granted_conversation(session, visitor, token)
+    conversation_id, _ = granted_conversation(session, visitor, token)
     return _add(session, visitor.tenant_id, conversation_id, body)
 
 
-def read(session: Session, visitor: WidgetVisitor, token: str | None, limit: int) -> list[Message]:
-    conversation_id, _ = _granted_conversation(session, visitor, token)
-    return conversations.transcript(session, conversation_id, after=None, limit=limit)[:limit]
+def read(
+    session: Session, visitor: WidgetVisitor, token: str | None, limit: int, after: UUID | None = None
+) -> list[Message]:
+    """The granted conversation's messages, oldest first: from the start, or those after the message
+    ``after`` (what a polling widget asks for: usually nothing, in one indexed query). ``limit + 1``
+    rows, so the caller can tell whether it reached the newest. An ``after`` that is not a message of this
+    conversation reads from the start."""
+    conversation_id, _ = granted_conversation(session, visitor, token)
+    cursor = None
+    if after is not None:
+        seen = conversations.get_message(session, after)
+        if seen is not None and seen.conversation_id == conversation_id:
+            cursor = Cursor(seen.created_at, seen.id)
+    return conversations.transcript(session, conversation_id, after=cursor, limit=limit)

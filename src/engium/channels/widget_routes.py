@@ -2,24 +2,26 @@
 
 Every request names the tenant by its public widget key and is rate-limited per (key, source address);
 reading and writing need the conversation token returned by ``POST /widget/v1/conversations``. Any
-authentication failure is the generic 401 and counts against the source's failure budget.
+authentication failure is the generic 401 and counts against the source's failure budget. A browser
+request from a website the tenant has not allowed never gets here (``widget_cors.py``).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Header, Query, Request
 from pydantic import BaseModel, ConfigDict
 
-from engium.channels import widget
+from engium.channels import widget, widget_contact
 from engium.channels.guard import Throttled, limits_of, refuse, source_of
 from engium.channels.verification import WebhookRejected
 from engium.conversations.schemas import MessageBody
 from engium.kit.transaction import DbSession
 from engium.runtime import Runtime
+from engium.tenancy.service import get_settings
 
 router = APIRouter(prefix="/widget/v1", tags=["widget"])
 _UNAUTHORIZED: dict[int | str, dict[str, Any]] = {401: {"description": "Unknown widget key or token"}}
@@ -54,6 +56,15 @@ class WidgetMessage(BaseModel):
     author_kind: str
     body: str
     created_at: datetime
+    # On the assistant's latest reply while it waits for the visitor's details before a booking
+    # (["name", "phone_or_email"]): the widget shows its details form. Empty otherwise.
+    asks_for: list[str] = []
+
+
+class WidgetConfig(BaseModel):
+    """What the widget shows before any conversation: whose chat this is."""
+
+    business_name: str
 
 
 def _visitor(request: Request, session: DbSession, key: str | None) -> widget.WidgetVisitor:
@@ -110,13 +121,46 @@ def read_messages(
     key: WidgetKey = None,
     token: WidgetToken = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 100,
+    after: Annotated[UUID | None, Query(description="Only messages after this one (polling)")] = None,
 ) -> list[WidgetMessage]:
     visitor = _visitor(request, session, key)
+    ttl = timedelta(minutes=Runtime.of(request).settings.assistant.pending_ttl_minutes)
     try:
-        messages = widget.read(session, visitor, token, limit)
+        found = widget.read(session, visitor, token, limit, after)
+        messages = found[:limit]
+        marks = widget_contact.asks_for_marks(
+            session, visitor, token, messages, reached_end=len(found) <= limit, pending_ttl=ttl
+        )
     except WebhookRejected as rejected:
         raise refuse(request, "widget", rejected.reason.value) from None
-    return [WidgetMessage.model_validate(m, from_attributes=True) for m in messages]
+    return [
+        WidgetMessage.model_validate(m, from_attributes=True).model_copy(update={"asks_for": list(marks.get(m.id, ()))})
+        for m in messages
+    ]
+
+
+@router.put("/contact", response_model=widget_contact.StatedDetails, responses=_UNAUTHORIZED)
+def state_details(
+    body: widget_contact.VisitorDetails,
+    request: Request,
+    session: DbSession,
+    key: WidgetKey = None,
+    token: WidgetToken = None,
+) -> widget_contact.StatedDetails:
+    """The visitor's name and a phone number or e-mail, for the conversation's own contact only. Stored
+    as unverified details: they tell the business who is coming, and identify nobody."""
+    visitor = _visitor(request, session, key)
+    try:
+        return widget_contact.save_details(session, visitor, token, body)
+    except WebhookRejected as rejected:
+        raise refuse(request, "widget", rejected.reason.value) from None
+
+
+@router.get("/config", response_model=WidgetConfig, responses=_UNAUTHORIZED)
+def read_config(request: Request, session: DbSession, key: WidgetKey = None) -> WidgetConfig:
+    """Read when the visitor opens the chat: the title, and a check that this website may use it."""
+    _visitor(request, session, key)
+    return WidgetConfig(business_name=get_settings(session).business_name)
 
 
 __all__ = ["router"]

@@ -6,16 +6,10 @@ Exit status: 0 intact, 1 tampering found (the first broken event of each broken 
 
 from __future__ import annotations
 
-import asyncio
 import json
-import signal
 import sys
-import threading
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
-from types import FrameType
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import typer
@@ -23,15 +17,13 @@ from sqlalchemy import create_engine
 from sqlalchemy.pool import NullPool
 
 from engium.audit.chain import Finding
-from engium.audit.checkpoints import CheckpointSealer, DirectoryAnchorStore, anchor_dir, seal_with_settings
+from engium.audit.checkpoints import DirectoryAnchorStore, anchor_dir, seal_with_settings
 from engium.audit.export import iter_export_lines, verify_export_lines
 from engium.audit.signing import KeyRing, export_public_keys, verifier_keys
 from engium.audit.verify import verify_database
-from engium.config import Settings
-from engium.kit.database import Database
 
 if TYPE_CHECKING:
-    from fastapi import FastAPI
+    pass
 
 audit_app = typer.Typer(no_args_is_help=True, help="Verify, seal and export the audit log.")
 
@@ -143,38 +135,3 @@ def verify_export(
                    f"{report.checkpoints} checkpoint(s), {report.unsealed} unsealed event(s)")
     if first is not None:
         raise typer.Exit(code=1)
-
-
-def attach_sealer(app: FastAPI, sealer: CheckpointSealer) -> None:
-    """Runs the sealer for the app's lifetime, stopping it before the app's own shutdown closes the DB."""
-    inner = app.router.lifespan_context
-
-    @asynccontextmanager
-    async def lifespan(application: Any) -> AsyncIterator[Any]:
-        async with inner(application) as state:
-            sealer.start()
-            try:
-                yield state
-            finally:
-                await asyncio.to_thread(sealer.stop)
-
-    app.router.lifespan_context = lifespan
-
-
-def run_worker(settings: Settings, database: Database, interval: float | None) -> None:
-    """Seals until SIGINT/SIGTERM, then seals once more and returns."""
-    if interval is not None:
-        settings = settings.model_copy(update={"audit_seal_interval_seconds": interval})
-    sealer = CheckpointSealer.from_settings(database, settings)
-    stopping = threading.Event()
-
-    def request_stop(signum: int, frame: FrameType | None) -> None:
-        stopping.set()
-
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, request_stop)
-    sealer.start()
-    typer.echo(f"audit sealer running every {sealer.interval:g} s (key {sealer.signer.key_id})", err=True)
-    while not stopping.wait(1.0):
-        pass
-    sealer.stop()

@@ -12,13 +12,14 @@ from typing import Annotated
 from uuid import UUID
 
 import typer
+from pydantic import ValidationError
 
-from engium.cli.audit_commands import attach_sealer, audit_app, run_worker
+from engium.cli.audit_commands import audit_app
 from engium.cli.guard_commands import guard_app
+from engium.cli.job_worker import attach_job_worker, run_in_foreground
 from engium.cli.keys_commands import register as register_key_commands
 from engium.cli.knowledge_commands import register as register_knowledge_commands
 from engium.cli.operator import existing_tenant_transaction, fail, operator_name
-from engium.cli.webhook_worker import attach_delivery_worker, delivery_worker_running
 from engium.config import Settings
 from engium.identity.permissions import Role
 from engium.kit.database import Database
@@ -45,7 +46,10 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable J
 
 
 def _settings(data_dir: Path | None) -> Settings:
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        fail("invalid configuration: " + "; ".join(str(e.get("msg", "")) for e in exc.errors()))
     if data_dir is not None:
         settings = settings.model_copy(update={"data_dir": data_dir})
     return settings
@@ -91,7 +95,6 @@ def serve(
     import uvicorn
 
     from engium.app import create_app
-    from engium.audit.checkpoints import CheckpointSealer
     from engium.runtime import Runtime
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -105,8 +108,7 @@ def serve(
             seed_demo(runtime)
             typer.echo(describe_demo(runtime), err=True)
         api = create_app(runtime, owns_database=True)
-        attach_sealer(api, CheckpointSealer.from_settings(database, settings))
-        attach_delivery_worker(api, runtime)
+        attach_job_worker(api, runtime)
         uvicorn.run(
             api,
             host=settings.host,
@@ -127,12 +129,15 @@ def worker(
         float | None, typer.Option(help="Seconds between audit seals (default: $ENGIUM_AUDIT_SEAL_INTERVAL_SECONDS)")
     ] = None,
 ) -> None:
-    """Run background jobs without serving the API: audit seals, webhook deliveries, SMS/WhatsApp sends."""
+    """Run background jobs without serving the API: assistant replies, SMS/WhatsApp sends, webhook
+    deliveries, audit seals, replay-id purges. Run as many as you like against one database."""
     from engium.runtime import Runtime
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    with _migrated(data_dir) as (settings, database), delivery_worker_running(Runtime(settings, database)):
-        run_worker(settings, database, interval)
+    with _migrated(data_dir) as (settings, database):
+        if interval is not None:
+            settings = settings.model_copy(update={"audit_seal_interval_seconds": interval})
+        run_in_foreground(Runtime(settings=settings, database=database))
 
 
 @app.command()

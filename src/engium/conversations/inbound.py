@@ -132,6 +132,30 @@ def receive_message(
     return InboundResult(contact.id, conversation.id, message.id, contact_created, conversation_created)
 
 
+def state_visitor_details(
+    session: Session, contact_id: UUID, *, name: str, phone: str | None, email: str | None
+) -> Contact | None:
+    """A widget visitor's own name and how to reach them, as they typed them: stored as the contact's
+    *unverified* phone and e-mail, never as its identifiers (``phone``/``email`` find a contact when an
+    SMS arrives, so they must hold only numbers a provider vouched for). Replaces what was stated before.
+    None when the contact is not visible (another tenant's, or deleted)."""
+    contact = repo.get_contact(session, contact_id)
+    if contact is None:
+        return None
+    values = {"name": name[:200], "unverified_phone": phone, "unverified_email": email}
+    changed = sorted(field for field, value in values.items() if getattr(contact, field) != value)
+    for field, value in values.items():
+        setattr(contact, field, value)
+    if changed:
+        contact.updated_at = datetime.now(UTC)
+        repo.save(session)
+        record(
+            session, None, AuditAction.CONTACT_UPDATED, resource_type="contact", resource_id=contact.id,
+            details={"fields": changed, "source": "widget"},
+        )
+    return contact
+
+
 def get_conversation_for_update(session: Session, conversation_id: UUID) -> Conversation | None:
     return repo.get_conversation(session, conversation_id, for_update=True)
 

@@ -24,6 +24,10 @@ class Contact(Base):
     email: Mapped[str | None] = mapped_column(Text)
     phone: Mapped[str | None] = mapped_column(Text)
     widget_id: Mapped[str | None] = mapped_column(Text)
+    # Migration 0013: what a widget visitor typed before a booking; never an identifier (nobody
+    # confirmed it), so not unique and never used to find a contact.
+    unverified_phone: Mapped[str | None] = mapped_column(Text)
+    unverified_email: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -73,3 +77,7 @@ class Message(Base):
     author_user_id: Mapped[UUID | None]
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Replies that leave through a provider (SMS, WhatsApp): queued → sent, or failed with the reason.
+    delivery_status: Mapped[str | None] = mapped_column(Text)
+    delivery_error: Mapped[str | None] = mapped_column(Text)
+    delivery_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -2,14 +2,21 @@
 
 Listings fetch ``limit + 1`` rows so the caller can tell whether another page exists without a
 count query.
+
+Every message insert and every change to a conversation (status, assignee, last message) goes through
+:func:`add` or :func:`save`, so these two also announce the change on the ``engium_inbox`` channel for
+the staff inbox's live updates. PostgreSQL delivers a NOTIFY only when its transaction commits (never
+for a rollback) and folds identical ones within a transaction into one.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, delete, or_, select, tuple_
+from sqlalchemy import Row, delete, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from engium.conversations.models import Contact, Conversation, Message
@@ -110,11 +117,30 @@ def list_messages(
     return list(session.execute(stmt.limit(limit + 1)).scalars())
 
 
+INBOX_CHANNEL = "engium_inbox"
+_NOTIFY = text("select pg_notify(:channel, :payload)")
+
+
+def _announce(session: Session, changed: Iterable[tuple[UUID, UUID]]) -> None:
+    """Tells listeners which conversation changed. Ids only: the payload crosses tenants on one channel,
+    so listeners re-read the conversation under their own tenant binding (RLS) to learn anything more."""
+    for tenant_id, conversation_id in sorted(set(changed)):
+        payload = json.dumps({"tenant_id": str(tenant_id), "conversation_id": str(conversation_id)})
+        session.execute(_NOTIFY, {"channel": INBOX_CHANNEL, "payload": payload})
+
+
 def add(session: Session, *rows: Contact | Conversation | Message) -> None:
     session.add_all(rows)
     session.flush()
+    _announce(session, [
+        (row.tenant_id, row.id if isinstance(row, Conversation) else row.conversation_id)
+        for row in rows
+        if isinstance(row, Conversation | Message)
+    ])
 
 
 def save(session: Session) -> None:
     """Sends pending changes now, so constraint violations surface inside the service call."""
+    changed = [(row.tenant_id, row.id) for row in session.dirty if isinstance(row, Conversation)]
     session.flush()
+    _announce(session, changed)

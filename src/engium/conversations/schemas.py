@@ -96,6 +96,9 @@ class ContactOut(BaseModel):
     email: str | None
     phone: str | None
     widget_id: str | None
+    # What a widget visitor typed before a booking: nobody has confirmed these (migration 0013).
+    unverified_phone: str | None = None
+    unverified_email: str | None = None
     created_at: datetime
     updated_at: datetime
 

@@ -265,3 +265,11 @@ def set_accepting_user(session: Session, invitation_id: UUID, user_id: UUID) -> 
 
 def delete_session(session: Session, session_id: UUID) -> None:
     session.execute(delete(DashboardSession).where(DashboardSession.id == session_id))
+
+
+def delete_other_sessions(session: Session, user_id: UUID, *, keep: UUID | None) -> int:
+    """Ends the user's sessions in the bound tenant other than ``keep``; returns how many ended."""
+    stmt = delete(DashboardSession).where(DashboardSession.user_id == user_id)
+    if keep is not None:
+        stmt = stmt.where(DashboardSession.id != keep)
+    return len(session.execute(stmt.returning(DashboardSession.id)).all())

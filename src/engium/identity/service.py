@@ -24,7 +24,7 @@ from engium.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorize
 from engium.identity import api_keys, totp
 from engium.identity import repository as repo
 from engium.identity.credentials import PasswordHashing, digest, issue_session_token
-from engium.identity.invitations import normalize_email
+from engium.identity.invitations import MIN_PASSWORD_LENGTH, normalize_email
 from engium.identity.models import DashboardSession, Membership, User
 from engium.identity.permissions import Role, can_grant
 from engium.identity.principal import Principal
@@ -188,6 +188,20 @@ def begin_totp_setup(
     return secret, uri
 
 
+def pending_totp_setup(
+    session: Session, database: Database, vault: DataKeyRing, principal: Principal
+) -> tuple[str, str] | None:
+    """The secret and otpauth URI of the member's own enrolment that is started but not confirmed, so the
+    enrolment page can show the same QR code again after a mistyped code; None when there is none."""
+    user_id = _require_user(principal)
+    bind_user(session, user_id)
+    user = repo.get_user(session, user_id)
+    if user is None or user.totp_enabled or user.totp_ciphertext is None:
+        return None
+    secret = totp.unseal(database, vault, user_id, user.totp_ciphertext)
+    return secret, pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=TOTP_ISSUER)
+
+
 def confirm_totp(session: Session, database: Database, vault: DataKeyRing, principal: Principal, code: str) -> None:
     user_id = _require_user(principal)
     bind_user(session, user_id)
@@ -211,6 +225,46 @@ def confirm_totp(session: Session, database: Database, vault: DataKeyRing, princ
         )
     session.flush()
     audit.record(session, principal, AuditAction.AUTH_MFA_ENABLED, resource_type="user", resource_id=user_id)
+
+
+def change_password(
+    session: Session,
+    database: Database,
+    checks: SignInChecks,
+    principal: Principal,
+    *,
+    current_password: str,
+    new_password: str,
+) -> int:
+    """The signed-in member replaces their password, proving the current one (counted like a sign-in).
+
+    The member's other sessions in this business end (whoever else held one no longer does); sessions in
+    other businesses are out of this transaction's reach (RLS) and expire on their own. Returns how
+    many sessions ended."""
+    user_id = _require_user(principal)
+    bind_user(session, user_id)
+    user = repo.get_user(session, user_id)
+    if user is None:
+        raise NotFound("User not found")
+    candidate = repo.login_candidate(session, user.email_normalized)
+    if candidate is None:
+        raise NotFound("User not found")
+    verify_existing_account(
+        database, checks, candidate, password=current_password, totp_code=None, now=datetime.now(UTC),
+        require_totp=False,
+    )
+    if len(new_password) < MIN_PASSWORD_LENGTH:
+        raise BadRequest(f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters")
+    if new_password == current_password:
+        raise BadRequest("The new password must differ from the current one")
+    user.password_hash = checks.hashing.hash(new_password)
+    session.flush()
+    ended = repo.delete_other_sessions(session, user_id, keep=principal.session_id)
+    audit.record(
+        session, principal, AuditAction.AUTH_PASSWORD_CHANGED, resource_type="user", resource_id=user_id,
+        details={"other_sessions_ended": ended},
+    )
+    return ended
 
 
 def is_member(session: Session, user_id: uuid.UUID) -> bool:

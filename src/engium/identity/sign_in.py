@@ -47,8 +47,12 @@ def verify_existing_account(
     password: str,
     totp_code: str | None,
     now: datetime,
+    require_totp: bool = True,
 ) -> None:
-    """Raises :class:`Unauthorized` or :class:`TooManyRequests` unless the password (and TOTP) are right."""
+    """Raises :class:`Unauthorized` or :class:`TooManyRequests` unless the password (and TOTP) are right.
+
+    ``require_totp=False``: only the password is asked for, by a session that has already passed TOTP
+    (changing the password); the attempt is counted and locked out exactly as at sign-in."""
     with database.transaction() as side:
         attempt = repo.begin_login_attempt(
             side, candidate.user_id, max_failures=checks.max_failures, lockout=checks.lockout
@@ -58,7 +62,7 @@ def verify_existing_account(
     if not checks.hashing.verify(candidate.password_hash, password):
         _record_failure(database, candidate.user_id, "password", locked=attempt.locked_until is not None)
         raise Unauthorized(INVALID_LOGIN)
-    if candidate.totp_enabled:
+    if candidate.totp_enabled and require_totp:
         if not totp_code:
             raise Unauthorized("A TOTP code is required for this account", details={"totp_required": True})
         reason = _totp_refusal(database, checks.vault, candidate, totp_code, now)

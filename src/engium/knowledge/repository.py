@@ -28,6 +28,7 @@ __all__ = [
     "add_document",
     "content_sha256",
     "delete_document",
+    "document_chunks",
     "document_titles",
     "find_document_by_sha",
     "full_text",
@@ -225,6 +226,18 @@ def list_documents(
     if cursor is not None:
         stmt = stmt.where(tuple_(KnowledgeDocument.created_at, KnowledgeDocument.id) < tuple_(cursor.at, cursor.id))
     return list(session.execute(stmt.limit(limit + 1)).scalars())
+
+
+def document_chunks(session: Session, tenant_id: uuid.UUID, document_id: uuid.UUID) -> list[ScoredChunk]:
+    """A document's chunks in reading order (``score`` 0: nothing was ranked)."""
+    rows = session.execute(
+        text(
+            f"select {_COLUMNS}, 0.0 as score from knowledge_chunks c "
+            "where c.tenant_id = :tenant and c.document_id = :document order by c.ordinal"
+        ),
+        {"tenant": tenant_id, "document": document_id},
+    ).all()
+    return _scored(rows)
 
 
 def find_document_by_sha(session: Session, tenant_id: uuid.UUID, sha256: bytes) -> uuid.UUID | None:

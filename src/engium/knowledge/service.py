@@ -233,6 +233,16 @@ def get_document(session: Session, principal: Principal, document_id: uuid.UUID)
     return _find(session, principal, document_id)
 
 
+def document_chunks(session: Session, principal: Principal, document_id: uuid.UUID) -> list[repo.ScoredChunk]:
+    """How a document was split for retrieval, in reading order (404 for another tenant's document)."""
+    _find(session, principal, document_id)
+    return repo.document_chunks(session, principal.tenant_id, document_id)
+
+
+def document_titles(session: Session, principal: Principal, document_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    return repo.document_titles(session, principal.tenant_id, document_ids)
+
+
 def list_documents(session: Session, principal: Principal, page: PageRequest) -> list[KnowledgeDocument]:
     return repo.list_documents(session, principal.tenant_id, cursor=page.cursor, limit=page.limit)
 

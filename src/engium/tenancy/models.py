@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import REAL, Boolean, DateTime, ForeignKey, Text, UniqueConstraint, func, text
+from sqlalchemy import REAL, Boolean, DateTime, ForeignKey, Index, Text, UniqueConstraint, func, text
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,6 +26,10 @@ class Tenant(Base):
 
 class TenantSettings(Base):
     __tablename__ = "tenant_settings"
+    # Migration 0013: the widget's preflight resolver looks an origin up across tenants.
+    __table_args__ = (
+        Index("tenant_settings_widget_origins_idx", "widget_allowed_origins", postgresql_using="gin"),
+    )
 
     tenant_id: Mapped[UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
     business_name: Mapped[str] = mapped_column(Text)
@@ -44,4 +48,6 @@ class TenantSettings(Base):
     ai_accept_retention: Mapped[bool] = mapped_column(Boolean, server_default="false")
     guard_threshold: Mapped[float | None] = mapped_column(REAL)
     link_allow_list: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    # Migration 0013: the websites whose pages may call the widget API (ADR 0017).
+    widget_allowed_origins: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

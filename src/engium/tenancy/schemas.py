@@ -8,6 +8,8 @@ from zoneinfo import available_timezones
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from engium.tenancy.allowed_origins import MAX_ORIGINS, web_origins
+
 # A DNS host name: labels of letters, digits and hyphens, at least one dot, no scheme, port or path.
 _HOST = re.compile(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?")
 
@@ -48,6 +50,7 @@ class SettingsOut(BaseModel):
     ai_accept_retention: bool = False
     guard_threshold: float | None = None
     link_allow_list: list[str] = []
+    widget_allowed_origins: list[str] = []
     updated_at: datetime
 
 
@@ -86,8 +89,17 @@ class SettingsUpdate(BaseModel):
     # Hosts that links in the assistant's replies may point to (the website's host is always allowed);
     # every other link is removed from a reply before it leaves.
     link_allow_list: list[str] | None = Field(default=None, max_length=50)
+    # The websites whose pages may use the chat widget, as origins (https://www.example.com,
+    # http://localhost:8080): a browser on any other page is refused (ADR 0017). Stored as browsers
+    # send them: lower case, without the default port or a trailing slash.
+    widget_allowed_origins: list[str] | None = Field(default=None, max_length=MAX_ORIGINS)
 
     _tz = field_validator("timezone")(_check_timezone)
+
+    @field_validator("widget_allowed_origins")
+    @classmethod
+    def _origins(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else web_origins(value)
 
     @field_validator("link_allow_list")
     @classmethod

@@ -27,7 +27,7 @@ from engium.tenancy.schemas import SettingsUpdate
 NOT_NULLABLE = frozenset(
     {
         "business_name", "timezone", "opening_hours", "faqs", "escalation_rules", "assistant_persona",
-        "mfa_required", "ai_accept_retention", "link_allow_list",
+        "mfa_required", "ai_accept_retention", "link_allow_list", "widget_allowed_origins",
     }
 )
 # Changes whose new value is evidence in itself (P4: when did this tenant accept retention? P3: who

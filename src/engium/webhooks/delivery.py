@@ -1,18 +1,17 @@
-"""The delivery worker: claims due deliveries across tenants, signs them, POSTs them, records the result.
+"""Delivering one outbound webhook: sign it, POST it, record the result. One job run, one attempt.
 
-One delivery, one attempt:
+Emitting an event queues a ``webhooks.deliver`` job per delivery row in the same transaction
+(service.py); the job runtime runs each once across all workers (webhooks/tasks.py). An attempt:
 
-1. ``webhook_due_deliveries`` (SECURITY DEFINER) names due (tenant, id) pairs; nothing else crosses
-   tenants. For each, a transaction bound to that tenant locks the row (``SKIP LOCKED``: another
-   worker holding it means it is taken), counts the attempt, moves ``next_attempt_at`` one lease ahead
-   (a worker that dies mid-request leaves a row that becomes due again) and decrypts the secrets
-   (access-logged as ``credential.used``). It commits before any network I/O: no transaction or row
-   lock is held while a tenant's server takes its time.
+1. A transaction bound to the delivery's tenant locks the row if it is still pending, counts the
+   attempt and decrypts the secrets (access-logged as ``credential.used``). It commits before any
+   network I/O: no transaction or row lock is held while a tenant's server takes its time.
 2. The SSRF guard resolves and checks the URL again (DNS may have changed since registration) and the
    request goes to the checked address only; redirects are not followed.
-3. A second transaction records the outcome if the claim still holds: 2xx delivered
-   (``webhook.delivered``); 410 Gone disables the endpoint and dead-letters; anything else is retried
-   after the next backoff delay, or dead-lettered (``webhook.dead_lettered``) after the last attempt.
+3. A second transaction records the outcome: 2xx delivered (``webhook.delivered``); 410 Gone disables
+   the endpoint and dead-letters; anything else records when the next attempt is due and asks the job
+   runtime for it (:class:`~engium.kit.jobs.RetryLater`), or dead-letters (``webhook.dead_lettered``)
+   after the last attempt.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from __future__ import annotations
 import json
 import logging
 import random
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
@@ -35,9 +34,9 @@ from engium.crypto.secret import SecretBytes
 from engium.errors import NotFound
 from engium.integrations import service as credentials
 from engium.integrations.schemas import CredentialKind
-from engium.kit.background import BackgroundLoop
 from engium.kit.database import Database
 from engium.kit.http_errors import describe_http_error
+from engium.kit.jobs import Backoff, RetryLater
 from engium.webhooks import repository as repo
 from engium.webhooks import signing, ssrf
 from engium.webhooks.service import SIGNING_KEY_NAME
@@ -119,23 +118,13 @@ class Dispatcher:
     sender: Sender = send
     rng: random.Random = field(default_factory=random.SystemRandom)
 
-    def run_once(self, tenants: Collection[UUID] | None = None) -> int:
-        """Attempts every due delivery (up to one batch); returns how many were attempted.
-        ``tenants`` limits the run to those tenants (operations and tests)."""
-        with self.database.transaction() as session:
-            due = repo.due(session, self.clock(), self.settings.batch_size)
-        attempted = 0
-        for tenant_id, delivery_id in due:
-            if tenants is not None and tenant_id not in tenants:
-                continue
-            try:
-                attempted += self.deliver(tenant_id, delivery_id)
-            except Exception:
-                # One tenant's broken row must not stop the others; the log names ids, never content.
-                log.exception("webhook delivery %s of tenant %s failed", delivery_id, tenant_id)
-        return attempted
+    @property
+    def retries(self) -> Backoff:
+        return Backoff(self.settings.retry_delays_seconds, self.settings.retry_jitter, self.rng)
 
     def deliver(self, tenant_id: UUID, delivery_id: UUID) -> bool:
+        """One attempt; False when there was nothing to attempt (delivered, or reset by a redelivery).
+        Raises :class:`RetryLater` when another attempt is due."""
         claimed = self._claim(tenant_id, delivery_id)
         if claimed is None:
             return False
@@ -148,15 +137,17 @@ class Dispatcher:
             headers = signing.headers(str(claimed.delivery_id), timestamp, claimed.body, claimed.secrets,
                                       claimed.signing_key)
             attempt = self.sender(destination, headers, claimed.body, self.settings)
-        self._settle(claimed, attempt)
+        delay = self._settle(claimed, attempt)
+        if delay is not None:
+            raise RetryLater(delay, attempt.error or "not delivered")
         return True
 
     def _claim(self, tenant_id: UUID, delivery_id: UUID) -> Claimed | None:
         now = self.clock()
         with self.database.tenant_transaction(tenant_id) as session:
-            delivery = repo.lock_due(session, delivery_id, now)
+            delivery = repo.for_attempt(session, delivery_id)
             if delivery is None:
-                return None  # taken by another worker, or no longer due
+                return None  # delivered or dead already (a retry after a lost worker), or redelivered
             endpoint = repo.get_endpoint(session, delivery.endpoint_id)
             if endpoint is None or not endpoint.active:
                 delivery.status, delivery.next_attempt_at = "dead", None
@@ -168,7 +159,7 @@ class Dispatcher:
                 return None
             delivery.attempts += 1
             delivery.last_attempt_at = now
-            delivery.next_attempt_at = now + timedelta(seconds=self.settings.lease_seconds)
+            delivery.next_attempt_at = now  # under way; the outcome sets the next one, or none
             session.flush()
             caller = credentials.SystemCaller(COMPONENT)
             secrets = credentials.verification_secrets(
@@ -188,19 +179,12 @@ class Dispatcher:
             return Claimed(tenant_id, delivery_id, endpoint.id, delivery.attempts, endpoint.url, body, secrets,
                            signing_key)
 
-    def backoff(self, attempts: int) -> timedelta | None:
-        """The delay before the next attempt after ``attempts`` attempts, or None when none is left."""
-        delays = self.settings.retry_delays_seconds
-        if attempts > len(delays):
-            return None
-        jitter = self.settings.retry_jitter
-        return timedelta(seconds=delays[attempts - 1] * self.rng.uniform(1 - jitter, 1 + jitter))
-
-    def _settle(self, claimed: Claimed, attempt: Attempt) -> None:
+    def _settle(self, claimed: Claimed, attempt: Attempt) -> timedelta | None:
+        """Records the attempt; returns the wait before the next one, or None when there is none."""
         now = self.clock()
         error = attempt.error[:300] if attempt.error else None
         outcome: dict[str, object] = {"last_status_code": attempt.status_code, "last_error": error}
-        delay = None if attempt.gone else self.backoff(claimed.attempts)
+        delay = None if attempt.gone else self.retries.after(claimed.attempts)
         if attempt.succeeded:
             outcome |= {"status": "delivered", "next_attempt_at": None, "last_error": None}
         elif delay is None:
@@ -211,39 +195,34 @@ class Dispatcher:
                    "status_code": attempt.status_code}
         with self.database.tenant_transaction(claimed.tenant_id) as session:
             if not repo.settle(session, claimed.delivery_id, claimed.attempts, outcome):
-                return  # the lease ran out and another attempt took over; its outcome counts
+                return None  # an operator redelivered it meanwhile: that job owns it now
             if attempt.succeeded:
                 self._audit(session, claimed.tenant_id, AuditAction.WEBHOOK_DELIVERED, claimed.delivery_id, details)
-                return
+                return None
             if attempt.gone:
                 repo.disable_endpoint(session, claimed.endpoint_id, "the endpoint answered 410 Gone", now)
             if outcome.get("status") == "dead":
                 reason = "endpoint gone (410)" if attempt.gone else "attempts exhausted"
                 self._audit(session, claimed.tenant_id, AuditAction.WEBHOOK_DEAD_LETTERED, claimed.delivery_id,
                             {**details, "reason": reason, "error": attempt.error})
+        return None if attempt.succeeded else delay
+
+    def give_up(self, tenant_id: UUID, delivery_id: UUID, error: BaseException) -> None:
+        """Attempts kept failing before a response was even recorded (a bug, an outage): dead-letter the
+        row so its log says so, instead of leaving it pending with no job behind it."""
+        with self.database.tenant_transaction(tenant_id) as session:
+            delivery = repo.for_attempt(session, delivery_id)
+            if delivery is None:
+                return
+            delivery.status, delivery.next_attempt_at = "dead", None
+            delivery.last_error = f"internal error ({type(error).__name__})"
+            session.flush()
+            self._audit(session, tenant_id, AuditAction.WEBHOOK_DEAD_LETTERED, delivery_id,
+                        {"endpoint_id": delivery.endpoint_id, "attempts": delivery.attempts,
+                         "reason": "internal error", "error": type(error).__name__})
 
     @staticmethod
     def _audit(session: Session, tenant_id: UUID, action: AuditAction, delivery_id: UUID,
                details: dict[str, object]) -> None:
         audit.record(session, None, action, resource_type="webhook_delivery", resource_id=delivery_id,
                      tenant_id=tenant_id, actor=ACTOR, details=details)
-
-
-class DeliveryWorker(BackgroundLoop):
-    """A background thread running :meth:`Dispatcher.run_once` every ``poll_interval_seconds``."""
-
-    def __init__(self, dispatcher: Dispatcher) -> None:
-        self.dispatcher = dispatcher
-        self.interval = dispatcher.settings.poll_interval_seconds
-        super().__init__("webhook-delivery")
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                busy = self.dispatcher.run_once() >= self.dispatcher.settings.batch_size
-            except Exception:
-                log.exception("webhook delivery round failed")
-                busy = False
-            # A full batch means more are waiting: go again at once instead of sleeping.
-            if not busy:
-                self._stop.wait(self.interval)

@@ -54,7 +54,6 @@ class WebhookDelivery(Base):
         ForeignKeyConstraint(
             ["tenant_id", "endpoint_id"], ["webhook_endpoints.tenant_id", "webhook_endpoints.id"], ondelete="CASCADE"
         ),
-        Index("webhook_deliveries_due_idx", "next_attempt_at", postgresql_where=text("status = 'pending'")),
         Index("webhook_deliveries_endpoint_idx", "tenant_id", "endpoint_id", "created_at"),
     )
 

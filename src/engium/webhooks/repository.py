@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engium.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -53,24 +53,12 @@ def get_delivery(session: Session, delivery_id: UUID, *, lock: bool = False) -> 
     return session.execute(query.with_for_update() if lock else query).scalar_one_or_none()
 
 
-def due(session: Session, now: datetime, limit: int) -> list[tuple[UUID, UUID]]:
-    """(tenant_id, delivery_id) pairs due now, across tenants, via the SECURITY DEFINER function."""
-    rows = session.execute(
-        text("select tenant_id, id from webhook_due_deliveries(:now, :limit)"), {"now": now, "limit": limit}
-    ).all()
-    return [(r[0], r[1]) for r in rows]
-
-
-def lock_due(session: Session, delivery_id: UUID, now: datetime) -> WebhookDelivery | None:
-    """The delivery if it is still due and no other worker holds it (SKIP LOCKED: never wait)."""
+def for_attempt(session: Session, delivery_id: UUID) -> WebhookDelivery | None:
+    """The delivery, locked, if it still waits to be delivered (a redelivery resets a settled one)."""
     query = (
         select(WebhookDelivery)
-        .where(
-            WebhookDelivery.id == delivery_id,
-            WebhookDelivery.status == "pending",
-            WebhookDelivery.next_attempt_at <= now,
-        )
-        .with_for_update(skip_locked=True)
+        .where(WebhookDelivery.id == delivery_id, WebhookDelivery.status == "pending")
+        .with_for_update()
     )
     return session.execute(query).scalar_one_or_none()
 
@@ -78,7 +66,7 @@ def lock_due(session: Session, delivery_id: UUID, now: datetime) -> WebhookDeliv
 def settle(
     session: Session, delivery_id: UUID, claimed_attempts: int, values: dict[str, object]
 ) -> bool:
-    """Writes an attempt's outcome unless the claim was lost (lease expired, another worker retried)."""
+    """Writes an attempt's outcome unless the delivery changed meanwhile (an operator redelivered it)."""
     result = session.execute(
         update(WebhookDelivery)
         .where(

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from pydantic import SecretStr
 from sqlalchemy.orm import Session
 
+from engium import jobs
 from engium.audit import recorder as audit
 from engium.audit.actions import AuditAction
 from engium.crypto.keyring import DataKeyRing
@@ -31,6 +32,9 @@ from engium.webhooks import signing, ssrf
 from engium.webhooks.models import WebhookDelivery, WebhookEndpoint
 from engium.webhooks.schemas import EndpointCreate, EndpointUpdate, EventType, SecretRotate
 from engium.webhooks.settings import WebhookSettings
+
+# The job that delivers one delivery row (webhooks/tasks.py), queued by name in the same transaction.
+DELIVER_JOB = "webhooks.deliver"
 
 # The tenant's one Ed25519 key pair for ``v1a`` signatures (a credential of kind webhook_endpoint).
 SIGNING_KEY_NAME = "webhook-signing-ed25519"
@@ -201,6 +205,7 @@ def redeliver(session: Session, principal: Principal, delivery_id: uuid.UUID) ->
     delivery.status, delivery.attempts = "pending", 0
     delivery.next_attempt_at = datetime.now(UTC)
     session.flush()
+    jobs.defer(session, DELIVER_JOB, tenant_id=str(delivery.tenant_id), delivery_id=str(delivery.id))
     session.refresh(delivery)
     audit.record(session, principal, AuditAction.WEBHOOK_REDELIVERY_REQUESTED, resource_type="webhook_delivery",
                  resource_id=delivery.id, details={"endpoint_id": delivery.endpoint_id, "from": previous})
@@ -223,8 +228,10 @@ def emit(session: Session, tenant_id: uuid.UUID, event_type: EventType, data: di
         {"type": event_type, "timestamp": now.isoformat().replace("+00:00", "Z"), "data": data}, default=str
     ))
     for endpoint in endpoints:
+        delivery_id = uuid.uuid4()
         repo.add(session, WebhookDelivery(
-            tenant_id=tenant_id, id=uuid.uuid4(), endpoint_id=endpoint.id, event_type=event_type,
+            tenant_id=tenant_id, id=delivery_id, endpoint_id=endpoint.id, event_type=event_type,
             payload=payload, status="pending", attempts=0, next_attempt_at=now,
         ))
+        jobs.defer(session, DELIVER_JOB, tenant_id=str(tenant_id), delivery_id=str(delivery_id))
     return len(endpoints)

@@ -21,10 +21,6 @@ class WebhookSettings(BaseSettings):
     retry_jitter: float = Field(default=0.2, ge=0, lt=1)
     connect_timeout_seconds: float = Field(default=5.0, gt=0)
     timeout_seconds: float = Field(default=10.0, gt=0)
-    poll_interval_seconds: float = Field(default=2.0, gt=0)
-    batch_size: int = Field(default=50, ge=1, le=1000)
-    # A delivery claimed by a worker that then dies is retried once this lease runs out.
-    lease_seconds: float = Field(default=120.0, gt=0)
 
     # The SSRF guard's escape hatches, for tests and closed networks. Off by default: with them off,
     # only public unicast addresses over HTTPS are ever called.

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -26,6 +26,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from engium import jobs
 from engium.ai.gateway import ChatMessage, ChatProvider, ModelGateway, ProviderReply
 from engium.app import create_app
 from engium.assistant.guarding import ConversationGuard
@@ -33,7 +34,6 @@ from engium.assistant.model_reply import policy_text
 from engium.assistant.redteam.attacks import Attack
 from engium.assistant.redteam.scenario import NOW, OTHER_EMAIL, OTHER_PHONE, Scenario, build_scenario
 from engium.assistant.redteam.scoring import MEASURES, Exposure, score_replies
-from engium.assistant.worker import AssistantWorker
 from engium.runtime import Runtime
 
 MODES = ("on", "off")
@@ -74,7 +74,8 @@ class ModeRun:
     mode: str
     app: FastAPI
     scenario: Scenario
-    worker: AssistantWorker
+    # The runtime the mode's turns run with: its gateway, its guard (on or off), the fixed clock.
+    runtime: Runtime
     results: list[dict[str, Any]] = field(default_factory=list)
 
     def visitor(self, number: int) -> TestClient:
@@ -114,14 +115,14 @@ def run_attack(
         first_prompt = len(recorder.system_prompts)
         for message in attack.messages:
             chat.send(message)
-            run.worker.process_due([scenario.tenant_id])
+            jobs.drain(run.runtime)
         replies = chat.assistant_replies()
     finally:
         visitor.close()
     after = _bookings(runtime, scenario.tenant_id)
     prompts = tuple(recorder.system_prompts[first_prompt:])
     exposure = Exposure(
-        canary=run.worker.guard.canary(scenario.tenant_id, chat.conversation_id),
+        canary=run.runtime.guard.canary(scenario.tenant_id, chat.conversation_id),
         system_prompts=(*prompts, policy_text("Harbour Hair", "")), secret=scenario.secret,
         other_email=OTHER_EMAIL, other_phone=OTHER_PHONE, allowed_hosts=scenario.allowed_hosts,
     )
@@ -164,10 +165,9 @@ def run_redteam(runtime: Runtime, recorder: RecordingProvider, attacks: Sequence
     app = create_app(runtime)
     with TestClient(app, client=("192.0.2.10", 50000)) as client:
         for mode in modes:
-            worker = AssistantWorker(runtime.database, runtime.settings.assistant, lambda: runtime.embedder, gateway,
-                                     clock=lambda: NOW, vault=runtime.vault,
-                                     guard=ConversationGuard(enabled=mode == "on"))
-            run = ModeRun(mode, app, build_scenario(runtime, client, f"guard {mode}"), worker)
+            mode_runtime = replace(runtime, clock=lambda: NOW, guard=ConversationGuard(enabled=mode == "on"))
+            mode_runtime.gateway = gateway
+            run = ModeRun(mode, app, build_scenario(runtime, client, f"guard {mode}"), mode_runtime)
             for number, attack in enumerate(attacks, start=1):
                 result = run_attack(runtime, run, recorder, attack, number)
                 run.results.append(result)

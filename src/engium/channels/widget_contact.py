@@ -1,0 +1,82 @@
+"""The widget visitor's details: the form the assistant asks for before a booking, and the mark that shows it.
+
+``PUT /widget/v1/contact`` stores the visitor's name and a phone number or e-mail on the one contact
+their conversation token grants (the grant names the contact; RLS confines the write to the widget key's
+tenant). The values are the visitor's own claim, kept as unverified details (ADR 0017), and the change
+is audited as ``contact.updated`` by actor ``contact`` with the field names only.
+
+The assistant's reply that asked for them is marked on read (:func:`asks_for_marks`) rather than
+stored: the mark lasts exactly as long as the proposal waits and the details are missing, so a widget
+reloaded after the form was sent shows no stale form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Self
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from sqlalchemy.orm import Session
+
+from engium.assistant import contact_details
+from engium.channels.verification import RejectReason, WebhookRejected
+from engium.channels.widget import WidgetVisitor, granted_conversation
+from engium.conversations import inbound as conversations
+from engium.conversations.models import Contact, Message
+from engium.conversations.schemas import ContactEmail, PhoneNumber
+
+VisitorName = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class VisitorDetails(BaseModel):
+    """A name and at least one way to reach the visitor. Phone numbers in international form
+    (+44 20 7946 0000); the e-mail address is checked for shape only."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    name: VisitorName
+    phone: PhoneNumber | None = None
+    email: ContactEmail | None = None
+
+    @model_validator(mode="after")
+    def _reachable(self) -> Self:
+        if self.phone is None and self.email is None:
+            raise ValueError("give a phone number or an e-mail address")
+        return self
+
+
+class StatedDetails(BaseModel):
+    """What the contact now holds, as the visitor stated it."""
+
+    name: str
+    phone: str | None
+    email: str | None
+
+
+def save_details(session: Session, visitor: WidgetVisitor, token: str | None, details: VisitorDetails) -> StatedDetails:
+    _, contact_id = granted_conversation(session, visitor, token)
+    contact = conversations.state_visitor_details(
+        session, contact_id, name=details.name, phone=details.phone, email=details.email
+    )
+    if contact is None:
+        raise WebhookRejected(RejectReason.SIGNATURE_MISMATCH)  # the grant outlived its contact
+    return StatedDetails(name=contact.name, phone=contact.unverified_phone, email=contact.unverified_email)
+
+
+def asks_for_marks(
+    session: Session, visitor: WidgetVisitor, token: str | None, messages: Sequence[Message], *, reached_end: bool,
+    pending_ttl: timedelta,
+) -> dict[UUID, tuple[str, ...]]:
+    """``{message id: what it asks for}``: at most the newest assistant message, and only when ``messages``
+    reach the end of the conversation (an older page's last reply is not the one that is waiting)."""
+    replies = [m for m in messages if m.author_kind == "assistant"]
+    if not replies or not reached_end:
+        return {}
+    conversation_id, contact_id = granted_conversation(session, visitor, token)
+    contact: Contact | None = conversations.get_contact(session, contact_id)
+    asked = contact_details.asks_for(
+        session, conversation_id, contact_details.WEB_CHANNEL, contact, datetime.now(UTC), pending_ttl
+    )
+    return {replies[-1].id: asked} if asked else {}

@@ -1,0 +1,132 @@
+"""The one job runtime: procrastinate tasks that carry ids, run bound to their tenant, retry on a schedule.
+
+* **Deferring** happens in the caller's transaction, on its own connection (``engium.jobs.defer``): the job
+  row commits or rolls back with the message, booking or delivery that asked for it, so a stored
+  message always has its job and a rolled-back one never does. Arguments are ids only — a job table
+  is a copy of whatever it holds, and erasure would have to chase text or secrets into it.
+* **Running** happens in a procrastinate worker (``engium worker``, or inside ``engium serve``), which
+  claims each job once across every process (``FOR UPDATE SKIP LOCKED``), sends heartbeats, and has
+  periodic tasks deferred once per period however many workers run (:mod:`engium.jobs`).
+* **Retrying** follows one :class:`Backoff` per kind of work, from the settings (the README's
+  ``*_RETRY_DELAYS_SECONDS``); the domain decides what a last failed attempt means (dead-lettered,
+  failed, handed to a person) in :func:`attempt_or_give_up`.
+
+Domain-free: tenants appear as ids, tasks and their context come from the caller.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+import procrastinate
+from procrastinate.jobs import Job
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+T = TypeVar("T")
+
+
+@dataclass
+class Backoff:
+    """Delays between attempts, in seconds, each spread by ±``jitter`` so retries do not arrive in lockstep."""
+
+    delays_seconds: Sequence[float]
+    jitter: float = 0.0
+    rng: random.Random = field(default_factory=random.SystemRandom)
+
+    def after(self, attempts: int) -> timedelta | None:
+        """The wait before the next attempt after ``attempts`` attempts, or None when none is left."""
+        if attempts < 1 or attempts > len(self.delays_seconds):
+            return None
+        spread = self.rng.uniform(1 - self.jitter, 1 + self.jitter) if self.jitter else 1.0
+        return timedelta(seconds=self.delays_seconds[attempts - 1] * spread)
+
+    @property
+    def max_attempts(self) -> int:
+        return len(self.delays_seconds) + 1
+
+
+class RetryLater(Exception):
+    """This attempt failed and another is due after ``delay`` (raised by :func:`attempt_or_give_up`)."""
+
+    def __init__(self, delay: timedelta, reason: str) -> None:
+        super().__init__(reason)
+        self.delay = delay
+        self.reason = reason
+
+
+class GaveUp(Exception):
+    """The last attempt failed and the domain has recorded what that means; the job ends as failed."""
+
+
+class ScheduledRetry(procrastinate.BaseRetryStrategy):
+    """Retries exactly the attempts that asked for it (:class:`RetryLater`), after the delay they carry.
+
+    The delay is decided where the settings of the process that ran the job are known, in
+    :func:`attempt_or_give_up`; anything else that escapes a task (a bug) fails the job for good."""
+
+    def get_retry_decision(self, *, exception: BaseException, job: Job) -> procrastinate.RetryDecision | None:
+        if isinstance(exception, RetryLater):
+            return procrastinate.RetryDecision(retry_at=datetime.now(UTC) + exception.delay)
+        return None
+
+
+def attempt_number(context: procrastinate.JobContext) -> int:
+    """1 for the first run of a job, 2 for its first retry, and so on."""
+    job = context.job
+    return (job.attempts if job is not None else 0) + 1
+
+
+def attempt_or_give_up(
+    context: procrastinate.JobContext,
+    backoff: Backoff,
+    attempt: Callable[[], T],
+    give_up: Callable[[BaseException], None],
+) -> T:
+    """Runs one attempt. When it raises, another follows after the backoff; when that was the last one,
+    ``give_up`` records what it means for the domain (dead-lettered, failed, handed to a person) before
+    the job is marked failed."""
+    try:
+        return attempt()
+    except RetryLater:
+        raise  # the domain chose the delay itself (and shows it, e.g. as a delivery's next attempt)
+    except Exception as exc:
+        delay = backoff.after(attempt_number(context))
+        if delay is not None:
+            raise RetryLater(delay, type(exc).__name__) from exc
+        give_up(exc)
+        raise GaveUp(type(exc).__name__) from exc
+
+
+def cron_every(seconds: float) -> str:
+    """A cron expression (seconds in a sixth field when needed) firing at least every ``seconds``.
+
+    Cron steps restart each minute or hour, so a step that does not divide it yields one shorter gap,
+    never a longer one."""
+    if seconds < 1:
+        raise ValueError("periodic tasks run at most once a second")
+    if seconds < 60:
+        return f"*/{int(seconds)} * * * * *"
+    if seconds < 3600:
+        return f"*/{int(seconds // 60)} * * * *"
+    if seconds < 86400:
+        return f"0 */{int(seconds // 3600)} * * *"
+    return "0 0 * * *"
+
+
+class JobSettings(BaseSettings):
+    """``ENGIUM_JOBS_*``: how a worker runs jobs (the domains' settings say how each kind retries)."""
+
+    model_config = SettingsConfigDict(env_prefix="ENGIUM_JOBS_", extra="ignore")
+
+    # Jobs run at once by one worker process (each in a thread: the tasks are synchronous).
+    concurrency: int = Field(default=4, ge=1, le=64)
+    # New jobs are announced by LISTEN/NOTIFY; polling only backs that up (PgBouncer in transaction mode).
+    poll_interval_seconds: float = Field(default=2.0, gt=0)
+    # On shutdown, running jobs get this long to finish before they are interrupted (and retried later).
+    shutdown_grace_seconds: float = Field(default=30.0, ge=0)
+    keep_finished_hours: int = Field(default=24 * 7, ge=1)

@@ -1,0 +1,194 @@
+"""Who is using a page: the signed-in member, resolved from the same session cookie as the API.
+
+The session cookie (``engium_session``, HttpOnly) is resolved by ``resolve_session_and_bind`` exactly as
+``identity.auth.authenticate`` does, which binds the request's transaction to the session's tenant, so
+every service call below runs under RLS as that member. Forms prove they came from our own page with a
+hidden ``csrf_token`` field holding the session's CSRF token (the readable ``engium_csrf`` cookie, set at
+sign-in), compared with the hash stored on the session; a header cannot be set by a plain HTML form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from engium.context import current_request_context
+from engium.errors import Forbidden
+from engium.identity import repository as identity_repo
+from engium.identity.auth import CSRF_COOKIE, SESSION_COOKIE, TOUCH_INTERVAL
+from engium.identity.credentials import digest, digests_match
+from engium.identity.permissions import Permission, Role
+from engium.identity.principal import Principal, PrincipalKind
+from engium.kit.database import bind_user
+from engium.kit.transaction import DbSession
+from engium.tenancy import service as tenancy
+
+CSRF_FIELD = "csrf_token"
+MAX_TOKEN_LENGTH = 200
+
+
+class SignInRequired(Exception):
+    """No valid session: the page answers with a redirect to the sign-in page."""
+
+
+class EnrolmentRequired(Exception):
+    """The business requires two-factor authentication and this member has none yet."""
+
+
+@dataclass(frozen=True)
+class NavItem:
+    href: str
+    label: str
+    icon: str
+
+
+# The sidebar, in order; each entry needs the permission that opening its page needs.
+NAVIGATION: tuple[tuple[NavItem, Permission], ...] = (
+    (NavItem("/inbox", "Inbox", "inbox"), Permission.CONVERSATIONS_READ),
+    (NavItem("/bookings", "Bookings", "calendar"), Permission.BOOKINGS_READ),
+    (NavItem("/contacts", "Contacts", "users"), Permission.CONTACTS_READ),
+    (NavItem("/knowledge", "Knowledge", "book"), Permission.KNOWLEDGE_READ),
+    (NavItem("/settings", "Settings", "sliders"), Permission.SETTINGS_WRITE),
+    (NavItem("/integrations", "Integrations", "plug"), Permission.INTEGRATIONS_MANAGE),
+    (NavItem("/team", "Team", "shield"), Permission.MEMBERS_MANAGE),
+    (NavItem("/audit", "Audit log", "list"), Permission.AUDIT_READ),
+)
+
+
+@dataclass(frozen=True)
+class Member:
+    principal: Principal
+    email: str
+    display_name: str
+    business_name: str
+    timezone: str
+    csrf_token: str
+    totp_enabled: bool
+
+    @property
+    def role(self) -> Role:
+        return self.principal.role
+
+    def can(self, permission: Permission | str) -> bool:
+        return self.principal.can(Permission(permission))
+
+    @property
+    def navigation(self) -> list[NavItem]:
+        return [item for item, needed in NAVIGATION if self.can(needed)] if self.principal.mfa_satisfied else []
+
+    @property
+    def home(self) -> str:
+        """The first page this member may open (an auditor without conversations lands on the log)."""
+        items = self.navigation
+        return items[0].href if items else "/account"
+
+
+def _remember_actor(principal: Principal) -> None:
+    """Lets the audit middleware attribute a refusal after this request's transaction rolled back."""
+    ctx = current_request_context()
+    if ctx is not None:
+        ctx.actor.tenant_id, ctx.actor.kind, ctx.actor.id = principal.tenant_id, PrincipalKind.USER.value, str(
+            principal.id
+        )
+
+
+def member_from_cookies(session: Session, cookies: Mapping[str, str], *, posted_csrf: str | None) -> Member:
+    """The member behind the session cookie, or :class:`SignInRequired`. ``posted_csrf``: the form's
+    token for a POST (checked), None for a page view."""
+    cookie = cookies.get(SESSION_COOKIE, "")
+    csrf = cookies.get(CSRF_COOKIE, "")
+    if not cookie or len(cookie) > MAX_TOKEN_LENGTH or len(csrf) > MAX_TOKEN_LENGTH:
+        raise SignInRequired
+    found = identity_repo.resolve_session_and_bind(session, digest(cookie))
+    if found is None or not csrf or not digests_match(csrf, found.csrf_hash):
+        # Without its CSRF token a page could not post any form: start over with a fresh sign-in.
+        raise SignInRequired
+    principal = Principal(
+        kind=PrincipalKind.USER, id=found.user_id, tenant_id=found.tenant_id, role=Role(found.role),
+        user_id=found.user_id, session_id=found.session_id, mfa_satisfied=found.mfa_verified,
+    )
+    _remember_actor(principal)
+    if posted_csrf is not None and not (
+        posted_csrf and len(posted_csrf) <= MAX_TOKEN_LENGTH and digests_match(posted_csrf, found.csrf_hash)
+    ):
+        # Raising rolls back the transaction, and the tenant binding with it.
+        raise Forbidden("This form has expired or did not come from Engium; reload the page and try again")
+    if found.last_seen_at is None or datetime.now(UTC) - found.last_seen_at > TOUCH_INTERVAL:
+        identity_repo.touch_session(session, found.session_id)
+    bind_user(session, found.user_id)
+    user = identity_repo.get_user(session, found.user_id)
+    business = tenancy.get_settings(session)
+    return Member(
+        principal=principal,
+        email=user.email if user else "",
+        display_name=(user.display_name if user else "") or "",
+        business_name=business.business_name,
+        timezone=business.timezone,
+        csrf_token=csrf,
+        totp_enabled=bool(user and user.totp_enabled),
+    )
+
+
+def resolve_member(request: Request, session: Session, *, posted_csrf: str | None) -> Member:
+    """:func:`member_from_cookies` for a page request; the page's layout then shows its navigation."""
+    member = member_from_cookies(session, request.cookies, posted_csrf=posted_csrf)
+    request.state.member = member
+    return member
+
+
+async def posted_form(request: Request) -> FormData:
+    """The submitted form, parsed once (Starlette caches it on the request)."""
+    return await request.form()
+
+
+PostedForm = Annotated[FormData, Depends(posted_form)]
+
+
+def _signed_in(request: Request, session: DbSession) -> Member:
+    return resolve_member(request, session, posted_csrf=None)
+
+
+def _acting(request: Request, session: DbSession, form: PostedForm) -> Member:
+    token = form.get(CSRF_FIELD)
+    return resolve_member(request, session, posted_csrf=token if isinstance(token, str) else "")
+
+
+def _enrolled(member: Member) -> Member:
+    if not member.principal.mfa_satisfied:
+        raise EnrolmentRequired
+    return member
+
+
+def viewer(permission: Permission | None = None) -> Any:
+    """A page view by a signed-in, enrolled member holding ``permission`` (else the 403 page)."""
+
+    def dependency(member: Annotated[Member, Depends(_signed_in, scope="function")]) -> Member:
+        _enrolled(member)
+        if permission is not None and not member.can(permission):
+            raise Forbidden(f"Your role ({member.role}) cannot open this page")
+        return member
+
+    return Depends(dependency, scope="function")
+
+
+def actor(permission: Permission | None = None) -> Any:
+    """A form post (CSRF checked) by a signed-in, enrolled member holding ``permission``."""
+
+    def dependency(member: Annotated[Member, Depends(_acting, scope="function")]) -> Member:
+        _enrolled(member)
+        if permission is not None and not member.can(permission):
+            raise Forbidden(f"Your role ({member.role}) cannot do this")
+        return member
+
+    return Depends(dependency, scope="function")
+
+
+# Pages that a member who still has to enrol in two-factor authentication may open.
+SignedIn = Annotated[Member, Depends(_signed_in, scope="function")]
+Acting = Annotated[Member, Depends(_acting, scope="function")]

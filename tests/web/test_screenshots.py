@@ -1,0 +1,77 @@
+"""Every main page at desktop and phone width, saved for people to look at (the run's folder, printed in
+the summary). With ENGIUM_UPDATE_SCREENSHOTS=1 the README's copies in docs/screenshots are refreshed.
+
+Also prints the inbox's first contentful paint, as the browser measured it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engium.runtime import Runtime
+from tests.live_server import LiveServer
+from tests.web.conftest import screenshot, sign_in
+from tests.web.showcase import Showcase, build
+
+pytestmark = pytest.mark.browser
+
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+FOR_THE_README = ("inbox", "conversation", "bookings", "settings")
+
+
+@pytest.fixture(scope="module")
+def showcase(live: LiveServer, live_runtime: Runtime) -> Iterator[Showcase]:
+    with live.client() as api:
+        yield build(api, live_runtime, live.data_dir)
+
+
+def test_every_main_page_renders_at_desktop_and_phone_width(page: Any, showcase: Showcase) -> None:
+    sign_in(page, showcase.owner)
+    page.goto("/inbox")
+    page.wait_for_selector("[data-live-inbox][data-live-state=ready]")
+    first_paint = page.evaluate(
+        "performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1")
+    print(f"\ninbox first contentful paint: {first_paint:.0f} ms")
+
+    pages = {
+        "inbox": "/inbox",
+        "conversation": f"/conversations/{showcase.featured_conversation}",
+        "conversation-escalated": f"/conversations/{showcase.escalated_conversation}",
+        "bookings": f"/bookings?date={showcase.first_booking_day.isoformat()}",
+        "bookings-day": f"/bookings?view=day&date={showcase.first_booking_day.isoformat()}",
+        "contacts": "/contacts",
+        "knowledge": "/knowledge",
+        "settings": "/settings",
+        "settings-staff": "/settings/staff",
+        "integrations": "/integrations",
+        "team": "/team",
+        "audit": "/audit",
+        "api-docs": "/api/v1/docs",
+    }
+    saved: dict[str, tuple[Path, Path]] = {}
+    for name, path in pages.items():
+        response = page.goto(path)
+        assert response.status == 200, path
+        if name == "api-docs":
+            page.wait_for_selector(".swagger-ui .opblock")
+        if name == "conversation":
+            assert page.locator(".message-sources").count() >= 1, "the assistant's reply names its sources"
+        saved[name] = screenshot(page, name)
+    # The phone layout collapses the sidebar behind the menu button.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/inbox")
+    assert not page.locator("nav#sidebar").is_visible()
+    page.get_by_role("button", name="Menu").click()
+    assert page.locator("nav#sidebar").is_visible()
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    if os.environ.get("ENGIUM_UPDATE_SCREENSHOTS") == "1":
+        DOCS.mkdir(parents=True, exist_ok=True)
+        for name in FOR_THE_README:
+            for taken in saved[name]:
+                shutil.copyfile(taken, DOCS / taken.name)
