@@ -1,7 +1,7 @@
 """HTTP API throughput: a real uvicorn server, authenticated reads and writes, N keep-alive clients.
 
 Starts the embedded PostgreSQL (fresh temp data dir unless --data-dir), migrates, provisions one tenant
-with an owner API key (engium.tenancy.service.provision_tenant + engium.identity.api_keys.create_api_key,
+with an owner API key (engium.provisioning.provision_tenant + engium.identity.api_keys.create_api_key,
 as tests/conftest.py does) and seeds contacts, conversations and messages for it as engium_app. Then, for
 each worker count, starts ``uvicorn api_server:app_factory --factory`` on 127.0.0.1 and runs timed
 phases with a cheap asyncio/uvloop raw-socket HTTP/1.1 client (one keep-alive connection per client):
@@ -42,12 +42,12 @@ from typing import Any
 from sqlalchemy import text
 
 from benchlib import emit, log, machine_info, percentile, setup_logging
+from engium import provisioning
+from engium.access.permissions import Role
 from engium.config import Settings
 from engium.identity import api_keys
-from engium.identity.permissions import Role
 from engium.kit.database import Database
 from engium.runtime import Runtime
-from engium.tenancy import service as tenancy
 
 BENCH_DIR = Path(__file__).resolve().parent
 READ_TARGET_PER_S = 1500.0
@@ -88,7 +88,7 @@ class Seeded:
 def seed(database: Database, data_dir: Path, conversations: int, messages: int) -> Seeded:
     runtime = Runtime(settings=Settings(data_dir=data_dir, secure_cookies=False), database=database)
     with database.transaction() as session:
-        provisioned = tenancy.provision_tenant(
+        provisioned = provisioning.provision_tenant(
             session,
             runtime.passwords,
             name=f"Bench {uuid.uuid4().hex[:8]}",

@@ -26,13 +26,13 @@ from sqlalchemy.orm import Session
 
 import engium.audit.recorder as recorder
 from benchlib import emit, setup_logging, summarize_ms
+from engium import provisioning
+from engium.access.permissions import Role
 from engium.app import create_app
 from engium.config import Settings
 from engium.identity import api_keys
-from engium.identity.permissions import Role
 from engium.kit.database import Database
 from engium.runtime import Runtime
-from engium.tenancy import service as tenancy
 
 TARGET_P99_MS = 2.0
 _mode = {"audit": True, "spent_ns": 0}
@@ -68,7 +68,7 @@ def main() -> None:
     database.migrate()
     runtime = Runtime(settings=Settings(data_dir=data_dir, secure_cookies=False), database=database)
     with database.transaction() as session:
-        tenant = tenancy.provision_tenant(
+        tenant = provisioning.provision_tenant(
             session, runtime.passwords, name="Bench", owner_email="bench@example.com", owner_password=None
         )
         _, key = api_keys.create_api_key(session, None, tenant_id=tenant.tenant_id, name="bench", role=Role.OWNER)

@@ -25,6 +25,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from benchlib import emit, machine_info, percentile, setup_logging
+from engium import provisioning
 from engium.crypto.envelope import CipherContext, EnvelopeCipher
 from engium.crypto.keyfile import KEY_FILE_NAME, KeyFileProvider
 from engium.crypto.keyring import wrap_context
@@ -76,14 +77,13 @@ def with_database(iterations: int, tmp: Path) -> dict[str, Any]:
     from engium.identity.credentials import PasswordHashing
     from engium.kit.database import Database
     from engium.runtime import Runtime
-    from engium.tenancy import service as tenancy
 
     database = Database.open(app_url=None, owner_url=None, data_dir=tmp / "data", pool_size=2)
     try:
         database.migrate()
         runtime = Runtime(settings=Settings(data_dir=tmp / "data"), database=database)
         with database.transaction() as session:
-            tenant = tenancy.provision_tenant(
+            tenant = provisioning.provision_tenant(
                 session, PasswordHashing(), name="Bench", owner_email="bench@example.com", owner_password=None
             ).tenant_id
         context = CipherContext(tenant, "integration_credentials", "ciphertext", str(uuid.uuid4()))

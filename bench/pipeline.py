@@ -38,15 +38,15 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from benchlib import emit, log, machine_info, setup_logging, summarize_ms
+from engium import provisioning
+from engium.access.permissions import Role
 from engium.app import create_app
 from engium.channels.guard import ChannelLimits
 from engium.config import Settings
 from engium.identity import api_keys
-from engium.identity.permissions import Role
 from engium.jobs import WorkerThread
 from engium.kit.database import Database
 from engium.runtime import Runtime
-from engium.tenancy import service as tenancy
 
 TARGET_P99_MS = 100.0
 DOCUMENT = (
@@ -151,7 +151,7 @@ def main() -> None:
         database.migrate()
         runtime = Runtime(settings=Settings(data_dir=data_dir, secure_cookies=False), database=database)
         with database.transaction() as session:
-            tenant = tenancy.provision_tenant(session, runtime.passwords, name="Bench Salon",
+            tenant = provisioning.provision_tenant(session, runtime.passwords, name="Bench Salon",
                                               owner_email="bench@example.com", owner_password=None)
             _, key = api_keys.create_api_key(session, None, tenant_id=tenant.tenant_id, name="bench", role=Role.OWNER)
         app = create_app(runtime)

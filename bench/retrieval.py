@@ -47,8 +47,8 @@ import psycopg
 from psycopg import sql
 
 from benchlib import emit, log, machine_info, setup_logging, summarize_ms, superuser_url
-from engium.identity.permissions import Role
-from engium.identity.principal import Principal, PrincipalKind
+from engium.access.permissions import Role
+from engium.access.principal import Principal, PrincipalKind
 from engium.kit.database import Database
 from engium.knowledge import retrieval, service
 from engium.knowledge.maintenance import index_partition

@@ -32,12 +32,12 @@ from sqlalchemy import text
 
 from api_throughput import descendants, read_response, start_server
 from benchlib import log, percentile
+from engium import provisioning
+from engium.access.permissions import Role
 from engium.config import Settings
 from engium.identity import api_keys
-from engium.identity.permissions import Role
 from engium.kit.database import Database
 from engium.runtime import Runtime
-from engium.tenancy import service as tenancy
 
 PUBLIC_BASE_URL = "https://engium-bench.example"
 AUTH_TOKEN = "bench-twilio-auth-token-0123456789abcdef"
@@ -56,7 +56,7 @@ class Tally:
 def _provision(database: Database, data_dir: Path) -> tuple[uuid.UUID, str]:
     runtime = Runtime(settings=Settings(data_dir=data_dir, secure_cookies=False), database=database)
     with database.transaction() as session:
-        provisioned = tenancy.provision_tenant(
+        provisioned = provisioning.provision_tenant(
             session, runtime.passwords, name="Bench webhooks", owner_email=f"bench-{uuid.uuid4().hex[:8]}@example.com",
             owner_password=None,
         )

@@ -15,13 +15,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from engium import provisioning
+from engium.access.permissions import Role
 from engium.app import create_app
 from engium.config import Settings
 from engium.identity import api_keys
-from engium.identity.permissions import Role
 from engium.kit.database import Database
 from engium.runtime import Runtime
-from engium.tenancy import service as tenancy
 
 OWNER_PASSWORD = "correct horse battery staple"
 CLIENT_IP = "203.0.113.7"
@@ -81,7 +81,7 @@ def _isolated_job_queue(request: pytest.FixtureRequest) -> Iterator[None]:
 @pytest.fixture
 def client(runtime: Runtime) -> Iterator[TestClient]:
     # A fresh limiter per test: login throttling is tested explicitly, not by accident.
-    from engium.identity.throttle import SlidingWindowLimiter
+    from engium.kit.throttle import SlidingWindowLimiter
 
     runtime.login_limiter = SlidingWindowLimiter(30, 60.0)
     # A documentation address (RFC 5737), so tests can assert the audit log records the client IP.
@@ -106,7 +106,7 @@ def make_tenant(runtime: Runtime, name: str | None = None, timezone: str = "UTC"
     name = name or f"Business {uuid.uuid4().hex[:8]}"
     email = f"owner-{uuid.uuid4().hex[:10]}@example.com"
     with runtime.database.transaction() as session:
-        provisioned = tenancy.provision_tenant(
+        provisioned = provisioning.provision_tenant(
             session,
             runtime.passwords,
             name=name,

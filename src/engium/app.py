@@ -140,5 +140,5 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
     # Added last = outermost: the request context exists before auditing reads it.
     app.add_middleware(AuditLoggingMiddleware, database=runtime.database)
-    app.add_middleware(RequestContextMiddleware, settings=runtime.settings)
+    app.add_middleware(RequestContextMiddleware, trusted_proxies=runtime.settings.trusted_proxy_networks)
     return app

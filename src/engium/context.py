@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import uuid
+from collections.abc import Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from uuid import UUID
@@ -11,8 +12,6 @@ from uuid import UUID
 from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from engium.config import Settings
 
 
 @dataclass
@@ -36,6 +35,8 @@ class RequestContext:
     actor: RequestActor = field(default_factory=RequestActor)
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
 _current: ContextVar[RequestContext | None] = ContextVar("engium_request_context", default=None)
 
 
@@ -43,7 +44,7 @@ def current_request_context() -> RequestContext | None:
     return _current.get()
 
 
-def client_ip_for(request: Request, settings: Settings) -> str | None:
+def client_ip_for(request: Request, trusted_proxies: Sequence[Network]) -> str | None:
     """The socket peer, unless it is an explicitly trusted proxy; then the nearest untrusted hop."""
     peer = request.client.host if request.client else None
     if peer is not None:
@@ -51,7 +52,7 @@ def client_ip_for(request: Request, settings: Settings) -> str | None:
             ipaddress.ip_address(peer)
         except ValueError:
             peer = None  # not an IP (e.g. a Unix socket peer): record none rather than a guess
-    if peer is None or not settings.trusted_proxy_networks:
+    if peer is None or not trusted_proxies:
         return peer
     chain = [peer]
     forwarded = request.headers.get("x-forwarded-for", "")
@@ -61,7 +62,7 @@ def client_ip_for(request: Request, settings: Settings) -> str | None:
             address = ipaddress.ip_address(hop)
         except ValueError:
             return peer
-        if not any(address in net for net in settings.trusted_proxy_networks):
+        if not any(address in net for net in trusted_proxies):
             return hop
     return chain[-1]
 
@@ -69,9 +70,9 @@ def client_ip_for(request: Request, settings: Settings) -> str | None:
 class RequestContextMiddleware:
     """Pure ASGI middleware (no BaseHTTPMiddleware overhead): sets the context, echoes the request id."""
 
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+    def __init__(self, app: ASGIApp, trusted_proxies: Sequence[Network]) -> None:
         self.app = app
-        self.settings = settings
+        self.trusted_proxies = tuple(trusted_proxies)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -83,7 +84,7 @@ class RequestContextMiddleware:
         request_id = incoming if valid else uuid.uuid4().hex
         ctx = RequestContext(
             request_id=request_id,
-            client_ip=client_ip_for(request, self.settings),
+            client_ip=client_ip_for(request, self.trusted_proxies),
             user_agent=request.headers.get("user-agent", "")[:256],
         )
 

@@ -16,8 +16,8 @@ from engium.config import Settings
 from engium.crypto.keyring import DataKeyRing, root_key_provider
 from engium.identity.credentials import PasswordHashing
 from engium.identity.sign_in import SignInChecks
-from engium.identity.throttle import SlidingWindowLimiter
 from engium.kit.database import Database
+from engium.kit.throttle import SlidingWindowLimiter
 
 
 @dataclass

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from engium.assistant.confirmation_codes import ASK_FOR_CODE, GIVEN_UP, NOTHING_PENDING, WRONG_CODE
-from engium.channels.outbound import SEND_JOB
+from engium.conversations.outbound import SEND_JOB
 from engium.runtime import Runtime
 from tests.assistant.helpers import SmsCustomer, open_salon, rows, texting, visit
 from tests.conftest import audit_events

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
-from engium.identity.permissions import Role
+from engium.access.permissions import Role
 from engium.runtime import Runtime
 from tests.assistant.helpers import SATURDAY, open_salon, rows, visit
 from tests.conftest import TenantHandle, audit_events, bearer, make_api_key

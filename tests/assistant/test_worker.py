@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from engium import jobs
 from engium.assistant.settings import AssistantSettings
-from engium.channels.inbound import ASSISTANT_JOB
+from engium.assistant.turn_queue import ASSISTANT_JOB
 from engium.runtime import Runtime
 from tests.assistant.helpers import assistant, open_salon, rows, visit
 from tests.conftest import audit_events

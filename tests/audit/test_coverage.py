@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import Connection, text
 
-from engium.identity.permissions import Role
+from engium.access.permissions import Role
 from engium.kit.database import Database
 from engium.runtime import Runtime
 from tests.conftest import CLIENT_IP, TenantHandle, make_api_key

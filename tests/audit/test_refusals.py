@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from engium.identity.permissions import Role
+from engium.access.permissions import Role
 from engium.kit.database import Database
 from engium.runtime import Runtime
 from tests.conftest import CLIENT_IP, TenantHandle, bearer, make_api_key

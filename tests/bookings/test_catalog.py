@@ -6,7 +6,7 @@ import uuid
 
 from fastapi.testclient import TestClient
 
-from engium.identity.permissions import Role
+from engium.access.permissions import Role
 from engium.runtime import Runtime
 from tests.bookings.conftest import API, Shop, create_service, create_staff
 from tests.conftest import TenantHandle, bearer, make_api_key

@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from engium import jobs
-from engium.channels.outbound import SEND_JOB
 from engium.channels.settings import ChannelSettings
+from engium.conversations.outbound import SEND_JOB
 from engium.runtime import Runtime
 from tests.channels.fake_provider import FakeProvider
 from tests.channels.inbound_helpers import ALL_SECRETS, TWILIO_TOKEN, ChannelTenant, add_credential, configured_tenant

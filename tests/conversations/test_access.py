@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from engium.identity.permissions import Role
+from engium.access.permissions import Role
 from engium.runtime import Runtime
 from tests.conftest import TenantHandle, bearer, make_api_key
 

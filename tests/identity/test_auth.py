@@ -8,9 +8,9 @@ import pyotp
 import pytest
 from fastapi.testclient import TestClient
 
+from engium.access.permissions import Role
 from engium.app import create_app
 from engium.config import Settings
-from engium.identity.permissions import Role
 from engium.runtime import Runtime
 from tests.conftest import OWNER_PASSWORD, TenantHandle, bearer, make_api_key
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from engium.identity.permissions import Role
+from engium.access.permissions import Role
 from engium.runtime import Runtime
 from tests.conftest import TenantHandle, audit_events, bearer, make_api_key
 from tests.integrations.leaks import assert_absent, new_secret

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from engium.identity.permissions import Role
+from engium.access.permissions import Role
 from engium.knowledge import service
 from engium.runtime import Runtime
 from tests.conftest import TenantHandle, audit_events, bearer, make_api_key

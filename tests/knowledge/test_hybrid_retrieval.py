@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session
 
-from engium.identity.permissions import Role
-from engium.identity.principal import Principal, PrincipalKind
+from engium.access.permissions import Role
+from engium.access.principal import Principal, PrincipalKind
 from engium.knowledge import retrieval, service
 from engium.knowledge.maintenance import index_partition
 from engium.knowledge.parsing import SourceKind

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import uuid
 
-from engium.identity.permissions import Role
+from engium.access.permissions import Role
 from engium.runtime import Runtime
 from tests.conftest import OWNER_PASSWORD, TenantHandle, audit_events, bearer, make_api_key, make_tenant
 from tests.live_server import LiveServer

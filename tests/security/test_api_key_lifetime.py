@@ -13,7 +13,7 @@ from typing import Any
 import httpx2 as httpx
 from sqlalchemy import text
 
-from engium.identity.permissions import ROLE_PERMISSIONS, Role, can_grant
+from engium.access.permissions import ROLE_PERMISSIONS, Role, can_grant
 from engium.runtime import Runtime
 from tests.conftest import TenantHandle, bearer
 from tests.live_server import LiveServer

@@ -26,13 +26,13 @@ import httpx2 as httpx
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from engium.access.permissions import Role
+from engium.access.principal import Principal, PrincipalKind
 from engium.bookings import service as bookings
 from engium.bookings.models import Booking
 from engium.bookings.schemas import BookingCreate
 from engium.conversations import service as conversations
 from engium.conversations.schemas import ContactCreate
-from engium.identity.permissions import Role
-from engium.identity.principal import Principal, PrincipalKind
 from tests.conftest import TenantHandle
 from tests.live_server import LiveServer
 

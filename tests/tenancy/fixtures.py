@@ -9,6 +9,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from pydantic import SecretStr
 from sqlalchemy import select, text
 
+from engium.access.permissions import Role
+from engium.access.principal import Principal, PrincipalKind
 from engium.assistant.models import AssistantState
 from engium.bookings.models import AvailabilityException, Booking, Service, StaffMember
 from engium.channels.models import InboundDelivery, WidgetSession
@@ -16,8 +18,6 @@ from engium.conversations.models import Contact, Conversation
 from engium.demo.seed import seed_salon
 from engium.identity import invitations
 from engium.identity.models import DashboardSession
-from engium.identity.permissions import Role
-from engium.identity.principal import Principal, PrincipalKind
 from engium.integrations import service as credential_service
 from engium.integrations.schemas import CredentialCreate, CredentialKind
 from engium.knowledge import repository as knowledge

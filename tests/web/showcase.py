@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from engium.access.permissions import Role
 from engium.identity import api_keys
-from engium.identity.permissions import Role
 from engium.kit.database import bind_tenant
 from engium.runtime import Runtime
 from tests.web.members import Credentials

@@ -6,7 +6,7 @@ import uuid
 
 from sqlalchemy.orm import Session
 
-from engium.identity.principal import Principal
+from engium.access.principal import Principal
 from engium.runtime import Runtime
 from engium.webhooks import service
 from engium.webhooks.models import WebhookDelivery

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from engium.identity.permissions import Role
+from engium.access.permissions import Role
 from engium.runtime import Runtime
 from engium.webhooks.settings import WebhookSettings
 from tests.conftest import TenantHandle, audit_events, bearer, make_api_key

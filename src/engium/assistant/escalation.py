@@ -14,6 +14,7 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
+from engium.access.principal import Principal
 from engium.assistant import state
 from engium.assistant.intents import IntentKind
 from engium.assistant.turn import Plan, Reply, ToolCall, TurnContext, assistant_principal
@@ -23,7 +24,6 @@ from engium.conversations import service as conversations
 from engium.conversations.models import Conversation
 from engium.conversations.schemas import ConversationUpdate
 from engium.errors import Conflict
-from engium.identity.principal import Principal
 
 ESCALATE_TOOL = "escalate_to_human"
 # For staff, in the conversation's escalation_reason: why the assistant handed over.

@@ -7,11 +7,11 @@ from uuid import UUID
 
 from fastapi import APIRouter
 
+from engium.access.authentication import Requires
+from engium.access.permissions import Permission
+from engium.access.principal import Principal
 from engium.assistant.escalation import hand_back
 from engium.conversations.schemas import ConversationOut
-from engium.identity.auth import Requires
-from engium.identity.permissions import Permission
-from engium.identity.principal import Principal
 from engium.kit.transaction import DbSession
 
 router = APIRouter()

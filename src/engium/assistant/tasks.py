@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 import procrastinate
 
+from engium.assistant.turn_queue import ASSISTANT_JOB
 from engium.assistant.worker import AssistantWorker
-from engium.channels.inbound import ASSISTANT_JOB
 from engium.jobs import queue, runtime_of
 from engium.kit.jobs import ScheduledRetry, attempt_number, attempt_or_give_up
-from engium.runtime import Runtime
+
+if TYPE_CHECKING:
+    from engium.runtime import Runtime
 
 
 def turn_runner(runtime: Runtime) -> AssistantWorker:

@@ -15,10 +15,10 @@ from typing import Any, Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from engium.access.permissions import Role
+from engium.access.principal import Principal, PrincipalKind
 from engium.assistant.intents import IntentKind
 from engium.assistant.service_match import ServiceName
-from engium.identity.permissions import Role
-from engium.identity.principal import Principal, PrincipalKind
 
 COMPONENT = "assistant"
 # The assistant's fixed principal id: audit events name the component, not this id.

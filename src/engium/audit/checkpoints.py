@@ -12,14 +12,16 @@ import os
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
 
 from sqlalchemy import text
 
 from engium.audit.signing import Checkpoint, SigningKey, load_or_create_signing_key, signing_key_path
-from engium.config import Settings
 from engium.kit.database import Database
+
+if TYPE_CHECKING:
+    from engium.config import Settings
 
 log = logging.getLogger(__name__)
 

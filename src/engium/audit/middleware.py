@@ -20,8 +20,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from engium.audit.actions import ActorKind, AuditAction, Outcome
 from engium.audit.recorder import has_pending, record
 from engium.context import RequestContext, current_request_context
-from engium.identity.throttle import SlidingWindowLimiter
 from engium.kit.database import Database, bind_tenant
+from engium.kit.throttle import SlidingWindowLimiter
 
 log = logging.getLogger(__name__)
 

@@ -22,9 +22,9 @@ from uuid import UUID
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session, SessionTransaction
 
+from engium.access.principal import Principal, PrincipalKind
 from engium.audit.actions import ActorKind, AuditAction, Outcome
 from engium.context import current_request_context
-from engium.identity.principal import Principal, PrincipalKind
 
 # The platform chain: events that happen before any tenant is known (failed authentication).
 PLATFORM_TENANT = UUID(int=0)

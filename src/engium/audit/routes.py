@@ -10,6 +10,9 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
 
+from engium.access.authentication import Requires
+from engium.access.permissions import Permission
+from engium.access.principal import Principal
 from engium.audit import repository
 from engium.audit.actions import AuditAction
 from engium.audit.export import iter_export_lines
@@ -17,12 +20,9 @@ from engium.audit.recorder import record
 from engium.audit.schemas import AuditEventOut, AuditEventPage
 from engium.audit.signing import export_public_keys
 from engium.errors import BadRequest
-from engium.identity.auth import Requires
-from engium.identity.permissions import Permission
-from engium.identity.principal import Principal
+from engium.kit.app_state import runtime_of
 from engium.kit.pagination import MAX_LIMIT
 from engium.kit.transaction import DbSession
-from engium.runtime import Runtime
 
 router = APIRouter(tags=["audit"])
 
@@ -54,7 +54,7 @@ def _decode(cursor: str | None) -> int | None:
 def export_audit_events(request: Request, principal: AuditRead, session: DbSession) -> StreamingResponse:
     """The whole chain with its signed checkpoints and the public keys: verify it offline with
     `engium audit verify-export FILE` or the algorithm in docs/audit.md."""
-    runtime = Runtime.of(request)
+    runtime = runtime_of(request)
     public_keys = export_public_keys(runtime.settings)
     # Recorded in the request's transaction, which commits before the first line is sent.
     record(session, principal, AuditAction.AUDIT_EXPORTED, resource_type="audit_log", resource_id=principal.tenant_id)

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from cryptography.exceptions import InvalidSignature
@@ -21,7 +21,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from engium.audit.chain import canonical
-from engium.config import Settings
+
+if TYPE_CHECKING:
+    from engium.config import Settings
 
 CHECKPOINT_FORMAT = "engium-audit-checkpoint-v1"
 KEY_FILE_NAME = "audit-signing-key.pem"

@@ -17,6 +17,7 @@ from psycopg import errors as pg_errors
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from engium.access.principal import Principal
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
 from engium.bookings import repository as repo
@@ -30,7 +31,6 @@ from engium.bookings.schemas import (
     WeeklyAvailability,
 )
 from engium.errors import Conflict, NotFound, Unprocessable
-from engium.identity.principal import Principal
 
 # Far enough from datetime's limits that adding a day or a duration can never overflow into a 500.
 EARLIEST_YEAR, LATEST_YEAR = 1900, 9998

@@ -10,6 +10,9 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import AwareDatetime
 
+from engium.access.authentication import Requires
+from engium.access.permissions import Permission
+from engium.access.principal import Principal
 from engium.bookings import catalog, service
 from engium.bookings import repository as repo
 from engium.bookings.models import Booking
@@ -32,9 +35,6 @@ from engium.bookings.schemas import (
     WeeklyAvailability,
     WeeklyAvailabilityOut,
 )
-from engium.identity.auth import Requires
-from engium.identity.permissions import Permission
-from engium.identity.principal import Principal
 from engium.kit.pagination import Page, PageRequest, page_request
 from engium.kit.transaction import DbSession
 

@@ -22,6 +22,7 @@ from psycopg import errors as pg_errors
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from engium.access.principal import Principal
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
 from engium.bookings import availability as avail
@@ -33,7 +34,6 @@ from engium.bookings.schemas import (
     BookingUpdate,
 )
 from engium.errors import Conflict, NotFound, Unprocessable
-from engium.identity.principal import Principal
 from engium.kit.pagination import PageRequest, encode_cursor
 from engium.tenancy.service import get_settings
 from engium.webhooks import service as webhooks

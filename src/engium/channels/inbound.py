@@ -16,7 +16,7 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
-from engium import jobs
+from engium.assistant.turn_queue import queue_turn
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
 from engium.channels import store
@@ -40,7 +40,6 @@ from engium.integrations.models import IntegrationCredential
 from engium.integrations.schemas import CredentialKind
 from engium.tenancy import service as tenancy
 
-ASSISTANT_JOB = "assistant.reply"
 EVENTS_CREDENTIAL = "inbound"
 DEFAULT_CREDENTIAL = "default"
 VERIFY_TOKEN_CREDENTIAL = "verify_token"
@@ -98,13 +97,6 @@ def twilio_public_url(session: Session, path: str, query: str) -> str:
     if not base:
         raise WebhookRejected(RejectReason.MISCONFIGURED)
     return base.rstrip("/") + path + (f"?{query}" if query else "")
-
-
-def queue_turn(session: Session, tenant_id: UUID, conversation_id: UUID, message_id: UUID) -> int:
-    """Asks the assistant to answer a customer message: one job (ids only) in the caller's transaction,
-    locked per conversation so that its turns run one at a time, in the order the messages came."""
-    return jobs.defer(session, ASSISTANT_JOB, lock=f"conversation:{conversation_id}", tenant_id=str(tenant_id),
-                      conversation_id=str(conversation_id), message_id=str(message_id))
 
 
 def _store(

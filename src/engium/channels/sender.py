@@ -1,7 +1,7 @@
 """The channel sender: sends queued replies on SMS and WhatsApp conversations, one attempt per job run.
 
 An agent's or the assistant's message on an sms or whatsapp conversation queues a ``channels.send``
-job in the same transaction (:func:`engium.channels.outbound.queue_reply`; ids only, never the text)
+job in the same transaction (:func:`engium.conversations.outbound.queue_reply`; ids only, never the text)
 and marks the message ``queued``. One run of the job (channels/tasks.py) is one attempt:
 
 1. A transaction bound to the job's tenant reads the message, the contact's number and the tenant's
@@ -32,11 +32,11 @@ from engium.audit import recorder as audit
 from engium.audit.actions import ActorKind, AuditAction, Outcome
 from engium.channels import providers, store
 from engium.channels.inbound import ACCESS_TOKEN_CREDENTIAL, primary_credential
-from engium.channels.outbound import SENDABLE_CHANNELS
 from engium.channels.settings import ChannelSettings
 from engium.channels.verification import WebhookRejected
 from engium.conversations import inbound as conversations
 from engium.conversations.models import Message
+from engium.conversations.outbound import SENDABLE_CHANNELS
 from engium.crypto.keyring import DataKeyRing
 from engium.errors import NotFound
 from engium.integrations import service as credentials

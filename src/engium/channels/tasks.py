@@ -6,8 +6,8 @@ from uuid import UUID
 
 import procrastinate
 
-from engium.channels.outbound import SEND_JOB
 from engium.channels.sender import ChannelSender
+from engium.conversations.outbound import SEND_JOB
 from engium.jobs import queue, runtime_of
 from engium.kit.jobs import ScheduledRetry, attempt_number, attempt_or_give_up
 

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from engium.channels import inbound, store
 from engium.channels.guard import RawBody, refuse
 from engium.channels.verification import RejectReason, WebhookRejected
+from engium.kit.app_state import runtime_of
 from engium.kit.database import bind_tenant
 from engium.kit.transaction import DbSession
-from engium.runtime import Runtime
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 
@@ -43,7 +43,7 @@ def twilio_sms(tenant_public_id: str, request: Request, body: RawBody, session: 
     try:
         tenant_id = _bind(session, tenant_public_id)
         url = inbound.twilio_public_url(session, request.url.path, request.url.query)
-        inbound.ingest_twilio(session, Runtime.of(request).vault, tenant_id, body, request.headers.raw, url)
+        inbound.ingest_twilio(session, runtime_of(request).vault, tenant_id, body, request.headers.raw, url)
     except WebhookRejected as rejected:
         raise refuse(request, "twilio", rejected.reason.value) from None
     return Response(EMPTY_TWIML, media_type="text/xml")
@@ -54,7 +54,7 @@ def whatsapp_handshake(tenant_public_id: str, request: Request, session: DbSessi
     """Meta's subscription check: echoes ``hub.challenge`` when ``hub.verify_token`` matches."""
     try:
         _bind(session, tenant_public_id)
-        challenge = inbound.whatsapp_handshake(session, Runtime.of(request).vault, request.url.query)
+        challenge = inbound.whatsapp_handshake(session, runtime_of(request).vault, request.url.query)
     except WebhookRejected as rejected:
         raise refuse(request, "whatsapp", rejected.reason.value) from None
     return Response(challenge, media_type="text/plain")
@@ -65,7 +65,7 @@ def whatsapp_messages(tenant_public_id: str, request: Request, body: RawBody, se
     """WhatsApp Cloud API deliveries (``X-Hub-Signature-256`` over the raw JSON)."""
     try:
         tenant_id = _bind(session, tenant_public_id)
-        inbound.ingest_whatsapp(session, Runtime.of(request).vault, tenant_id, body, request.headers.raw)
+        inbound.ingest_whatsapp(session, runtime_of(request).vault, tenant_id, body, request.headers.raw)
     except WebhookRejected as rejected:
         raise refuse(request, "whatsapp", rejected.reason.value) from None
     return {"status": "ok"}
@@ -77,7 +77,7 @@ def standard_events(tenant_public_id: str, request: Request, body: RawBody, sess
     the tenant's ``webhook_endpoint`` credential named "inbound"."""
     try:
         tenant_id = _bind(session, tenant_public_id)
-        inbound.ingest_event(session, Runtime.of(request).vault, tenant_id, body, request.headers.raw)
+        inbound.ingest_event(session, runtime_of(request).vault, tenant_id, body, request.headers.raw)
     except WebhookRejected as rejected:
         raise refuse(request, "events", rejected.reason.value) from None
     return {"status": "ok"}

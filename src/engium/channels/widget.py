@@ -28,10 +28,10 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
+from engium.assistant.turn_queue import queue_turn
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
 from engium.channels import store
-from engium.channels.inbound import queue_turn
 from engium.channels.verification import RejectReason, WebhookRejected
 from engium.context import current_request_context
 from engium.conversations import inbound as conversations

@@ -19,8 +19,8 @@ from engium.channels import widget, widget_contact
 from engium.channels.guard import Throttled, limits_of, refuse, source_of
 from engium.channels.verification import WebhookRejected
 from engium.conversations.schemas import MessageBody
+from engium.kit.app_state import runtime_of
 from engium.kit.transaction import DbSession
-from engium.runtime import Runtime
 from engium.tenancy.service import get_settings
 
 router = APIRouter(prefix="/widget/v1", tags=["widget"])
@@ -91,7 +91,7 @@ def start_conversation(
     visitor = _visitor(request, session, key)
     try:
         verified = widget.verified_user(
-            session, Runtime.of(request).vault, visitor, user_id, user_signature, user_expires
+            session, runtime_of(request).vault, visitor, user_id, user_signature, user_expires
         )
     except WebhookRejected as rejected:
         raise refuse(request, "widget", rejected.reason.value) from None
@@ -124,7 +124,7 @@ def read_messages(
     after: Annotated[UUID | None, Query(description="Only messages after this one (polling)")] = None,
 ) -> list[WidgetMessage]:
     visitor = _visitor(request, session, key)
-    ttl = timedelta(minutes=Runtime.of(request).settings.assistant.pending_ttl_minutes)
+    ttl = timedelta(minutes=runtime_of(request).settings.assistant.pending_ttl_minutes)
     try:
         found = widget.read(session, visitor, token, limit, after)
         messages = found[:limit]

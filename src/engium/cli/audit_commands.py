@@ -21,6 +21,7 @@ from engium.audit.checkpoints import DirectoryAnchorStore, anchor_dir, seal_with
 from engium.audit.export import iter_export_lines, verify_export_lines
 from engium.audit.signing import KeyRing, export_public_keys, verifier_keys
 from engium.audit.verify import verify_database
+from engium.cli.operator import migrated
 
 if TYPE_CHECKING:
     pass
@@ -51,9 +52,7 @@ def verify(
     as_json: JsonFlag = False,
 ) -> None:
     """Recompute every chain and check it against the signed, anchored checkpoints."""
-    from engium.cli.main import _migrated
-
-    with _migrated(data_dir) as (settings, database):
+    with migrated(data_dir) as (settings, database):
         keys = verifier_keys(settings, public_key or ())
         # Its own engine: the verifier needs one connection, and a pool's reset must not interfere.
         engine = create_engine(database.urls.owner, poolclass=NullPool)
@@ -83,9 +82,7 @@ def verify(
 @audit_app.command("seal")
 def seal_now(data_dir: DataDir = None) -> None:
     """Sign and anchor a checkpoint for every chain with unsealed events, now."""
-    from engium.cli.main import _migrated
-
-    with _migrated(data_dir) as (settings, database):
+    with migrated(data_dir) as (settings, database):
         sealed = seal_with_settings(database, settings)
     typer.echo(f"sealed {len(sealed)} chain(s)")
 
@@ -97,9 +94,7 @@ def export(
     data_dir: DataDir = None,
 ) -> None:
     """Write one tenant's chain, checkpoints and public keys as JSON Lines."""
-    from engium.cli.main import _migrated
-
-    with _migrated(data_dir) as (settings, database), database.tenant_transaction(tenant) as session:
+    with migrated(data_dir) as (settings, database), database.tenant_transaction(tenant) as session:
         lines = iter_export_lines(session, tenant, export_public_keys(settings))
         if output is None:
             sys.stdout.writelines(lines)

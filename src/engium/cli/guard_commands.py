@@ -5,7 +5,7 @@ one ``{"text": ..., "label": 0|1, "source": ...}`` object per line (label 1 = at
 when the file was evaluated, 2 for an unreadable file or bad arguments.
 
 ``engium guard redteam``: scripted attacks through the whole assistant pipeline against the local
-llama.cpp model, in a throw-away embedded PostgreSQL, with the guard on and off (assistant/redteam).
+llama.cpp model, in a throw-away embedded PostgreSQL, with the guard on and off (redteam).
 """
 
 from __future__ import annotations
@@ -125,10 +125,10 @@ def guard_redteam(
     import tempfile
 
     from engium.ai.gateway import ModelSettings, ProviderUnavailable
-    from engium.assistant.redteam.attacks import ATTACKS, load_attacks
-    from engium.assistant.redteam.runner import MODES, RecordingProvider, run_redteam
     from engium.config import Settings
     from engium.kit.database import Database
+    from engium.redteam.attacks import ATTACKS, load_attacks
+    from engium.redteam.runner import MODES, RecordingProvider, run_redteam
     from engium.runtime import Runtime
 
     chosen_modes = [m.strip() for m in modes.split(",") if m.strip()]

@@ -12,7 +12,7 @@ from uuid import UUID
 
 import typer
 
-from engium.cli.operator import existing_tenant_transaction, fail
+from engium.cli.operator import existing_tenant_transaction, fail, migrated
 from engium.crypto.envelope import DecryptionError
 from engium.crypto.keyring import DataKeyRing, root_key_provider
 from engium.crypto.providers import KeyProviderError
@@ -34,9 +34,7 @@ def _fail(message: str) -> None:
 @contextmanager
 def _vault(data_dir: Path | None) -> Iterator[tuple[Database, DataKeyRing]]:
     # Imported here: main imports this module, so a top-level import would be circular.
-    from engium.cli.main import _migrated
-
-    with _migrated(data_dir) as (settings, database):
+    with migrated(data_dir) as (settings, database):
         try:
             yield database, DataKeyRing(root_key_provider(settings))
         except KeyProviderError as exc:
@@ -142,9 +140,7 @@ def tenant_delete(
 
     if not yes:
         typer.confirm(f"Permanently delete tenant {tenant} and all its data?", abort=True)
-    from engium.cli.main import _migrated
-
-    with _migrated(data_dir) as (_, database):
+    with migrated(data_dir) as (_, database):
         try:
             with database.transaction() as session:
                 delete_tenant(session, tenant)

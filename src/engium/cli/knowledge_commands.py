@@ -10,7 +10,7 @@ from uuid import UUID
 
 import typer
 
-from engium.cli.operator import existing_tenant_transaction, fail
+from engium.cli.operator import existing_tenant_transaction, fail, migrated
 
 knowledge_app = typer.Typer(no_args_is_help=True, help="Knowledge base maintenance.")
 
@@ -31,10 +31,9 @@ def index(
 ) -> None:
     """Add the HNSW vector index to the tenant's chunk partition once it holds 10,000 chunks or more
     (below that, exact search is fast and exact). Blocks writes to that tenant's chunks while it builds."""
-    from engium.cli.main import _migrated
     from engium.knowledge.maintenance import index_partition
 
-    with _migrated(data_dir) as (_, database), existing_tenant_transaction(database, tenant) as session:
+    with migrated(data_dir) as (_, database), existing_tenant_transaction(database, tenant) as session:
         try:
             report = index_partition(session, tenant, maintenance_work_mem=maintenance_work_mem)
         except ValueError as exc:

@@ -5,24 +5,19 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 from uuid import UUID
 
 import typer
-from pydantic import ValidationError
 
+from engium.access.permissions import Role
 from engium.cli.audit_commands import audit_app
 from engium.cli.guard_commands import guard_app
 from engium.cli.job_worker import attach_job_worker, run_in_foreground
 from engium.cli.keys_commands import register as register_key_commands
 from engium.cli.knowledge_commands import register as register_knowledge_commands
-from engium.cli.operator import existing_tenant_transaction, fail, operator_name
-from engium.config import Settings
-from engium.identity.permissions import Role
-from engium.kit.database import Database
+from engium.cli.operator import existing_tenant_transaction, fail, migrated, open_database, operator_name, settings_for
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Engium: the AI front desk.")
 tenant_app = typer.Typer(no_args_is_help=True, help="Manage tenants (businesses).")
@@ -45,41 +40,6 @@ DataDir = Annotated[
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON")]
 
 
-def _settings(data_dir: Path | None) -> Settings:
-    try:
-        settings = Settings()
-    except ValidationError as exc:
-        fail("invalid configuration: " + "; ".join(str(e.get("msg", "")) for e in exc.errors()))
-    if data_dir is not None:
-        settings = settings.model_copy(update={"data_dir": data_dir})
-    return settings
-
-
-def _open(settings: Settings, *, keep_running: bool = False) -> Database:
-    return Database.open(
-        app_url=settings.database_url.get_secret_value() if settings.database_url else None,
-        owner_url=settings.owner_database_url.get_secret_value() if settings.owner_database_url else None,
-        data_dir=settings.resolved_data_dir,
-        pool_size=settings.db_pool_size,
-        keep_embedded_running=keep_running,
-    )
-
-
-@contextmanager
-def _migrated(data_dir: Path | None) -> Iterator[tuple[Settings, Database]]:
-    settings = _settings(data_dir)
-    database = _open(settings)
-    try:
-        database.migrate()
-        # TOTP secrets stored in clear before migration 0012 need the root key, which migrations lack.
-        from engium.identity.totp import seal_legacy_secrets
-
-        seal_legacy_secrets(database, settings)
-        yield settings, database
-    finally:
-        database.close()
-
-
 def _fail(message: str) -> None:
     fail(message)
 
@@ -98,7 +58,7 @@ def serve(
     from engium.runtime import Runtime
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    with _migrated(data_dir) as (settings, database):
+    with migrated(data_dir) as (settings, database):
         # The options win over the environment, for the banner's URLs as well as for uvicorn.
         settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
         runtime = Runtime(settings=settings, database=database)
@@ -134,7 +94,7 @@ def worker(
     from engium.runtime import Runtime
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    with _migrated(data_dir) as (settings, database):
+    with migrated(data_dir) as (settings, database):
         if interval is not None:
             settings = settings.model_copy(update={"audit_seal_interval_seconds": interval})
         run_in_foreground(Runtime(settings=settings, database=database))
@@ -143,7 +103,7 @@ def worker(
 @app.command()
 def migrate(data_dir: DataDir = None) -> None:
     """Apply database migrations (as the owner role)."""
-    with _migrated(data_dir):
+    with migrated(data_dir):
         typer.echo("database is up to date")
 
 
@@ -160,7 +120,7 @@ def tenant_create(
 
     from engium.identity.credentials import PasswordHashing
     from engium.identity.invitations import accept_url
-    from engium.tenancy.service import provision_tenant
+    from engium.provisioning import provision_tenant
 
     if not 1 <= len(name) <= 200:
         _fail("NAME must be 1 to 200 characters")
@@ -168,7 +128,7 @@ def tenant_create(
         _fail("--owner-email must be an email address")
     if timezone not in available_timezones():
         _fail(f"unknown time zone {timezone!r}")
-    with _migrated(data_dir) as (settings, database), database.transaction() as session:
+    with migrated(data_dir) as (settings, database), database.transaction() as session:
         provisioned = provision_tenant(
             session, PasswordHashing(), name=name, owner_email=owner_email, owner_password=None,
             timezone=timezone, operator=operator_name(),
@@ -205,7 +165,7 @@ def user_create(
 
     if "@" not in email:
         _fail("--email must be an email address")
-    with _migrated(data_dir) as (settings, database):
+    with migrated(data_dir) as (settings, database):
         try:
             with existing_tenant_transaction(database, tenant) as session:
                 issued = invite(session, Inviter(None, operator_name()), tenant_id=tenant, email=email, role=role)
@@ -235,7 +195,7 @@ def apikey_create(
     from engium.audit.actions import ActorKind
     from engium.identity.api_keys import create_api_key
 
-    with _migrated(data_dir) as (_, database), existing_tenant_transaction(database, tenant) as session:
+    with migrated(data_dir) as (_, database), existing_tenant_transaction(database, tenant) as session:
         key, plaintext = create_api_key(
             session, None, tenant_id=tenant, name=name, role=role, operator=(ActorKind.OPERATOR, operator_name())
         )
@@ -251,8 +211,8 @@ def db_url(
     data_dir: DataDir = None,
 ) -> None:
     """Print a libpq connection URL (psql, psycopg). Starts the embedded server and leaves it running."""
-    settings = _settings(data_dir)
-    database = _open(settings, keep_running=True)
+    settings = settings_for(data_dir)
+    database = open_database(settings, keep_running=True)
     try:
         database.migrate()
         url = database.urls.owner if owner else database.urls.app
@@ -266,7 +226,7 @@ def db_stop(data_dir: DataDir = None) -> None:
     """Stop the embedded PostgreSQL (for example after `engium db url` left it running)."""
     from engium.kit.embedded import EmbeddedPostgres
 
-    settings = _settings(data_dir)
+    settings = settings_for(data_dir)
     if not settings.uses_embedded_database:
         _fail("ENGIUM_DATABASE_URL is set; there is no embedded server to stop")
     stopped = EmbeddedPostgres(settings.resolved_data_dir).stop_if_running()
@@ -279,7 +239,7 @@ def demo(data_dir: DataDir = None, as_json: JsonFlag = False) -> None:
     from engium.demo.seed import describe_demo, seed_demo
     from engium.runtime import Runtime
 
-    with _migrated(data_dir) as (settings, database):
+    with migrated(data_dir) as (settings, database):
         runtime = Runtime(settings=settings, database=database)
         seeded = seed_demo(runtime)
         if as_json:

@@ -1,4 +1,5 @@
-"""What every operator command shares: failing with a clear message, and acting inside one tenant."""
+"""What every operator command shares: settings and a migrated database, failing with a clear message,
+acting inside one tenant, and who the operator is."""
 
 from __future__ import annotations
 
@@ -6,12 +7,15 @@ import getpass
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import NoReturn
 from uuid import UUID
 
 import typer
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from engium.config import Settings
 from engium.errors import NotFound
 from engium.kit.database import Database
 from engium.tenancy.service import get_tenant
@@ -41,3 +45,38 @@ def existing_tenant_transaction(database: Database, tenant_id: UUID) -> Iterator
         except NotFound:
             fail(f"tenant {tenant_id} not found")
         yield session
+
+
+def settings_for(data_dir: Path | None) -> Settings:
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        fail("invalid configuration: " + "; ".join(str(e.get("msg", "")) for e in exc.errors()))
+    if data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": data_dir})
+    return settings
+
+
+def open_database(settings: Settings, *, keep_running: bool = False) -> Database:
+    return Database.open(
+        app_url=settings.database_url.get_secret_value() if settings.database_url else None,
+        owner_url=settings.owner_database_url.get_secret_value() if settings.owner_database_url else None,
+        data_dir=settings.resolved_data_dir,
+        pool_size=settings.db_pool_size,
+        keep_embedded_running=keep_running,
+    )
+
+
+@contextmanager
+def migrated(data_dir: Path | None) -> Iterator[tuple[Settings, Database]]:
+    settings = settings_for(data_dir)
+    database = open_database(settings)
+    try:
+        database.migrate()
+        # TOTP secrets stored in clear before migration 0012 need the root key, which migrations lack.
+        from engium.identity.totp import seal_legacy_secrets
+
+        seal_legacy_secrets(database, settings)
+        yield settings, database
+    finally:
+        database.close()

@@ -13,10 +13,10 @@ from uuid import UUID
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from engium.access.principal import Principal
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
 from engium.conversations.models import Contact
-from engium.identity.principal import Principal
 
 # One index probe per conversation (messages_conversation_idx, newest first), however long each is.
 _LAST_MESSAGES = text(

@@ -11,6 +11,9 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import BaseModel
 from sqlalchemy import Row as SaRow
 
+from engium.access.authentication import Requires
+from engium.access.permissions import Permission
+from engium.access.principal import Principal
 from engium.conversations import service
 from engium.conversations.models import Contact, Conversation, Message
 from engium.conversations.schemas import (
@@ -27,9 +30,6 @@ from engium.conversations.schemas import (
     MessageCreate,
     MessageOut,
 )
-from engium.identity.auth import Requires
-from engium.identity.permissions import Permission
-from engium.identity.principal import Principal
 from engium.kit.pagination import Page, PageRequest, encode_cursor, page_request
 from engium.kit.transaction import DbSession
 

@@ -19,9 +19,10 @@ from uuid import UUID
 from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
+from engium.access.principal import Principal
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
-from engium.channels import outbound
+from engium.conversations import outbound
 from engium.conversations import repository as repo
 from engium.conversations.models import Contact, Conversation, Message
 from engium.conversations.schemas import (
@@ -35,7 +36,6 @@ from engium.conversations.schemas import (
 )
 from engium.errors import Conflict, NotFound, Unprocessable
 from engium.identity import service as identity_service
-from engium.identity.principal import Principal
 from engium.kit.pagination import PageRequest
 from engium.webhooks import service as webhooks
 

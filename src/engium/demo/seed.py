@@ -13,15 +13,15 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engium.access.permissions import Role
+from engium.access.principal import Principal, PrincipalKind
+from engium.assistant.turn_queue import queue_turn
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
 from engium.bookings.models import AvailabilityRule, Service, StaffMember, StaffService
-from engium.channels.inbound import queue_turn
 from engium.conversations.models import Contact, Conversation, Message
 from engium.identity import repository as identity_repo
 from engium.identity.invitations import normalize_email
-from engium.identity.permissions import Role
-from engium.identity.principal import Principal, PrincipalKind
 from engium.identity.service import new_secret_password
 from engium.integrations import service as integrations
 from engium.integrations.schemas import CredentialCreate
@@ -30,9 +30,9 @@ from engium.kit.database import bind_tenant
 from engium.knowledge import service as knowledge
 from engium.knowledge.parsing import SourceKind
 from engium.knowledge.service import DocumentSource
+from engium.provisioning import provision_tenant
 from engium.runtime import Runtime
 from engium.tenancy.models import TenantSettings
-from engium.tenancy.service import provision_tenant
 
 DEMO_OWNER_EMAIL = "owner@demo-salon.example"
 DEMO_NAME = "Bella Hair Studio"

@@ -15,14 +15,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from engium.access.permissions import Role, can_grant
+from engium.access.principal import Principal, PrincipalKind
 from engium.audit import recorder as audit
 from engium.audit.actions import ActorKind, AuditAction
 from engium.errors import Forbidden, NotFound
 from engium.identity import repository as repo
 from engium.identity.credentials import issue_api_key
 from engium.identity.models import ApiKey, User
-from engium.identity.permissions import Role, can_grant
-from engium.identity.principal import Principal, PrincipalKind
 
 
 @dataclass(frozen=True)

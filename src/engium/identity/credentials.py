@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from engium.access.tokens import digest
 
 API_KEY_PREFIX = "egk_"
 SESSION_TOKEN_BYTES = 32
@@ -30,15 +30,6 @@ class PasswordHashing:
             return self._hasher.verify(password_hash or self._dummy, password) and password_hash is not None
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
-
-
-def digest(secret: str) -> bytes:
-    """API keys and session tokens carry 256 bits of entropy, so a fast hash is enough at rest."""
-    return hashlib.sha256(secret.encode()).digest()
-
-
-def digests_match(secret: str, stored: bytes) -> bool:
-    return hmac.compare_digest(digest(secret), stored)
 
 
 @dataclass(frozen=True)

@@ -7,13 +7,13 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request, Response, status
 
+from engium.access.authentication import Requires
+from engium.access.permissions import Permission, Role
+from engium.access.principal import Principal
 from engium.context import current_request_context
 from engium.errors import TooManyRequests
 from engium.identity import invitations
-from engium.identity.auth import Requires
 from engium.identity.models import Invitation
-from engium.identity.permissions import Permission, Role
-from engium.identity.principal import Principal
 from engium.identity.schemas import (
     InvitationAccept,
     InvitationAccepted,
@@ -23,8 +23,8 @@ from engium.identity.schemas import (
     InvitationPreviewOut,
     InvitationToken,
 )
+from engium.kit.app_state import runtime_of
 from engium.kit.transaction import DbSession
-from engium.runtime import Runtime
 
 router = APIRouter(tags=["members"])
 
@@ -44,7 +44,7 @@ def create_invitation(
     issued = invitations.invite(
         session, invitations.Inviter(principal), tenant_id=principal.tenant_id, email=str(body.email), role=body.role
     )
-    link = invitations.accept_url(Runtime.of(request).settings.resolved_public_url, issued.token)
+    link = invitations.accept_url(runtime_of(request).settings.resolved_public_url, issued.token)
     return InvitationCreated(**_out(issued.invitation).model_dump(), token=issued.token, accept_url=link)
 
 
@@ -62,7 +62,7 @@ def revoke_invitation(invitation_id: UUID, principal: MembersManage, session: Db
 def _throttle(request: Request) -> None:
     # Tokens are 256-bit random, but a guessing loop still costs a query each: share sign-in's budget.
     ctx = current_request_context()
-    if not Runtime.of(request).login_limiter.allow((ctx.client_ip if ctx else None) or "unknown"):
+    if not runtime_of(request).login_limiter.allow((ctx.client_ip if ctx else None) or "unknown"):
         raise TooManyRequests("Too many attempts from this address; slow down")
 
 
@@ -82,7 +82,7 @@ def accept_invitation(body: InvitationAccept, request: Request, session: DbSessi
     """Redeem an invitation (public: the token is the credential). A new address sets its password here;
     an existing account gives its own password (and TOTP code), which is checked as at sign-in."""
     _throttle(request)
-    runtime = Runtime.of(request)
+    runtime = runtime_of(request)
     accepted = invitations.accept(
         session, runtime.database, runtime.sign_in_checks, runtime.passwords,
         token=body.token, password=body.password, totp_code=body.totp_code, display_name=body.display_name,

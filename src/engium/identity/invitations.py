@@ -22,14 +22,15 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from engium.access.permissions import Role, can_grant
+from engium.access.principal import Principal, PrincipalKind
+from engium.access.tokens import digest
 from engium.audit import recorder as audit
 from engium.audit.actions import ActorKind, AuditAction
 from engium.errors import BadRequest, Conflict, Forbidden, NotFound
 from engium.identity import repository as repo
-from engium.identity.credentials import PasswordHashing, digest
+from engium.identity.credentials import PasswordHashing
 from engium.identity.models import Invitation, Membership, User
-from engium.identity.permissions import Role, can_grant
-from engium.identity.principal import Principal, PrincipalKind
 from engium.identity.sign_in import SignInChecks, verify_existing_account
 from engium.kit.database import Database
 

@@ -13,25 +13,6 @@ from engium.identity.models import ApiKey, DashboardSession, Invitation, Members
 
 
 @dataclass(frozen=True)
-class ApiKeyGrant:
-    tenant_id: UUID
-    api_key_id: UUID
-    role: str
-    last_used_at: datetime | None
-
-
-@dataclass(frozen=True)
-class SessionGrant:
-    tenant_id: UUID
-    session_id: UUID
-    user_id: UUID
-    role: str
-    mfa_verified: bool
-    csrf_hash: bytes
-    last_seen_at: datetime
-
-
-@dataclass(frozen=True)
 class LoginCandidate:
     user_id: UUID
     password_hash: str | None
@@ -62,31 +43,6 @@ class TenantChoice:
     tenant_id: UUID
     tenant_name: str
     role: str
-
-
-# Resolving the credential and binding its tenant share one round trip: set_config runs only for the
-# row the verified hash found, so an unknown credential binds nothing.
-_RESOLVE_AND_BIND_API_KEY = text(
-    "select k.tenant_id, k.api_key_id, k.role, k.last_used_at,"
-    " set_config('engium.tenant_id', k.tenant_id::text, true), set_config('engium.user_id', '', true)"
-    " from auth_api_key(:h) k"
-)
-_RESOLVE_AND_BIND_SESSION = text(
-    "select s.tenant_id, s.session_id, s.user_id, s.role, s.mfa_verified, s.csrf_hash, s.last_seen_at,"
-    " set_config('engium.tenant_id', s.tenant_id::text, true),"
-    " set_config('engium.user_id', s.user_id::text, true)"
-    " from auth_session(:h) s"
-)
-
-
-def resolve_api_key_and_bind(session: Session, key_hash: bytes) -> ApiKeyGrant | None:
-    row = session.execute(_RESOLVE_AND_BIND_API_KEY, {"h": key_hash}).first()
-    return ApiKeyGrant(*row[:4]) if row else None
-
-
-def resolve_session_and_bind(session: Session, token_hash: bytes) -> SessionGrant | None:
-    row = session.execute(_RESOLVE_AND_BIND_SESSION, {"h": token_hash}).first()
-    return SessionGrant(*row[:7]) if row else None
 
 
 def login_candidate(session: Session, email_normalized: str) -> LoginCandidate | None:
@@ -138,26 +94,6 @@ def find_user_id(session: Session, email_normalized: str) -> UUID | None:
         text("select auth_find_user(:e)"), {"e": email_normalized}
     ).scalar()
     return found
-
-
-# SKIP LOCKED: when a burst of requests with one key arrives, one of them refreshes the timestamp and
-# the others go on instead of queueing on that row's lock until the first commits.
-_TOUCH_API_KEY = text(
-    "update api_keys set last_used_at = now() where (tenant_id, id) in ("
-    " select tenant_id, id from api_keys where id = :id for update skip locked)"
-)
-_TOUCH_SESSION = text(
-    "update sessions set last_seen_at = now() where (tenant_id, id) in ("
-    " select tenant_id, id from sessions where id = :id for update skip locked)"
-)
-
-
-def touch_api_key(session: Session, api_key_id: UUID) -> None:
-    session.execute(_TOUCH_API_KEY, {"id": api_key_id})
-
-
-def touch_session(session: Session, session_id: UUID) -> None:
-    session.execute(_TOUCH_SESSION, {"id": session_id})
 
 
 def get_user(session: Session, user_id: UUID) -> User | None:

@@ -7,13 +7,13 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request, Response, status
 
+from engium.access.authentication import CSRF_COOKIE, SESSION_COOKIE, Authenticated, Requires
+from engium.access.permissions import ROLE_PERMISSIONS, Permission, Role
+from engium.access.principal import Principal
 from engium.context import current_request_context
 from engium.errors import TooManyRequests
 from engium.identity import api_keys, repository, service
-from engium.identity.auth import CSRF_COOKIE, SESSION_COOKIE, Authenticated, Requires
 from engium.identity.models import ApiKey, Membership, User
-from engium.identity.permissions import ROLE_PERMISSIONS, Permission, Role
-from engium.identity.principal import Principal
 from engium.identity.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
@@ -27,9 +27,9 @@ from engium.identity.schemas import (
     TotpConfirmRequest,
     TotpSetupResponse,
 )
+from engium.kit.app_state import runtime_of
 from engium.kit.database import bind_user
 from engium.kit.transaction import DbSession
-from engium.runtime import Runtime
 
 router = APIRouter()
 
@@ -47,7 +47,7 @@ def _member_out(membership: Membership, user: User) -> MemberOut:
 
 @router.post("/auth/login", response_model=LoginResponse, tags=["auth"])
 def login(body: LoginRequest, request: Request, response: Response, session: DbSession) -> LoginResponse:
-    runtime = Runtime.of(request)
+    runtime = runtime_of(request)
     ctx = current_request_context()
     source = (ctx.client_ip if ctx else None) or "unknown"
     if not runtime.login_limiter.allow(source):
@@ -112,7 +112,7 @@ def me(principal: Authenticated, session: DbSession) -> MeResponse:
 
 @router.post("/me/mfa/totp", response_model=TotpSetupResponse, tags=["auth"])
 def begin_totp(request: Request, principal: Authenticated, session: DbSession) -> TotpSetupResponse:
-    runtime = Runtime.of(request)
+    runtime = runtime_of(request)
     secret, uri = service.begin_totp_setup(session, runtime.database, runtime.vault, principal)
     return TotpSetupResponse(secret=secret, otpauth_uri=uri)
 
@@ -121,7 +121,7 @@ def begin_totp(request: Request, principal: Authenticated, session: DbSession) -
 def confirm_totp(
     body: TotpConfirmRequest, request: Request, principal: Authenticated, session: DbSession
 ) -> Response:
-    runtime = Runtime.of(request)
+    runtime = runtime_of(request)
     service.confirm_totp(session, runtime.database, runtime.vault, principal, body.code)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

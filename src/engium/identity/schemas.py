@@ -6,7 +6,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
-from engium.identity.permissions import Role
+from engium.access.permissions import Role
 
 
 class LoginRequest(BaseModel):

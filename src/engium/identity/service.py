@@ -10,26 +10,30 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import pyotp
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from engium.access.permissions import Role, can_grant
+from engium.access.principal import Principal
+from engium.access.tokens import digest
 from engium.audit import recorder as audit
 from engium.audit.actions import ActorKind, AuditAction
-from engium.config import Settings
 from engium.context import current_request_context
 from engium.crypto.keyring import DataKeyRing
 from engium.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
 from engium.identity import api_keys, totp
 from engium.identity import repository as repo
-from engium.identity.credentials import PasswordHashing, digest, issue_session_token
+from engium.identity.credentials import PasswordHashing, issue_session_token
 from engium.identity.invitations import MIN_PASSWORD_LENGTH, normalize_email
 from engium.identity.models import DashboardSession, Membership, User
-from engium.identity.permissions import Role, can_grant
-from engium.identity.principal import Principal
 from engium.identity.sign_in import INVALID_LOGIN, SignInChecks, record_unknown_account, verify_existing_account
 from engium.kit.database import Database, bind_tenant, bind_user
+
+if TYPE_CHECKING:
+    from engium.config import Settings
 
 TOTP_ISSUER = "Engium"
 

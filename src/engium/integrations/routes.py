@@ -7,13 +7,13 @@ from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
 
-from engium.identity.auth import Requires
-from engium.identity.permissions import Permission
-from engium.identity.principal import Principal
+from engium.access.authentication import Requires
+from engium.access.permissions import Permission
+from engium.access.principal import Principal
 from engium.integrations import service
 from engium.integrations.schemas import CredentialCreate, CredentialOut, CredentialRotate
+from engium.kit.app_state import runtime_of
 from engium.kit.transaction import DbSession
-from engium.runtime import Runtime
 
 router = APIRouter(prefix="/integrations", tags=["integrations"])
 
@@ -29,7 +29,7 @@ def list_integrations(principal: Manage, session: DbSession) -> list[CredentialO
 def create_integration(
     body: CredentialCreate, principal: Manage, session: DbSession, request: Request
 ) -> CredentialOut:
-    credential = service.create_credential(session, Runtime.of(request).vault, principal, body)
+    credential = service.create_credential(session, runtime_of(request).vault, principal, body)
     return CredentialOut.model_validate(credential)
 
 
@@ -48,5 +48,5 @@ def delete_integration(credential_id: UUID, principal: Manage, session: DbSessio
 def rotate_integration(
     credential_id: UUID, body: CredentialRotate, principal: Manage, session: DbSession, request: Request
 ) -> CredentialOut:
-    credential = service.rotate_credential(session, Runtime.of(request).vault, principal, credential_id, body)
+    credential = service.rotate_credential(session, runtime_of(request).vault, principal, credential_id, body)
     return CredentialOut.model_validate(credential)

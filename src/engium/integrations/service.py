@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from engium.access.principal import Principal
 from engium.audit import recorder as audit
 from engium.audit.actions import ActorKind, AuditAction
 from engium.crypto.envelope import CipherContext, key_version_of
@@ -20,7 +21,6 @@ from engium.crypto.keyring import DataKeyRing
 from engium.crypto.rotation import ReencryptedBatch
 from engium.crypto.secret import SecretBytes
 from engium.errors import NotFound, Unprocessable
-from engium.identity.principal import Principal
 from engium.integrations import repository as repo
 from engium.integrations import widget_keys
 from engium.integrations.models import IntegrationCredential

@@ -8,9 +8,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, File, Form, Request, Response, UploadFile, status
 
-from engium.identity.auth import Requires
-from engium.identity.permissions import Permission
-from engium.identity.principal import Principal
+from engium.access.authentication import Requires
+from engium.access.permissions import Permission
+from engium.access.principal import Principal
+from engium.kit.app_state import runtime_of
 from engium.kit.pagination import Page, PageRequest, encode_cursor, page_request
 from engium.kit.transaction import DbSession
 from engium.knowledge import service
@@ -24,7 +25,6 @@ from engium.knowledge.schemas import (
     SearchOut,
     SearchRequest,
 )
-from engium.runtime import Runtime
 
 router = APIRouter(prefix="/knowledge", tags=["knowledge"])
 
@@ -91,7 +91,7 @@ def create_document(
     body: DocumentCreate, principal: KnowledgeWrite, session: DbSession, request: Request
 ) -> DocumentOut:
     """Adds pasted text, markdown, HTML or an FAQ: parsed, chunked, embedded and searchable at once."""
-    document = service.add_document(session, principal, Runtime.of(request).embedder, _pasted(body))
+    document = service.add_document(session, principal, runtime_of(request).embedder, _pasted(body))
     return _out(document)
 
 
@@ -106,7 +106,7 @@ def upload_document(
 ) -> DocumentOut:
     """Adds an uploaded file (multipart/form-data): 413 past 5 MB, 415 for a type it cannot read."""
     source = _uploaded(file, title, source_kind)
-    return _out(service.add_document(session, principal, Runtime.of(request).embedder, source))
+    return _out(service.add_document(session, principal, runtime_of(request).embedder, source))
 
 
 @router.get("/documents/{document_id}", response_model=DocumentDetail)
@@ -119,7 +119,7 @@ def replace_document(
     document_id: UUID, body: DocumentCreate, principal: KnowledgeWrite, session: DbSession, request: Request
 ) -> DocumentOut:
     """Re-ingests the document from new content; unchanged text keeps its chunks (no re-embedding)."""
-    embedder = Runtime.of(request).embedder
+    embedder = runtime_of(request).embedder
     return _out(service.replace_document(session, principal, embedder, document_id, _pasted(body)))
 
 
@@ -136,7 +136,7 @@ def replace_document_upload(
     """Re-ingests the document from an uploaded file."""
     current = service.get_document(session, principal, document_id)  # 404 before reading the upload
     source = _uploaded(file, title or current.title, source_kind)
-    embedder = Runtime.of(request).embedder
+    embedder = runtime_of(request).embedder
     return _out(service.replace_document(session, principal, embedder, document_id, source))
 
 
@@ -150,7 +150,7 @@ def delete_document(document_id: UUID, principal: KnowledgeWrite, session: DbSes
 @router.post("/search", response_model=SearchOut)
 def search(body: SearchRequest, principal: KnowledgeRead, session: DbSession, request: Request) -> SearchOut:
     """Hybrid search (vector + full text, reciprocal rank fusion) over this tenant's documents only."""
-    citations = service.search(session, principal, Runtime.of(request).embedder, body.query, body.k)
+    citations = service.search(session, principal, runtime_of(request).embedder, body.query, body.k)
     return SearchOut(
         citations=[
             CitationOut(

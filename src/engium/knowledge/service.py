@@ -13,12 +13,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from engium.access.principal import Principal
 from engium.ai.embeddings import EmbeddingProvider
 from engium.ai.guard.sanitiser import sanitise
 from engium.audit import recorder as audit
 from engium.audit.actions import AuditAction
 from engium.errors import AppError, Conflict, NotFound, Unprocessable
-from engium.identity.principal import Principal
 from engium.kit.pagination import PageRequest
 from engium.knowledge import repository as repo
 from engium.knowledge.chunking import Chunk, chunk_document

@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import APIRouter
 
-from engium.identity.auth import Requires
-from engium.identity.permissions import Permission
-from engium.identity.principal import Principal
+from engium.access.authentication import Requires
+from engium.access.permissions import Permission
+from engium.access.principal import Principal
 from engium.kit.transaction import DbSession
 from engium.tenancy import service
 from engium.tenancy.schemas import SettingsOut, SettingsUpdate, TenantOut

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.requests import Request
 
+from engium.access.permissions import Permission
 from engium.errors import AppError
-from engium.identity.permissions import Permission
 from engium.runtime import Runtime
 from engium.web.inbox_feed import InboxFeed
 from engium.web.members import Member, SignInRequired, member_from_cookies

@@ -18,13 +18,14 @@ from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
+from engium.access import credential_lookup
+from engium.access.authentication import CSRF_COOKIE, SESSION_COOKIE, TOUCH_INTERVAL
+from engium.access.permissions import Permission, Role
+from engium.access.principal import Principal, PrincipalKind
+from engium.access.tokens import digest, digests_match
 from engium.context import current_request_context
 from engium.errors import Forbidden
 from engium.identity import repository as identity_repo
-from engium.identity.auth import CSRF_COOKIE, SESSION_COOKIE, TOUCH_INTERVAL
-from engium.identity.credentials import digest, digests_match
-from engium.identity.permissions import Permission, Role
-from engium.identity.principal import Principal, PrincipalKind
 from engium.kit.database import bind_user
 from engium.kit.transaction import DbSession
 from engium.tenancy import service as tenancy
@@ -105,7 +106,7 @@ def member_from_cookies(session: Session, cookies: Mapping[str, str], *, posted_
     csrf = cookies.get(CSRF_COOKIE, "")
     if not cookie or len(cookie) > MAX_TOKEN_LENGTH or len(csrf) > MAX_TOKEN_LENGTH:
         raise SignInRequired
-    found = identity_repo.resolve_session_and_bind(session, digest(cookie))
+    found = credential_lookup.resolve_session_and_bind(session, digest(cookie))
     if found is None or not csrf or not digests_match(csrf, found.csrf_hash):
         # Without its CSRF token a page could not post any form: start over with a fresh sign-in.
         raise SignInRequired
@@ -120,7 +121,7 @@ def member_from_cookies(session: Session, cookies: Mapping[str, str], *, posted_
         # Raising rolls back the transaction, and the tenant binding with it.
         raise Forbidden("This form has expired or did not come from Engium; reload the page and try again")
     if found.last_seen_at is None or datetime.now(UTC) - found.last_seen_at > TOUCH_INTERVAL:
-        identity_repo.touch_session(session, found.session_id)
+        credential_lookup.touch_session(session, found.session_id)
     bind_user(session, found.user_id)
     user = identity_repo.get_user(session, found.user_id)
     business = tenancy.get_settings(session)

@@ -11,11 +11,11 @@ from uuid import UUID
 
 from fastapi import APIRouter, Body, Query, Request, Response
 
-from engium.identity.auth import Requires
-from engium.identity.permissions import Permission
-from engium.identity.principal import Principal
+from engium.access.authentication import Requires
+from engium.access.permissions import Permission
+from engium.access.principal import Principal
+from engium.kit.app_state import runtime_of
 from engium.kit.transaction import DbSession
-from engium.runtime import Runtime
 from engium.webhooks import service
 from engium.webhooks.models import WebhookEndpoint
 from engium.webhooks.schemas import (
@@ -34,7 +34,7 @@ Manage = Annotated[Principal, Requires(Permission.INTEGRATIONS_MANAGE)]
 
 
 def guard(request: Request) -> service.Guard:
-    return service.Guard(Runtime.of(request).settings.webhooks)
+    return service.Guard(runtime_of(request).settings.webhooks)
 
 
 def _out(endpoint: WebhookEndpoint, public_key: str) -> EndpointOut:
@@ -53,7 +53,7 @@ def list_endpoints(principal: Manage, session: DbSession) -> list[EndpointOut]:
 
 @router.post("/webhook-endpoints", response_model=EndpointCreated, status_code=201)
 def create_endpoint(body: EndpointCreate, principal: Manage, session: DbSession, request: Request) -> EndpointCreated:
-    endpoint, secret = service.create_endpoint(session, Runtime.of(request).vault, principal, body, guard(request))
+    endpoint, secret = service.create_endpoint(session, runtime_of(request).vault, principal, body, guard(request))
     return EndpointCreated.model_validate(
         {**_fields(endpoint), "signing_public_key": service.signing_public_key(session),
          "secret": secret.reveal_text()}
@@ -88,7 +88,7 @@ def rotate_secret(
     body: Annotated[SecretRotate | None, Body()] = None,
 ) -> SecretRotated:
     endpoint, secret, previous_valid_until = service.rotate_secret(
-        session, Runtime.of(request).vault, principal, endpoint_id, body or SecretRotate()
+        session, runtime_of(request).vault, principal, endpoint_id, body or SecretRotate()
     )
     return SecretRotated(id=endpoint.id, secret=secret.reveal_text(), previous_valid_until=previous_valid_until)
 

@@ -18,12 +18,12 @@ from pydantic import SecretStr
 from sqlalchemy.orm import Session
 
 from engium import jobs
+from engium.access.principal import Principal
 from engium.audit import recorder as audit
 from engium.audit.actions import AuditAction
 from engium.crypto.keyring import DataKeyRing
 from engium.crypto.secret import SecretBytes
 from engium.errors import Conflict, NotFound, Unprocessable
-from engium.identity.principal import Principal
 from engium.integrations import service as credentials
 from engium.integrations.models import IntegrationCredential
 from engium.integrations.schemas import CredentialCreate, CredentialKind, CredentialRotate

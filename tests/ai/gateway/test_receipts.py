@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 import pytest
 
+from engium.access.permissions import Role
+from engium.access.principal import Principal, PrincipalKind
 from engium.ai.gateway import (
     ChatMessage,
     ChatRequest,
@@ -25,8 +27,6 @@ from engium.ai.gateway import (
     prompt_sha256,
     record_receipt,
 )
-from engium.identity.permissions import Role
-from engium.identity.principal import Principal, PrincipalKind
 from engium.runtime import Runtime
 from tests.ai.gateway.model_servers import StubModelServer, free_port
 from tests.conftest import TenantHandle, audit_events

@@ -9,9 +9,9 @@ import pytest
 from engium.ai.gateway import ModelSettings
 from engium.ai.gateway.llama_local import LlamaLocalProvider
 from engium.ai.gateway.settings import shipped_gguf_path
-from engium.assistant.redteam.attacks import ATTACKS
-from engium.assistant.redteam.runner import RecordingProvider, run_redteam
-from engium.assistant.redteam.scoring import MEASURES
+from engium.redteam.attacks import ATTACKS
+from engium.redteam.runner import RecordingProvider, run_redteam
+from engium.redteam.scoring import MEASURES
 from engium.runtime import Runtime
 
 # A flagged booking demand, a flagged canary extraction, and two that the detector does not flag and that

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from engium.assistant.redteam.attacks import ATTACKS, load_attacks
-from engium.assistant.redteam.scoring import Exposure, score_replies
+from engium.redteam.attacks import ATTACKS, load_attacks
+from engium.redteam.scoring import Exposure, score_replies
 
 EXPOSURE = Exposure(
     canary="engium-canary-0123456789abcdef01234567",

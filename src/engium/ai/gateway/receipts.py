@@ -16,7 +16,7 @@ from engium.audit.actions import ActorKind, AuditAction, Outcome
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from engium.identity.principal import Principal
+    from engium.access.principal import Principal
 
 ReceiptOutcome = Literal["ok", "refused", "failed"]
 # The actor of receipts recorded outside any request (the conversation engine's background turns).

@@ -17,12 +17,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from engium.access.authentication import CSRF_COOKIE, SESSION_COOKIE
+from engium.access.tokens import digest, digests_match
 from engium.context import current_request_context
 from engium.errors import AppError, BadRequest, NotFound, TooManyRequests
 from engium.identity import invitations
 from engium.identity import service as identity
-from engium.identity.auth import CSRF_COOKIE, SESSION_COOKIE
-from engium.identity.credentials import digest, digests_match
 from engium.kit.transaction import DbSession
 from engium.runtime import Runtime
 from engium.web.members import Acting, PostedForm, SignInRequired, resolve_member

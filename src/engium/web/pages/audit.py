@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response, StreamingResponse
 from sqlalchemy.orm import Session
 
+from engium.access.permissions import Permission
 from engium.audit import repository
 from engium.audit.actions import ActorKind, AuditAction
 from engium.audit.checkpoints import DirectoryAnchorStore, anchor_dir
@@ -23,7 +24,6 @@ from engium.audit.recorder import record
 from engium.audit.signing import export_public_keys, verifier_keys
 from engium.audit.verify import TenantReport, verify_bound_tenant
 from engium.bookings.service import tenant_zone
-from engium.identity.permissions import Permission
 from engium.kit.transaction import DbSession
 from engium.runtime import Runtime
 from engium.web.members import Member, viewer

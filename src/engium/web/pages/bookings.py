@@ -17,6 +17,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from engium.access.permissions import Permission
 from engium.bookings import catalog
 from engium.bookings import repository as bookings_repo
 from engium.bookings import service as bookings
@@ -25,7 +26,6 @@ from engium.bookings.schemas import BookingCreate, BookingUpdate
 from engium.conversations import service as conversations
 from engium.conversations.inbox import contact_labels
 from engium.errors import NotFound, Unprocessable
-from engium.identity.permissions import Permission
 from engium.kit.pagination import MAX_LIMIT, PageRequest, decode_cursor
 from engium.kit.transaction import DbSession
 from engium.web.members import Member, PostedForm, actor, viewer

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from engium.access.permissions import Permission
 from engium.bookings import catalog
 from engium.bookings.schemas import (
     ExceptionCreate,
@@ -25,7 +26,6 @@ from engium.bookings.schemas import (
 )
 from engium.bookings.service import tenant_zone
 from engium.errors import Unprocessable
-from engium.identity.permissions import Permission
 from engium.kit.transaction import DbSession
 from engium.web.members import Member, PostedForm, actor, viewer
 from engium.web.page_route import PageRoute, attempt, see_other

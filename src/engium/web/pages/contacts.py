@@ -10,10 +10,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from engium.access.permissions import Permission
 from engium.bookings import repository as bookings_repo
 from engium.bookings import service as bookings
 from engium.conversations import service as conversations
-from engium.identity.permissions import Permission
 from engium.kit.pagination import PageRequest, decode_cursor, encode_cursor
 from engium.kit.transaction import DbSession
 from engium.web.members import Member, actor, viewer

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from sse_starlette import ServerSentEvent
 
+from engium.access.permissions import Permission
 from engium.assistant.escalation import hand_back
 from engium.assistant.turn_notes import turn_notes
 from engium.bookings import catalog
@@ -23,7 +24,6 @@ from engium.channels.delivery_state import delivery_states
 from engium.conversations import service as conversations
 from engium.conversations.inbox import contact_label
 from engium.conversations.schemas import MessageCreate
-from engium.identity.permissions import Permission
 from engium.kit.pagination import MAX_LIMIT, PageRequest
 from engium.kit.transaction import DbSession
 from engium.knowledge import service as knowledge

@@ -17,12 +17,12 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from sse_starlette import ServerSentEvent
 
+from engium.access.permissions import Permission
 from engium.conversations import inbox
 from engium.conversations import service as conversations
 from engium.conversations.schemas import Channel, ConversationStatus
 from engium.errors import NotFound
 from engium.identity import service as identity
-from engium.identity.permissions import Permission
 from engium.kit.pagination import PageRequest, decode_cursor, encode_cursor
 from engium.kit.transaction import DbSession
 from engium.web.live import event_stream, json_event

@@ -15,8 +15,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from engium.access.permissions import Permission
 from engium.errors import Unprocessable
-from engium.identity.permissions import Permission
 from engium.integrations import service as integrations
 from engium.integrations.schemas import CredentialCreate, CredentialRotate
 from engium.kit.transaction import DbSession

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from engium.identity.permissions import Permission
+from engium.access.permissions import Permission
 from engium.kit.pagination import MAX_LIMIT, PageRequest
 from engium.kit.transaction import DbSession
 from engium.knowledge import service as knowledge

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
-from engium.identity.permissions import Permission
+from engium.access.permissions import Permission
 from engium.kit.transaction import DbSession
 from engium.tenancy import service as tenancy
 from engium.tenancy.schemas import SettingsUpdate

@@ -11,10 +11,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
+from engium.access.permissions import Permission, Role, can_grant
 from engium.errors import Unprocessable
 from engium.identity import api_keys, invitations
 from engium.identity import service as identity
-from engium.identity.permissions import Permission, Role, can_grant
 from engium.kit.transaction import DbSession
 from engium.runtime import Runtime
 from engium.web.members import Member, PostedForm, actor, viewer

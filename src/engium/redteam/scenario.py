@@ -22,11 +22,11 @@ from zoneinfo import ZoneInfo
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from engium import provisioning
+from engium.access.permissions import Role
 from engium.channels import widget
 from engium.identity import api_keys
-from engium.identity.permissions import Role
 from engium.runtime import Runtime
-from engium.tenancy import service as tenancy
 from engium.tenancy.models import TenantSettings
 
 # Wednesday 1 May 2030, 09:00 in London: "Saturday" is 4 May. The worker's clock is fixed to it.
@@ -145,7 +145,7 @@ class Scenario:
 
 def _tenant(runtime: Runtime, label: str) -> tuple[UUID, str]:
     with runtime.database.transaction() as session:
-        provisioned = tenancy.provision_tenant(
+        provisioned = provisioning.provision_tenant(
             session, runtime.passwords, name=f"Harbour Hair ({label})",
             owner_email=f"owner-{secrets.token_hex(5)}@redteam.example", owner_password=secrets.token_urlsafe(24),
             timezone=ZONE.key,

@@ -31,9 +31,9 @@ from engium.ai.gateway import ChatMessage, ChatProvider, ModelGateway, ProviderR
 from engium.app import create_app
 from engium.assistant.guarding import ConversationGuard
 from engium.assistant.model_reply import policy_text
-from engium.assistant.redteam.attacks import Attack
-from engium.assistant.redteam.scenario import NOW, OTHER_EMAIL, OTHER_PHONE, Scenario, build_scenario
-from engium.assistant.redteam.scoring import MEASURES, Exposure, score_replies
+from engium.redteam.attacks import Attack
+from engium.redteam.scenario import NOW, OTHER_EMAIL, OTHER_PHONE, Scenario, build_scenario
+from engium.redteam.scoring import MEASURES, Exposure, score_replies
 from engium.runtime import Runtime
 
 MODES = ("on", "off")

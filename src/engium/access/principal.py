@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from uuid import UUID
 
-from engium.identity.permissions import ROLE_PERMISSIONS, Permission, Role
+from engium.access.permissions import ROLE_PERMISSIONS, Permission, Role
 
 
 class PrincipalKind(StrEnum):

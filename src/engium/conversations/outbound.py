@@ -1,7 +1,8 @@
-"""Queueing an outbound reply for the channel sender (tasks.py, sender.py), in the caller's transaction.
+"""Queueing an outbound reply for the channel sender (channels/tasks.py, channels/sender.py), in the
+caller's transaction.
 
-Kept apart from the sender so that the conversations service can enqueue without importing the
-provider clients: the job is queued by its task's name.
+The conversation owns the decision that a reply must leave through a provider; channels/ owns how. The
+job is queued by its task's name, so nothing here depends on the sender.
 """
 
 from __future__ import annotations

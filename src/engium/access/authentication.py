@@ -9,12 +9,12 @@ from uuid import UUID
 
 from fastapi import Depends, Request
 
+from engium.access import credential_lookup as repo
+from engium.access.permissions import Permission, Role
+from engium.access.principal import Principal, PrincipalKind
+from engium.access.tokens import digest, digests_match
 from engium.context import current_request_context
 from engium.errors import Forbidden, Unauthorized
-from engium.identity import repository as repo
-from engium.identity.credentials import digest, digests_match
-from engium.identity.permissions import Permission, Role
-from engium.identity.principal import Principal, PrincipalKind
 from engium.kit.transaction import DbSession
 
 SESSION_COOKIE = "engium_session"

@@ -1,0 +1,78 @@
+"""Resolving a request's credential: the one place that turns a bearer key or a session cookie into a
+tenant, through the SECURITY DEFINER ``auth_*`` functions (owned by ``engium_auth``, migration 0001/0012).
+
+Below every domain: the HTTP dependency in :mod:`engium.access.authentication` uses it for every route.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class ApiKeyGrant:
+    tenant_id: UUID
+    api_key_id: UUID
+    role: str
+    last_used_at: datetime | None
+
+
+@dataclass(frozen=True)
+class SessionGrant:
+    tenant_id: UUID
+    session_id: UUID
+    user_id: UUID
+    role: str
+    mfa_verified: bool
+    csrf_hash: bytes
+    last_seen_at: datetime
+
+
+# Resolving the credential and binding its tenant share one round trip: set_config runs only for the
+# row the verified hash found, so an unknown credential binds nothing.
+_RESOLVE_AND_BIND_API_KEY = text(
+    "select k.tenant_id, k.api_key_id, k.role, k.last_used_at,"
+    " set_config('engium.tenant_id', k.tenant_id::text, true), set_config('engium.user_id', '', true)"
+    " from auth_api_key(:h) k"
+)
+_RESOLVE_AND_BIND_SESSION = text(
+    "select s.tenant_id, s.session_id, s.user_id, s.role, s.mfa_verified, s.csrf_hash, s.last_seen_at,"
+    " set_config('engium.tenant_id', s.tenant_id::text, true),"
+    " set_config('engium.user_id', s.user_id::text, true)"
+    " from auth_session(:h) s"
+)
+
+
+def resolve_api_key_and_bind(session: Session, key_hash: bytes) -> ApiKeyGrant | None:
+    row = session.execute(_RESOLVE_AND_BIND_API_KEY, {"h": key_hash}).first()
+    return ApiKeyGrant(*row[:4]) if row else None
+
+
+def resolve_session_and_bind(session: Session, token_hash: bytes) -> SessionGrant | None:
+    row = session.execute(_RESOLVE_AND_BIND_SESSION, {"h": token_hash}).first()
+    return SessionGrant(*row[:7]) if row else None
+
+
+# SKIP LOCKED: when a burst of requests with one key arrives, one of them refreshes the timestamp and
+# the others go on instead of queueing on that row's lock until the first commits.
+_TOUCH_API_KEY = text(
+    "update api_keys set last_used_at = now() where (tenant_id, id) in ("
+    " select tenant_id, id from api_keys where id = :id for update skip locked)"
+)
+_TOUCH_SESSION = text(
+    "update sessions set last_seen_at = now() where (tenant_id, id) in ("
+    " select tenant_id, id from sessions where id = :id for update skip locked)"
+)
+
+
+def touch_api_key(session: Session, api_key_id: UUID) -> None:
+    session.execute(_TOUCH_API_KEY, {"id": api_key_id})
+
+
+def touch_session(session: Session, session_id: UUID) -> None:
+    session.execute(_TOUCH_SESSION, {"id": session_id})
