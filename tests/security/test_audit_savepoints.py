@@ -31,7 +31,7 @@ from engium.access.principal import Principal, PrincipalKind
 from engium.bookings import service as bookings
 from engium.bookings.models import Booking
 from engium.bookings.schemas import BookingCreate
-from engium.conversations import service as conversations
+from engium.conversations import contacts as conversations
 from engium.conversations.schemas import ContactCreate
 from tests.conftest import TenantHandle
 from tests.live_server import LiveServer

@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
-from uuid import UUID
 
 from fastapi import Depends, Request
 
 from engium.access import credential_lookup as repo
 from engium.access.permissions import Permission, Role
-from engium.access.principal import Principal, PrincipalKind
+from engium.access.principal import Principal, PrincipalKind, remember_for_refusals
 from engium.access.tokens import digest, digests_match
-from engium.context import current_request_context
 from engium.errors import Forbidden, Unauthorized
 from engium.kit.transaction import DbSession
 
@@ -29,15 +27,6 @@ def _stale(moment: datetime | None) -> bool:
     return moment is None or datetime.now(UTC) - moment > TOUCH_INTERVAL
 
 
-def _remember_actor(tenant_id: UUID, kind: PrincipalKind, actor_id: UUID) -> None:
-    """Lets the audit middleware attribute a refusal after this request's transaction rolled back."""
-    ctx = current_request_context()
-    if ctx is not None:
-        ctx.actor.tenant_id = tenant_id
-        ctx.actor.kind = kind.value
-        ctx.actor.id = str(actor_id)
-
-
 def authenticate(request: Request, session: DbSession) -> Principal:
     authorization = request.headers.get("authorization")
     if authorization is not None:
@@ -50,13 +39,12 @@ def authenticate(request: Request, session: DbSession) -> Principal:
             raise Unauthorized("Invalid or revoked API key")
         if _stale(grant.last_used_at):
             repo.touch_api_key(session, grant.api_key_id)
-        _remember_actor(grant.tenant_id, PrincipalKind.API_KEY, grant.api_key_id)
-        return Principal(
+        return remember_for_refusals(Principal(
             kind=PrincipalKind.API_KEY,
             id=grant.api_key_id,
             tenant_id=grant.tenant_id,
             role=Role(grant.role),
-        )
+        ))
 
     cookie = request.cookies.get(SESSION_COOKIE)
     if not cookie or len(cookie) > 200:
@@ -72,8 +60,7 @@ def authenticate(request: Request, session: DbSession) -> Principal:
             raise Forbidden("CSRF token missing or invalid")
     if _stale(found.last_seen_at):
         repo.touch_session(session, found.session_id)
-    _remember_actor(found.tenant_id, PrincipalKind.USER, found.user_id)
-    return Principal(
+    return remember_for_refusals(Principal(
         kind=PrincipalKind.USER,
         id=found.user_id,
         tenant_id=found.tenant_id,
@@ -81,7 +68,7 @@ def authenticate(request: Request, session: DbSession) -> Principal:
         user_id=found.user_id,
         session_id=found.session_id,
         mfa_satisfied=found.mfa_verified,
-    )
+    ))
 
 
 Authenticated = Annotated[Principal, Depends(authenticate, scope="function")]

@@ -15,8 +15,7 @@ from typing import Any, Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from engium.access.permissions import Role
-from engium.access.principal import Principal, PrincipalKind
+from engium.access.principal import Principal
 from engium.assistant.intents import IntentKind
 from engium.assistant.service_match import ServiceName
 
@@ -28,7 +27,7 @@ ASSISTANT_ID = UUID("00000000-0000-4000-8000-00000000a551")
 def assistant_principal(tenant_id: UUID) -> Principal:
     """The assistant as the acting principal of the bookings and conversations services: an agent's
     rights within one tenant, recorded in the audit log as actor ``system``/``assistant``."""
-    return Principal(PrincipalKind.SYSTEM, ASSISTANT_ID, tenant_id, Role.AGENT, component=COMPONENT)
+    return Principal.system(tenant_id, COMPONENT, id=ASSISTANT_ID)
 
 
 @dataclass(frozen=True)

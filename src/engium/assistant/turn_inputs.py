@@ -17,7 +17,8 @@ from engium.assistant import contact_details, state
 from engium.assistant.service_match import ServiceName
 from engium.assistant.turn import Business, TurnContext
 from engium.bookings import catalog
-from engium.conversations import inbound as conversations
+from engium.conversations import contacts
+from engium.conversations import service as conversations
 from engium.tenancy.service import get_settings
 
 SENDER_VERIFIED_CHANNELS = frozenset({"sms", "whatsapp"})
@@ -76,15 +77,15 @@ def load_turn_context(
     if ids is None:
         return Skip("bad_payload")
     conversation_id, message_id = ids
-    conversation = conversations.get_conversation(session, conversation_id)
-    message = conversations.get_message(session, message_id)
+    conversation = conversations.conversation_by_id(session, conversation_id)
+    message = conversations.message_by_id(session, message_id)
     if conversation is None or message is None or message.conversation_id != conversation_id:
         return Skip("not_found")
     if message.direction != "inbound" or message.author_kind != "contact":
         return Skip("not_a_customer_message", conversation_id)
     if conversation.status == "escalated":
         return Skip("escalated", conversation_id)
-    contact = conversations.get_contact(session, conversation.contact_id)
+    contact = contacts.contact_by_id(session, conversation.contact_id)
     settings = get_settings(session)
     remembered = state.load(session, conversation_id)
     business = Business(

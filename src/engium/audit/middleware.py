@@ -62,6 +62,8 @@ def audit_mutation_before_commit(session: Session, request: Request) -> None:
             resource_type="http",
             resource_id=_route_template(request.scope),
             details={"method": request.method},
+            # The middleware's own fallback event: the authenticated party it was told about.
+            actor=(ActorKind(ctx.actor.kind), ctx.actor.id),
         )
 
 

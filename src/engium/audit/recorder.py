@@ -22,7 +22,7 @@ from uuid import UUID
 from sqlalchemy import event, text
 from sqlalchemy.orm import Session, SessionTransaction
 
-from engium.access.principal import Principal, PrincipalKind
+from engium.access.principal import Principal
 from engium.audit.actions import ActorKind, AuditAction, Outcome
 from engium.context import current_request_context
 
@@ -108,16 +108,11 @@ def _drop_events_that_did_not_commit(session: Session, transaction: SessionTrans
 
 
 def _actor(principal: Principal | None) -> tuple[ActorKind, str]:
+    """The actor comes from the principal the caller passes, never from ambient state: a service that
+    acts for someone must say for whom. Without one, a request's event is anonymous (a refused sign-in)."""
     if principal is not None:
-        if principal.kind is PrincipalKind.SYSTEM:
-            return ActorKind.SYSTEM, principal.component
-        kind = ActorKind.USER if principal.kind is PrincipalKind.USER else ActorKind.API_KEY
-        return kind, str(principal.id)
-    ctx = current_request_context()
-    if ctx is not None and ctx.actor.tenant_id is not None:
-        return ActorKind(ctx.actor.kind), ctx.actor.id
-    # No request at all: an operator's CLI command or a background job.
-    return (ActorKind.ANONYMOUS, "") if ctx is not None else (ActorKind.SYSTEM, "cli")
+        return ActorKind(principal.kind.value), principal.actor_id
+    return (ActorKind.ANONYMOUS, "") if current_request_context() is not None else (ActorKind.SYSTEM, "unattributed")
 
 
 def record(

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
+from engium.access.principal import Principal, remember_for_refusals
 from engium.assistant.turn_queue import queue_turn
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
@@ -30,8 +31,8 @@ from engium.channels.verification import (
     verify_standard_webhook,
     verify_twilio,
 )
-from engium.context import current_request_context
-from engium.conversations import inbound as conversations
+from engium.conversations import contacts
+from engium.conversations import service as conversations
 from engium.conversations.schemas import normalize_phone
 from engium.crypto.keyring import DataKeyRing
 from engium.errors import NotFound
@@ -54,13 +55,9 @@ class IngestOutcome:
     duplicates: int
 
 
-def act_as_webhook(tenant_id: UUID, provider: str) -> None:
-    """From here on the request is a verified delivery of this tenant: audit events name it."""
-    ctx = current_request_context()
-    if ctx is not None:
-        ctx.actor.tenant_id = tenant_id
-        ctx.actor.kind = "webhook"
-        ctx.actor.id = provider
+def verified_sender(tenant_id: UUID, provider: str) -> Principal:
+    """From here on the request is a verified delivery of this tenant: the acting party of what follows."""
+    return remember_for_refusals(Principal.webhook(tenant_id, provider))
 
 
 def primary_credential(session: Session, kind: CredentialKind, name: str | None = None) -> IntegrationCredential:
@@ -100,12 +97,13 @@ def twilio_public_url(session: Session, path: str, query: str) -> str:
 
 
 def _store(
-    session: Session, tenant_id: UUID, provider: str, event_id: str, *, channel: str, phone: str, body: str
+    session: Session, sender: Principal, event_id: str, *, channel: str, phone: str, body: str
 ) -> bool:
+    tenant_id, provider = sender.tenant_id, sender.component
     if not store.claim_delivery(session, tenant_id, provider, event_id):
         return False
     result = conversations.receive_message(
-        session, tenant_id, channel="sms" if channel == "sms" else "whatsapp",
+        session, sender, channel="sms" if channel == "sms" else "whatsapp",
         field="phone", identifier=phone, body=body,
     )
     store.link_delivery(session, provider, event_id, result.message_id)
@@ -113,9 +111,10 @@ def _store(
     return True
 
 
-def _received(session: Session, provider: str, verified: VerifiedWebhook, outcome: IngestOutcome) -> None:
+def _received(session: Session, sender: Principal, verified: VerifiedWebhook, outcome: IngestOutcome) -> None:
+    provider = sender.component
     record(
-        session, None, AuditAction.WEBHOOK_RECEIVED, resource_type="webhook", resource_id=provider,
+        session, sender, AuditAction.WEBHOOK_RECEIVED, resource_type="webhook", resource_id=provider,
         details={
             "provider": provider, "stored": outcome.stored, "duplicates": outcome.duplicates,
             # Which secret matched: an operator sees when the previous one of a rotation is unused.
@@ -129,18 +128,17 @@ def ingest_twilio(
 ) -> IngestOutcome:
     _, secrets = load_secrets(session, vault, CredentialKind.TWILIO)
     verified = verify_twilio(body, headers, secrets, public_url=public_url)
-    act_as_webhook(tenant_id, "twilio")
+    twilio = verified_sender(tenant_id, "twilio")
     params = dict(verified.form_params)
     stored = duplicates = 0
-    sender = _phone(params.get("From", ""))
-    if verified.event_id and sender:
-        if _store(session, tenant_id, "twilio", verified.event_id, channel="sms", phone=sender,
-                  body=params.get("Body", "")):
+    number = _phone(params.get("From", ""))
+    if verified.event_id and number:
+        if _store(session, twilio, verified.event_id, channel="sms", phone=number, body=params.get("Body", "")):
             stored = 1
         else:
             duplicates = 1
     outcome = IngestOutcome(stored, duplicates)
-    _received(session, "twilio", verified, outcome)
+    _received(session, twilio, verified, outcome)
     return outcome
 
 
@@ -176,18 +174,18 @@ def ingest_whatsapp(
 ) -> IngestOutcome:
     _, secrets = load_secrets(session, vault, CredentialKind.WHATSAPP)
     verified = verify_meta(body, headers, secrets)
-    act_as_webhook(tenant_id, "whatsapp")
+    meta = verified_sender(tenant_id, "whatsapp")
     stored = duplicates = 0
-    for message_id, sender, text in _whatsapp_messages(verified.payload):
-        phone = _phone(sender)
+    for message_id, number, text in _whatsapp_messages(verified.payload):
+        phone = _phone(number)
         if phone is None:
             continue
-        if _store(session, tenant_id, "whatsapp", message_id, channel="whatsapp", phone=phone, body=text):
+        if _store(session, meta, message_id, channel="whatsapp", phone=phone, body=text):
             stored += 1
         else:
             duplicates += 1
     outcome = IngestOutcome(stored, duplicates)
-    _received(session, "whatsapp", verified, outcome)
+    _received(session, meta, verified, outcome)
     return outcome
 
 
@@ -209,11 +207,11 @@ def ingest_event(
     web messages; every other verified event is recorded and acknowledged."""
     _, secrets = load_secrets(session, vault, CredentialKind.WEBHOOK_ENDPOINT, EVENTS_CREDENTIAL)
     verified = verify_standard_webhook(body, headers, secrets)
-    act_as_webhook(tenant_id, "events")
+    sender = verified_sender(tenant_id, "events")
     event_id = verified.event_id or ""
     if not store.claim_delivery(session, tenant_id, "events", event_id):
         outcome = IngestOutcome(0, 1)
-        _received(session, "events", verified, outcome)
+        _received(session, sender, verified, outcome)
         return outcome
     stored = 0
     event = _json(body)
@@ -223,13 +221,13 @@ def ingest_event(
         if contact is not None:
             field, value = contact
             result = conversations.receive_message(
-                session, tenant_id, channel="web", field=field, identifier=value, body=data["text"]
+                session, sender, channel="web", field=field, identifier=value, body=data["text"]
             )
             store.link_delivery(session, "events", event_id, result.message_id)
             queue_turn(session, tenant_id, result.conversation_id, result.message_id)
             stored = 1
     outcome = IngestOutcome(stored, 0)
-    _received(session, "events", verified, outcome)
+    _received(session, sender, verified, outcome)
     return outcome
 
 
@@ -241,7 +239,7 @@ def _json(body: bytes) -> dict[str, object]:
     return parsed if isinstance(parsed, dict) else {}
 
 
-def _event_contact(data: dict[str, object]) -> tuple[conversations.IdentifierField, str] | None:
+def _event_contact(data: dict[str, object]) -> tuple[contacts.IdentifierField, str] | None:
     phone = data.get("phone")
     if isinstance(phone, str) and (normalized := _phone(phone)):
         return "phone", normalized

@@ -34,7 +34,8 @@ from engium.channels import providers, store
 from engium.channels.inbound import ACCESS_TOKEN_CREDENTIAL, primary_credential
 from engium.channels.settings import ChannelSettings
 from engium.channels.verification import WebhookRejected
-from engium.conversations import inbound as conversations
+from engium.conversations import contacts
+from engium.conversations import service as conversations
 from engium.conversations.models import Message
 from engium.conversations.outbound import SENDABLE_CHANNELS
 from engium.crypto.keyring import DataKeyRing
@@ -110,10 +111,10 @@ class ChannelSender:
 
     def _request(self, session: Session, message_id: UUID) -> tuple[Message, providers.OutboundRequest]:
         message = _message(session, message_id)
-        conversation = conversations.get_conversation(session, message.conversation_id)
+        conversation = conversations.conversation_by_id(session, message.conversation_id)
         if conversation is None or conversation.channel not in SENDABLE_CHANNELS:
             raise providers.NotConfigured("the conversation is not on a sendable channel")
-        contact = conversations.get_contact(session, conversation.contact_id)
+        contact = contacts.contact_by_id(session, conversation.contact_id)
         phone = contact.phone if contact is not None else None
         if not phone or not providers.E164.match(phone):
             raise providers.NotConfigured("the contact has no phone number")

@@ -28,13 +28,14 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
+from engium.access.principal import Principal, remember_for_refusals
 from engium.assistant.turn_queue import queue_turn
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
 from engium.channels import store
 from engium.channels.verification import RejectReason, WebhookRejected
-from engium.context import current_request_context
-from engium.conversations import inbound as conversations
+from engium.conversations import contacts
+from engium.conversations import service as conversations
 from engium.conversations.models import Message
 from engium.crypto.keyring import DataKeyRing
 from engium.integrations import service as credentials
@@ -86,12 +87,6 @@ def resolve(session: Session, widget_key: str) -> WidgetVisitor:
     return WidgetVisitor(tenant_id, matches[0])
 
 
-def _act_as_contact(tenant_id: UUID, contact_id: UUID) -> None:
-    ctx = current_request_context()
-    if ctx is not None:
-        ctx.actor.tenant_id, ctx.actor.kind, ctx.actor.id = tenant_id, "contact", str(contact_id)
-
-
 def user_signature(secret: bytes, user_id: str, expires: str) -> str:
     """What the tenant's site sends as ``X-Widget-User-Signature``: hex HMAC-SHA256 over
     ``f"{user_id}.{expires}"``. Unambiguous although user ids may contain dots: ``expires`` has none."""
@@ -140,51 +135,52 @@ def start(
     session: Session, visitor: WidgetVisitor, user_id: str | None, first_message: str | None
 ) -> StartedConversation:
     widget_id = f"user:{user_id}" if user_id else f"anon:{secrets.token_urlsafe(16)}"
-    contact, _ = conversations.find_or_create_contact(session, visitor.tenant_id, "widget_id", widget_id)
-    _act_as_contact(visitor.tenant_id, contact.id)
-    conversation, _ = conversations.open_conversation(session, visitor.tenant_id, contact.id, "web")
+    # The visitor arrives as a new contact (or as the signed-in user's): that contact acts from here on.
+    contact, _ = contacts.find_or_create_contact(session, None, "widget_id", widget_id, tenant_id=visitor.tenant_id)
+    actor = remember_for_refusals(Principal.contact(visitor.tenant_id, contact.id))
+    conversation, _ = conversations.open_conversation(session, actor, contact.id, "web")
     token = secrets.token_urlsafe(32)
     grant = store.add_widget_session(
         session, visitor.tenant_id, token_hash(token), contact.id, conversation.id, TOKEN_TTL
     )
     record(
-        session, None, AuditAction.WIDGET_CONVERSATION_STARTED, resource_type="conversation",
+        session, actor, AuditAction.WIDGET_CONVERSATION_STARTED, resource_type="conversation",
         resource_id=conversation.id, details={"verified": user_id is not None},
     )
     if first_message:
-        _add(session, visitor.tenant_id, conversation.id, first_message)
+        _add(session, actor, conversation.id, first_message)
     return StartedConversation(conversation.id, token, grant.expires_at, user_id is not None)
 
 
 def granted_conversation(session: Session, visitor: WidgetVisitor, token: str | None) -> tuple[UUID, UUID]:
-    """The (conversation id, contact id) the visitor's token grants; refused for any other token."""
+    """The (conversation id, contact id) the visitor's token grants; refused for any other token. The
+    contact is the acting party of whatever the request does next."""
     if not token or not _TOKEN.fullmatch(token):
         raise WebhookRejected(RejectReason.MISSING_HEADER)
     grant = store.find_widget_session(session, token_hash(token))
     if grant is None:
         raise WebhookRejected(RejectReason.SIGNATURE_MISMATCH)
-    _act_as_contact(visitor.tenant_id, grant.contact_id)
+    remember_for_refusals(Principal.contact(visitor.tenant_id, grant.contact_id))
     return grant.conversation_id, grant.contact_id
 
 
-def _add(session: Session, tenant_id: UUID, conversation_id: UUID, body: str) -> Message:
-    conversation = conversations.get_conversation_for_update(session, conversation_id)
+def _add(session: Session, actor: Principal, conversation_id: UUID, body: str) -> Message:
+    conversation = conversations.conversation_by_id(session, conversation_id, for_update=True)
     if conversation is None:
         raise WebhookRejected(RejectReason.SIGNATURE_MISMATCH)
-    if conversation.status == "resolved":
-        conversation.status = "open"  # a visitor writing again reopens it, as in the staff API
-    message = conversations.add_contact_message(session, conversation, body)
-    queue_turn(session, tenant_id, conversation_id, message.id)
+    # A visitor writing again reopens a resolved conversation (add_contact_message), as in the staff API.
+    message = conversations.add_contact_message(session, actor, conversation, body)
+    queue_turn(session, actor.tenant_id, conversation_id, message.id)
     record(
-        session, None, AuditAction.WIDGET_MESSAGE_RECEIVED, resource_type="message", resource_id=message.id,
+        session, actor, AuditAction.WIDGET_MESSAGE_RECEIVED, resource_type="message", resource_id=message.id,
         details={"conversation_id": conversation_id},
     )
     return message
 
 
 def send(session: Session, visitor: WidgetVisitor, token: str | None, body: str) -> Message:
-    conversation_id, _ = granted_conversation(session, visitor, token)
-    return _add(session, visitor.tenant_id, conversation_id, body)
+    conversation_id, contact_id = granted_conversation(session, visitor, token)
+    return _add(session, Principal.contact(visitor.tenant_id, contact_id), conversation_id, body)
 
 
 def read(
@@ -197,7 +193,7 @@ def read(
     conversation_id, _ = granted_conversation(session, visitor, token)
     cursor = None
     if after is not None:
-        seen = conversations.get_message(session, after)
+        seen = conversations.message_by_id(session, after)
         if seen is not None and seen.conversation_id == conversation_id:
             cursor = Cursor(seen.created_at, seen.id)
     return conversations.transcript(session, conversation_id, after=cursor, limit=limit)

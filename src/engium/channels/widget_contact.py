@@ -20,10 +20,11 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.orm import Session
 
+from engium.access.principal import Principal
 from engium.assistant import contact_details
 from engium.channels.verification import RejectReason, WebhookRejected
 from engium.channels.widget import WidgetVisitor, granted_conversation
-from engium.conversations import inbound as conversations
+from engium.conversations import contacts
 from engium.conversations.models import Contact, Message
 from engium.conversations.schemas import ContactEmail, PhoneNumber
 
@@ -57,8 +58,9 @@ class StatedDetails(BaseModel):
 
 def save_details(session: Session, visitor: WidgetVisitor, token: str | None, details: VisitorDetails) -> StatedDetails:
     _, contact_id = granted_conversation(session, visitor, token)
-    contact = conversations.state_visitor_details(
-        session, contact_id, name=details.name, phone=details.phone, email=details.email
+    contact = contacts.state_visitor_details(
+        session, Principal.contact(visitor.tenant_id, contact_id), contact_id,
+        name=details.name, phone=details.phone, email=details.email
     )
     if contact is None:
         raise WebhookRejected(RejectReason.SIGNATURE_MISMATCH)  # the grant outlived its contact
@@ -75,7 +77,7 @@ def asks_for_marks(
     if not replies or not reached_end:
         return {}
     conversation_id, contact_id = granted_conversation(session, visitor, token)
-    contact: Contact | None = conversations.get_contact(session, contact_id)
+    contact: Contact | None = contacts.contact_by_id(session, contact_id)
     asked = contact_details.asks_for(
         session, conversation_id, contact_details.WEB_CHANNEL, contact, datetime.now(UTC), pending_ttl
     )

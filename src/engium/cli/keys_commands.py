@@ -12,7 +12,7 @@ from uuid import UUID
 
 import typer
 
-from engium.cli.operator import existing_tenant_transaction, fail, migrated
+from engium.cli.operator import existing_tenant_transaction, fail, migrated, operator_actor
 from engium.crypto.envelope import DecryptionError
 from engium.crypto.keyring import DataKeyRing, root_key_provider
 from engium.crypto.providers import KeyProviderError
@@ -81,7 +81,7 @@ def rotate_root(
     from engium.crypto.rotation import rotate_root_key
 
     with _vault(data_dir) as (database, vault):
-        report = rotate_root_key(database, vault, create_new_key=not rewrap_only)
+        report = rotate_root_key(database, vault, create_new_key=not rewrap_only, actor=operator_actor())
     summary = (
         f"root key {report.root_key_id} active; {report.data_keys_rewrapped} data keys of {report.tenants} "
         f"tenants re-wrapped; removed {report.removed_root_keys or 'none'}"
@@ -117,7 +117,8 @@ def rotate_tenant(
         if not platform:
             with existing_tenant_transaction(database, target_tenant):
                 pass  # only the existence check: exit 2 with a clear message for an unknown tenant
-        report = rotate_tenant_data_key(database, vault, target_tenant, targets, batch_size=batch_size)
+        report = rotate_tenant_data_key(database, vault, target_tenant, targets, batch_size=batch_size,
+                                        actor=operator_actor())
     who = "platform" if platform else f"tenant {target_tenant}"
     summary = (
         f"{who}: data key v{report.new_version} active; re-encrypted {report.reencrypted}; "
@@ -143,12 +144,13 @@ def tenant_delete(
     with migrated(data_dir) as (_, database):
         try:
             with database.transaction() as session:
-                delete_tenant(session, tenant)
+                delete_tenant(session, tenant, actor=operator_actor())
         except NotFound:
             _fail(f"tenant {tenant} not found")
         with database.transaction() as session:
             # Also on the platform chain: the operator-level record of which tenant was shredded.
-            audit.record(session, None, AuditAction.TENANT_DELETED, resource_type="tenant", resource_id=tenant)
+            audit.record(session, None, AuditAction.TENANT_DELETED, resource_type="tenant", resource_id=tenant,
+                         actor=operator_actor())
     typer.echo(f"tenant {tenant} deleted; its data keys are destroyed")
 
 

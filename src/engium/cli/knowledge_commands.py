@@ -10,7 +10,7 @@ from uuid import UUID
 
 import typer
 
-from engium.cli.operator import existing_tenant_transaction, fail, migrated
+from engium.cli.operator import existing_tenant_transaction, fail, migrated, operator_actor
 
 knowledge_app = typer.Typer(no_args_is_help=True, help="Knowledge base maintenance.")
 
@@ -35,7 +35,8 @@ def index(
 
     with migrated(data_dir) as (_, database), existing_tenant_transaction(database, tenant) as session:
         try:
-            report = index_partition(session, tenant, maintenance_work_mem=maintenance_work_mem)
+            report = index_partition(session, tenant, maintenance_work_mem=maintenance_work_mem,
+                                     actor=operator_actor())
         except ValueError as exc:
             fail(str(exc))
     if as_json:

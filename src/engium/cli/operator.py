@@ -15,6 +15,7 @@ import typer
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from engium.audit.actions import ActorKind
 from engium.config import Settings
 from engium.errors import NotFound
 from engium.kit.database import Database
@@ -28,6 +29,11 @@ def operator_name() -> str:
     except (KeyError, OSError):
         user = "unknown"
     return f"{user}@{socket.gethostname()}"[:200]
+
+
+def operator_actor() -> tuple[ActorKind, str]:
+    """The audit log's actor for what this command does."""
+    return ActorKind.OPERATOR, operator_name()
 
 
 def fail(message: str) -> NoReturn:

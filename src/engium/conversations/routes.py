@@ -14,7 +14,7 @@ from sqlalchemy import Row as SaRow
 from engium.access.authentication import Requires
 from engium.access.permissions import Permission
 from engium.access.principal import Principal
-from engium.conversations import service
+from engium.conversations import contacts, service
 from engium.conversations.models import Contact, Conversation, Message
 from engium.conversations.schemas import (
     AssignRequest,
@@ -62,30 +62,30 @@ def list_contacts(
     page: Paging,
     q: Annotated[str | None, Query(max_length=200, description="Matches name, email or phone")] = None,
 ) -> Page[ContactOut]:
-    rows = service.list_contacts(session, principal, page, q)
+    rows = contacts.list_contacts(session, principal, page, q)
     return _page(rows, page, ContactOut, lambda contact: contact.created_at)
 
 
 @router.post("/contacts", response_model=ContactOut, status_code=status.HTTP_201_CREATED, tags=["contacts"])
 def create_contact(body: ContactCreate, principal: ContactsWrite, session: DbSession) -> ContactOut:
-    return ContactOut.model_validate(service.create_contact(session, principal, body))
+    return ContactOut.model_validate(contacts.create_contact(session, principal, body))
 
 
 @router.get("/contacts/{contact_id}", response_model=ContactOut, tags=["contacts"])
 def get_contact(contact_id: UUID, principal: ContactsRead, session: DbSession) -> ContactOut:
-    return ContactOut.model_validate(service.view_contact(session, principal, contact_id))
+    return ContactOut.model_validate(contacts.view_contact(session, principal, contact_id))
 
 
 @router.patch("/contacts/{contact_id}", response_model=ContactOut, tags=["contacts"])
 def update_contact(
     contact_id: UUID, body: ContactUpdate, principal: ContactsWrite, session: DbSession
 ) -> ContactOut:
-    return ContactOut.model_validate(service.update_contact(session, principal, contact_id, body))
+    return ContactOut.model_validate(contacts.update_contact(session, principal, contact_id, body))
 
 
 @router.delete("/contacts/{contact_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["contacts"])
 def delete_contact(contact_id: UUID, principal: ContactsWrite, session: DbSession) -> Response:
-    service.delete_contact(session, principal, contact_id)
+    contacts.delete_contact(session, principal, contact_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,4 +1,4 @@
-"""Contacts, conversations, messages, escalation and handoff.
+"""Conversations and their messages, escalation and handoff (contacts: contacts.py).
 
 Services take the session and the acting principal explicitly and never commit. Row-level security
 hides other tenants' rows, so every referenced id is looked up first: a reference to another
@@ -12,36 +12,37 @@ transitions and counts only: never names, identifiers, subjects, message bodies 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from engium.access.principal import Principal
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
-from engium.conversations import outbound
+from engium.conversations import contacts, outbound
 from engium.conversations import repository as repo
-from engium.conversations.models import Contact, Conversation, Message
+from engium.conversations.contacts import IdentifierField
+from engium.conversations.models import Conversation, Message
 from engium.conversations.schemas import (
-    IDENTIFIERS,
-    ContactCreate,
-    ContactUpdate,
+    Channel,
     ConversationCreate,
     ConversationUpdate,
     MessageCreate,
     PostingAuthor,
 )
-from engium.errors import Conflict, NotFound, Unprocessable
+from engium.errors import Conflict, NotFound
 from engium.identity import service as identity_service
-from engium.kit.pagination import PageRequest
+from engium.kit.pagination import Cursor, PageRequest
 from engium.webhooks import service as webhooks
 
-CONTACT_NOT_FOUND = "Contact not found"
 CONVERSATION_NOT_FOUND = "Conversation not found"
 MEMBER_NOT_FOUND = "Member not found"
+# A channel may deliver more; what is stored is cut here (the column allows 10,000).
+MAX_BODY_CHARS = 10000
 
 
 def _now() -> datetime:
@@ -53,97 +54,6 @@ def _webhook_facts(conversation: Conversation) -> dict[str, Any]:
     return {"conversation_id": conversation.id, "contact_id": conversation.contact_id,
             "channel": conversation.channel, "status": conversation.status,
             "assignee_user_id": conversation.assignee_user_id}
-
-
-# Contacts
-
-
-def list_contacts(session: Session, principal: Principal, page: PageRequest, q: str | None) -> list[Contact]:
-    return repo.list_contacts(session, cursor=page.cursor, limit=page.limit, q=q.strip() if q else None)
-
-
-def get_contact(session: Session, principal: Principal, contact_id: UUID) -> Contact:
-    contact = repo.get_contact(session, contact_id)
-    if contact is None:
-        raise NotFound(CONTACT_NOT_FOUND)
-    return contact
-
-
-def view_contact(session: Session, principal: Principal, contact_id: UUID) -> Contact:
-    """A person reading one contact's record: an access to personal data, so it is logged."""
-    contact = get_contact(session, principal, contact_id)
-    record(session, principal, AuditAction.CONTACT_VIEWED, resource_type="contact", resource_id=contact.id)
-    return contact
-
-
-def _changed_fields(row: object, values: dict[str, Any]) -> list[str]:
-    return sorted(field for field, value in values.items() if getattr(row, field) != value)
-
-
-def _ensure_identifiers_free(
-    session: Session, identifiers: dict[str, str | None], excluding: UUID | None = None
-) -> None:
-    # Checked up front for a message naming the field; the unique constraints still decide races.
-    wanted = {field: value for field, value in identifiers.items() if value is not None}
-    for other in repo.find_contacts_by_identifiers(session, wanted, excluding=excluding):
-        taken = next(field for field, value in wanted.items() if getattr(other, field) == value)
-        raise Conflict(
-            f"Another contact already has this {taken}",
-            details={"field": taken, "contact_id": str(other.id)},
-        )
-
-
-def create_contact(session: Session, principal: Principal, data: ContactCreate) -> Contact:
-    _ensure_identifiers_free(session, {field: getattr(data, field) for field in IDENTIFIERS})
-    now = _now()
-    contact = Contact(
-        tenant_id=principal.tenant_id,
-        id=uuid.uuid4(),
-        name=data.name,
-        email=data.email,
-        phone=data.phone,
-        widget_id=data.widget_id,
-        created_at=now,
-        updated_at=now,
-    )
-    repo.add(session, contact)
-    record(
-        session, principal, AuditAction.CONTACT_CREATED, resource_type="contact", resource_id=contact.id,
-        details={"identifiers": [field for field in IDENTIFIERS if getattr(contact, field) is not None]},
-    )
-    return contact
-
-
-def update_contact(session: Session, principal: Principal, contact_id: UUID, changes: ContactUpdate) -> Contact:
-    contact = get_contact(session, principal, contact_id)
-    values = changes.model_dump(include=changes.model_fields_set)
-    if not values:
-        return contact
-    identifiers = {field: values[field] for field in IDENTIFIERS if field in values}
-    if all(values.get(field, getattr(contact, field)) is None for field in IDENTIFIERS):
-        raise Unprocessable("A contact needs at least one of email, phone or widget_id")
-    _ensure_identifiers_free(session, identifiers, excluding=contact.id)
-    changed = _changed_fields(contact, values)
-    for field, value in values.items():
-        setattr(contact, field, value)
-    contact.updated_at = _now()
-    repo.save(session)
-    if changed:
-        record(session, principal, AuditAction.CONTACT_UPDATED, resource_type="contact", resource_id=contact.id,
-               details={"fields": changed})
-    return contact
-
-
-def delete_contact(session: Session, principal: Principal, contact_id: UUID) -> None:
-    """Deletes the contact and, through the foreign keys, its conversations and messages."""
-    get_contact(session, principal, contact_id)
-    # Counted before the cascade removes them, so the log shows how much went with the contact.
-    conversations = session.execute(
-        select(func.count()).select_from(Conversation).where(Conversation.contact_id == contact_id)
-    ).scalar_one()
-    repo.delete_contact(session, contact_id)
-    record(session, principal, AuditAction.CONTACT_DELETED, resource_type="contact", resource_id=contact_id,
-           details={"conversations": conversations})
 
 
 # Conversations
@@ -194,7 +104,7 @@ def view_conversation(session: Session, principal: Principal, conversation_id: U
 
 
 def create_conversation(session: Session, principal: Principal, data: ConversationCreate) -> Conversation:
-    contact = get_contact(session, principal, data.contact_id)
+    contact = contacts.get_contact(session, principal, data.contact_id)
     now = _now()
     conversation = Conversation(
         tenant_id=principal.tenant_id,
@@ -232,7 +142,7 @@ def update_conversation(
     values = changes.model_dump(include=changes.model_fields_set)
     if not values:
         return conversation
-    changed = _changed_fields(conversation, values)
+    changed = contacts.changed_fields(conversation, values)
     previous_status = conversation.status
     for field, value in values.items():
         setattr(conversation, field, value)
@@ -370,14 +280,21 @@ def post_message(
     session: Session, principal: Principal, conversation_id: UUID, data: MessageCreate
 ) -> Message:
     conversation = get_conversation(session, principal, conversation_id, for_update=True)
+    return _append(session, principal, conversation, data.body, data.author_kind)
+
+
+def _append(
+    session: Session, principal: Principal, conversation: Conversation, body: str, author: PostingAuthor
+) -> Message:
+    """The one way a message joins a conversation the caller holds locked, whoever writes it."""
     # Taken after the row lock, so messages of one conversation get increasing timestamps.
     now = max(_now(), conversation.last_message_at)
-    message = _new_message(principal, conversation, data.body, data.author_kind, now)
+    message = _new_message(principal, conversation, body, author, now)
     repo.add(session, message)
     _record_message(session, principal, message)
     # An SMS/WhatsApp reply leaves through the provider: its send job commits with the message.
     outbound.queue_reply(session, conversation.channel, message)
-    reopened = data.author_kind == "contact" and conversation.status == "resolved"
+    reopened = author == "contact" and conversation.status == "resolved"
     if reopened:
         conversation.status = "open"
     conversation.last_message_at = now
@@ -410,3 +327,90 @@ def post_assistant_message(session: Session, principal: Principal, conversation:
     conversation.updated_at = now
     repo.save(session)
     return message
+
+
+# Customers writing in through a channel (the actor is the verified webhook sender or the visitor)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    contact_id: UUID
+    conversation_id: UUID
+    message_id: UUID
+    contact_created: bool
+    conversation_created: bool
+
+
+def receive_message(
+    session: Session,
+    actor: Principal,
+    *,
+    channel: Channel,
+    field: IdentifierField,
+    identifier: str,
+    body: str,
+    name: str = "",
+) -> Arrival:
+    """A customer's message from a channel: their contact (found by the identifier the channel verified, or
+    created), their open conversation on that channel (or a new one), the message stored inbound."""
+    contact, contact_created = contacts.find_or_create_contact(
+        session, actor, field, identifier, tenant_id=actor.tenant_id, name=name
+    )
+    conversation, conversation_created = open_conversation(session, actor, contact.id, channel)
+    message = add_contact_message(session, actor, conversation, body)
+    return Arrival(contact.id, conversation.id, message.id, contact_created, conversation_created)
+
+
+def open_conversation(
+    session: Session, actor: Principal, contact_id: UUID, channel: Channel, *, force_new: bool = False
+) -> tuple[Conversation, bool]:
+    """The contact's newest unresolved conversation on ``channel`` (locked), or a new one."""
+    if not force_new:
+        existing = session.execute(
+            select(Conversation)
+            .where(
+                Conversation.contact_id == contact_id,
+                Conversation.channel == channel,
+                Conversation.status != "resolved",
+            )
+            .order_by(Conversation.last_message_at.desc(), Conversation.id.desc())
+            .limit(1)
+            .with_for_update()
+        ).scalar_one_or_none()
+        if existing is not None:
+            return existing, False
+    now = _now()
+    conversation = Conversation(
+        tenant_id=actor.tenant_id, id=uuid.uuid4(), contact_id=contact_id, channel=channel, status="open",
+        assignee_user_id=None, subject="", escalation_reason=None,
+        created_at=now, updated_at=now, last_message_at=now,
+    )
+    repo.add(session, conversation)
+    record(
+        session, actor, AuditAction.CONVERSATION_CREATED, resource_type="conversation", resource_id=conversation.id,
+        details={"contact_id": contact_id, "channel": channel, "status": "open", "source": "channel"},
+    )
+    return conversation, True
+
+
+def add_contact_message(session: Session, actor: Principal, conversation: Conversation, body: str) -> Message:
+    """Stores a customer's message on a conversation the caller holds (locked or just created); a
+    resolved conversation opens again, as when staff post a message in the customer's name."""
+    text = body[:MAX_BODY_CHARS] if body.strip() else "[no text content]"
+    return _append(session, actor, conversation, text, "contact")
+
+
+# Reads for the code that acts on a customer's behalf (a send, a turn): no read event of their own.
+
+
+def conversation_by_id(session: Session, conversation_id: UUID, *, for_update: bool = False) -> Conversation | None:
+    return repo.get_conversation(session, conversation_id, for_update=for_update)
+
+
+def message_by_id(session: Session, message_id: UUID) -> Message | None:
+    return session.execute(select(Message).where(Message.id == message_id)).scalar_one_or_none()
+
+
+def transcript(session: Session, conversation_id: UUID, *, after: Cursor | None, limit: int) -> list[Message]:
+    """A page of one conversation's messages, oldest first (``limit + 1`` rows, see repository)."""
+    return repo.list_messages(session, conversation_id, cursor=after, limit=limit)

@@ -15,10 +15,13 @@ from uuid import UUID
 from sqlalchemy.orm import Session
 
 from engium.audit import recorder as audit
-from engium.audit.actions import AuditAction
+from engium.audit.actions import ActorKind, AuditAction
 from engium.crypto import repository as repo
 from engium.crypto.keyring import DataKeyRing
 from engium.kit.database import Database
+
+# Who rotates (the operator at the CLI); None: unattributed.
+Actor = tuple[ActorKind, str] | None
 
 
 @dataclass(frozen=True)
@@ -63,12 +66,13 @@ def rotate_tenant_data_key(
     targets: Sequence[ReencryptionTarget],
     *,
     batch_size: int = 100,
+    actor: Actor = None,
 ) -> TenantRotationReport:
     with database.tenant_transaction(tenant_id) as session:
         version = vault.rotate(session, tenant_id)
         audit.record(
             session, None, AuditAction.KEY_DATA_ROTATED, resource_type="data_key", resource_id=f"v{version}",
-            tenant_id=tenant_id, details={"version": version, "phase": "started"},
+            tenant_id=tenant_id, details={"version": version, "phase": "started"}, actor=actor,
         )
     report = TenantRotationReport(tenant_id=tenant_id, new_version=version)
     for target in targets:
@@ -84,12 +88,13 @@ def rotate_tenant_data_key(
         report.retired_versions = [v for v, state, _ in repo.versions(session, tenant_id) if state == "retired"]
         audit.record(
             session, None, AuditAction.KEY_DATA_ROTATED, resource_type="data_key", resource_id=f"v{version}",
-            tenant_id=tenant_id, details={"version": version, "phase": "completed", "reencrypted": report.reencrypted},
+            tenant_id=tenant_id, actor=actor,
+            details={"version": version, "phase": "completed", "reencrypted": report.reencrypted},
         )
     return report
 
 
-def rewrap_all_tenants(database: Database, vault: DataKeyRing) -> RootRotationReport:
+def rewrap_all_tenants(database: Database, vault: DataKeyRing, *, actor: Actor = None) -> RootRotationReport:
     """Re-wraps every tenant's data keys under the provider's active root key, one tenant per
     transaction, as engium_app bound to that tenant (RLS applies: no cross-tenant reads)."""
     active = vault.provider.active_key_id()
@@ -105,8 +110,7 @@ def rewrap_all_tenants(database: Database, vault: DataKeyRing) -> RootRotationRe
                 if moved:
                     audit.record(
                         session, None, AuditAction.KEY_ROOT_ROTATED, resource_type="root_key", resource_id=active,
-                        tenant_id=tenant_id, details={"root_key_id": active, "data_keys_rewrapped": moved},
-                    )
+                        tenant_id=tenant_id, details={"root_key_id": active, "data_keys_rewrapped": moved}, actor=actor)
             report.data_keys_rewrapped += moved
         report.tenants = len(tenants)
         with database.transaction() as session:
@@ -127,14 +131,15 @@ def rewrap_all_tenants(database: Database, vault: DataKeyRing) -> RootRotationRe
             details={
                 "root_key_id": active, "tenants": report.tenants, "data_keys_rewrapped": report.data_keys_rewrapped,
                 "removed_root_keys": report.removed_root_keys, "remaining_root_keys": report.remaining_root_keys,
-            },
-        )
+            }, actor=actor)
     return report
 
 
-def rotate_root_key(database: Database, vault: DataKeyRing, *, create_new_key: bool = True) -> RootRotationReport:
+def rotate_root_key(
+    database: Database, vault: DataKeyRing, *, create_new_key: bool = True, actor: Actor = None
+) -> RootRotationReport:
     """``create_new_key``: the provider makes a new active root key first (key file). Without it, only
     re-wrap onto the key the operator already made active (environment, KMS)."""
     if create_new_key:
         vault.provider.create_active_key()
-    return rewrap_all_tenants(database, vault)
+    return rewrap_all_tenants(database, vault, actor=actor)

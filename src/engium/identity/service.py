@@ -17,11 +17,10 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from engium.access.permissions import Role, can_grant
-from engium.access.principal import Principal
+from engium.access.principal import Principal, PrincipalKind, remember_for_refusals
 from engium.access.tokens import digest
 from engium.audit import recorder as audit
 from engium.audit.actions import ActorKind, AuditAction
-from engium.context import current_request_context
 from engium.crypto.keyring import DataKeyRing
 from engium.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
 from engium.identity import api_keys, totp
@@ -137,17 +136,16 @@ def login(
         )
     )
     session.flush()
-    ctx = current_request_context()
-    if ctx is not None:
-        ctx.actor.tenant_id, ctx.actor.kind, ctx.actor.id = chosen.tenant_id, "user", str(candidate.user_id)
+    member = remember_for_refusals(Principal(
+        PrincipalKind.USER, candidate.user_id, chosen.tenant_id, Role(chosen.role), user_id=candidate.user_id,
+        session_id=session_id, mfa_satisfied=mfa_ok,
+    ))
     audit.record(
         session,
-        None,
+        member,
         AuditAction.AUTH_LOGIN_SUCCEEDED,
         resource_type="session",
         resource_id=session_id,
-        tenant_id=chosen.tenant_id,
-        actor=(ActorKind.USER, str(candidate.user_id)),
         details={"mfa_verified": mfa_ok, "totp_used": candidate.totp_enabled},
     )
     return LoginOutcome(

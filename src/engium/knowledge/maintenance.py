@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from engium.audit import recorder as audit
-from engium.audit.actions import AuditAction
+from engium.audit.actions import ActorKind, AuditAction
 
 # The partition function's own threshold (migration 0008): below it exact search is fast and exact.
 HNSW_THRESHOLD = 10_000
@@ -49,7 +49,8 @@ def _has_hnsw_index(session: Session, partition: str) -> bool:
 
 
 def index_partition(
-    session: Session, tenant_id: uuid.UUID, *, maintenance_work_mem: str = DEFAULT_MAINTENANCE_WORK_MEM
+    session: Session, tenant_id: uuid.UUID, *, maintenance_work_mem: str = DEFAULT_MAINTENANCE_WORK_MEM,
+    actor: tuple[ActorKind, str] | None = None,
 ) -> IndexReport:
     """Adds the HNSW index to the bound tenant's partition if it holds at least HNSW_THRESHOLD chunks."""
     if not _MEMORY.match(maintenance_work_mem):
@@ -65,6 +66,6 @@ def index_partition(
     if built:
         audit.record(
             session, None, AuditAction.KNOWLEDGE_PARTITION_INDEXED, resource_type="knowledge_partition",
-            resource_id=partition, tenant_id=tenant_id, details={"chunks": chunks, "index": "hnsw"},
+            resource_id=partition, tenant_id=tenant_id, details={"chunks": chunks, "index": "hnsw"}, actor=actor,
         )
     return IndexReport(tenant_id, partition, int(chunks), HNSW_THRESHOLD, had_index, built)

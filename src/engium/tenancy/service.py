@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from engium.access.principal import Principal
 from engium.audit import recorder as audit
-from engium.audit.actions import AuditAction
+from engium.audit.actions import ActorKind, AuditAction
 from engium.errors import NotFound
 from engium.kit.database import bind_tenant
 from engium.tenancy.models import Tenant, TenantSettings
@@ -71,13 +71,13 @@ def update_settings(session: Session, principal: Principal, changes: SettingsUpd
     return settings
 
 
-def delete_tenant(session: Session, tenant_id: uuid.UUID) -> None:
+def delete_tenant(session: Session, tenant_id: uuid.UUID, *, actor: tuple[ActorKind, str] | None = None) -> None:
     """Deletes the tenant and, by ON DELETE CASCADE, everything it owns, its data keys included:
     ciphertexts copied out earlier (backups, dumps) can no longer be decrypted. The audit chain stays
     (no foreign key: evidence outlives the tenant) and records the deletion."""
     bind_tenant(session, tenant_id)
     tenant = get_tenant(session)
-    audit.record(session, None, AuditAction.TENANT_DELETED, resource_type="tenant", resource_id=tenant_id)
+    audit.record(session, None, AuditAction.TENANT_DELETED, resource_type="tenant", resource_id=tenant_id, actor=actor)
     session.delete(tenant)
     session.flush()
     # The cascade emptied the chunk partition; dropping it removes the files too (vectors are personal data).

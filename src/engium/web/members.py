@@ -21,9 +21,8 @@ from starlette.datastructures import FormData
 from engium.access import credential_lookup
 from engium.access.authentication import CSRF_COOKIE, SESSION_COOKIE, TOUCH_INTERVAL
 from engium.access.permissions import Permission, Role
-from engium.access.principal import Principal, PrincipalKind
+from engium.access.principal import Principal, PrincipalKind, remember_for_refusals
 from engium.access.tokens import digest, digests_match
-from engium.context import current_request_context
 from engium.errors import Forbidden
 from engium.identity import repository as identity_repo
 from engium.kit.database import bind_user
@@ -90,15 +89,6 @@ class Member:
         return items[0].href if items else "/account"
 
 
-def _remember_actor(principal: Principal) -> None:
-    """Lets the audit middleware attribute a refusal after this request's transaction rolled back."""
-    ctx = current_request_context()
-    if ctx is not None:
-        ctx.actor.tenant_id, ctx.actor.kind, ctx.actor.id = principal.tenant_id, PrincipalKind.USER.value, str(
-            principal.id
-        )
-
-
 def member_from_cookies(session: Session, cookies: Mapping[str, str], *, posted_csrf: str | None) -> Member:
     """The member behind the session cookie, or :class:`SignInRequired`. ``posted_csrf``: the form's
     token for a POST (checked), None for a page view."""
@@ -114,7 +104,7 @@ def member_from_cookies(session: Session, cookies: Mapping[str, str], *, posted_
         kind=PrincipalKind.USER, id=found.user_id, tenant_id=found.tenant_id, role=Role(found.role),
         user_id=found.user_id, session_id=found.session_id, mfa_satisfied=found.mfa_verified,
     )
-    _remember_actor(principal)
+    remember_for_refusals(principal)
     if posted_csrf is not None and not (
         posted_csrf and len(posted_csrf) <= MAX_TOKEN_LENGTH and digests_match(posted_csrf, found.csrf_hash)
     ):

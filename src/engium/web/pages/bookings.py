@@ -23,7 +23,7 @@ from engium.bookings import repository as bookings_repo
 from engium.bookings import service as bookings
 from engium.bookings.models import Booking
 from engium.bookings.schemas import BookingCreate, BookingUpdate
-from engium.conversations import service as conversations
+from engium.conversations import contacts
 from engium.conversations.inbox import contact_labels
 from engium.errors import NotFound, Unprocessable
 from engium.kit.pagination import MAX_LIMIT, PageRequest, decode_cursor
@@ -153,12 +153,12 @@ def _new_booking_page(request: Request, session: Session, member: Member, values
     service_id, staff_id = _parse_uuid(values.get("service")), _parse_uuid(values.get("staff"))
     slots, slot_problem = _slot_choices(session, service_id, day, staff_id)
     q = str(values.get("q") or "")[:200]
-    contacts = conversations.list_contacts(session, member.principal, PageRequest(cursor=None, limit=CONTACT_CHOICES),
+    choices = contacts.list_contacts(session, member.principal, PageRequest(cursor=None, limit=CONTACT_CHOICES),
                                            q or None)[:CONTACT_CHOICES]
     return render(request, "booking_new.html", {
         "services": [s for s in catalog.list_services(session, active=True)],
         "staff": [(v.staff.id, v.staff.name) for v in catalog.list_staff(session, active=True)],
-        "contacts": contacts, "contact_id": _parse_uuid(values.get("contact")), "service_id": service_id,
+        "contacts": choices, "contact_id": _parse_uuid(values.get("contact")), "service_id": service_id,
         "staff_id": staff_id, "day": day, "q": q, "slots": slots, "slot_problem": slot_problem,
         "searched": service_id is not None, "notes": str(values.get("notes") or ""), "error": error, "zone": zone.key,
     })

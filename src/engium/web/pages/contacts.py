@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from engium.access.permissions import Permission
 from engium.bookings import repository as bookings_repo
 from engium.bookings import service as bookings
+from engium.conversations import contacts
 from engium.conversations import service as conversations
 from engium.kit.pagination import PageRequest, decode_cursor, encode_cursor
 from engium.kit.transaction import DbSession
@@ -36,7 +37,7 @@ def contacts_page(
     q: Annotated[str | None, Query(max_length=200)] = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> Response:
-    found = conversations.list_contacts(session, member.principal,
+    found = contacts.list_contacts(session, member.principal,
                                         PageRequest(cursor=decode_cursor(cursor), limit=PAGE_SIZE), q)
     shown = found[:PAGE_SIZE]
     next_cursor = encode_cursor(shown[-1].created_at, shown[-1].id) if len(found) > PAGE_SIZE else None
@@ -59,14 +60,14 @@ def _related(session: Session, member: Member, contact_id: UUID) -> dict[str, ob
 
 @router.get("/contacts/{contact_id}", response_class=HTMLResponse)
 def contact_page(request: Request, contact_id: UUID, member: Reader, session: DbSession) -> Response:
-    contact = conversations.view_contact(session, member.principal, contact_id)
+    contact = contacts.view_contact(session, member.principal, contact_id)
     return render(request, "contact.html", {"contact": contact, **_related(session, member, contact_id)})
 
 
 @router.get("/contacts/{contact_id}/delete", response_class=HTMLResponse)
 def confirm_delete(request: Request, contact_id: UUID,
                    member: Annotated[Member, viewer(Permission.CONTACTS_WRITE)], session: DbSession) -> Response:
-    contact = conversations.get_contact(session, member.principal, contact_id)
+    contact = contacts.get_contact(session, member.principal, contact_id)
     threads = conversations.list_conversations(session, member.principal, PageRequest(cursor=None, limit=200),
                                                contact_id=contact_id)
     return render(request, "contact_delete.html", {"contact": contact, "conversation_count": len(threads),
@@ -77,8 +78,8 @@ def confirm_delete(request: Request, contact_id: UUID,
 def delete_contact(request: Request, contact_id: UUID,
                    member: Annotated[Member, actor(Permission.CONTACTS_WRITE)], session: DbSession) -> Response:
     def page(message: str) -> HTMLResponse:
-        contact = conversations.get_contact(session, member.principal, contact_id)
+        contact = contacts.get_contact(session, member.principal, contact_id)
         return render(request, "contact_delete.html", {"contact": contact, "conversation_count": 0, "error": message})
 
-    attempt(session, lambda: conversations.delete_contact(session, member.principal, contact_id), page)
+    attempt(session, lambda: contacts.delete_contact(session, member.principal, contact_id), page)
     return see_other("/contacts?done=deleted")

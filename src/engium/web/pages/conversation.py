@@ -21,6 +21,7 @@ from engium.assistant.escalation import hand_back
 from engium.assistant.turn_notes import turn_notes
 from engium.bookings import catalog
 from engium.channels.delivery_state import delivery_states
+from engium.conversations import contacts
 from engium.conversations import service as conversations
 from engium.conversations.inbox import contact_label
 from engium.conversations.schemas import MessageCreate
@@ -97,7 +98,7 @@ def _transcript(session: Session, member: Member, conversation_id: UUID) -> dict
     notes = turn_notes(session, conversation)
     sources = _source_labels(session, member, {s for ids in notes.sources.values() for s in ids})
     names = member_names(session)
-    contact = conversations.get_contact(session, member.principal, conversation.contact_id)
+    contact = contacts.get_contact(session, member.principal, conversation.contact_id)
     return {
         "conversation": conversation, "contact": contact, "contact_name": contact_label(contact),
         "channel_label": CHANNEL_LABELS.get(conversation.channel, conversation.channel),

@@ -1,0 +1,181 @@
+"""Contacts: the people a business talks to, found by their channel identifiers.
+
+Staff manage them through the API (a principal that holds the contacts permissions); channels find or
+create them when a customer writes in (the webhook sender or the visitor as the actor). The audit
+events name ids and field names only, never the identifiers themselves.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.orm import Session
+
+from engium.access.principal import Principal
+from engium.audit.actions import AuditAction
+from engium.audit.recorder import record
+from engium.conversations import repository as repo
+from engium.conversations.models import Contact, Conversation
+from engium.conversations.schemas import IDENTIFIERS, ContactCreate, ContactUpdate
+from engium.errors import Conflict, NotFound, Unprocessable
+from engium.kit.pagination import PageRequest
+
+CONTACT_NOT_FOUND = "Contact not found"
+IdentifierField = Literal["phone", "widget_id", "email"]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+
+def list_contacts(session: Session, principal: Principal, page: PageRequest, q: str | None) -> list[Contact]:
+    return repo.list_contacts(session, cursor=page.cursor, limit=page.limit, q=q.strip() if q else None)
+
+
+def get_contact(session: Session, principal: Principal, contact_id: UUID) -> Contact:
+    contact = repo.get_contact(session, contact_id)
+    if contact is None:
+        raise NotFound(CONTACT_NOT_FOUND)
+    return contact
+
+
+def view_contact(session: Session, principal: Principal, contact_id: UUID) -> Contact:
+    """A person reading one contact's record: an access to personal data, so it is logged."""
+    contact = get_contact(session, principal, contact_id)
+    record(session, principal, AuditAction.CONTACT_VIEWED, resource_type="contact", resource_id=contact.id)
+    return contact
+
+
+def changed_fields(row: object, values: dict[str, Any]) -> list[str]:
+    return sorted(field for field, value in values.items() if getattr(row, field) != value)
+
+
+def _ensure_identifiers_free(
+    session: Session, identifiers: dict[str, str | None], excluding: UUID | None = None
+) -> None:
+    # Checked up front for a message naming the field; the unique constraints still decide races.
+    wanted = {field: value for field, value in identifiers.items() if value is not None}
+    for other in repo.find_contacts_by_identifiers(session, wanted, excluding=excluding):
+        taken = next(field for field, value in wanted.items() if getattr(other, field) == value)
+        raise Conflict(
+            f"Another contact already has this {taken}",
+            details={"field": taken, "contact_id": str(other.id)},
+        )
+
+
+def create_contact(session: Session, principal: Principal, data: ContactCreate) -> Contact:
+    _ensure_identifiers_free(session, {field: getattr(data, field) for field in IDENTIFIERS})
+    now = _now()
+    contact = Contact(
+        tenant_id=principal.tenant_id,
+        id=uuid.uuid4(),
+        name=data.name,
+        email=data.email,
+        phone=data.phone,
+        widget_id=data.widget_id,
+        created_at=now,
+        updated_at=now,
+    )
+    repo.add(session, contact)
+    record(
+        session, principal, AuditAction.CONTACT_CREATED, resource_type="contact", resource_id=contact.id,
+        details={"identifiers": [field for field in IDENTIFIERS if getattr(contact, field) is not None]},
+    )
+    return contact
+
+
+def update_contact(session: Session, principal: Principal, contact_id: UUID, changes: ContactUpdate) -> Contact:
+    contact = get_contact(session, principal, contact_id)
+    values = changes.model_dump(include=changes.model_fields_set)
+    if not values:
+        return contact
+    identifiers = {field: values[field] for field in IDENTIFIERS if field in values}
+    if all(values.get(field, getattr(contact, field)) is None for field in IDENTIFIERS):
+        raise Unprocessable("A contact needs at least one of email, phone or widget_id")
+    _ensure_identifiers_free(session, identifiers, excluding=contact.id)
+    changed = changed_fields(contact, values)
+    for field, value in values.items():
+        setattr(contact, field, value)
+    contact.updated_at = _now()
+    repo.save(session)
+    if changed:
+        record(session, principal, AuditAction.CONTACT_UPDATED, resource_type="contact", resource_id=contact.id,
+               details={"fields": changed})
+    return contact
+
+
+def delete_contact(session: Session, principal: Principal, contact_id: UUID) -> None:
+    """Deletes the contact and, through the foreign keys, its conversations and messages."""
+    get_contact(session, principal, contact_id)
+    # Counted before the cascade removes them, so the log shows how much went with the contact.
+    conversations = session.execute(
+        select(func.count()).select_from(Conversation).where(Conversation.contact_id == contact_id)
+    ).scalar_one()
+    repo.delete_contact(session, contact_id)
+    record(session, principal, AuditAction.CONTACT_DELETED, resource_type="contact", resource_id=contact_id,
+           details={"conversations": conversations})
+
+
+def contact_by_id(session: Session, contact_id: UUID) -> Contact | None:
+    """The contact, if the bound tenant has it: for the code that acts on a customer's behalf (a send,
+    a turn), which records no read of its own."""
+    return repo.get_contact(session, contact_id)
+
+
+def find_or_create_contact(
+    session: Session, actor: Principal | None, field: IdentifierField, value: str, *, tenant_id: UUID,
+    name: str = "",
+) -> tuple[Contact, bool]:
+    """The contact holding this identifier; created if none does, by ``actor`` (None: the new contact
+    itself, a widget visitor arriving). Concurrent first messages from one number race on the unique
+    constraint: ON CONFLICT DO NOTHING and a re-read settle it."""
+    column = getattr(Contact, field)
+    found = session.execute(select(Contact).where(column == value)).scalar_one_or_none()
+    if found is not None:
+        return found, False
+    now = datetime.now(UTC)
+    new_id = uuid.uuid4()
+    inserted = session.execute(
+        insert(Contact)
+        .values(tenant_id=tenant_id, id=new_id, name=name[:200], created_at=now, updated_at=now, **{field: value})
+        .on_conflict_do_nothing()
+        .returning(Contact.id)
+    ).scalar_one_or_none()
+    contact = session.execute(select(Contact).where(column == value)).scalar_one()
+    if inserted is not None:
+        record(
+            session, actor or Principal.contact(tenant_id, contact.id), AuditAction.CONTACT_CREATED,
+            resource_type="contact", resource_id=contact.id,
+            details={"identifiers": [field], "source": "channel"},
+        )
+    return contact, inserted is not None
+
+
+def state_visitor_details(
+    session: Session, actor: Principal, contact_id: UUID, *, name: str, phone: str | None, email: str | None
+) -> Contact | None:
+    """A widget visitor's own name and how to reach them, as they typed them: stored as the contact's
+    *unverified* phone and e-mail, never as its identifiers (``phone``/``email`` find a contact when an
+    SMS arrives, so they must hold only numbers a provider vouched for). Replaces what was stated before.
+    None when the contact is not visible (another tenant's, or deleted)."""
+    contact = repo.get_contact(session, contact_id)
+    if contact is None:
+        return None
+    values = {"name": name[:200], "unverified_phone": phone, "unverified_email": email}
+    changed = sorted(field for field, value in values.items() if getattr(contact, field) != value)
+    for field, value in values.items():
+        setattr(contact, field, value)
+    if changed:
+        contact.updated_at = datetime.now(UTC)
+        repo.save(session)
+        record(
+            session, actor, AuditAction.CONTACT_UPDATED, resource_type="contact", resource_id=contact.id,
+            details={"fields": changed, "source": "widget"},
+        )
+    return contact
