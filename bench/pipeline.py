@@ -41,7 +41,7 @@ from benchlib import emit, log, machine_info, setup_logging, summarize_ms
 from engium import provisioning
 from engium.access.permissions import Role
 from engium.app import create_app
-from engium.channels.guard import ChannelLimits
+from engium.channels.rate_limits import ChannelLimits
 from engium.config import Settings
 from engium.identity import api_keys
 from engium.jobs import WorkerThread

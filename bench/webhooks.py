@@ -37,7 +37,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from benchlib import emit, machine_info, setup_logging, summarize_ms
-from engium.channels.verification import (
+from engium.channels.verify.verification import (
     WebhookRejected,
     verify_github,
     verify_meta,

@@ -17,7 +17,7 @@ from engium.audit.middleware import AuditLoggingMiddleware, audit_mutation_befor
 from engium.audit.routes import router as audit_router
 from engium.body_limits import JSON_MAX_BODY_BYTES, body_limits
 from engium.bookings.routes import router as bookings_router
-from engium.channels.guard import ChannelLimits
+from engium.channels.rate_limits import ChannelLimits
 from engium.channels.webhook_routes import router as webhooks_router
 from engium.channels.widget_cors import WidgetCorsMiddleware, origin_of
 from engium.channels.widget_routes import router as widget_router

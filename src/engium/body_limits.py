@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from engium.channels.webhook_common import DEFAULT_MAX_BODY_BYTES
+from engium.channels.verify.webhook_common import DEFAULT_MAX_BODY_BYTES
 from engium.kit.body_limit import BodyLimit
 from engium.knowledge.service import MAX_UPLOAD_BYTES
 

@@ -15,8 +15,8 @@ from engium.assistant.escalation import CUSTOMER_REPLIES
 from engium.runtime import Runtime
 from engium.tenancy.models import TenantSettings
 from tests.assistant.helpers import Salon, open_salon, rows, visit
-from tests.assistant.test_knowledge_answers import AFTERCARE, add_document
-from tests.assistant.test_model_path import QUESTION, ScriptedModel, with_model
+from tests.assistant.knowledge_helpers import AFTERCARE, add_document
+from tests.assistant.scripted_model import QUESTION, ScriptedModel, with_model
 from tests.channels.inbound_helpers import ALL_SECRETS, TWILIO_TOKEN
 from tests.conftest import audit_events
 

@@ -7,20 +7,8 @@ from fastapi.testclient import TestClient
 
 from engium.runtime import Runtime
 from tests.assistant.helpers import Salon, open_salon, visit
+from tests.assistant.knowledge_helpers import AFTERCARE, add_document
 from tests.conftest import audit_events
-
-AFTERCARE = (
-    "Looking after coloured hair. Wait at least 48 hours before washing freshly coloured hair, so the colour "
-    "can settle. Use a sulphate-free shampoo and rinse with cool water.\n\n"
-    "Gift vouchers are not available at the moment."
-)
-
-
-def add_document(client: TestClient, salon: Salon, title: str, content: str) -> str:
-    response = client.post("/api/v1/knowledge/documents", headers=salon.tenant.headers,
-                           json={"title": title, "source_kind": "text", "content": content})
-    assert response.status_code == 201, response.text
-    return str(response.json()["id"])
 
 
 def replied_events(runtime: Runtime, salon: Salon) -> list[dict[str, object]]:

@@ -18,9 +18,9 @@ from engium.access.permissions import Role
 from engium.kit.database import Database
 from engium.runtime import Runtime
 from tests.conftest import CLIENT_IP, TenantHandle, make_api_key
+from tests.tenancy.catalog_queries import victim_ids
 from tests.tenancy.fixtures import populated_tenant
 from tests.tenancy.openapi_strategies import GeneratedRequest, SchemaStrategies
-from tests.tenancy.test_cross_tenant import victim_ids
 
 MUTATING = {"post", "put", "patch", "delete"}
 # Sign-in has no actor until it succeeds; tests/audit/test_refusals.py covers it.

@@ -14,8 +14,8 @@ from sqlalchemy import text
 from standardwebhooks.webhooks import Webhook
 
 from engium.assistant.turn_queue import ASSISTANT_JOB
-from engium.channels import webhook_common
-from engium.channels.guard import ChannelLimits
+from engium.channels.rate_limits import ChannelLimits
+from engium.channels.verify import webhook_common
 from engium.runtime import Runtime
 from tests.channels import webhook_vectors as v
 from tests.channels.inbound_helpers import (

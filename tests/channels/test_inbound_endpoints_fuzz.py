@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engium.channels.guard import ChannelLimits
+from engium.channels.rate_limits import ChannelLimits
 from engium.runtime import Runtime
 from tests.channels.inbound_helpers import GENERIC_401, ChannelTenant, configured_tenant, stored_messages
 

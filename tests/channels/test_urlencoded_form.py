@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engium.channels.urlencoded_form import parse_urlencoded_form
-from engium.channels.webhook_common import RejectReason, WebhookRejected
+from engium.channels.verify.urlencoded_form import parse_urlencoded_form
+from engium.channels.verify.webhook_common import RejectReason, WebhookRejected
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engium.channels.verification import (
+from engium.channels.verify.verification import (
     RejectReason,
     WebhookRejected,
     verify_github,

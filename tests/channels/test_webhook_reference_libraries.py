@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]  # ships no types
 
-from engium.channels.verification import WebhookRejected, verify_standard_webhook, verify_twilio
+from engium.channels.verify.verification import WebhookRejected, verify_standard_webhook, verify_twilio
 from tests.channels import webhook_vectors as v
 
 # Anything UTF-8 can carry: surrogates are not characters and cannot be form-encoded.

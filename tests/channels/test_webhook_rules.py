@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from starlette.datastructures import Headers
 
-from engium.channels.verification import (
+from engium.channels.verify.verification import (
     DEFAULT_MAX_BODY_BYTES,
     HeaderSource,
     RejectReason,

@@ -11,7 +11,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from engium.channels.verification import (
+from engium.channels.verify.verification import (
     RejectReason,
     VerifiedMetaWebhook,
     WebhookRejected,

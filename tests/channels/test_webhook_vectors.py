@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from engium.channels.verification import (
+from engium.channels.verify.verification import (
     VerifiedWebhook,
     WebhookRejected,
     WebhookScheme,

@@ -7,7 +7,7 @@ import time
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
-from engium.channels.guard import ChannelLimits
+from engium.channels.rate_limits import ChannelLimits
 from engium.runtime import Runtime
 from tests.channels.inbound_helpers import GENERIC_401, configured_tenant, stored_messages, widget_user_headers
 from tests.conftest import audit_events

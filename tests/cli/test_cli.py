@@ -3,25 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
 import pytest
 
+from tests.cli.runner import engium
 from tests.conftest import scratch_dir
-
-ENGIUM = [sys.executable, "-m", "engium.cli"]
-
-
-def engium(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ENGIUM_")}
-    return subprocess.run(
-        [*ENGIUM, *args, "--data-dir", str(data_dir)], capture_output=True, text=True, env=env, timeout=120
-    )
 
 
 @pytest.fixture(scope="module")

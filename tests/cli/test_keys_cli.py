@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_cli import engium
+from tests.cli.runner import engium
 
 
 @pytest.fixture(scope="module")

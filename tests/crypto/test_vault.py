@@ -21,7 +21,7 @@ from engium.integrations.service import CredentialReencryption
 from engium.runtime import Runtime
 from engium.tenancy.service import delete_tenant
 from tests.conftest import TenantHandle, audit_events, make_tenant
-from tests.integrations.test_reveal import CHANNEL, rotate, stored, verification
+from tests.integrations.vault_helpers import CHANNEL, rotate, stored, verification
 
 pytestmark = pytest.mark.usefixtures("database")
 

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from pydantic import SecretStr
 from sqlalchemy import text
 
 from engium.errors import NotFound
 from engium.integrations import service
-from engium.integrations.schemas import CredentialCreate, CredentialKind, CredentialRotate
+from engium.integrations.schemas import CredentialKind
 from engium.runtime import Runtime
 from tests.conftest import TenantHandle, audit_events
 from tests.integrations.leaks import assert_absent, new_secret
+from tests.integrations.vault_helpers import CHANNEL, rotate, stored, verification
 from tests.tenancy.fixtures import owner_principal
-
-CHANNEL = service.SystemCaller("channels.twilio")
-
-
-def stored(runtime: Runtime, tenant: TenantHandle, secret: str, name: str = "sms") -> uuid.UUID:
-    with runtime.database.tenant_transaction(tenant.id) as session:
-        credential = service.create_credential(
-            session, runtime.vault, owner_principal(tenant),
-            CredentialCreate(kind=CredentialKind.TWILIO, name=name, secret=SecretStr(secret)),
-        )
-    return credential.id
 
 
 def test_reveal_by_id_or_name_is_access_logged(runtime: Runtime, tenant: TenantHandle) -> None:
@@ -57,18 +45,8 @@ def test_another_tenants_credential_cannot_be_revealed(
         service.reveal_secret(session, runtime.vault, CHANNEL, credential_id, purpose="probe")
 
 
-def rotate(runtime: Runtime, tenant: TenantHandle, credential_id: uuid.UUID, secret: str, hours: float) -> None:
-    with runtime.database.tenant_transaction(tenant.id) as session:
-        service.rotate_credential(
-            session, runtime.vault, owner_principal(tenant), credential_id,
-            CredentialRotate(secret=SecretStr(secret), grace_period_hours=hours),
-        )
 
 
-def verification(runtime: Runtime, tenant: TenantHandle, credential_id: uuid.UUID) -> list[str]:
-    with runtime.database.tenant_transaction(tenant.id) as session:
-        found = service.verification_secrets(session, runtime.vault, CHANNEL, credential_id)
-    return [s.reveal_text() for s in found]
 
 
 def test_webhook_verification_accepts_the_previous_secret_during_the_grace_period(

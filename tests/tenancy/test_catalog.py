@@ -11,6 +11,7 @@ from sqlalchemy import Connection, text
 
 from engium.kit.database import Database
 from engium.models import metadata
+from tests.tenancy.catalog_queries import tenant_tables
 
 
 @pytest.fixture(scope="module")
@@ -21,21 +22,6 @@ def owner_conn(database: Database) -> Iterator[Connection]:
     engine.dispose()
 
 
-def tenant_tables(conn: Connection, *, app_readable: bool = False) -> list[str]:
-    """Tables with a tenant_id column; ``app_readable``: only those engium_app may select from directly
-    (partitions and the audit chain heads are not)."""
-    readable = (
-        "and not c.relispartition and has_table_privilege('engium_app', c.oid, 'select') " if app_readable else ""
-    )
-    return list(
-        conn.execute(
-            text(
-                "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace "
-                "join pg_attribute a on a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped "
-                f"where n.nspname = 'public' and c.relkind in ('r', 'p') {readable}order by 1"
-            )
-        ).scalars()
-    )
 
 
 def test_the_schema_has_tenant_tables(owner_conn: Connection) -> None:

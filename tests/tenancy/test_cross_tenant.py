@@ -18,9 +18,9 @@ from sqlalchemy import text
 from engium.kit.database import Database
 from engium.runtime import Runtime
 from tests.conftest import TenantHandle, make_tenant
+from tests.tenancy.catalog_queries import tenant_tables, victim_ids
 from tests.tenancy.fixtures import populated_tenant
 from tests.tenancy.openapi_strategies import GeneratedRequest, SchemaStrategies
-from tests.tenancy.test_catalog import tenant_tables
 
 # Sign-in is unauthenticated by design; its isolation is tested in tests/identity.
 UNAUTHENTICATED = {
@@ -36,18 +36,6 @@ UNAUTHENTICATED = {
 SKIPPED = {("post", "/api/v1/auth/logout")}
 
 
-def victim_ids(database: Database, tenant_id: uuid.UUID) -> dict[str, list[uuid.UUID]]:
-    ids: dict[str, list[uuid.UUID]] = {}
-    with database.tenant_transaction(tenant_id) as session:
-        for table in tenant_tables(session.connection(), app_readable=True):
-            column = "user_id" if table == "memberships" else "id"
-            has_column = session.execute(
-                text("select 1 from information_schema.columns where table_name = :t and column_name = :c"),
-                {"t": table, "c": column},
-            ).scalar()
-            if has_column:
-                ids[table] = list(session.execute(text(f"select {column} from {table}")).scalars())
-    return ids
 
 
 def snapshot(database: Database, tenant_id: uuid.UUID) -> dict[str, list[Any]]:

@@ -12,8 +12,8 @@ from sqlalchemy.exc import DBAPIError
 from engium.kit.database import Database
 from engium.runtime import Runtime
 from tests.conftest import TenantHandle, make_tenant
+from tests.tenancy.catalog_queries import tenant_tables
 from tests.tenancy.fixtures import populated_tenant
-from tests.tenancy.test_catalog import tenant_tables
 
 pytestmark = pytest.mark.usefixtures("database")
 

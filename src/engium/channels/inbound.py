@@ -21,7 +21,7 @@ from engium.assistant.turn_queue import queue_turn
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
 from engium.channels import store
-from engium.channels.verification import (
+from engium.channels.verify.verification import (
     HeaderSource,
     RejectReason,
     VerifiedWebhook,

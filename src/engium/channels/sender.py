@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID
 
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from engium.audit import recorder as audit
@@ -33,7 +32,7 @@ from engium.audit.actions import ActorKind, AuditAction, Outcome
 from engium.channels import providers, store
 from engium.channels.inbound import ACCESS_TOKEN_CREDENTIAL, primary_credential
 from engium.channels.settings import ChannelSettings
-from engium.channels.verification import WebhookRejected
+from engium.channels.verify.verification import WebhookRejected
 from engium.conversations import contacts
 from engium.conversations import service as conversations
 from engium.conversations.models import Message
@@ -90,7 +89,7 @@ class ChannelSender:
         with self.database.tenant_transaction(tenant_id) as session:
             extra: dict[str, object] = {"status_code": sent.status_code}
             if sent.succeeded:
-                _mark(session, message_id, "sent", None, self.clock())
+                conversations.record_delivery(session, message_id, "sent", None, self.clock())
                 self._audit(session, tenant_id, AuditAction.CHANNEL_MESSAGE_SENT, facts, extra)
                 return
             if not sent.retryable:
@@ -98,7 +97,7 @@ class ChannelSender:
                            reason="rejected by the provider")
                 return
             # Still queued; the error stays visible on the message while the retries run.
-            _mark(session, message_id, "queued", sent.error, self.clock())
+            conversations.record_delivery(session, message_id, "queued", sent.error, self.clock())
         log.info("channel send of message %s of tenant %s will be retried (%s)", message_id, tenant_id, sent.error)
         raise SendFailed(sent.error or "send failed")
 
@@ -135,7 +134,7 @@ class ChannelSender:
 
     def _fail(self, session: Session, tenant_id: UUID, message_id: UUID, facts: dict[str, object], error: str,
               status_code: int | None, *, reason: str | None = None) -> None:
-        _mark(session, message_id, "failed", error, self.clock())
+        conversations.record_delivery(session, message_id, "failed", error, self.clock())
         self._audit(session, tenant_id, AuditAction.CHANNEL_SEND_FAILED, facts,
                     {"reason": reason or error, "status_code": status_code, "error": error}, failed=True)
 
@@ -157,16 +156,9 @@ class ChannelSender:
                 return total
 
 
-def _mark(session: Session, message_id: UUID, status: str, error: str | None, now: datetime) -> None:
-    session.execute(
-        update(Message).where(Message.id == message_id)
-        .values(delivery_status=status, delivery_error=error[:500] if error else None, delivery_updated_at=now)
-    )
-
-
 def _message(session: Session, message_id: UUID) -> Message:
     # Under the bound tenant's RLS: another tenant's message id finds nothing here.
-    message = session.execute(select(Message).where(Message.id == message_id)).scalar_one_or_none()
+    message = conversations.message_by_id(session, message_id)
     if message is None or message.direction != "outbound":
         raise providers.NotConfigured("the message no longer exists")
     return message

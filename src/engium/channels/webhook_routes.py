@@ -15,8 +15,8 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
 from engium.channels import inbound, store
-from engium.channels.guard import RawBody, refuse
-from engium.channels.verification import RejectReason, WebhookRejected
+from engium.channels.rate_limits import RawBody, refuse
+from engium.channels.verify.verification import RejectReason, WebhookRejected
 from engium.kit.app_state import runtime_of
 from engium.kit.database import bind_tenant
 from engium.kit.transaction import DbSession

@@ -33,7 +33,7 @@ from engium.assistant.turn_queue import queue_turn
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
 from engium.channels import store
-from engium.channels.verification import RejectReason, WebhookRejected
+from engium.channels.verify.verification import RejectReason, WebhookRejected
 from engium.conversations import contacts
 from engium.conversations import service as conversations
 from engium.conversations.models import Message

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from engium.access.principal import Principal
 from engium.assistant import contact_details
-from engium.channels.verification import RejectReason, WebhookRejected
+from engium.channels.verify.verification import RejectReason, WebhookRejected
 from engium.channels.widget import WidgetVisitor, granted_conversation
 from engium.conversations import contacts
 from engium.conversations.models import Contact, Message

@@ -16,8 +16,8 @@ from fastapi import APIRouter, Header, Query, Request
 from pydantic import BaseModel, ConfigDict
 
 from engium.channels import widget, widget_contact
-from engium.channels.guard import Throttled, limits_of, refuse, source_of
-from engium.channels.verification import WebhookRejected
+from engium.channels.rate_limits import Throttled, limits_of, refuse, source_of
+from engium.channels.verify.verification import WebhookRejected
 from engium.conversations.schemas import MessageBody
 from engium.kit.app_state import runtime_of
 from engium.kit.transaction import DbSession

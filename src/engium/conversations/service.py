@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, select, update
 from sqlalchemy.orm import Session
 
 from engium.access.principal import Principal
@@ -409,6 +409,14 @@ def conversation_by_id(session: Session, conversation_id: UUID, *, for_update: b
 
 def message_by_id(session: Session, message_id: UUID) -> Message | None:
     return session.execute(select(Message).where(Message.id == message_id)).scalar_one_or_none()
+
+
+def record_delivery(session: Session, message_id: UUID, status: str, error: str | None, at: datetime) -> None:
+    """Where a reply that leaves through a provider stands: queued, sent or failed (with the reason)."""
+    session.execute(
+        update(Message).where(Message.id == message_id)
+        .values(delivery_status=status, delivery_error=error[:500] if error else None, delivery_updated_at=at)
+    )
 
 
 def transcript(session: Session, conversation_id: UUID, *, after: Cursor | None, limit: int) -> list[Message]:

@@ -43,6 +43,12 @@ def get_settings(session: Session) -> TenantSettings:
     return settings
 
 
+def accepts_model_retention(session: Session) -> bool:
+    """Whether the bound tenant accepted model providers that may retain what they are sent; False when
+    no tenant is bound (RLS shows no settings row): fail closed."""
+    return bool(session.execute(select(TenantSettings.ai_accept_retention)).scalar_one_or_none())
+
+
 def mfa_required(session: Session) -> bool:
     return bool(session.execute(select(TenantSettings.mfa_required)).scalar())
 

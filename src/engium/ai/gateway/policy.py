@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engium.tenancy.models import TenantSettings
+from engium.tenancy import service as tenancy
 
 
 @dataclass(frozen=True)
@@ -20,5 +19,4 @@ class TenantModelPolicy:
 def load_policy(session: Session) -> TenantModelPolicy:
     """Reads the bound tenant's policy. A session bound to no tenant sees no settings row (RLS) and gets
     the strict default: fail closed."""
-    accepted = session.execute(select(TenantSettings.ai_accept_retention)).scalar_one_or_none()
-    return TenantModelPolicy(accept_retention=bool(accepted))
+    return TenantModelPolicy(accept_retention=tenancy.accepts_model_retention(session))

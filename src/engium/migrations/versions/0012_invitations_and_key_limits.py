@@ -23,12 +23,13 @@ from __future__ import annotations
 
 from alembic import op
 
+from engium.migrations.tenant_rls import enable_tenant_rls
+
 revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None
 
-CURRENT_TENANT = "(select nullif(current_setting('engium.tenant_id', true), '')::uuid)"
 PLATFORM_TENANT = "00000000-0000-0000-0000-000000000000"
 ROLES = "('owner', 'admin', 'agent', 'auditor')"
 ACTOR_KINDS = "('user', 'api_key', 'contact', 'webhook', 'system', 'anonymous', 'operator')"
@@ -228,13 +229,7 @@ NEW_FUNCTIONS = (
 
 def upgrade() -> None:
     op.execute(SCHEMA)
-    op.execute("alter table invitations enable row level security")
-    op.execute("alter table invitations force row level security")
-    op.execute(
-        "create policy tenant_isolation on invitations to engium_app "
-        f"using (tenant_id = {CURRENT_TENANT}) with check (tenant_id = {CURRENT_TENANT})"
-    )
-    op.execute("grant select, insert, update, delete on invitations to engium_app")
+    enable_tenant_rls("invitations")
     op.execute("create policy credential_resolver on invitations to engium_auth using (true)")
     op.execute("grant select on invitations to engium_auth")
     op.execute("revoke all on function role_can_grant(text, text) from public")

@@ -12,7 +12,7 @@ import hmac
 import re
 from collections.abc import Sequence
 
-from engium.channels.webhook_common import (
+from engium.channels.verify.webhook_common import (
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_TIMESTAMP_TOLERANCE_S,
     HeaderSource,

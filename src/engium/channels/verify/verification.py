@@ -19,11 +19,11 @@ Callers (the webhook endpoints) must:
 
 from __future__ import annotations
 
-from engium.channels.hmac_hex_webhook import verify_github, verify_hmac_sha256_hex, verify_slack
-from engium.channels.meta_webhook import VerifiedMetaWebhook, verify_meta, verify_meta_subscription
-from engium.channels.standard_webhook import PublicKey, verify_standard_webhook
-from engium.channels.twilio_webhook import VerifiedTwilioWebhook, twilio_url_variants, verify_twilio
-from engium.channels.webhook_common import (
+from engium.channels.verify.hmac_hex_webhook import verify_github, verify_hmac_sha256_hex, verify_slack
+from engium.channels.verify.meta_webhook import VerifiedMetaWebhook, verify_meta, verify_meta_subscription
+from engium.channels.verify.standard_webhook import PublicKey, verify_standard_webhook
+from engium.channels.verify.twilio_webhook import VerifiedTwilioWebhook, twilio_url_variants, verify_twilio
+from engium.channels.verify.webhook_common import (
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_TIMESTAMP_TOLERANCE_S,
     HeaderSource,

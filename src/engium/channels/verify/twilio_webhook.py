@@ -23,8 +23,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from engium.channels.urlencoded_form import DEFAULT_MAX_PARAMS, parse_urlencoded_form
-from engium.channels.webhook_common import (
+from engium.channels.verify.urlencoded_form import DEFAULT_MAX_PARAMS, parse_urlencoded_form
+from engium.channels.verify.webhook_common import (
     DEFAULT_MAX_BODY_BYTES,
     HeaderSource,
     RejectReason,

@@ -13,9 +13,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from engium.channels.hmac_hex_webhook import HUB_SIGNATURE_HEADER, HUB_SIGNATURE_PREFIX, match_hmac_sha256_hex
-from engium.channels.urlencoded_form import parse_urlencoded_form
-from engium.channels.webhook_common import (
+from engium.channels.verify.hmac_hex_webhook import HUB_SIGNATURE_HEADER, HUB_SIGNATURE_PREFIX, match_hmac_sha256_hex
+from engium.channels.verify.urlencoded_form import parse_urlencoded_form
+from engium.channels.verify.webhook_common import (
     DEFAULT_MAX_BODY_BYTES,
     HeaderSource,
     RejectReason,

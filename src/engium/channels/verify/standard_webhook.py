@@ -20,7 +20,7 @@ from typing import TypeAlias
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from engium.channels.webhook_common import (
+from engium.channels.verify.webhook_common import (
     DEFAULT_MAX_BODY_BYTES,
     DEFAULT_TIMESTAMP_TOLERANCE_S,
     HeaderSource,

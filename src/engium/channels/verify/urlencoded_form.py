@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote_to_bytes
 
-from engium.channels.webhook_common import RejectReason, WebhookRejected
+from engium.channels.verify.webhook_common import RejectReason, WebhookRejected
 
 # Twilio's inbound message webhooks carry a few dozen parameters (more with many media items).
 DEFAULT_MAX_PARAMS = 256

@@ -19,7 +19,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from engium.channels.webhook_common import DEFAULT_MAX_BODY_BYTES
+from engium.channels.verify.webhook_common import DEFAULT_MAX_BODY_BYTES
 from engium.context import current_request_context
 from engium.errors import AppError
 
