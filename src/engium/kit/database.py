@@ -17,6 +17,8 @@ from engium.kit.embedded import DatabaseUrls, EmbeddedPostgres
 log = logging.getLogger(__name__)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+# Serialises migrations between processes starting at once (any fixed number).
+MIGRATION_LOCK_KEY = 0x656E6769756D02
 
 # CVE-2025-8713: planner statistics could leak rows past RLS; fixed in these minor releases.
 _FIXED_MINORS = {13: 22, 14: 19, 15: 14, 16: 10, 17: 6}
@@ -92,6 +94,10 @@ class Database:
         engine = self.owner_engine()
         try:
             with engine.connect() as conn:
+                # Processes starting together (a server and its workers) migrate one at a time: the
+                # later ones find the schema current. A session lock survives the per-migration commits.
+                conn.execute(text("select pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+                conn.commit()
                 config.attributes["connection"] = conn
                 command.upgrade(config, "heads")
         finally:

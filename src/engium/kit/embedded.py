@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 
 from engium.kit.embedded_auth import (
     initialise_cluster,
@@ -34,6 +34,8 @@ AUDIT_ROLE = "engium_audit"
 # NOLOGIN roles that own SECURITY DEFINER functions: credential resolution, and audit appends.
 DEFINER_ROLES = (AUTH_ROLE, AUDIT_ROLE)
 DATABASE_NAME = "engium"
+# Serialises the role and database bootstrap between processes starting at once (any fixed number).
+BOOTSTRAP_LOCK_KEY = 0x656E6769756D01
 # The cluster's superuser (initdb -U); its password is kept with the roles' in the credentials file.
 SUPERUSER = "postgres"
 
@@ -222,43 +224,51 @@ def _process_exists(pid: int) -> bool:
 
 
 def bootstrap_roles_and_database(superuser_url: str, *, app_password: str, owner_password: str) -> None:
-    """Creates the roles and the database; idempotent. Needs a superuser connection."""
+    """Creates the roles and the database; idempotent. Needs a superuser connection.
+
+    Several processes (a server and its workers) may start at once: a session advisory lock makes
+    them take turns, since concurrent ``ALTER ROLE``/``GRANT`` fail with "tuple concurrently updated"."""
     engine = create_engine(superuser_url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
-            roles = {
-                OWNER_ROLE: "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS",
-                APP_ROLE: "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT",
-                AUTH_ROLE: "NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS",
-                AUDIT_ROLE: "NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS",
-            }
-            passwords = {OWNER_ROLE: owner_password, APP_ROLE: app_password}
-            for role, attributes in roles.items():
-                exists = conn.execute(text("select 1 from pg_roles where rolname = :r"), {"r": role}).scalar()
-                verb = "ALTER" if exists else "CREATE"
-                conn.execute(text(f"{verb} ROLE {role} {attributes}"))
-                if role in passwords:
-                    # Role passwords cannot be bound parameters; the value is URL-safe base64.
-                    password = passwords[role]
-                    assert password.replace("-", "").replace("_", "").isalnum()
-                    conn.execute(text(f"ALTER ROLE {role} PASSWORD '{password}'"))
-            # The owner hands functions to the definer roles, which needs membership (no inheritance).
-            version = int(conn.execute(text("show server_version_num")).scalar_one())
-            for definer in DEFINER_ROLES:
-                if version >= 160000:
-                    conn.execute(text(f"GRANT {definer} TO {OWNER_ROLE} WITH INHERIT FALSE, SET TRUE"))
-                else:
-                    conn.execute(text(f"GRANT {definer} TO {OWNER_ROLE}"))
-            exists = conn.execute(
-                text("select 1 from pg_database where datname = :d"), {"d": DATABASE_NAME}
-            ).scalar()
-            if not exists:
-                conn.execute(text(f"CREATE DATABASE {DATABASE_NAME} OWNER {OWNER_ROLE}"))
+            conn.execute(text("select pg_advisory_lock(:key)"), {"key": BOOTSTRAP_LOCK_KEY})
+            _create_roles_and_database(conn, app_password=app_password, owner_password=owner_password)
+            _grant_schema(make_url(superuser_url).set(database=DATABASE_NAME))
     finally:
         engine.dispose()
-    db_engine = create_engine(
-        make_url(superuser_url).set(database=DATABASE_NAME), isolation_level="AUTOCOMMIT"
-    )
+
+
+def _create_roles_and_database(conn: Connection, *, app_password: str, owner_password: str) -> None:
+    roles = {
+        OWNER_ROLE: "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS",
+        APP_ROLE: "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS NOINHERIT",
+        AUTH_ROLE: "NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS",
+        AUDIT_ROLE: "NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS",
+    }
+    passwords = {OWNER_ROLE: owner_password, APP_ROLE: app_password}
+    for role, attributes in roles.items():
+        exists = conn.execute(text("select 1 from pg_roles where rolname = :r"), {"r": role}).scalar()
+        verb = "ALTER" if exists else "CREATE"
+        conn.execute(text(f"{verb} ROLE {role} {attributes}"))
+        if role in passwords:
+            # Role passwords cannot be bound parameters; the value is URL-safe base64.
+            password = passwords[role]
+            assert password.replace("-", "").replace("_", "").isalnum()
+            conn.execute(text(f"ALTER ROLE {role} PASSWORD '{password}'"))
+    # The owner hands functions to the definer roles, which needs membership (no inheritance).
+    version = int(conn.execute(text("show server_version_num")).scalar_one())
+    for definer in DEFINER_ROLES:
+        if version >= 160000:
+            conn.execute(text(f"GRANT {definer} TO {OWNER_ROLE} WITH INHERIT FALSE, SET TRUE"))
+        else:
+            conn.execute(text(f"GRANT {definer} TO {OWNER_ROLE}"))
+    exists = conn.execute(text("select 1 from pg_database where datname = :d"), {"d": DATABASE_NAME}).scalar()
+    if not exists:
+        conn.execute(text(f"CREATE DATABASE {DATABASE_NAME} OWNER {OWNER_ROLE}"))
+
+
+def _grant_schema(database_url: URL) -> None:
+    db_engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
     try:
         with db_engine.connect() as conn:
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS vector"))

@@ -103,14 +103,15 @@ def attempt_or_give_up(
 
 
 def cron_every(seconds: float) -> str:
-    """A cron expression (seconds in a sixth field when needed) firing at least every ``seconds``.
+    """A cron expression firing at least every ``seconds``.
 
-    Cron steps restart each minute or hour, so a step that does not divide it yields one shorter gap,
-    never a longer one."""
+    Seconds go in croniter's sixth field, which is the *last* one (``*/2`` first would mean every
+    second of every other minute). Cron steps restart each minute or hour, so a step that does not
+    divide it yields one shorter gap, never a longer one."""
     if seconds < 1:
         raise ValueError("periodic tasks run at most once a second")
     if seconds < 60:
-        return f"*/{int(seconds)} * * * * *"
+        return f"* * * * * */{int(seconds)}"
     if seconds < 3600:
         return f"*/{int(seconds // 60)} * * * *"
     if seconds < 86400:
