@@ -20,7 +20,7 @@ from engium.config import Settings
 from engium.runtime import Runtime
 from tests import headless_chromium
 from tests.channels.inbound_helpers import add_credential
-from tests.conftest import TenantHandle, make_tenant, scratch_dir
+from tests.conftest import OWNER_PASSWORD, TenantHandle, make_tenant, scratch_dir
 from tests.live_server import LiveServer, free_port, live_server
 
 HERE = Path(__file__).resolve().parent
@@ -208,3 +208,32 @@ def visit(chromium: Browser) -> Iterator[Visit]:
     yield Visit(page, errors)
     context.close()
     assert errors == [], errors
+
+
+class StaffTab:
+    """A second browser profile, signed in through the sign-in page as the business's owner: the staff
+    side of a flow, watching the same live server the visitor talks to."""
+
+    def __init__(self, chromium: Browser, live: LiveServer) -> None:
+        self.context = chromium.new_context(viewport=ViewportSize(width=1280, height=800), base_url=live.url)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(20_000)
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def sign_in(self, tenant: TenantHandle) -> Page:
+        page = self.page
+        page.goto("/sign-in")
+        page.get_by_label("E-mail address").fill(tenant.owner_email)
+        page.get_by_label("Password").fill(OWNER_PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url("**/inbox**")
+        return page
+
+
+@pytest.fixture
+def staff_tab(chromium: Browser, live: LiveServer) -> Iterator[StaffTab]:
+    tab = StaffTab(chromium, live)
+    yield tab
+    tab.context.close()
+    assert tab.errors == [], tab.errors

@@ -1,6 +1,8 @@
 """The widget as a visitor meets it: headless Chromium on a business's website (its own origin), talking
-to a real ``engium serve`` on another. Issue 12's flows 5 and the widget side of 2 and 3, and what every
-visit relies on: a reload keeps the conversation, the keyboard alone is enough, the page's CSS stays out."""
+to a real ``engium serve`` on another, with the salon's staff in a second browser profile. Issue 12's
+flows 2, 3 and 5 end to end (the booking in the staff bookings view; the escalation arriving live in an open
+inbox and the reply typed there reaching the widget), and what every visit relies on: a reload keeps the
+conversation, the keyboard alone is enough, the page's CSS stays out."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from playwright.sync_api import Locator, Page, ViewportSize, expect
 
 from engium.runtime import Runtime
 from tests.live_server import LiveServer
-from tests.widget.conftest import HostSite, Visit, WidgetBusiness, booking_day, open_business
+from tests.widget.conftest import HostSite, StaffTab, Visit, WidgetBusiness, booking_day, open_business
 
 pytestmark = pytest.mark.browser
 
@@ -79,7 +81,7 @@ def test_a_website_not_on_the_allow_list_gets_a_friendly_refusal_and_the_key_alo
 
 
 def test_a_visitor_books_after_giving_a_name_and_phone_number_in_the_widget(
-    visit: Visit, business: WidgetBusiness, host_site: HostSite, live: LiveServer
+    visit: Visit, business: WidgetBusiness, host_site: HostSite, live: LiveServer, staff_tab: StaffTab
 ) -> None:
     page = visit.page
     page.goto(host_site.origin() + host_site.publish("/", live.url, business.widget_key))
@@ -109,10 +111,28 @@ def test_a_visitor_books_after_giving_a_name_and_phone_number_in_the_widget(
     contact = business.get(f"/api/v1/contacts/{booking['contact_id']}")
     assert (contact["name"], contact["unverified_phone"], contact["phone"]) == ("Ada Lovelace", "+447700900123", None)
 
+    # The salon sees it in its bookings: the day view, in Sam's column.
+    staff = staff_tab.sign_in(business.tenant)
+    staff.goto(f"/bookings?view=day&date={day.isoformat()}")
+    column = staff.get_by_role("region", name="Sam Rivera")
+    entry = column.locator(".booking")
+    expect(entry).to_have_count(1)
+    expect(entry.locator(".booking-time")).to_have_text("10:00\u201310:30")  # an en dash
+    expect(entry.locator(".booking-who")).to_have_text("Ada Lovelace")
+    expect(entry.locator(".booking-what")).to_have_text("Haircut")
+    entry.click()
+    expect(staff.get_by_role("heading", level=1)).to_contain_text("Haircut")
+    expect(staff.locator("main")).to_contain_text("Ada Lovelace")
 
-def test_a_visitor_asking_for_a_person_is_escalated_and_sees_the_staff_reply_without_reloading(
-    visit: Visit, business: WidgetBusiness, host_site: HostSite, live: LiveServer
+
+def test_a_visitor_asking_for_a_person_is_escalated_live_in_the_inbox_and_sees_the_reply_typed_there(
+    visit: Visit, business: WidgetBusiness, host_site: HostSite, live: LiveServer, staff_tab: StaffTab
 ) -> None:
+    # The salon has its inbox open before the visitor writes.
+    inbox = staff_tab.sign_in(business.tenant)
+    inbox.wait_for_selector("[data-live-inbox][data-live-state=ready]")
+    inbox.evaluate("() => { window.sameDocument = true; }")
+
     page = visit.page
     page.goto(host_site.origin() + host_site.publish("/", live.url, business.widget_key))
     page.evaluate("() => { window.sameDocument = true; }")
@@ -122,8 +142,16 @@ def test_a_visitor_asking_for_a_person_is_escalated_and_sees_the_staff_reply_wit
 
     (conversation,) = business.get("/api/v1/conversations", status="escalated")["items"]
     assert conversation["channel"] == "web"
-    business.post(f"/api/v1/conversations/{conversation['id']}/messages",
-                  {"body": "Hi, this is Jo from the salon. How can I help?"})
+    conversation_id = conversation["id"]
+    row = inbox.locator(f'.inbox-row[data-id="{conversation_id}"]')
+    expect(row.locator(".badge")).to_have_text("Escalated", timeout=15_000)  # pushed, not reloaded
+    expect(row.locator(".inbox-preview")).to_contain_text(ESCALATED_REPLY[:40])
+    assert inbox.evaluate("() => window.sameDocument") is True
+
+    row.get_by_role("link").click()
+    inbox.get_by_label("Reply").fill("Hi, this is Jo from the salon. How can I help?")
+    inbox.get_by_role("button", name="Send").click()
+    expect(inbox.get_by_role("region", name="Transcript")).to_contain_text("Hi, this is Jo from the salon.")
 
     staff = page.locator("engium-chat-widget .msg.agent")
     expect(staff.last.locator(".body")).to_have_text("Hi, this is Jo from the salon. How can I help?", timeout=30_000)
