@@ -13,12 +13,14 @@ from uuid import UUID
 
 import typer
 from pydantic import ValidationError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from engium.audit.actions import ActorKind
 from engium.config import Settings
 from engium.errors import NotFound
 from engium.kit.database import Database
+from engium.kit.server_requirements import UnsupportedServer
 from engium.tenancy.service import get_tenant
 
 
@@ -64,13 +66,21 @@ def settings_for(data_dir: Path | None) -> Settings:
 
 
 def open_database(settings: Settings, *, keep_running: bool = False) -> Database:
-    return Database.open(
-        app_url=settings.database_url.get_secret_value() if settings.database_url else None,
-        owner_url=settings.owner_database_url.get_secret_value() if settings.owner_database_url else None,
-        data_dir=settings.resolved_data_dir,
-        pool_size=settings.db_pool_size,
-        keep_embedded_running=keep_running,
-    )
+    """The configured database, or exit 2 naming what is wrong with it (never a traceback, and never the
+    URL, which may carry a password)."""
+    try:
+        return Database.open(
+            app_url=settings.database_url.get_secret_value() if settings.database_url else None,
+            owner_url=settings.owner_database_url.get_secret_value() if settings.owner_database_url else None,
+            data_dir=settings.resolved_data_dir,
+            pool_size=settings.db_pool_size,
+            keep_embedded_running=keep_running,
+        )
+    except UnsupportedServer as exc:
+        fail(str(exc))
+    except OperationalError as exc:
+        # psycopg's first line names the host, port, user and the reason; it never includes the password.
+        fail("cannot connect to PostgreSQL: " + str(exc.orig).strip().splitlines()[0])
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from engium.kit.embedded import DatabaseUrls, EmbeddedPostgres
+from engium.kit.server_requirements import require_supported_server
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,11 @@ class Database:
             sessions=sessionmaker(engine, expire_on_commit=False, autoflush=False),
             embedded=embedded,
         )
-        db.warn_if_vulnerable_server()
+        try:
+            db.check_server()
+        except Exception:
+            db.close()
+            raise
         return db
 
     def owner_engine(self) -> Engine:
@@ -103,12 +108,13 @@ class Database:
         finally:
             engine.dispose()
 
-    def warn_if_vulnerable_server(self) -> None:
+    def check_server(self) -> None:
+        """Refuses a server Engium cannot run on (:class:`UnsupportedServer` names what is missing) and
+        warns about known-vulnerable minor releases."""
         with self.app_engine.connect() as conn:
+            require_supported_server(conn)
             version = int(conn.execute(text("show server_version_num")).scalar_one())
         major, minor = version // 10000, version % 10000
-        if major < 15:
-            log.warning("PostgreSQL %s is older than the supported 15", major)
         fixed = _FIXED_MINORS.get(major)
         if fixed is not None and minor < fixed:
             log.warning(

@@ -1,0 +1,36 @@
+"""Tests against a PostgreSQL server Engium did not start. Without Debian's PostgreSQL 15 they are
+deselected, and the summary says so in red: a gap, never a silent pass."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.external_postgres.debian_cluster import Cluster, debian_cluster, missing_reason
+
+_deselected: list[str] = []
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    reason = missing_reason()
+    if reason is None:
+        return
+    here = [item for item in items if "external_postgres" in item.nodeid]
+    if here:
+        config.hook.pytest_deselected(items=here)
+        items[:] = [item for item in items if item not in here]
+        _deselected.extend(f"{item.nodeid}: {reason}" for item in here)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _deselected:
+        terminalreporter.section("EXTERNAL POSTGRESQL TESTS NOT RUN", sep="!", red=True, bold=True)
+        for line in _deselected:
+            terminalreporter.line(f"deselected {line}", red=True)
+
+
+@pytest.fixture(scope="package")
+def pg15() -> Iterator[Cluster]:
+    with debian_cluster() as cluster:
+        yield cluster
