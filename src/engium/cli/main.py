@@ -101,8 +101,20 @@ def worker(
 
 
 @app.command()
-def migrate(data_dir: DataDir = None) -> None:
+def migrate(
+    data_dir: DataDir = None,
+    check: Annotated[bool, typer.Option(
+        "--check", help="Change nothing: exit 0 when the schema matches this code, 1 when it does not")] = False,
+) -> None:
     """Apply database migrations (as the owner role)."""
+    if check:
+        database = open_database(settings_for(data_dir))
+        try:
+            status = database.schema_status()
+        finally:
+            database.close()
+        typer.echo(status.describe(), err=not status.matches)
+        raise typer.Exit(0 if status.matches else 1)
     with migrated(data_dir):
         typer.echo("database is up to date")
 

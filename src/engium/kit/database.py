@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from sqlalchemy import Engine, create_engine, text
@@ -14,6 +15,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from engium.kit.embedded import DatabaseUrls, EmbeddedPostgres
 from engium.kit.server_requirements import require_supported_server
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+    from engium.kit.schema_status import SchemaStatus
 
 log = logging.getLogger(__name__)
 
@@ -90,12 +96,28 @@ class Database:
     def owner_engine(self) -> Engine:
         return create_engine(self.urls.owner, pool_size=1, max_overflow=0)
 
-    def migrate(self) -> None:
-        from alembic import command
+    @staticmethod
+    def _alembic_config() -> Config:
         from alembic.config import Config
 
         config = Config(str(MIGRATIONS_DIR / "alembic.ini"))
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        return config
+
+    def schema_status(self) -> SchemaStatus:
+        """Compares the database's migration revisions with this code's, changing nothing."""
+        from engium.kit.schema_status import read_schema_status
+
+        engine = self.owner_engine()
+        try:
+            return read_schema_status(engine, self._alembic_config())
+        finally:
+            engine.dispose()
+
+    def migrate(self) -> None:
+        from alembic import command
+
+        config = self._alembic_config()
         engine = self.owner_engine()
         try:
             with engine.connect() as conn:
