@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import uuid
@@ -47,7 +48,17 @@ def data_dir() -> Iterator[Path]:
 
 @pytest.fixture(scope="session")
 def database(data_dir: Path) -> Iterator[Database]:
-    db = Database.open(app_url=None, owner_url=None, data_dir=data_dir, pool_size=30)
+    """The embedded PostgreSQL, or the server ENGIUM_TEST_DATABASE_URL names (with
+    ENGIUM_TEST_OWNER_DATABASE_URL, and ENGIUM_TEST_DATABASE_POOLER / _LISTEN_URL behind PgBouncer):
+    the suite, or a part of it, runs against an operator's own server that way."""
+    db = Database.open(
+        app_url=os.environ.get("ENGIUM_TEST_DATABASE_URL"),
+        owner_url=os.environ.get("ENGIUM_TEST_OWNER_DATABASE_URL"),
+        data_dir=data_dir,
+        pool_size=30,
+        pooler="transaction" if os.environ.get("ENGIUM_TEST_DATABASE_POOLER") == "transaction" else "none",
+        listen_url=os.environ.get("ENGIUM_TEST_DATABASE_LISTEN_URL"),
+    )
     db.migrate()
     yield db
     db.close()

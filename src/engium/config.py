@@ -7,6 +7,7 @@ import os
 from collections.abc import Mapping
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -46,6 +47,10 @@ class Settings(BaseSettings):
     database_url: SecretStr | None = None
     # Owner-role connection used for migrations; required alongside database_url.
     owner_database_url: SecretStr | None = None
+    # "transaction": database_url goes through a transaction-pooling PgBouncer (no server-side prepared
+    # statements); database_listen_url is then required, a direct app-role connection for LISTEN and jobs.
+    database_pooler: Literal["none", "transaction"] = "none"
+    database_listen_url: SecretStr | None = None
 
     # Root key for the credentials vault (base64 of 32 bytes). Unset: the keyring file
     # <data_dir>/root-keys.json, created on first use with mode 0600 (docs/crypto.md).

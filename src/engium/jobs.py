@@ -111,7 +111,8 @@ def worker_app(runtime: Runtime, *, periodic: bool) -> procrastinate.App:
     queue.perform_import_paths()
     settings = runtime.settings.jobs
     connector = procrastinate.PsycopgConnector(
-        conninfo=libpq_url(runtime.database.urls.app),
+        # Direct, never through a transaction pooler: the worker LISTENs for new jobs.
+        conninfo=libpq_url(runtime.database.urls.session_url),
         min_size=1,
         # One connection per concurrent job's procrastinate calls, plus LISTEN and the fetch loop.
         max_size=settings.concurrency + 3,

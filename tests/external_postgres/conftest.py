@@ -1,5 +1,5 @@
-"""Tests against a PostgreSQL server Engium did not start. Without Debian's PostgreSQL 15 they are
-deselected, and the summary says so in red: a gap, never a silent pass."""
+"""Tests against a PostgreSQL server Engium did not start, or through PgBouncer. Without Debian's PostgreSQL 15
+or PgBouncer the tests needing them are deselected, and the summary says so in red: a gap, never a silent pass."""
 
 from __future__ import annotations
 
@@ -7,20 +7,22 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.external_postgres.debian_cluster import Cluster, debian_cluster, missing_reason
+from tests.external_postgres import debian_cluster as pg15
+from tests.external_postgres import pgbouncer
+from tests.external_postgres.debian_cluster import Cluster, debian_cluster
 
 _deselected: list[str] = []
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    reason = missing_reason()
-    if reason is None:
-        return
-    here = [item for item in items if "external_postgres" in item.nodeid]
-    if here:
-        config.hook.pytest_deselected(items=here)
-        items[:] = [item for item in items if item not in here]
-        _deselected.extend(f"{item.nodeid}: {reason}" for item in here)
+    for needs, reason in (("pg15", pg15.missing_reason()), ("bounced", pgbouncer.missing_reason())):
+        if reason is None:
+            continue
+        here = [item for item in items if needs in getattr(item, "fixturenames", ())]
+        if here:
+            config.hook.pytest_deselected(items=here)
+            items[:] = [item for item in items if item not in here]
+            _deselected.extend(f"{item.nodeid}: {reason}" for item in here)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
@@ -30,7 +32,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
             terminalreporter.line(f"deselected {line}", red=True)
 
 
-@pytest.fixture(scope="package")
-def pg15() -> Iterator[Cluster]:
+@pytest.fixture(scope="package", name="pg15")
+def pg15_cluster() -> Iterator[Cluster]:
     with debian_cluster() as cluster:
         yield cluster

@@ -75,8 +75,10 @@ def open_database(settings: Settings, *, keep_running: bool = False) -> Database
             data_dir=settings.resolved_data_dir,
             pool_size=settings.db_pool_size,
             keep_embedded_running=keep_running,
+            pooler=settings.database_pooler,
+            listen_url=settings.database_listen_url.get_secret_value() if settings.database_listen_url else None,
         )
-    except UnsupportedServer as exc:
+    except (UnsupportedServer, ValueError) as exc:
         fail(str(exc))
     except OperationalError as exc:
         # psycopg's first line names the host, port, user and the reason; it never includes the password.

@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 from uuid import UUID
 
-from sqlalchemy import Engine, create_engine, text
+import psycopg
+from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from engium.kit.embedded import DatabaseUrls, EmbeddedPostgres
@@ -22,6 +23,9 @@ if TYPE_CHECKING:
     from engium.kit.schema_status import SchemaStatus
 
 log = logging.getLogger(__name__)
+
+# How ENGIUM_DATABASE_URL reaches PostgreSQL: directly, or through a transaction-pooling PgBouncer.
+Pooler = Literal["none", "transaction"]
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 # Serialises migrations between processes starting at once (any fixed number).
@@ -63,7 +67,20 @@ class Database:
         data_dir: Path,
         pool_size: int = 20,
         keep_embedded_running: bool = False,
+        pooler: Pooler = "none",
+        listen_url: str | None = None,
     ) -> Database:
+        """``pooler="transaction"``: ``app_url`` reaches PostgreSQL through a transaction-pooling PgBouncer,
+        where consecutive transactions of one client may run on different server connections. Nothing
+        may then outlive a transaction: no server-side prepared statements (psycopg prepares a query
+        after its fifth use by default) and no startup options; LISTEN and the job worker take
+        ``listen_url``, a direct connection, which is therefore required (ADR 0022)."""
+        if pooler == "transaction" and listen_url is None:
+            raise ValueError(
+                "ENGIUM_DATABASE_POOLER=transaction needs ENGIUM_DATABASE_LISTEN_URL: a direct connection as the "
+                "app role for LISTEN (live inbox, job wake-ups) and the job worker, which a transaction pooler "
+                "cannot carry"
+            )
         embedded: EmbeddedPostgres | None = None
         if app_url is None:
             embedded = EmbeddedPostgres(data_dir)
@@ -71,14 +88,16 @@ class Database:
         else:
             if owner_url is None:
                 raise ValueError("ENGIUM_OWNER_DATABASE_URL is required when ENGIUM_DATABASE_URL is set")
-            urls = DatabaseUrls(app=app_url, owner=owner_url)
-        engine = create_engine(
-            urls.app,
-            pool_size=pool_size,
-            max_overflow=pool_size,
-            pool_pre_ping=False,
+            urls = DatabaseUrls(app=app_url, owner=owner_url, listen=listen_url)
+        if pooler == "transaction":
+            # Unnamed statements only: each execution is planned with its parameters (a custom plan, so
+            # partitions are pruned at plan time, as plan_cache_mode=force_custom_plan ensures below).
+            connect_args: dict[str, object] = {"prepare_threshold": None}
+        else:
             # Partitioned tables (knowledge) must be pruned at plan time: never use generic plans.
-            connect_args={"options": "-c plan_cache_mode=force_custom_plan"},
+            connect_args = {"options": "-c plan_cache_mode=force_custom_plan"}
+        engine = create_engine(
+            urls.app, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False, connect_args=connect_args
         )
         db = cls(
             urls=urls,
@@ -92,6 +111,11 @@ class Database:
             db.close()
             raise
         return db
+
+    def session_connection(self) -> psycopg.Connection[tuple[object, ...]]:
+        """A new autocommit connection as the app role that is never pooled by PgBouncer (LISTEN)."""
+        url = make_url(self.urls.session_url).set(drivername="postgresql")
+        return psycopg.connect(url.render_as_string(hide_password=False), autocommit=True)
 
     def owner_engine(self) -> Engine:
         return create_engine(self.urls.owner, pool_size=1, max_overflow=0)

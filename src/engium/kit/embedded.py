@@ -50,6 +50,13 @@ ROOT_WARNING = (
 class DatabaseUrls:
     app: str
     owner: str
+    # A direct (session) connection as the app role, for what must outlive one transaction: LISTEN (the
+    # live inbox, job wake-ups) and the job worker. None: the app URL is direct already.
+    listen: str | None = None
+
+    @property
+    def session_url(self) -> str:
+        return self.listen or self.app
 
 
 class EmbeddedPostgres:

@@ -122,25 +122,19 @@ class InboxFeed:
                 time.sleep(delay)
 
     def _listen(self, *, resync: bool) -> None:
-        # Its own connection, taken out of the pool for good: LISTEN lasts as long as the connection.
-        pooled = self._database.app_engine.raw_connection()
-        driver = pooled.driver_connection  # read before detach(), which forgets the pool's record of it
-        pooled.detach()
-        if driver is None:
-            raise RuntimeError("the pool handed out a connection without a driver connection")
-        try:
-            driver.rollback()
-            driver.autocommit = True
-            driver.execute(f"listen {INBOX_CHANNEL}")
-            self.listening.set()
-            if resync:
-                self._deliver(None, None)
-            while not self._stop.is_set():
-                for notification in driver.notifies(timeout=WAIT_SECONDS):
-                    self._dispatch(notification.payload)
-        finally:
-            self.listening.clear()
-            pooled.close()
+        # Its own direct connection: LISTEN lasts as long as the connection, which a transaction pooler
+        # would hand to other clients between transactions.
+        with self._database.session_connection() as driver:
+            try:
+                driver.execute(f"listen {INBOX_CHANNEL}")
+                self.listening.set()
+                if resync:
+                    self._deliver(None, None)
+                while not self._stop.is_set():
+                    for notification in driver.notifies(timeout=WAIT_SECONDS):
+                        self._dispatch(notification.payload)
+            finally:
+                self.listening.clear()
 
     def _dispatch(self, payload: str) -> None:
         try:
