@@ -50,6 +50,9 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind")] = None,
     port: Annotated[int | None, typer.Option(help="TCP port")] = None,
     demo: Annotated[bool, typer.Option("--demo", help="Seed the demo business if it is missing")] = False,
+    worker: Annotated[bool, typer.Option(
+        "--worker/--no-worker", help="Also run background jobs in this process (--no-worker: `engium worker` "
+        "processes run them)")] = True,
 ) -> None:
     """Migrate the database, then serve the API."""
     import uvicorn
@@ -68,7 +71,8 @@ def serve(
             seed_demo(runtime)
             typer.echo(describe_demo(runtime), err=True)
         api = create_app(runtime, owns_database=True)
-        attach_job_worker(api, runtime)
+        if worker:
+            attach_job_worker(api, runtime)
         uvicorn.run(
             api,
             host=settings.host,
