@@ -15,10 +15,11 @@ _deselected: list[str] = []
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for needs, reason in (("pg15", pg15.missing_reason()), ("bounced", pgbouncer.missing_reason())):
+    requirements = (({"pg15"}, pg15.missing_reason()), ({"bounced", "own_server"}, pgbouncer.missing_reason()))
+    for needs, reason in requirements:
         if reason is None:
             continue
-        here = [item for item in items if needs in getattr(item, "fixturenames", ())]
+        here = [item for item in items if needs & set(getattr(item, "fixturenames", ()))]
         if here:
             config.hook.pytest_deselected(items=here)
             items[:] = [item for item in items if item not in here]

@@ -262,6 +262,9 @@ def _create_roles_and_database(conn: Connection, *, app_password: str, owner_pas
             password = passwords[role]
             assert password.replace("-", "").replace("_", "").isalnum()
             conn.execute(text(f"ALTER ROLE {role} PASSWORD '{password}'"))
+    # Partitioned tables (knowledge) are pruned at plan time only with custom plans: a role default, so
+    # it holds for every session, through a connection pooler too.
+    conn.execute(text(f"ALTER ROLE {APP_ROLE} SET plan_cache_mode = force_custom_plan"))
     # The owner hands functions to the definer roles, which needs membership (no inheritance).
     version = int(conn.execute(text("show server_version_num")).scalar_one())
     for definer in DEFINER_ROLES:
