@@ -45,16 +45,14 @@ RUNTIME_KEY = "runtime"
 queue = procrastinate.App(connector=procrastinate.SyncPsycopgConnector(), import_paths=list(TASK_MODULES))
 
 
-# A worker that sends no heartbeat for this long is presumed dead, and its running jobs are retried.
-STALLED_AFTER_SECONDS = 30.0
-
 
 @queue.task(name="jobs.retry_stalled", pass_context=True, queue="maintenance", queueing_lock="jobs.retry_stalled")
 async def retry_stalled(context: procrastinate.JobContext, timestamp: int) -> None:
     """Jobs left running by a worker that died (killed, lost its host) are retried, not lost: their
     domain rows say how far they got, so a retry resumes rather than repeats (see each task)."""
     manager = context.app.job_manager
-    for job in await manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER_SECONDS):
+    stalled_after = runtime_of(context).settings.jobs.stalled_after_seconds
+    for job in await manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after):
         log.warning("retrying job %s (%s) of a stalled worker", job.id, job.task_name)
         await manager.retry_job(job)
 
@@ -97,7 +95,7 @@ def periodic_tasks(runtime: Runtime, app: procrastinate.App) -> PeriodicRegistry
     schedule = {
         "audit.seal": cron_every(settings.audit_seal_interval_seconds),
         "channels.purge_replay_ids": cron_every(settings.channels.purge_interval_seconds),
-        "jobs.retry_stalled": cron_every(60),
+        "jobs.retry_stalled": cron_every(settings.jobs.stalled_check_seconds),
         "jobs.remove_finished": cron_every(3600),
     }
     for name, cron in schedule.items():
@@ -152,6 +150,8 @@ class JobWorker:
             "additional_context": {RUNTIME_KEY: self.runtime},
             "fetch_job_polling_interval": settings.poll_interval_seconds,
             "shutdown_graceful_timeout": settings.shutdown_grace_seconds,
+            "update_heartbeat_interval": settings.heartbeat_seconds,
+            "stalled_worker_timeout": settings.stalled_after_seconds,
         }
         if self.name is not None:
             options["name"] = self.name

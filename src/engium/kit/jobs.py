@@ -24,7 +24,7 @@ from typing import TypeVar
 
 import procrastinate
 from procrastinate.jobs import Job
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 T = TypeVar("T")
@@ -131,3 +131,15 @@ class JobSettings(BaseSettings):
     # On shutdown, running jobs get this long to finish before they are interrupted (and retried later).
     shutdown_grace_seconds: float = Field(default=30.0, ge=0)
     keep_finished_hours: int = Field(default=24 * 7, ge=1)
+    # A worker proves it is alive this often; one silent for stalled_after_seconds is presumed dead (killed,
+    # host lost), and the periodic check (every stalled_check_seconds) retries the jobs it was running.
+    heartbeat_seconds: float = Field(default=10.0, gt=0)
+    stalled_after_seconds: float = Field(default=30.0, gt=0)
+    stalled_check_seconds: float = Field(default=60.0, ge=1)
+
+    @model_validator(mode="after")
+    def _stalled_after_heartbeats(self) -> JobSettings:
+        # A live worker must never look dead: allow at least two missed heartbeats.
+        if self.stalled_after_seconds < 2 * self.heartbeat_seconds:
+            raise ValueError("ENGIUM_JOBS_STALLED_AFTER_SECONDS must be at least twice ENGIUM_JOBS_HEARTBEAT_SECONDS")
+        return self

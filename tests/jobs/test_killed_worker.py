@@ -1,0 +1,128 @@
+"""A worker killed with SIGKILL in the middle of a job: the job is not lost (another worker retries it
+once the dead one's heartbeats stop) and not duplicated (one delivery record, one success; the receiver
+sees the same delivery id again, which is how webhook receivers recognise a retry)."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+
+from engium.config import Settings
+from engium.kit.database import Database
+from engium.runtime import Runtime
+from engium.webhooks import service as webhooks
+from engium.webhooks.schemas import EndpointCreate
+from engium.webhooks.settings import WebhookSettings
+from tests.conftest import make_tenant, scratch_dir
+from tests.live_server import cli_env
+from tests.tenancy.fixtures import owner_principal
+
+FAST_RECOVERY = {
+    "ENGIUM_WEBHOOKS_ALLOW_PRIVATE_NETWORKS": "true", "ENGIUM_WEBHOOKS_ALLOW_HTTP": "true",
+    "ENGIUM_JOBS_HEARTBEAT_SECONDS": "0.5", "ENGIUM_JOBS_STALLED_AFTER_SECONDS": "3",
+    "ENGIUM_JOBS_STALLED_CHECK_SECONDS": "1",
+}
+
+
+class HangingReceiver:
+    """Holds the first request open for a minute (the worker sending it is killed meanwhile); answers
+    every later one at once. Records each delivery id it was sent."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.first_arrived = threading.Event()
+        ids, first = self.ids, self.first_arrived
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                self.rfile.read(int(self.headers.get("content-length", "0")))
+                ids.append(self.headers["webhook-id"])
+                if len(ids) == 1:
+                    first.set()
+                    time.sleep(60)
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+
+
+@pytest.fixture(scope="module")
+def data_dir() -> Iterator[Path]:
+    with scratch_dir("engium-killed-worker-") as path:
+        yield path / "data"
+
+
+def start_worker(data_dir: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-m", "engium.cli", "worker", "--data-dir", str(data_dir)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=cli_env(FAST_RECOVERY))
+
+
+def test_a_job_of_a_killed_worker_is_retried_once_by_another(data_dir: Path) -> None:
+    database = Database.open(app_url=None, owner_url=None, data_dir=data_dir, pool_size=3)
+    database.migrate()
+    runtime = Runtime(settings=Settings(data_dir=data_dir, secure_cookies=False), database=database)
+    receiver = HangingReceiver()
+    try:
+        tenant = make_tenant(runtime)
+        with database.tenant_transaction(tenant.id) as session:
+            webhooks.create_endpoint(
+                session, runtime.vault, owner_principal(tenant),
+                EndpointCreate(url=receiver.url, event_types=["booking.created"]),
+                webhooks.Guard(WebhookSettings(allow_private_networks=True, allow_http=True)),
+            )
+            webhooks.emit(session, tenant.id, "booking.created", {"booking_id": "b-1"})
+
+        doomed = start_worker(data_dir)
+        assert receiver.first_arrived.wait(60), "the first worker never sent the delivery"
+        doomed.send_signal(signal.SIGKILL)  # mid-job: the request is in flight, nothing recorded yet
+        doomed.wait(10)
+        with database.transaction() as session:
+            (status,) = session.execute(text(
+                "select status::text from procrastinate_jobs where task_name = 'webhooks.deliver'")).one()
+        assert status == "doing"  # left running by a worker that no longer exists
+
+        survivor = start_worker(data_dir)
+        try:
+            deadline = time.monotonic() + 60
+            while len(receiver.ids) < 2 and time.monotonic() < deadline:
+                time.sleep(0.2)
+            time.sleep(2)  # a third copy, had the job run twice more, would be here now
+        finally:
+            survivor.terminate()
+            survivor.wait(60)
+
+        assert len(receiver.ids) == 2
+        assert receiver.ids[0] == receiver.ids[1]  # the same delivery, retried: the receiver can tell
+        with database.transaction() as session:
+            job_id, status = session.execute(text(
+                "select id, status::text from procrastinate_jobs where task_name = 'webhooks.deliver'")).one()
+            started = session.execute(text(
+                "select count(*) from procrastinate_events where job_id = :j and type = 'started'"),
+                {"j": job_id}).scalar_one()
+        assert (status, started) == ("succeeded", 2)
+        with database.tenant_transaction(tenant.id) as session:
+            deliveries = session.execute(text("select status from webhook_deliveries")).scalars().all()
+        assert deliveries == ["delivered"]
+    finally:
+        receiver.server.shutdown()
+        database.close()
