@@ -74,7 +74,7 @@ class Database:
         where consecutive transactions of one client may run on different server connections. Nothing
         may then outlive a transaction: no server-side prepared statements (psycopg prepares a query
         after its fifth use by default) and no startup options; LISTEN and the job worker take
-        ``listen_url``, a direct connection, which is therefore required (ADR 0022)."""
+        ``listen_url``, a direct connection, which is therefore required (ADR 0023)."""
         if pooler == "transaction" and listen_url is None:
             raise ValueError(
                 "ENGIUM_DATABASE_POOLER=transaction needs ENGIUM_DATABASE_LISTEN_URL: a direct connection as the "
