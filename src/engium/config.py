@@ -66,6 +66,10 @@ class Settings(BaseSettings):
     secure_cookies: bool = True
     # Comma-separated CIDRs whose X-Forwarded-For header is believed. Empty: only the socket address.
     trusted_proxies: str = ""
+    # Slow clients (kit/http_protocol.py): a request's headers must arrive within the first; a connection
+    # with no request under way is closed after the second.
+    http_header_timeout_seconds: float = Field(default=10.0, gt=0)
+    http_keep_alive_seconds: int = Field(default=5, ge=1)
 
     session_ttl_minutes: int = 12 * 60
     # Sign-in (and invitation) requests one client address may make per minute, before any password work.

@@ -58,6 +58,7 @@ def serve(
     import uvicorn
 
     from engium.app import create_app
+    from engium.kit.http_protocol import protocol_with_header_timeout
     from engium.runtime import Runtime
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
@@ -83,6 +84,8 @@ def serve(
             # Uvicorn's own handling would rewrite the socket peer from that header for any loopback
             # peer (FORWARDED_ALLOW_IPS), letting a local client forge its address past every limit.
             proxy_headers=False,
+            http=protocol_with_header_timeout(settings.http_header_timeout_seconds),
+            timeout_keep_alive=settings.http_keep_alive_seconds,
         )
 
 
