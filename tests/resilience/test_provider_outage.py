@@ -1,0 +1,114 @@
+"""The SMS provider fails for a while (500s, then 429s) under a steady stream of customer texts: every
+reply waits, backs off and is sent once the provider is back; none is lost and none is sent twice, and
+the transcript shows each reply's delivery state as it goes."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs
+
+import pytest
+from sqlalchemy import text
+
+from engium.config import Settings
+from engium.runtime import Runtime
+from tests.channels.inbound_helpers import configured_tenant, sms_params, twilio_request
+from tests.conftest import scratch_dir
+from tests.live_server import LiveServer, live_server
+
+TEXTS = 12
+
+
+class FlakyTwilio:
+    """Answers with ``failing`` (500 or 429) until it is cleared; counts what it accepted."""
+
+    def __init__(self) -> None:
+        self.failing: int | None = 500
+        self.refused = 0
+        self.accepted: Counter[str] = Counter()
+        twilio = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                form = parse_qs(self.rfile.read(int(self.headers.get("content-length", "0"))).decode())
+                if twilio.failing is not None:
+                    twilio.refused += 1
+                    self.send_response(twilio.failing)
+                    if twilio.failing == 429:
+                        self.send_header("Retry-After", "1")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                twilio.accepted[form["Body"][0]] += 1
+                payload = b'{"sid": "SM' + uuid.uuid4().hex.encode() + b'"}'
+                self.send_response(201)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+
+@pytest.fixture
+def twilio() -> Iterator[FlakyTwilio]:
+    provider = FlakyTwilio()
+    yield provider
+    provider.server.shutdown()
+
+
+@pytest.fixture
+def server(twilio: FlakyTwilio) -> Iterator[LiveServer]:
+    env = {"ENGIUM_TWILIO_API_BASE": twilio.url, "ENGIUM_CHANNELS_RETRY_DELAYS_SECONDS": "[1,1,2,2,2,2,2,2]",
+           "ENGIUM_CHANNELS_RETRY_JITTER": "0"}
+    with scratch_dir("engium-outage-") as scratch, live_server(scratch / "data", env) as started:
+        yield started
+
+
+def delivery_states(server: LiveServer, tenant_id: uuid.UUID) -> Counter[str]:
+    with server.database.tenant_transaction(tenant_id) as session:
+        rows = session.execute(text("select delivery_status from messages where author_kind = 'assistant'"))
+        return Counter(str(status) for status in rows.scalars())
+
+
+def test_replies_wait_out_a_provider_outage_and_are_sent_once(server: LiveServer, twilio: FlakyTwilio) -> None:
+    runtime = Runtime(settings=Settings(data_dir=server.data_dir, secure_cookies=False), database=server.database)
+    with server.client() as api:
+        business = configured_tenant(api, runtime)
+        hours = {day: "09:00-17:00" for day in ("mon", "tue", "wed", "thu", "fri")}
+        assert api.patch("/api/v1/settings", headers=business.tenant.headers,
+                         json={"opening_hours": hours}).status_code == 200
+        for n in range(TEXTS):
+            body, headers = twilio_request(business.twilio_path(),
+                                           sms_params("SM" + uuid.uuid4().hex, "When are you open?",
+                                                      sender=f"+1415555{n:04d}"))
+            assert api.post(business.twilio_path(), content=body, headers=headers).status_code == 200
+            time.sleep(0.2)
+    tenant_id = business.tenant.id
+
+    deadline = time.monotonic() + 30
+    while twilio.refused < TEXTS and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert twilio.refused >= TEXTS  # every reply tried and was refused
+    assert delivery_states(server, tenant_id) == Counter({"queued": TEXTS})  # waiting, not shown as sent
+    twilio.failing = 429  # still down, now saying "slow down"
+    time.sleep(3)
+    twilio.failing = None  # back
+
+    deadline = time.monotonic() + 60
+    while sum(twilio.accepted.values()) < TEXTS and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(3)  # a second copy of any reply would arrive now
+    assert sum(twilio.accepted.values()) == TEXTS  # none lost, none sent twice
+    assert delivery_states(server, tenant_id) == Counter({"sent": TEXTS})
