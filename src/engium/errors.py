@@ -93,9 +93,26 @@ def db_error_as_app_error(exc: DBAPIError) -> AppError | None:
     return None
 
 
+# How long a client should wait after a 503 before trying again: about what a PostgreSQL restart takes.
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable(exc: DBAPIError) -> bool:
+    """The database could not be reached or refused work for now (a restart, a lost connection, a full
+    disk, a timeout): the request may succeed if retried, and nothing was committed."""
+    return bool(exc.connection_invalidated) or isinstance(exc.orig, psycopg.OperationalError)
+
+
 def _db_error_response(exc: DBAPIError) -> JSONResponse:
-    """Maps constraint violations that reach the top to 4xx; never echoes SQL or values."""
+    """Maps constraint violations that reach the top to 4xx, an unreachable database to 503 with
+    Retry-After (a provider retries a webhook answered so); never echoes SQL or values."""
     error = db_error_as_app_error(exc)
+    if error is None and database_unavailable(exc):
+        log.warning("database unavailable: %s", type(exc.orig).__name__)
+        return JSONResponse(
+            error_body("unavailable", "The service is briefly unavailable; please retry shortly"),
+            status_code=503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
     if error is None:
         log.exception("database error")
         return JSONResponse(error_body("internal", "Internal error"), status_code=500)

@@ -17,7 +17,9 @@ from __future__ import annotations
 import asyncio
 import copy
 import logging
+import signal
 import threading
+import time
 from typing import TYPE_CHECKING, Any, cast
 
 import procrastinate
@@ -123,6 +125,11 @@ def worker_app(runtime: Runtime, *, periodic: bool) -> procrastinate.App:
     return app
 
 
+# Pauses before starting a failed worker again; a worker that ran this long starts from the first again.
+RESTART_DELAYS_SECONDS = (0.5, 1.0, 2.0, 5.0)
+RESTART_RESET_SECONDS = 30.0
+
+
 class JobWorker:
     """One procrastinate worker over :data:`queue`'s tasks, stopped gracefully by :meth:`stop`: running
     jobs get ``ENGIUM_JOBS_SHUTDOWN_GRACE_SECONDS``, then the worker unregisters and the pool closes.
@@ -141,11 +148,43 @@ class JobWorker:
         self._stopping = False
 
     async def run(self) -> None:
+        """Runs jobs until :meth:`stop`. procrastinate stops its worker when the database goes away (its
+        LISTEN connection breaks during a restart); the worker is then started again after a pause, so
+        jobs resume by themselves once the database is back."""
+        if self.install_signal_handlers:
+            # Ours, not procrastinate's: its own handler stops the worker exactly as a failure does (a
+            # normal return), and a signal must end the loop below where a failure restarts it.
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, self.stop)
+        failures = 0
+        while True:
+            started = time.monotonic()
+            try:
+                await self._run_once()
+                if self._stopping or not self.wait:
+                    return
+                log.warning("the job worker stopped by itself; starting it again")
+            except Exception:
+                if self._stopping:
+                    return
+                log.warning("the job worker failed; starting it again", exc_info=True)
+            if time.monotonic() - started > RESTART_RESET_SECONDS:
+                failures = 0
+            delay = RESTART_DELAYS_SECONDS[min(failures, len(RESTART_DELAYS_SECONDS) - 1)]
+            failures += 1
+            deadline = time.monotonic() + delay
+            while time.monotonic() < deadline and not self._stopping:  # stop() may come from any thread
+                await asyncio.sleep(0.1)
+            if self._stopping:
+                return
+
+    async def _run_once(self) -> None:
         settings = self.runtime.settings.jobs
         app = worker_app(self.runtime, periodic=self.periodic)
         options: dict[str, Any] = {
             "wait": self.wait,
-            "install_signal_handlers": self.install_signal_handlers,
+            "install_signal_handlers": False,
             "concurrency": settings.concurrency,
             "additional_context": {RUNTIME_KEY: self.runtime},
             "fetch_job_polling_interval": settings.poll_interval_seconds,

@@ -41,7 +41,8 @@ class HangingReceiver:
     def __init__(self) -> None:
         self.ids: list[str] = []
         self.first_arrived = threading.Event()
-        ids, first = self.ids, self.first_arrived
+        self.release = threading.Event()
+        ids, first, release = self.ids, self.first_arrived, self.release
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
@@ -49,7 +50,7 @@ class HangingReceiver:
                 ids.append(self.headers["webhook-id"])
                 if len(ids) == 1:
                     first.set()
-                    time.sleep(60)
+                    release.wait(60)
                 self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -58,8 +59,12 @@ class HangingReceiver:
                 return
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.release.set()  # the held request ends, and its socket is closed with it
+        self.server.shutdown()
+        self.server.server_close()  # joins the request threads
 
     @property
     def url(self) -> str:
@@ -124,5 +129,5 @@ def test_a_job_of_a_killed_worker_is_retried_once_by_another(data_dir: Path) -> 
             deliveries = session.execute(text("select status from webhook_deliveries")).scalars().all()
         assert deliveries == ["delivered"]
     finally:
-        receiver.server.shutdown()
+        receiver.close()
         database.close()

@@ -66,6 +66,7 @@ def twilio() -> Iterator[FlakyTwilio]:
     provider = FlakyTwilio()
     yield provider
     provider.server.shutdown()
+    provider.server.server_close()
 
 
 @pytest.fixture

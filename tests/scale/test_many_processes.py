@@ -116,6 +116,7 @@ def deployment() -> Iterator[Deployment]:
         stack.callback(stop_workers)
         yield Deployment(data_dir, database, servers, twilio, businesses, env)
         twilio.server.shutdown()
+        twilio.server.server_close()
 
 
 def scalar(database: Database, sql: str, **params: Any) -> Any:

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from uuid import UUID
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from engium.audit import recorder as audit
@@ -38,7 +40,7 @@ from engium.conversations import service as conversations
 from engium.conversations.models import Message
 from engium.conversations.outbound import SENDABLE_CHANNELS
 from engium.crypto.keyring import DataKeyRing
-from engium.errors import NotFound
+from engium.errors import NotFound, database_unavailable
 from engium.integrations import service as credentials
 from engium.integrations.schemas import CredentialKind
 from engium.kit.database import Database
@@ -47,6 +49,8 @@ from engium.kit.jobs import Backoff
 log = logging.getLogger(__name__)
 
 COMPONENT = "channels.sender"
+# How long a send the provider accepted waits for the database to record it (a restart takes seconds).
+SETTLE_PATIENCE_SECONDS = 120.0
 ACTOR = (ActorKind.SYSTEM, COMPONENT)
 Clock = Callable[[], datetime]
 Transport = Callable[[providers.OutboundRequest, ChannelSettings], providers.SendAttempt]
@@ -85,7 +89,28 @@ class ChannelSender:
                 self._fail(session, tenant_id, message_id, facts, str(exc), None)
                 return
             facts |= {"conversation_id": message.conversation_id, "provider": providers.provider_of(request)}
+            if message.delivery_status in {"sent", "failed"}:
+                # An earlier attempt settled it, but its job was not marked finished (the database went
+                # away in between, or its worker died): retried jobs resume, they never send twice.
+                log.info("message %s of tenant %s is already %s", message_id, tenant_id, message.delivery_status)
+                return
         sent = self.transport(request, self.settings)
+        # The provider has answered: forgetting that answer would send the message again on retry (no
+        # provider takes an idempotency key), so recording it outlasts a database restart.
+        patience = time.monotonic() + SETTLE_PATIENCE_SECONDS
+        pause = 0.25
+        while True:
+            try:
+                self._settle(tenant_id, message_id, facts, sent)
+                return
+            except DBAPIError as exc:
+                if not database_unavailable(exc) or time.monotonic() > patience:
+                    raise
+                log.warning("recording the send of message %s waits for the database", message_id)
+                time.sleep(pause)
+                pause = min(pause * 2, 5.0)
+
+    def _settle(self, tenant_id: UUID, message_id: UUID, facts: dict[str, object], sent: providers.SendAttempt) -> None:
         with self.database.tenant_transaction(tenant_id) as session:
             extra: dict[str, object] = {"status_code": sent.status_code}
             if sent.succeeded:
