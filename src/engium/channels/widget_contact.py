@@ -27,6 +27,7 @@ from engium.channels.widget import WidgetVisitor, granted_conversation
 from engium.conversations import contacts
 from engium.conversations.models import Contact, Message
 from engium.conversations.schemas import ContactEmail, PhoneNumber
+from engium.kit.request_fields import at_least_one_given
 
 VisitorName = Annotated[str, Field(min_length=1, max_length=200)]
 
@@ -35,7 +36,11 @@ class VisitorDetails(BaseModel):
     """A name and at least one way to reach the visitor. Phone numbers in international form
     (+44 20 7946 0000); the e-mail address is checked for shape only."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra=at_least_one_given("phone", "email"),  # _reachable's rule, for the document
+    )
 
     name: VisitorName
     phone: PhoneNumber | None = None

@@ -4,13 +4,14 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from engium.access.permissions import Role
+from engium.kit.request_fields import EmailAddress
 
 
 class LoginRequest(BaseModel):
-    email: EmailStr
+    email: EmailAddress
     password: str = Field(min_length=1, max_length=1024)
     tenant_id: UUID | None = None
     totp_code: str | None = Field(default=None, pattern=r"^\d{6}$")
@@ -47,7 +48,7 @@ class TotpConfirmRequest(BaseModel):
 class InvitationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: EmailStr
+    email: EmailAddress
     role: Role
 
 

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from engium.kit.request_fields import WholeNumber
 from engium.knowledge.parsing import SourceKind
 from engium.knowledge.retrieval import MatchKind
 
@@ -50,7 +51,7 @@ class SearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     query: str = Field(min_length=1, max_length=MAX_QUERY_CHARS)
-    k: int = Field(default=5, ge=1, le=50)
+    k: WholeNumber = Field(default=5, ge=1, le=50)
 
 
 class CitationOut(BaseModel):
