@@ -7,7 +7,10 @@ in one place rather than route by route (ADR 0020):
 * every error status of :data:`engium.errors.DOCUMENTED_ERRORS`, with the one error body
   (:class:`engium.errors.ErrorBody`), on every operation; a description a route gave for one of them
   (``responses={409: ...}``) is kept;
-* 415 on operations that take a file upload (``multipart/form-data``).
+* 415 on operations that take a file upload (``multipart/form-data``);
+* that text never holds a NUL character: PostgreSQL cannot store one, so the server refuses it (422).
+  Every string without a format, an enum or a pattern of its own is declared NUL-free, and free-form
+  JSON objects (opening hours, escalation rules) are declared as JSON whose texts and keys are NUL-free.
 
 How to authenticate is FastAPI's to document: ``access.authentication.authenticate`` declares its two
 security schemes, so every operation that needs the API's credentials lists them and the public ones
@@ -25,6 +28,24 @@ from engium.errors import DOCUMENTED_ERRORS, UNSUPPORTED_MEDIA_TYPE, ErrorBody
 
 SCHEMAS = "#/components/schemas/"
 RESPONSES = "#/components/responses/"
+NUL_FREE_PATTERN = r"^[^\u0000]*$"
+JSON_VALUE = "JsonValue"
+# Any JSON value whose texts (keys included) hold no NUL character: what a jsonb column stores.
+JSON_VALUE_SCHEMA: dict[str, Any] = {
+    "description": "Any JSON value without NUL characters in its texts",
+    "anyOf": [
+        {"type": "string", "pattern": NUL_FREE_PATTERN},
+        {"type": ["number", "boolean", "null"]},
+        {"type": "array", "items": {"$ref": SCHEMAS + JSON_VALUE}},
+        {
+            "type": "object",
+            "propertyNames": {"pattern": NUL_FREE_PATTERN},
+            "additionalProperties": {"$ref": SCHEMAS + JSON_VALUE},
+        },
+    ],
+}
+# Strings whose own declaration already says what they may hold.
+_SHAPED = ("format", "enum", "const", "pattern")
 # FastAPI's own 422 body, which the server never sends (errors.install_error_handlers renders ErrorBody).
 FASTAPI_VALIDATION_SCHEMAS = ("HTTPValidationError", "ValidationError")
 
@@ -59,7 +80,25 @@ def complete(document: dict[str, Any]) -> dict[str, Any]:
             _document_errors(operation.setdefault("responses", {}), statuses)
     for name in FASTAPI_VALIDATION_SCHEMAS:
         schemas.pop(name, None)
+    _declare_nul_free(document)
+    schemas[JSON_VALUE] = JSON_VALUE_SCHEMA
     return document
+
+
+def _declare_nul_free(node: Any) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _declare_nul_free(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if node.get("type") == "string" and not any(key in node for key in _SHAPED):
+        node["pattern"] = NUL_FREE_PATTERN
+    if node.get("type") == "object" and node.get("additionalProperties") is True:
+        node["additionalProperties"] = {"$ref": SCHEMAS + JSON_VALUE}
+        node["propertyNames"] = {"pattern": NUL_FREE_PATTERN}
+    for value in node.values():
+        _declare_nul_free(value)
 
 
 def _document_errors(responses: dict[str, Any], statuses: dict[int, str]) -> None:

@@ -143,8 +143,8 @@ def _db_error_response(exc: DBAPIError) -> JSONResponse:
 
 
 def allowed_methods(request: Request) -> list[str]:
-    """The methods some route serves at this request's path (HEAD wherever GET is), asked of the routes
-    themselves: an included router answers for all of its routes."""
+    """The methods some route serves at this request's path, asked of the routes themselves (FastAPI's
+    routes serve HEAD only where they declare it; Starlette's plain routes add it to GET)."""
     routes = [route for route in request.app.router.routes if not isinstance(route, Mount)]
     return [
         method

@@ -17,7 +17,7 @@ from datetime import date, datetime, time
 from typing import Annotated, Any
 
 from email_validator import SPECIAL_USE_DOMAIN_NAMES
-from pydantic import AwareDatetime, BeforeValidator, EmailStr, WithJsonSchema
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, EmailStr, WithJsonSchema
 
 # JSON Schema's "date" (RFC 3339 full-date).
 ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -30,8 +30,8 @@ LOCAL_MINUTE_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:00)?$"
 _LOCAL_MINUTE = re.compile(LOCAL_MINUTE_PATTERN)
 # What the server writes for such a time: "09:30:00".
 LOCAL_TIME_OUT_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
-# At least one character that is not white space: JSON Schema's pattern matches anywhere in the string.
-NOT_BLANK_PATTERN = r"\S"
+# At least one character that is not white space, and no NUL character (which PostgreSQL cannot store).
+NOT_BLANK_PATTERN = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
 
 
 def _text_matching(pattern: re.Pattern[str], kind: type, example: str) -> BeforeValidator:
@@ -67,7 +67,10 @@ def _number(value: Any) -> Any:
     return value
 
 
-WholeNumber = Annotated[int, BeforeValidator(_number)]
+# After any Field constraints in an Annotated type (Annotated[int, Field(ge=1), NUMBER_ONLY]): placed before
+# them, it hides them from the document.
+NUMBER_ONLY = BeforeValidator(_number)
+WholeNumber = Annotated[int, NUMBER_ONLY]
 
 
 def _any_case(word: str) -> str:
@@ -75,11 +78,45 @@ def _any_case(word: str) -> str:
     return "".join(f"[{c.upper()}{c}]" if c.isalpha() else c for c in word)
 
 
-# pydantic's EmailStr (email-validator) refuses two kinds of addresses that JSON Schema's "email" allows: a
-# domain without a dot, and the special-use names that no mail reaches (someone@shop.test, ...local).
+# The e-mail addresses the API takes: ASCII ones that pydantic's EmailStr (email-validator) accepts too,
+# declared exactly, because JSON Schema's "email" allows far more than a mail system delivers to (0@0.0).
+# Bounded by the quantifiers rather than by lookaheads (which fuzzers cannot generate from): at most 64
+# characters before the @ (up to two dots), up to four labels after it, no "--" (email-validator refuses
+# most of them and Punycode needs IDNA to check), and a top-level domain of letters that is not one of the
+# special-use names no mail reaches (someone@shop.test, ...local). tests/kit/test_request_fields.py checks
+# that email-validator accepts every address of this shape.
+_ATEXT = r"[A-Za-z0-9_!#$%&'*+/=?^`{|}~-]"
+_LABEL = r"[A-Za-z0-9]([A-Za-z0-9-]{0,38}[A-Za-z0-9])?"
 _SPECIAL_USE = "|".join(_any_case(name) for name in SPECIAL_USE_DOMAIN_NAMES)
-EMAIL_PATTERN = rf"^[^@]+@(?!(.*\.)?({_SPECIAL_USE})\.?$)[^@]+\.[^@]+$"
-EmailAddress = Annotated[EmailStr, WithJsonSchema({"type": "string", "format": "email", "pattern": EMAIL_PATTERN})]
+EMAIL_PATTERN = (
+    rf"^{_ATEXT}{{1,32}}(\.{_ATEXT}{{1,15}}){{0,2}}@(?![^@]*--)({_LABEL}\.){{1,3}}(?!({_SPECIAL_USE})$)[A-Za-z]{{2,24}}$"
+)
+_EMAIL = re.compile(EMAIL_PATTERN)
+
+
+def _email_shaped(value: Any) -> Any:
+    if not isinstance(value, str) or not _EMAIL.fullmatch(value):
+        raise ValueError("give an e-mail address such as 'someone@example.com' (ASCII letters only)")
+    return value
+
+
+EmailAddress = Annotated[
+    EmailStr,
+    BeforeValidator(_email_shaped),
+    WithJsonSchema({"type": "string", "format": "email", "pattern": EMAIL_PATTERN}),
+]
+
+
+def _refuse_nul(value: str) -> str:
+    # Text that is stored is refused by PostgreSQL anyway; this is for text that is not (a search query).
+    if "\x00" in value:
+        raise ValueError("text cannot contain a NUL character")
+    return value
+
+
+# The document declares every plain string NUL-free (engium.api_document); text that never reaches a
+# column must refuse NUL itself.
+NUL_FREE = AfterValidator(_refuse_nul)
 
 
 def _query_flag(value: Any) -> Any:

@@ -93,7 +93,8 @@ class SettingsUpdate(BaseModel):
     ai_accept_retention: StrictBool | None = None
     # The prompt-injection detector's threshold for this tenant (lower flags more); null: the platform
     # default. Flagged messages are still answered, but never act (ADR 0012).
-    guard_threshold: StrictFloat | None = Field(default=None, gt=0, le=1)
+    # At least 0.001: the column is a REAL, which cannot hold the tiniest doubles (5e-324 underflows).
+    guard_threshold: StrictFloat | None = Field(default=None, ge=0.001, le=1)
     # Hosts that links in the assistant's replies may point to (the website's host is always allowed);
     # every other link is removed from a reply before it leaves.
     link_allow_list: list[str] | None = Field(default=None, max_length=50)
