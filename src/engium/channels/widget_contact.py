@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.orm import Session
 
 from engium.access.principal import Principal
@@ -26,10 +26,11 @@ from engium.channels.verify.verification import RejectReason, WebhookRejected
 from engium.channels.widget import WidgetVisitor, granted_conversation
 from engium.conversations import contacts
 from engium.conversations.models import Contact, Message
-from engium.conversations.schemas import ContactEmail, PhoneNumber
+from engium.conversations.schemas import ContactEmail, NotBlank, PhoneNumber, Stripped, check_not_blank
 from engium.kit.request_fields import at_least_one_given
 
-VisitorName = Annotated[str, Field(min_length=1, max_length=200)]
+# Checked as sent (not blank, at most 200 characters), then stripped.
+VisitorName = Annotated[str, Field(min_length=1, max_length=200), NotBlank, AfterValidator(check_not_blank), Stripped]
 
 
 class VisitorDetails(BaseModel):
@@ -38,7 +39,6 @@ class VisitorDetails(BaseModel):
 
     model_config = ConfigDict(
         extra="forbid",
-        str_strip_whitespace=True,
         json_schema_extra=at_least_one_given("phone", "email"),  # _reachable's rule, for the document
     )
 

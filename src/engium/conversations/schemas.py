@@ -49,13 +49,19 @@ def _check_widget_id(value: str) -> str:
     return value
 
 
-def _check_not_blank(value: str) -> str:
+def check_not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be blank")
     return value
 
 
+# Surrounding white space is dropped after the declared constraints are checked on the text as sent, so
+# the document's maxLength is the server's (a model-wide str_strip_whitespace would strip first, and take
+# 201 characters with a space at the end as 200).
+Stripped = AfterValidator(str.strip)
+
 # The patterns are declared for the document only (json_schema_extra): the validators check the same.
+# normalize_phone drops surrounding white space itself.
 PhoneNumber = Annotated[
     str,
     Field(max_length=40, json_schema_extra={"pattern": PHONE_INPUT_PATTERN}),
@@ -64,20 +70,20 @@ PhoneNumber = Annotated[
 # Stored lower-cased: the uniqueness constraint is case-sensitive, people's typing is not.
 ContactEmail = Annotated[EmailAddress, AfterValidator(str.lower)]
 WidgetId = Annotated[
-    str, Field(json_schema_extra={"pattern": WIDGET_ID_INPUT_PATTERN}), AfterValidator(_check_widget_id)
+    str, Field(json_schema_extra={"pattern": WIDGET_ID_INPUT_PATTERN}), Stripped, AfterValidator(_check_widget_id)
 ]
+ContactName = Annotated[str, Field(max_length=200), Stripped]
 NotBlank = Field(json_schema_extra={"pattern": NOT_BLANK_PATTERN})
-MessageBody = Annotated[str, Field(min_length=1, max_length=10000), NotBlank, AfterValidator(_check_not_blank)]
+MessageBody = Annotated[str, Field(min_length=1, max_length=10000), NotBlank, AfterValidator(check_not_blank)]
 
 
 class ContactCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
-        str_strip_whitespace=True,
         json_schema_extra=at_least_one_given(*IDENTIFIERS),  # _has_identifier's rule, for the document
     )
 
-    name: str = Field(default="", max_length=200)
+    name: ContactName = ""
     email: ContactEmail | None = None
     phone: PhoneNumber | None = None
     widget_id: WidgetId | None = None
@@ -93,9 +99,9 @@ class ContactCreate(BaseModel):
 class ContactUpdate(BaseModel):
     """Fields left out stay as they are; an identifier set to null is removed."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, json_schema_extra=not_nullable("name"))
+    model_config = ConfigDict(extra="forbid", json_schema_extra=not_nullable("name"))
 
-    name: str | None = Field(default=None, max_length=200)
+    name: ContactName | None = None
     email: ContactEmail | None = None
     phone: PhoneNumber | None = None
     widget_id: WidgetId | None = None
@@ -183,7 +189,7 @@ class MessageOut(BaseModel):
 class EscalateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: Annotated[str, Field(min_length=1, max_length=1000), NotBlank, AfterValidator(_check_not_blank)]
+    reason: Annotated[str, Field(min_length=1, max_length=1000), NotBlank, AfterValidator(check_not_blank)]
 
 
 class AssignRequest(BaseModel):
