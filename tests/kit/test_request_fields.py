@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from engium.kit.request_fields import EMAIL_PATTERN, EmailAddress
+from engium.kit.request_fields import EMAIL_PATTERN, NOT_BLANK_PATTERN, EmailAddress
 
 
 class Addressed(BaseModel):
@@ -44,3 +44,15 @@ def test_everyday_addresses_are_taken() -> None:
     for address in ("someone@example.com", "First.Middle.Last@mail.example.co.uk", "o'brien+salon@hair-by-kim.ie"):
         assert re.fullmatch(EMAIL_PATTERN, address)
         Addressed(email=address)
+
+
+def test_blank_means_the_same_to_the_document_and_to_the_server() -> None:
+    # The fuzzer read "\s" as ECMA-262 does and sent "\x1c", which Python strips: now spelled out.
+    spaces = [chr(code) for code in range(0x10000) if chr(code).isspace()]
+    assert "\x1c" in spaces
+    assert "\x85" in spaces
+    for space in spaces:
+        assert not re.fullmatch(NOT_BLANK_PATTERN, space * 2)
+        assert re.fullmatch(NOT_BLANK_PATTERN, f"{space}a{space}")
+    assert re.fullmatch(NOT_BLANK_PATTERN, "\ufeff")  # not white space to Python: not blank
+    assert not re.fullmatch(NOT_BLANK_PATTERN, "a\x00")

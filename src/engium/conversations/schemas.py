@@ -9,7 +9,7 @@ from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from engium.kit.request_fields import NOT_BLANK_PATTERN, EmailAddress, at_least_one_given, not_nullable
+from engium.kit.request_fields import NOT_BLANK_PATTERN, WHITESPACE, EmailAddress, at_least_one_given, not_nullable
 
 Channel = Literal["web", "sms", "whatsapp", "email"]
 ConversationStatus = Literal["open", "pending", "escalated", "resolved"]
@@ -22,15 +22,16 @@ PostingAuthor = Literal["agent", "contact"]
 
 IDENTIFIERS = ("email", "phone", "widget_id")
 
-_PHONE_SEPARATORS = re.compile(r"[\s().-]")
+_PHONE_SEPARATORS = re.compile(rf"[{WHITESPACE}().-]")
 # ASCII digits only: Python's \d would also take other scripts' digits, which no provider dials.
 _E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
 # What normalize_phone accepts, as the document declares it: E.164 once the separators are gone, and
 # 00 for the +.
-PHONE_INPUT_PATTERN = r"^[\s().-]*(\+|0[\s().-]*0)[\s().-]*[1-9]([\s().-]*[0-9]){6,14}[\s().-]*$"
+_SEPARATOR = rf"[{WHITESPACE}().-]"
+PHONE_INPUT_PATTERN = rf"^{_SEPARATOR}*(\+|0{_SEPARATOR}*0){_SEPARATOR}*[1-9]({_SEPARATOR}*[0-9]){{6,14}}{_SEPARATOR}*$"
 _WIDGET_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 # The contact models strip surrounding white space before the check.
-WIDGET_ID_INPUT_PATTERN = r"^\s*[A-Za-z0-9_.:-]{1,128}\s*$"
+WIDGET_ID_INPUT_PATTERN = rf"^[{WHITESPACE}]*[A-Za-z0-9_.:-]{{1,128}}[{WHITESPACE}]*$"
 
 
 def normalize_phone(value: str) -> str:

@@ -14,7 +14,7 @@ class LoginRequest(BaseModel):
     email: EmailAddress
     password: str = Field(min_length=1, max_length=1024)
     tenant_id: UUID | None = None
-    totp_code: str | None = Field(default=None, pattern=r"^\d{6}$")
+    totp_code: str | None = Field(default=None, pattern=r"^[0-9]{6}$")
 
 
 class LoginResponse(BaseModel):
@@ -42,7 +42,7 @@ class TotpSetupResponse(BaseModel):
 
 
 class TotpConfirmRequest(BaseModel):
-    code: str = Field(pattern=r"^\d{6}$")
+    code: str = Field(pattern=r"^[0-9]{6}$")
 
 
 class InvitationCreate(BaseModel):
@@ -84,7 +84,7 @@ class InvitationPreviewOut(BaseModel):
 
 class InvitationAccept(InvitationToken):
     password: str = Field(min_length=1, max_length=1024, description="A new password, or the existing account's")
-    totp_code: str | None = Field(default=None, pattern=r"^\d{6}$")
+    totp_code: str | None = Field(default=None, pattern=r"^[0-9]{6}$")
     display_name: str = Field(default="", max_length=200)
 
 

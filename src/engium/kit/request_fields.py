@@ -30,8 +30,12 @@ LOCAL_MINUTE_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:00)?$"
 _LOCAL_MINUTE = re.compile(LOCAL_MINUTE_PATTERN)
 # What the server writes for such a time: "09:30:00".
 LOCAL_TIME_OUT_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
+# The characters Python's str.strip() and str.isspace() take as white space, spelled out for patterns:
+# "\s" means different sets in different engines (ECMA-262's, which JSON Schema names, leaves out
+# \x1c-\x1f and \x85 and adds \ufeff), so a declared pattern that said "\s" would disagree with the server.
+WHITESPACE = "".join(f"\\u{code:04x}" for code in range(0x10000) if chr(code).isspace())
 # At least one character that is not white space, and no NUL character (which PostgreSQL cannot store).
-NOT_BLANK_PATTERN = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
+NOT_BLANK_PATTERN = rf"^[^\u0000]*[^{WHITESPACE}\u0000][^\u0000]*$"
 
 
 def _text_matching(pattern: re.Pattern[str], kind: type, example: str) -> BeforeValidator:
