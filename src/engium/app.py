@@ -12,6 +12,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from engium import __version__
+from engium.api_document import install_api_document
 from engium.assistant.routes import router as assistant_router
 from engium.audit.middleware import AuditLoggingMiddleware, audit_mutation_before_commit
 from engium.audit.routes import router as audit_router
@@ -94,6 +95,7 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     app.state.database = runtime.database
     app.state.before_commit = audit_mutation_before_commit
     install_error_handlers(app)
+    install_api_document(app)
 
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(identity_router)
@@ -114,7 +116,11 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     app.include_router(api_docs_router(API_PREFIX))
     app.include_router(staff_router)
     app.include_router(widget_script_router)
-    app.state.channel_limits = ChannelLimits()
+    channel_settings = runtime.settings.channels
+    app.state.channel_limits = ChannelLimits(
+        failures_per_minute=channel_settings.failures_per_minute,
+        widget_per_minute=channel_settings.widget_requests_per_minute,
+    )
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

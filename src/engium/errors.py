@@ -1,4 +1,8 @@
-"""Application errors and their JSON rendering. Every error body is ``{"error": {code, message}}``."""
+"""Application errors and their JSON rendering. Every error body is ``{"error": {code, message, details?}}``.
+
+The same shape is declared once, as :class:`ErrorBody`, for every error status the API documents
+(:data:`DOCUMENTED_ERRORS`; ``engium.api_document`` puts them on every operation).
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,10 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from psycopg import errors as pg_errors
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +65,40 @@ class Unprocessable(AppError):
 class TooManyRequests(AppError):
     status_code = 429
     code = "rate_limited"
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Stable and machine-readable: not_found, invalid, conflict, rate_limited, ...")
+    message: str = Field(description="For people; may change between versions")
+    details: Any = Field(
+        default=None,
+        description="Only on some errors: the fields that failed validation, or the conflicting resource",
+    )
+
+
+class ErrorBody(BaseModel):
+    """What every error response carries."""
+
+    error: ErrorDetail
+
+
+# The error statuses every operation documents, and what each means for a client. One table for the whole
+# API: an operation that cannot in practice answer one of them still shares the contract, so a client
+# handles errors once. The server never answers another 4xx to a documented method, except 415 for an
+# upload it cannot read (declared on the upload operations).
+DOCUMENTED_ERRORS: dict[int, str] = {
+    400: "Malformed: a body that is not valid JSON, or a cursor that the server did not issue",
+    401: "No credentials, or credentials that are invalid, expired or revoked",
+    403: "The credentials do not allow this, or the request came from a website the widget is not allowed on",
+    404: "Nothing with this id in this tenant (another tenant's ids answer 404 too)",
+    409: "Conflicts with the current state: a duplicate, a slot just taken, a concurrent change",
+    413: "The body is larger than this endpoint accepts",
+    422: "Well-formed, but a value is invalid or the request does not make sense for this resource",
+    429: "Too many requests from this address (or widget key); slow down",
+}
+UNSUPPORTED_MEDIA_TYPE = (415, "The uploaded file's type cannot be read")
+# What a 405's Allow header may name.
+ROUTABLE_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
 def error_body(code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -119,6 +159,17 @@ def _db_error_response(exc: DBAPIError) -> JSONResponse:
     return JSONResponse(error_body(error.code, error.message), status_code=error.status_code)
 
 
+def allowed_methods(request: Request) -> list[str]:
+    """The methods some route serves at this request's path, asked of the routes themselves (FastAPI's
+    routes serve HEAD only where they declare it; Starlette's plain routes add it to GET)."""
+    routes = [route for route in request.app.router.routes if not isinstance(route, Mount)]
+    return [
+        method
+        for method in ROUTABLE_METHODS
+        if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in routes)
+    ]
+
+
 def install_error_handlers(app: FastAPI) -> None:
     async def app_error(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, AppError)
@@ -135,12 +186,14 @@ def install_error_handlers(app: FastAPI) -> None:
         ]
         return JSONResponse(error_body("invalid", "Request validation failed", details), status_code=422)
 
-    async def http_error(_: Request, exc: Exception) -> JSONResponse:
+    async def http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(
-            error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers
-        )
+        code = {400: "bad_request", 404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        headers = exc.headers
+        if exc.status_code == 405:
+            # Starlette names the methods of the first route whose path matched; the resource has them all.
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
+        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=headers)
 
     async def db_error(_: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, DBAPIError)

@@ -68,7 +68,7 @@ def test_a_new_address_sets_its_own_password_once(live: LiveServer, live_tenant:
     alice = victim_address()
     with live.client() as client:
         offered = invite(client, live_tenant, alice, role="agent")
-        assert accept(client, offered["token"], "short").status_code == 400
+        assert accept(client, offered["token"], "short").status_code == 422
         joined = accept(client, offered["token"], "alice's own long password", display_name="Alice")
         assert joined.status_code == 200, joined.text
         assert joined.json() == {"tenant_id": str(live_tenant.id), "user_id": joined.json()["user_id"],

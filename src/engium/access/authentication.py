@@ -6,7 +6,8 @@ from collections.abc import Callable, Coroutine
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from engium.access import credential_lookup as repo
 from engium.access.permissions import Permission, Role
@@ -27,7 +28,28 @@ def _stale(moment: datetime | None) -> bool:
     return moment is None or datetime.now(UTC) - moment > TOUCH_INTERVAL
 
 
-def authenticate(request: Request, session: DbSession) -> Principal:
+# The two ways to authenticate, declared for the API document (FastAPI lists them as the security of every
+# operation that depends on authenticate). authenticate reads the header and the cookie itself, to answer
+# each malformed form with its own message; these never refuse anything.
+API_KEY_SCHEME = HTTPBearer(
+    scheme_name="ApiKey",
+    description="An API key (egk_...) from `engium apikey create` or POST /api/v1/api-keys",
+    auto_error=False,
+)
+SESSION_SCHEME = APIKeyCookie(
+    name=SESSION_COOKIE,
+    scheme_name="Session",
+    description="The staff web app's session; a request other than GET also needs the X-CSRF-Token header",
+    auto_error=False,
+)
+
+
+def authenticate(
+    request: Request,
+    session: DbSession,
+    _api_key: Annotated[HTTPAuthorizationCredentials | None, Security(API_KEY_SCHEME)] = None,
+    _session_cookie: Annotated[str | None, Security(SESSION_SCHEME)] = None,
+) -> Principal:
     authorization = request.headers.get("authorization")
     if authorization is not None:
         scheme, _, token = authorization.partition(" ")

@@ -20,7 +20,7 @@ ConversationsWrite = Annotated[Principal, Requires(Permission.CONVERSATIONS_WRIT
 
 
 @router.post(
-    "/conversations/{conversation_id}/handback",
+    "/conversations/{conversation_id:uuid}/handback",
     response_model=ConversationOut,
     tags=["conversations"],
     responses={409: {"description": "The conversation is not escalated"}},

@@ -11,6 +11,7 @@ Two halves, because a refused request's transaction rolls back:
 from __future__ import annotations
 
 import logging
+import uuid
 
 import anyio
 from fastapi import Request
@@ -41,11 +42,21 @@ def _route_template(scope: Scope) -> str:
 
     Ids stay out of resource_id so a probe for another tenant's id records the shape, not the id.
     """
-    path = str(scope.get("path", ""))
+    segments = str(scope.get("path", "")).split("/")
     for name, value in (scope.get("path_params") or {}).items():
         if value:
-            path = path.replace(f"/{value}", "/{" + str(name) + "}")
-    return path[:200]
+            segments = ["{" + str(name) + "}" if _is_value(segment, value) else segment for segment in segments]
+    return "/".join(segments)[:200]
+
+
+def _is_value(segment: str, value: object) -> bool:
+    if isinstance(value, uuid.UUID):
+        # Converted by the route (``{contact_id:uuid}``): the client may have written it in capitals.
+        try:
+            return uuid.UUID(segment) == value
+        except ValueError:
+            return False
+    return segment == str(value)
 
 
 def audit_mutation_before_commit(session: Session, request: Request) -> None:

@@ -144,7 +144,8 @@ def _checked_service_ids(session: Session, service_ids: Iterable[UUID]) -> list[
     wanted = list(dict.fromkeys(service_ids))
     unknown = [s for s in wanted if s not in repo.existing_service_ids(session, wanted)]
     if unknown:
-        raise Unprocessable("Unknown service ids", details={"service_ids": [str(s) for s in unknown]})
+        # 404 like any other reference to something this tenant does not have (a contact, a staff member).
+        raise NotFound("Unknown service ids", details={"service_ids": [str(s) for s in unknown]})
     return wanted
 
 

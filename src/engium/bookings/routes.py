@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Response, status
-from pydantic import AwareDatetime
 
 from engium.access.authentication import Requires
 from engium.access.permissions import Permission
@@ -22,6 +20,7 @@ from engium.bookings.schemas import (
     BookingOut,
     BookingStatus,
     BookingUpdate,
+    CalendarDate,
     ExceptionCreate,
     ExceptionOut,
     ServiceCreate,
@@ -36,6 +35,7 @@ from engium.bookings.schemas import (
     WeeklyAvailabilityOut,
 )
 from engium.kit.pagination import Page, PageRequest, page_request
+from engium.kit.request_fields import IsoDate, IsoDatetime, QueryFlag
 from engium.kit.transaction import DbSession
 
 router = APIRouter()
@@ -74,7 +74,7 @@ def _booking_out(booking: Booking, zone: ZoneInfo) -> BookingOut:
 
 
 @router.get("/services", response_model=list[ServiceOut], tags=["services"])
-def list_services(principal: CatalogRead, session: DbSession, active: bool | None = None) -> list[ServiceOut]:
+def list_services(principal: CatalogRead, session: DbSession, active: QueryFlag | None = None) -> list[ServiceOut]:
     return [ServiceOut.model_validate(s) for s in catalog.list_services(session, active=active)]
 
 
@@ -83,17 +83,17 @@ def create_service(body: ServiceCreate, principal: CatalogWrite, session: DbSess
     return ServiceOut.model_validate(catalog.create_service(session, principal, body))
 
 
-@router.get("/services/{service_id}", response_model=ServiceOut, tags=["services"])
+@router.get("/services/{service_id:uuid}", response_model=ServiceOut, tags=["services"])
 def get_service(service_id: UUID, principal: CatalogRead, session: DbSession) -> ServiceOut:
     return ServiceOut.model_validate(catalog.get_service(session, service_id))
 
 
-@router.patch("/services/{service_id}", response_model=ServiceOut, tags=["services"])
+@router.patch("/services/{service_id:uuid}", response_model=ServiceOut, tags=["services"])
 def update_service(service_id: UUID, body: ServiceUpdate, principal: CatalogWrite, session: DbSession) -> ServiceOut:
     return ServiceOut.model_validate(catalog.update_service(session, principal, service_id, body))
 
 
-@router.delete("/services/{service_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["services"])
+@router.delete("/services/{service_id:uuid}", status_code=status.HTTP_204_NO_CONTENT, tags=["services"])
 def delete_service(service_id: UUID, principal: CatalogWrite, session: DbSession) -> Response:
     catalog.delete_service(session, principal, service_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -103,7 +103,7 @@ def delete_service(service_id: UUID, principal: CatalogWrite, session: DbSession
 
 
 @router.get("/staff", response_model=list[StaffOut], tags=["staff"])
-def list_staff(principal: CatalogRead, session: DbSession, active: bool | None = None) -> list[StaffOut]:
+def list_staff(principal: CatalogRead, session: DbSession, active: QueryFlag | None = None) -> list[StaffOut]:
     return [_staff_out(v) for v in catalog.list_staff(session, active=active)]
 
 
@@ -112,17 +112,17 @@ def create_staff(body: StaffCreate, principal: CatalogWrite, session: DbSession)
     return _staff_out(catalog.create_staff(session, principal, body))
 
 
-@router.get("/staff/{staff_id}", response_model=StaffOut, tags=["staff"])
+@router.get("/staff/{staff_id:uuid}", response_model=StaffOut, tags=["staff"])
 def get_staff(staff_id: UUID, principal: CatalogRead, session: DbSession) -> StaffOut:
     return _staff_out(catalog.get_staff(session, staff_id))
 
 
-@router.patch("/staff/{staff_id}", response_model=StaffOut, tags=["staff"])
+@router.patch("/staff/{staff_id:uuid}", response_model=StaffOut, tags=["staff"])
 def update_staff(staff_id: UUID, body: StaffUpdate, principal: CatalogWrite, session: DbSession) -> StaffOut:
     return _staff_out(catalog.update_staff(session, principal, staff_id, body))
 
 
-@router.delete("/staff/{staff_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["staff"])
+@router.delete("/staff/{staff_id:uuid}", status_code=status.HTTP_204_NO_CONTENT, tags=["staff"])
 def delete_staff(staff_id: UUID, principal: CatalogWrite, session: DbSession) -> Response:
     catalog.delete_staff(session, principal, staff_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -131,13 +131,13 @@ def delete_staff(staff_id: UUID, principal: CatalogWrite, session: DbSession) ->
 # --- working hours --------------------------------------------------------------------------------
 
 
-@router.get("/staff/{staff_id}/availability", response_model=WeeklyAvailabilityOut, tags=["availability"])
+@router.get("/staff/{staff_id:uuid}/availability", response_model=WeeklyAvailabilityOut, tags=["availability"])
 def get_availability(staff_id: UUID, principal: CatalogRead, session: DbSession) -> WeeklyAvailabilityOut:
     rules = catalog.get_week(session, staff_id)
     return WeeklyAvailabilityOut(staff_id=staff_id, rules=[AvailabilityWindow.model_validate(r) for r in rules])
 
 
-@router.put("/staff/{staff_id}/availability", response_model=WeeklyAvailabilityOut, tags=["availability"])
+@router.put("/staff/{staff_id:uuid}/availability", response_model=WeeklyAvailabilityOut, tags=["availability"])
 def replace_availability(
     staff_id: UUID, body: WeeklyAvailability, principal: CatalogWrite, session: DbSession
 ) -> WeeklyAvailabilityOut:
@@ -145,20 +145,20 @@ def replace_availability(
     return WeeklyAvailabilityOut(staff_id=staff_id, rules=[AvailabilityWindow.model_validate(r) for r in rules])
 
 
-@router.get("/staff/{staff_id}/availability-exceptions", response_model=list[ExceptionOut], tags=["availability"])
+@router.get("/staff/{staff_id:uuid}/availability-exceptions", response_model=list[ExceptionOut], tags=["availability"])
 def list_exceptions(
     staff_id: UUID,
     principal: CatalogRead,
     session: DbSession,
-    from_date: Annotated[date | None, Query(alias="from")] = None,
-    to_date: Annotated[date | None, Query(alias="to")] = None,
+    from_date: Annotated[IsoDate | None, Query(alias="from")] = None,
+    to_date: Annotated[IsoDate | None, Query(alias="to")] = None,
 ) -> list[ExceptionOut]:
     found = catalog.list_exceptions(session, staff_id, from_date=from_date, to_date=to_date)
     return [ExceptionOut.model_validate(e) for e in found]
 
 
 @router.post(
-    "/staff/{staff_id}/availability-exceptions",
+    "/staff/{staff_id:uuid}/availability-exceptions",
     response_model=ExceptionOut,
     status_code=status.HTTP_201_CREATED,
     tags=["availability"],
@@ -168,7 +168,7 @@ def add_exception(staff_id: UUID, body: ExceptionCreate, principal: CatalogWrite
 
 
 @router.delete(
-    "/staff/{staff_id}/availability-exceptions/{exception_id}",
+    "/staff/{staff_id:uuid}/availability-exceptions/{exception_id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     tags=["availability"],
 )
@@ -182,7 +182,7 @@ def free_slots(
     principal: BookingsRead,
     session: DbSession,
     service_id: UUID,
-    day: Annotated[date, Query(alias="date", description="Local date in the business's time zone")],
+    day: Annotated[CalendarDate, Query(alias="date", description="Local date in the business's time zone")],
     staff_id: UUID | None = None,
 ) -> SlotsOut:
     found = service.find_slots(session, service_id=service_id, day=day, staff_id=staff_id)
@@ -209,8 +209,8 @@ def list_bookings(
     principal: BookingsRead,
     session: DbSession,
     page: Paging,
-    starts_from: Annotated[AwareDatetime | None, Query(alias="from")] = None,
-    starts_before: Annotated[AwareDatetime | None, Query(alias="to")] = None,
+    starts_from: Annotated[IsoDatetime | None, Query(alias="from")] = None,
+    starts_before: Annotated[IsoDatetime | None, Query(alias="to")] = None,
     staff_id: UUID | None = None,
     contact_id: UUID | None = None,
     booking_status: Annotated[BookingStatus | None, Query(alias="status")] = None,
@@ -233,12 +233,12 @@ def create_booking(body: BookingCreate, principal: BookingsWrite, session: DbSes
     return _booking_out(booking, service.tenant_zone(session))
 
 
-@router.get("/bookings/{booking_id}", response_model=BookingOut, tags=["bookings"])
+@router.get("/bookings/{booking_id:uuid}", response_model=BookingOut, tags=["bookings"])
 def get_booking(booking_id: UUID, principal: BookingsRead, session: DbSession) -> BookingOut:
     return _booking_out(service.get_booking(session, booking_id), service.tenant_zone(session))
 
 
-@router.patch("/bookings/{booking_id}", response_model=BookingOut, tags=["bookings"])
+@router.patch("/bookings/{booking_id:uuid}", response_model=BookingOut, tags=["bookings"])
 def reschedule_booking(
     booking_id: UUID, body: BookingUpdate, principal: BookingsWrite, session: DbSession
 ) -> BookingOut:
@@ -246,7 +246,7 @@ def reschedule_booking(
     return _booking_out(booking, service.tenant_zone(session))
 
 
-@router.post("/bookings/{booking_id}/cancel", response_model=BookingOut, tags=["bookings"])
+@router.post("/bookings/{booking_id:uuid}/cancel", response_model=BookingOut, tags=["bookings"])
 def cancel_booking(booking_id: UUID, principal: BookingsWrite, session: DbSession) -> BookingOut:
     booking = service.cancel_booking(session, principal, booking_id)
     return _booking_out(booking, service.tenant_zone(session))

@@ -3,12 +3,31 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from engium.bookings.availability import WeeklyWindow, validate_week
+from engium.bookings.currencies import CurrencyCode
+from engium.kit.request_fields import (
+    NUMBER_ONLY,
+    EmailAddress,
+    IsoDate,
+    IsoDatetime,
+    LocalMinute,
+    LocalTime,
+    WholeNumber,
+    not_nullable,
+)
 
 BookingStatus = Literal["confirmed", "cancelled"]
 ExceptionKindField = Literal["closed", "open"]
@@ -22,6 +41,23 @@ def _reject_nulls(values: dict[str, Any], fields: tuple[str, ...]) -> None:
     nulls = [f for f in fields if f in values and values[f] is None]
     if nulls:
         raise ValueError(f"{', '.join(nulls)} cannot be null")
+
+
+# The years catalog.check_year allows (1900 to 9998), for the document.
+_YEAR = r"(19[0-9]{2}|[2-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])"
+# A date in the calendar: the service refuses years outside that range.
+CalendarDate = Annotated[IsoDate, WithJsonSchema({"type": "string", "format": "date", "pattern": f"^{_YEAR}-"})]
+# A booking's start, with its year in the calendar's range; that it falls on a whole minute is a booking
+# rule like working hours (422), not declared: a pattern for it leaves fuzzers too few date-times to try.
+BookingStart = Annotated[
+    IsoDatetime, WithJsonSchema({"type": "string", "format": "date-time", "pattern": f"^{_YEAR}-"})
+]
+
+
+# The constraints sit inside the type, not on the field: on a field typed "X | None" pydantic still checks
+# them but writes them into the document under its own names (ge, le), which no client understands.
+DurationMinutes = Annotated[int, Field(ge=5, le=1440), NUMBER_ONLY]
+PriceCents = Annotated[int, Field(ge=0, le=2_000_000_000), NUMBER_ONLY]
 
 
 def _whole_minute(value: time | None) -> time | None:
@@ -40,21 +76,21 @@ class ServiceCreate(BaseModel):
 
     name: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=2000)
-    duration_minutes: int = Field(ge=5, le=1440)
-    price_cents: int | None = Field(default=None, ge=0, le=2_000_000_000)
-    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$", description="ISO 4217 code, uppercase")
-    active: bool = True
+    duration_minutes: DurationMinutes
+    price_cents: PriceCents | None = Field(default=None, description="In minor units")
+    currency: CurrencyCode = "USD"
+    active: StrictBool = True
 
 
 class ServiceUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=not_nullable(*_NOT_NULLABLE_SERVICE))
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     description: str | None = Field(default=None, max_length=2000)
-    duration_minutes: int | None = Field(default=None, ge=5, le=1440)
-    price_cents: int | None = Field(default=None, ge=0, le=2_000_000_000)
-    currency: str | None = Field(default=None, pattern=r"^[A-Z]{3}$")
-    active: bool | None = None
+    duration_minutes: DurationMinutes | None = None
+    price_cents: PriceCents | None = Field(default=None, description="In minor units")
+    currency: CurrencyCode | None = None
+    active: StrictBool | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -72,7 +108,8 @@ class ServiceOut(BaseModel):
     description: str
     duration_minutes: int
     price_cents: int | None
-    currency: str
+    # Not the request's enum: a code stored before the ISO 4217 check (migration 0001 checks only the shape).
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
     active: bool
     created_at: datetime
 
@@ -81,17 +118,17 @@ class StaffCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=200)
-    email: EmailStr | None = None
-    active: bool = True
+    email: EmailAddress | None = None
+    active: StrictBool = True
     service_ids: list[UUID] = Field(default_factory=list, max_length=500)
 
 
 class StaffUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=not_nullable(*_NOT_NULLABLE_STAFF))
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    email: EmailStr | None = None
-    active: bool | None = None
+    email: EmailAddress | None = None
+    active: StrictBool | None = None
     service_ids: list[UUID] | None = Field(default=None, max_length=500)
 
     @model_validator(mode="before")
@@ -114,9 +151,9 @@ class StaffOut(BaseModel):
 class AvailabilityWindow(BaseModel):
     model_config = ConfigDict(extra="forbid", from_attributes=True)
 
-    weekday: int = Field(ge=0, le=6, description="0 = Monday ... 6 = Sunday")
-    start_time: time = Field(description="Local wall time in the business's time zone, e.g. '09:00'")
-    end_time: time = Field(description="Local wall time, after start_time; windows cannot cross midnight")
+    weekday: WholeNumber = Field(ge=0, le=6, description="0 = Monday ... 6 = Sunday")
+    start_time: LocalMinute = Field(description="Local wall time in the business's time zone, e.g. '09:00'")
+    end_time: LocalMinute = Field(description="Local wall time, after start_time; windows cannot cross midnight")
 
     _minute = field_validator("start_time", "end_time")(_whole_minute)
 
@@ -152,10 +189,10 @@ class ExceptionCreate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    on_date: date
+    on_date: CalendarDate
     kind: ExceptionKindField
-    start_time: time | None = None
-    end_time: time | None = None
+    start_time: LocalMinute | None = Field(default=None, description="With end_time, or neither; 'open' needs both")
+    end_time: LocalMinute | None = None
     note: str = Field(default="", max_length=500)
 
     _minute = field_validator("start_time", "end_time")(_whole_minute)
@@ -178,8 +215,8 @@ class ExceptionOut(BaseModel):
     staff_id: UUID
     on_date: date
     kind: ExceptionKindField
-    start_time: time | None
-    end_time: time | None
+    start_time: LocalTime | None
+    end_time: LocalTime | None
     note: str
 
 
@@ -202,7 +239,7 @@ class BookingCreate(BaseModel):
     service_id: UUID
     staff_id: UUID | None = Field(default=None, description="Omit to book any free staff member")
     contact_id: UUID
-    starts_at: AwareDatetime = Field(description="With a UTC offset, e.g. 2030-05-06T09:00:00-04:00")
+    starts_at: BookingStart = Field(description="With a UTC offset, on a whole minute: 2030-05-06T09:00:00-04:00")
     notes: str = Field(default="", max_length=2000)
 
 
@@ -211,7 +248,7 @@ class BookingUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    starts_at: AwareDatetime | None = None
+    starts_at: BookingStart | None = None
     staff_id: UUID | None = None
     notes: str | None = Field(default=None, max_length=2000)
 

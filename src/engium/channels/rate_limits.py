@@ -19,16 +19,12 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from engium.channels.settings import FAILURES_PER_MINUTE, WIDGET_REQUESTS_PER_MINUTE
 from engium.channels.verify.webhook_common import DEFAULT_MAX_BODY_BYTES
 from engium.context import current_request_context
 from engium.errors import AppError
 
 log = logging.getLogger(__name__)
-
-# Failed verifications one source may make per window before it is throttled.
-FAILURES_PER_MINUTE = 30
-# Widget requests one (widget key, source address) pair may make per window.
-WIDGET_REQUESTS_PER_MINUTE = 60
 
 
 class ChannelUnauthorized(AppError):
@@ -93,7 +89,8 @@ class FailureLimiter:
 
 
 class ChannelLimits:
-    """Per-process limiters, hung on ``app.state.channel_limits``."""
+    """Per-process limiters, hung on ``app.state.channel_limits``; ``create_app`` sizes them from
+    ``ENGIUM_CHANNELS_FAILURES_PER_MINUTE`` and ``ENGIUM_CHANNELS_WIDGET_REQUESTS_PER_MINUTE``."""
 
     def __init__(
         self, failures_per_minute: int = FAILURES_PER_MINUTE, widget_per_minute: int = WIDGET_REQUESTS_PER_MINUTE

@@ -1,4 +1,5 @@
-"""Outbound channel settings (``ENGIUM_CHANNELS_*``), nested in :class:`engium.config.Settings`.
+"""Channel settings (``ENGIUM_CHANNELS_*``), nested in :class:`engium.config.Settings`: outbound sends,
+the replay table, and the public endpoints' throttles.
 
 The providers' API base URLs are read from ``ENGIUM_TWILIO_API_BASE`` and ``ENGIUM_WHATSAPP_API_BASE``
 (the names operators expect; ``ENGIUM_CHANNELS_*`` spellings work too). They are operator settings,
@@ -15,6 +16,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Replay rows must outlive every provider's retry window (Meta retries for days): see store.py.
 MIN_RETENTION_DAYS = 7
+# Failed verifications (signature, widget key or token) one source address may make per minute before it
+# is answered 429 (rate_limits.py).
+FAILURES_PER_MINUTE = 30
+# Widget requests one (widget key, source address) pair may make per minute.
+WIDGET_REQUESTS_PER_MINUTE = 60
 
 
 def _base_url(value: str) -> str:
@@ -50,6 +56,11 @@ class ChannelSettings(BaseSettings):
     # rather than clamped: an operator asking for 1 day should learn it is not honoured.
     delivery_retention_days: float = Field(default=float(MIN_RETENTION_DAYS), ge=MIN_RETENTION_DAYS)
     purge_interval_seconds: float = Field(default=3600.0, gt=0)
+
+    # The public endpoints' throttles (per process). Raised for a fuzzing run (tools/api_contract), so that
+    # the fuzzer reaches the routes' logic; a raised limit never lets an unsigned request through.
+    failures_per_minute: int = Field(default=FAILURES_PER_MINUTE, ge=1)
+    widget_requests_per_minute: int = Field(default=WIDGET_REQUESTS_PER_MINUTE, ge=1)
 
     _check_twilio = field_validator("twilio_api_base")(_base_url)
     _check_whatsapp = field_validator("whatsapp_api_base")(_base_url)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy.orm import Session
 
 from engium.access.principal import Principal
@@ -26,16 +26,21 @@ from engium.channels.verify.verification import RejectReason, WebhookRejected
 from engium.channels.widget import WidgetVisitor, granted_conversation
 from engium.conversations import contacts
 from engium.conversations.models import Contact, Message
-from engium.conversations.schemas import ContactEmail, PhoneNumber
+from engium.conversations.schemas import ContactEmail, NotBlank, PhoneNumber, Stripped, check_not_blank
+from engium.kit.request_fields import at_least_one_given
 
-VisitorName = Annotated[str, Field(min_length=1, max_length=200)]
+# Checked as sent (not blank, at most 200 characters), then stripped.
+VisitorName = Annotated[str, Field(min_length=1, max_length=200), NotBlank, AfterValidator(check_not_blank), Stripped]
 
 
 class VisitorDetails(BaseModel):
     """A name and at least one way to reach the visitor. Phone numbers in international form
     (+44 20 7946 0000); the e-mail address is checked for shape only."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=at_least_one_given("phone", "email"),  # _reachable's rule, for the document
+    )
 
     name: VisitorName
     phone: PhoneNumber | None = None

@@ -22,7 +22,7 @@ from engium.audit.recorder import record
 from engium.conversations import repository as repo
 from engium.conversations.models import Contact, Conversation
 from engium.conversations.schemas import IDENTIFIERS, ContactCreate, ContactUpdate
-from engium.errors import Conflict, NotFound, Unprocessable
+from engium.errors import Conflict, NotFound
 from engium.kit.pagination import PageRequest
 
 CONTACT_NOT_FOUND = "Contact not found"
@@ -97,7 +97,9 @@ def update_contact(session: Session, principal: Principal, contact_id: UUID, cha
         return contact
     identifiers = {field: values[field] for field in IDENTIFIERS if field in values}
     if all(values.get(field, getattr(contact, field)) is None for field in IDENTIFIERS):
-        raise Unprocessable("A contact needs at least one of email, phone or widget_id")
+        # 409, not 422: the same request is fine for a contact that keeps another identifier; what it
+        # conflicts with is this contact's current state (ADR 0020).
+        raise Conflict("A contact needs at least one of email, phone or widget_id: this would remove its last one")
     _ensure_identifiers_free(session, identifiers, excluding=contact.id)
     changed = changed_fields(contact, values)
     for field, value in values.items():

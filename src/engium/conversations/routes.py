@@ -71,19 +71,19 @@ def create_contact(body: ContactCreate, principal: ContactsWrite, session: DbSes
     return ContactOut.model_validate(contacts.create_contact(session, principal, body))
 
 
-@router.get("/contacts/{contact_id}", response_model=ContactOut, tags=["contacts"])
+@router.get("/contacts/{contact_id:uuid}", response_model=ContactOut, tags=["contacts"])
 def get_contact(contact_id: UUID, principal: ContactsRead, session: DbSession) -> ContactOut:
     return ContactOut.model_validate(contacts.view_contact(session, principal, contact_id))
 
 
-@router.patch("/contacts/{contact_id}", response_model=ContactOut, tags=["contacts"])
+@router.patch("/contacts/{contact_id:uuid}", response_model=ContactOut, tags=["contacts"])
 def update_contact(
     contact_id: UUID, body: ContactUpdate, principal: ContactsWrite, session: DbSession
 ) -> ContactOut:
     return ContactOut.model_validate(contacts.update_contact(session, principal, contact_id, body))
 
 
-@router.delete("/contacts/{contact_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["contacts"])
+@router.delete("/contacts/{contact_id:uuid}", status_code=status.HTTP_204_NO_CONTENT, tags=["contacts"])
 def delete_contact(contact_id: UUID, principal: ContactsWrite, session: DbSession) -> Response:
     contacts.delete_contact(session, principal, contact_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -123,12 +123,12 @@ def create_conversation(
     return ConversationOut.model_validate(service.create_conversation(session, principal, body))
 
 
-@router.get("/conversations/{conversation_id}", response_model=ConversationOut, tags=["conversations"])
+@router.get("/conversations/{conversation_id:uuid}", response_model=ConversationOut, tags=["conversations"])
 def get_conversation(conversation_id: UUID, principal: ConversationsRead, session: DbSession) -> ConversationOut:
     return ConversationOut.model_validate(service.view_conversation(session, principal, conversation_id))
 
 
-@router.patch("/conversations/{conversation_id}", response_model=ConversationOut, tags=["conversations"])
+@router.patch("/conversations/{conversation_id:uuid}", response_model=ConversationOut, tags=["conversations"])
 def update_conversation(
     conversation_id: UUID, body: ConversationUpdate, principal: ConversationsWrite, session: DbSession
 ) -> ConversationOut:
@@ -137,21 +137,21 @@ def update_conversation(
     )
 
 
-@router.post("/conversations/{conversation_id}/escalate", response_model=ConversationOut, tags=["conversations"])
+@router.post("/conversations/{conversation_id:uuid}/escalate", response_model=ConversationOut, tags=["conversations"])
 def escalate(
     conversation_id: UUID, body: EscalateRequest, principal: ConversationsWrite, session: DbSession
 ) -> ConversationOut:
     return ConversationOut.model_validate(service.escalate(session, principal, conversation_id, body.reason))
 
 
-@router.post("/conversations/{conversation_id}/assign", response_model=ConversationOut, tags=["conversations"])
+@router.post("/conversations/{conversation_id:uuid}/assign", response_model=ConversationOut, tags=["conversations"])
 def assign(
     conversation_id: UUID, body: AssignRequest, principal: ConversationsWrite, session: DbSession
 ) -> ConversationOut:
     return ConversationOut.model_validate(service.assign(session, principal, conversation_id, body.user_id))
 
 
-@router.post("/conversations/{conversation_id}/resolve", response_model=ConversationOut, tags=["conversations"])
+@router.post("/conversations/{conversation_id:uuid}/resolve", response_model=ConversationOut, tags=["conversations"])
 def resolve(conversation_id: UUID, principal: ConversationsWrite, session: DbSession) -> ConversationOut:
     return ConversationOut.model_validate(service.resolve(session, principal, conversation_id))
 
@@ -160,7 +160,7 @@ def resolve(conversation_id: UUID, principal: ConversationsWrite, session: DbSes
 
 
 @router.get(
-    "/conversations/{conversation_id}/messages", response_model=Page[MessageOut], tags=["conversations"]
+    "/conversations/{conversation_id:uuid}/messages", response_model=Page[MessageOut], tags=["conversations"]
 )
 def list_messages(
     conversation_id: UUID, principal: ConversationsRead, session: DbSession, page: Paging
@@ -170,7 +170,7 @@ def list_messages(
 
 
 @router.post(
-    "/conversations/{conversation_id}/messages",
+    "/conversations/{conversation_id:uuid}/messages",
     response_model=MessageOut,
     status_code=status.HTTP_201_CREATED,
     tags=["conversations"],

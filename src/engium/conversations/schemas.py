@@ -7,7 +7,9 @@ from datetime import datetime
 from typing import Annotated, Literal, Self
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from engium.kit.request_fields import NOT_BLANK_PATTERN, WHITESPACE, EmailAddress, at_least_one_given, not_nullable
 
 Channel = Literal["web", "sms", "whatsapp", "email"]
 ConversationStatus = Literal["open", "pending", "escalated", "resolved"]
@@ -20,9 +22,16 @@ PostingAuthor = Literal["agent", "contact"]
 
 IDENTIFIERS = ("email", "phone", "widget_id")
 
-_PHONE_SEPARATORS = re.compile(r"[\s().-]")
-_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+_PHONE_SEPARATORS = re.compile(rf"[{WHITESPACE}().-]")
+# ASCII digits only: Python's \d would also take other scripts' digits, which no provider dials.
+_E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+# What normalize_phone accepts, as the document declares it: E.164 once the separators are gone, and
+# 00 for the +.
+_SEPARATOR = rf"[{WHITESPACE}().-]"
+PHONE_INPUT_PATTERN = rf"^{_SEPARATOR}*(\+|0{_SEPARATOR}*0){_SEPARATOR}*[1-9]({_SEPARATOR}*[0-9]){{6,14}}{_SEPARATOR}*$"
 _WIDGET_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
+# The contact models strip surrounding white space before the check.
+WIDGET_ID_INPUT_PATTERN = rf"^[{WHITESPACE}]*[A-Za-z0-9_.:-]{{1,128}}[{WHITESPACE}]*$"
 
 
 def normalize_phone(value: str) -> str:
@@ -41,23 +50,41 @@ def _check_widget_id(value: str) -> str:
     return value
 
 
-def _check_not_blank(value: str) -> str:
+def check_not_blank(value: str) -> str:
     if not value.strip():
         raise ValueError("must not be blank")
     return value
 
 
-PhoneNumber = Annotated[str, Field(max_length=40), AfterValidator(normalize_phone)]
+# Surrounding white space is dropped after the declared constraints are checked on the text as sent, so
+# the document's maxLength is the server's (a model-wide str_strip_whitespace would strip first, and take
+# 201 characters with a space at the end as 200).
+Stripped = AfterValidator(str.strip)
+
+# The patterns are declared for the document only (json_schema_extra): the validators check the same.
+# normalize_phone drops surrounding white space itself.
+PhoneNumber = Annotated[
+    str,
+    Field(max_length=40, json_schema_extra={"pattern": PHONE_INPUT_PATTERN}),
+    AfterValidator(normalize_phone),
+]
 # Stored lower-cased: the uniqueness constraint is case-sensitive, people's typing is not.
-ContactEmail = Annotated[EmailStr, AfterValidator(str.lower)]
-WidgetId = Annotated[str, AfterValidator(_check_widget_id)]
-MessageBody = Annotated[str, Field(min_length=1, max_length=10000), AfterValidator(_check_not_blank)]
+ContactEmail = Annotated[EmailAddress, AfterValidator(str.lower)]
+WidgetId = Annotated[
+    str, Field(json_schema_extra={"pattern": WIDGET_ID_INPUT_PATTERN}), Stripped, AfterValidator(_check_widget_id)
+]
+ContactName = Annotated[str, Field(max_length=200), Stripped]
+NotBlank = Field(json_schema_extra={"pattern": NOT_BLANK_PATTERN})
+MessageBody = Annotated[str, Field(min_length=1, max_length=10000), NotBlank, AfterValidator(check_not_blank)]
 
 
 class ContactCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra=at_least_one_given(*IDENTIFIERS),  # _has_identifier's rule, for the document
+    )
 
-    name: str = Field(default="", max_length=200)
+    name: ContactName = ""
     email: ContactEmail | None = None
     phone: PhoneNumber | None = None
     widget_id: WidgetId | None = None
@@ -73,9 +100,9 @@ class ContactCreate(BaseModel):
 class ContactUpdate(BaseModel):
     """Fields left out stay as they are; an identifier set to null is removed."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", json_schema_extra=not_nullable("name"))
 
-    name: str | None = Field(default=None, max_length=200)
+    name: ContactName | None = None
     email: ContactEmail | None = None
     phone: PhoneNumber | None = None
     widget_id: WidgetId | None = None
@@ -113,7 +140,7 @@ class ConversationCreate(BaseModel):
 
 
 class ConversationUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=not_nullable("subject", "status"))
 
     subject: str | None = Field(default=None, max_length=200)
     status: EditableStatus | None = None
@@ -163,7 +190,7 @@ class MessageOut(BaseModel):
 class EscalateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: Annotated[str, Field(min_length=1, max_length=1000), AfterValidator(_check_not_blank)]
+    reason: Annotated[str, Field(min_length=1, max_length=1000), NotBlank, AfterValidator(check_not_blank)]
 
 
 class AssignRequest(BaseModel):

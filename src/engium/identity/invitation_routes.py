@@ -53,7 +53,7 @@ def list_invitations(principal: MembersManage, session: DbSession) -> list[Invit
     return [_out(i) for i in invitations.list_open(session)]
 
 
-@router.delete("/invitations/{invitation_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/invitations/{invitation_id:uuid}", status_code=status.HTTP_204_NO_CONTENT)
 def revoke_invitation(invitation_id: UUID, principal: MembersManage, session: DbSession) -> Response:
     invitations.revoke(session, principal, invitation_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

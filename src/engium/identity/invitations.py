@@ -27,7 +27,7 @@ from engium.access.principal import Principal, PrincipalKind
 from engium.access.tokens import digest
 from engium.audit import recorder as audit
 from engium.audit.actions import ActorKind, AuditAction
-from engium.errors import BadRequest, Conflict, Forbidden, NotFound
+from engium.errors import Conflict, Forbidden, NotFound, Unprocessable
 from engium.identity import repository as repo
 from engium.identity.credentials import PasswordHashing
 from engium.identity.models import Invitation, Membership, User
@@ -176,7 +176,7 @@ def accept(
         verify_existing_account(database, checks, candidate, password=password, totp_code=totp_code, now=now)
         user_id = candidate.user_id
     elif len(password) < MIN_PASSWORD_LENGTH:
-        raise BadRequest(f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters")
+        raise Unprocessable(f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters")
     else:
         user_id = uuid.uuid4()
     if not repo.claim_invitation(session, grant.invitation_id, now):

@@ -136,14 +136,14 @@ def list_members(principal: MembersRead, session: DbSession) -> list[MemberOut]:
     return [_member_out(m, u) for m, u in service.list_members(session)]
 
 
-@router.patch("/members/{user_id}", response_model=MemberOut, tags=["members"])
+@router.patch("/members/{user_id:uuid}", response_model=MemberOut, tags=["members"])
 def update_member(user_id: UUID, body: MemberUpdate, principal: MembersManage, session: DbSession) -> MemberOut:
     membership = service.change_member_role(session, principal, user_id, body.role)
     members = {m.user_id: (m, u) for m, u in service.list_members(session)}
     return _member_out(*members[membership.user_id])
 
 
-@router.delete("/members/{user_id}", status_code=status.HTTP_204_NO_CONTENT, tags=["members"])
+@router.delete("/members/{user_id:uuid}", status_code=status.HTTP_204_NO_CONTENT, tags=["members"])
 def remove_member(user_id: UUID, principal: MembersManage, session: DbSession) -> Response:
     service.remove_member(session, principal, user_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -174,7 +174,7 @@ def create_api_key(body: ApiKeyCreate, principal: KeysManage, session: DbSession
     return ApiKeyCreated(**_key_out(described.key, described.creator_email).model_dump(), key=plaintext)
 
 
-@router.delete("/api-keys/{api_key_id}", response_model=ApiKeyOut, tags=["api-keys"])
+@router.delete("/api-keys/{api_key_id:uuid}", response_model=ApiKeyOut, tags=["api-keys"])
 def revoke_api_key(api_key_id: UUID, principal: KeysManage, session: DbSession) -> ApiKeyOut:
     described = api_keys.with_creator(session, api_keys.revoke_api_key(session, principal, api_key_id))
     return _key_out(described.key, described.creator_email)

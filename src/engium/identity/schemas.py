@@ -4,16 +4,17 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from engium.access.permissions import Role
+from engium.kit.request_fields import EmailAddress
 
 
 class LoginRequest(BaseModel):
-    email: EmailStr
+    email: EmailAddress
     password: str = Field(min_length=1, max_length=1024)
     tenant_id: UUID | None = None
-    totp_code: str | None = Field(default=None, pattern=r"^\d{6}$")
+    totp_code: str | None = Field(default=None, pattern=r"^[0-9]{6}$")
 
 
 class LoginResponse(BaseModel):
@@ -41,13 +42,13 @@ class TotpSetupResponse(BaseModel):
 
 
 class TotpConfirmRequest(BaseModel):
-    code: str = Field(pattern=r"^\d{6}$")
+    code: str = Field(pattern=r"^[0-9]{6}$")
 
 
 class InvitationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: EmailStr
+    email: EmailAddress
     role: Role
 
 
@@ -83,7 +84,7 @@ class InvitationPreviewOut(BaseModel):
 
 class InvitationAccept(InvitationToken):
     password: str = Field(min_length=1, max_length=1024, description="A new password, or the existing account's")
-    totp_code: str | None = Field(default=None, pattern=r"^\d{6}$")
+    totp_code: str | None = Field(default=None, pattern=r"^[0-9]{6}$")
     display_name: str = Field(default="", max_length=200)
 
 

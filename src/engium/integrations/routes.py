@@ -33,18 +33,18 @@ def create_integration(
     return CredentialOut.model_validate(credential)
 
 
-@router.get("/{credential_id}", response_model=CredentialOut)
+@router.get("/{credential_id:uuid}", response_model=CredentialOut)
 def get_integration(credential_id: UUID, principal: Manage, session: DbSession) -> CredentialOut:
     return CredentialOut.model_validate(service.get_credential(session, credential_id))
 
 
-@router.delete("/{credential_id}", status_code=204)
+@router.delete("/{credential_id:uuid}", status_code=204)
 def delete_integration(credential_id: UUID, principal: Manage, session: DbSession) -> Response:
     service.delete_credential(session, principal, credential_id)
     return Response(status_code=204)
 
 
-@router.post("/{credential_id}/rotate", response_model=CredentialOut)
+@router.post("/{credential_id:uuid}/rotate", response_model=CredentialOut)
 def rotate_integration(
     credential_id: UUID, body: CredentialRotate, principal: Manage, session: DbSession, request: Request
 ) -> CredentialOut:

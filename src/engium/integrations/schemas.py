@@ -8,7 +8,9 @@ from enum import StrEnum
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, StrictBool, StrictFloat, StringConstraints
+
+from engium.kit.request_fields import WholeNumber
 
 # The longest grace period a rotation may keep the previous secret valid.
 MAX_GRACE_HOURS = 24 * 30
@@ -22,8 +24,9 @@ class CredentialKind(StrEnum):
     WIDGET = "widget"
 
 
-MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
-MetadataValue = Annotated[str, StringConstraints(max_length=500)] | int | bool | None
+METADATA_KEY_PATTERN = r"^[a-z][a-z0-9_]*$"
+MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=METADATA_KEY_PATTERN)]
+MetadataValue = Annotated[str, StringConstraints(max_length=500)] | WholeNumber | StrictBool | None
 Secret = Annotated[SecretStr, Field(min_length=8, max_length=4096)]
 
 
@@ -35,7 +38,12 @@ class CredentialCreate(BaseModel):
     secret: Secret
     # Non-secret configuration (account SID, phone number id, base URL); stored in plain text. A widget's
     # public_widget_key is not the client's to set: the server generates it (integrations/widget_keys.py).
-    metadata: dict[MetadataKey, MetadataValue] = Field(default_factory=dict, max_length=32)
+    metadata: dict[MetadataKey, MetadataValue] = Field(
+        default_factory=dict,
+        max_length=32,
+        # The key constraints, for the document (pydantic checks them but does not write them out).
+        json_schema_extra={"propertyNames": {"minLength": 1, "maxLength": 64, "pattern": METADATA_KEY_PATTERN}},
+    )
 
 
 class CredentialRotate(BaseModel):
@@ -43,7 +51,7 @@ class CredentialRotate(BaseModel):
 
     secret: Secret
     # How long the previous secret stays valid (webhook senders switch over at their own pace).
-    grace_period_hours: float = Field(default=24.0, ge=0, le=MAX_GRACE_HOURS)
+    grace_period_hours: StrictFloat = Field(default=24.0, ge=0, le=MAX_GRACE_HOURS)
 
 
 class CredentialOut(BaseModel):

@@ -109,12 +109,12 @@ def upload_document(
     return _out(service.add_document(session, principal, runtime_of(request).embedder, source))
 
 
-@router.get("/documents/{document_id}", response_model=DocumentDetail)
+@router.get("/documents/{document_id:uuid}", response_model=DocumentDetail)
 def get_document(document_id: UUID, principal: KnowledgeRead, session: DbSession) -> DocumentDetail:
     return _detail(service.get_document(session, principal, document_id))
 
 
-@router.put("/documents/{document_id}", response_model=DocumentOut)
+@router.put("/documents/{document_id:uuid}", response_model=DocumentOut)
 def replace_document(
     document_id: UUID, body: DocumentCreate, principal: KnowledgeWrite, session: DbSession, request: Request
 ) -> DocumentOut:
@@ -123,7 +123,7 @@ def replace_document(
     return _out(service.replace_document(session, principal, embedder, document_id, _pasted(body)))
 
 
-@router.put("/documents/{document_id}/upload", response_model=DocumentOut)
+@router.put("/documents/{document_id:uuid}/upload", response_model=DocumentOut)
 def replace_document_upload(
     document_id: UUID,
     file: UploadedFile,
@@ -140,7 +140,7 @@ def replace_document_upload(
     return _out(service.replace_document(session, principal, embedder, document_id, source))
 
 
-@router.delete("/documents/{document_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete("/documents/{document_id:uuid}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_document(document_id: UUID, principal: KnowledgeWrite, session: DbSession) -> Response:
     """Deletes the document with its chunks and their vectors."""
     service.delete_document(session, principal, document_id)

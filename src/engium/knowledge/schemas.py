@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from engium.kit.request_fields import NUL_FREE, WholeNumber
 from engium.knowledge.parsing import SourceKind
 from engium.knowledge.retrieval import MatchKind
 
@@ -49,8 +50,8 @@ class DocumentDetail(DocumentOut):
 class SearchRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    query: str = Field(min_length=1, max_length=MAX_QUERY_CHARS)
-    k: int = Field(default=5, ge=1, le=50)
+    query: Annotated[str, Field(min_length=1, max_length=MAX_QUERY_CHARS), NUL_FREE]
+    k: WholeNumber = Field(default=5, ge=1, le=50)
 
 
 class CitationOut(BaseModel):

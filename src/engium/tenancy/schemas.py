@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 from zoneinfo import available_timezones
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, field_validator
 
+from engium.kit.request_fields import EmailAddress
 from engium.tenancy.allowed_origins import MAX_ORIGINS, web_origins
 
 # A DNS host name: labels of letters, digits and hyphens, at least one dot, no scheme, port or path.
@@ -54,26 +55,33 @@ class SettingsOut(BaseModel):
     updated_at: datetime
 
 
-def _check_timezone(value: str | None) -> str | None:
-    if value is not None and value not in available_timezones():
+# The IANA names this server knows (its tz database): the document lists them, the validator checks them.
+TIME_ZONES = tuple(sorted(available_timezones()))
+
+
+def _check_timezone(value: str) -> str:
+    if value not in TIME_ZONES:
         raise ValueError(f"Unknown time zone {value!r}; use an IANA name such as 'Europe/London'")
     return value
+
+
+TimeZoneName = Annotated[str, Field(json_schema_extra={"enum": list(TIME_ZONES)}), AfterValidator(_check_timezone)]
 
 
 class SettingsUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     business_name: str | None = Field(default=None, min_length=1, max_length=200)
-    timezone: str | None = Field(default=None, max_length=64)
+    timezone: TimeZoneName | None = None
     phone: str | None = Field(default=None, max_length=32)
-    email: EmailStr | None = None
+    email: EmailAddress | None = None
     website: str | None = Field(default=None, max_length=300)
     address: str | None = Field(default=None, max_length=500)
     opening_hours: dict[str, Any] | None = None
     faqs: list[Faq] | None = Field(default=None, max_length=200)
     assistant_persona: str | None = Field(default=None, max_length=4000)
     escalation_rules: dict[str, Any] | None = None
-    mfa_required: bool | None = None
+    mfa_required: StrictBool | None = None
     # Where providers reach this deployment (https://engium.example.com); Twilio's signed URL is rebuilt
     # from it. Scheme and host (and an optional path prefix) only: no query, fragment or credentials.
     public_base_url: str | None = Field(
@@ -82,10 +90,11 @@ class SettingsUpdate(BaseModel):
 
     # True: the tenant accepts model providers that may retain (review, train on) prompts; the default
     # false makes the model gateway refuse them. Recorded with its new value in setting.updated.
-    ai_accept_retention: bool | None = None
+    ai_accept_retention: StrictBool | None = None
     # The prompt-injection detector's threshold for this tenant (lower flags more); null: the platform
     # default. Flagged messages are still answered, but never act (ADR 0012).
-    guard_threshold: float | None = Field(default=None, gt=0, le=1)
+    # At least 0.001: the column is a REAL, which cannot hold the tiniest doubles (5e-324 underflows).
+    guard_threshold: StrictFloat | None = Field(default=None, ge=0.001, le=1)
     # Hosts that links in the assistant's replies may point to (the website's host is always allowed);
     # every other link is removed from a reply before it leaves.
     link_allow_list: list[str] | None = Field(default=None, max_length=50)
@@ -93,8 +102,6 @@ class SettingsUpdate(BaseModel):
     # http://localhost:8080): a browser on any other page is refused (ADR 0017). Stored as browsers
     # send them: lower case, without the default port or a trailing slash.
     widget_allowed_origins: list[str] | None = Field(default=None, max_length=MAX_ORIGINS)
-
-    _tz = field_validator("timezone")(_check_timezone)
 
     @field_validator("widget_allowed_origins")
     @classmethod

@@ -60,12 +60,12 @@ def create_endpoint(body: EndpointCreate, principal: Manage, session: DbSession,
     )
 
 
-@router.get("/webhook-endpoints/{endpoint_id}", response_model=EndpointOut)
+@router.get("/webhook-endpoints/{endpoint_id:uuid}", response_model=EndpointOut)
 def get_endpoint(endpoint_id: UUID, principal: Manage, session: DbSession) -> EndpointOut:
     return _out(service.get_endpoint(session, endpoint_id), service.signing_public_key(session))
 
 
-@router.patch("/webhook-endpoints/{endpoint_id}", response_model=EndpointOut)
+@router.patch("/webhook-endpoints/{endpoint_id:uuid}", response_model=EndpointOut)
 def update_endpoint(
     endpoint_id: UUID, body: EndpointUpdate, principal: Manage, session: DbSession, request: Request
 ) -> EndpointOut:
@@ -73,13 +73,13 @@ def update_endpoint(
     return _out(endpoint, service.signing_public_key(session))
 
 
-@router.delete("/webhook-endpoints/{endpoint_id}", status_code=204)
+@router.delete("/webhook-endpoints/{endpoint_id:uuid}", status_code=204)
 def delete_endpoint(endpoint_id: UUID, principal: Manage, session: DbSession) -> Response:
     service.delete_endpoint(session, principal, endpoint_id)
     return Response(status_code=204)
 
 
-@router.post("/webhook-endpoints/{endpoint_id}/rotate-secret", response_model=SecretRotated)
+@router.post("/webhook-endpoints/{endpoint_id:uuid}/rotate-secret", response_model=SecretRotated)
 def rotate_secret(
     endpoint_id: UUID,
     principal: Manage,
@@ -93,13 +93,13 @@ def rotate_secret(
     return SecretRotated(id=endpoint.id, secret=secret.reveal_text(), previous_valid_until=previous_valid_until)
 
 
-@router.get("/webhook-endpoints/{endpoint_id}/deliveries", response_model=list[DeliveryOut])
+@router.get("/webhook-endpoints/{endpoint_id:uuid}/deliveries", response_model=list[DeliveryOut])
 def list_deliveries(
     endpoint_id: UUID, principal: Manage, session: DbSession, limit: Annotated[int, Query(ge=1, le=100)] = 50
 ) -> list[DeliveryOut]:
     return [DeliveryOut.model_validate(d) for d in service.list_deliveries(session, endpoint_id, limit)]
 
 
-@router.post("/webhook-deliveries/{delivery_id}/redeliver", response_model=DeliveryOut, status_code=202)
+@router.post("/webhook-deliveries/{delivery_id:uuid}/redeliver", response_model=DeliveryOut, status_code=202)
 def redeliver(delivery_id: UUID, principal: Manage, session: DbSession) -> DeliveryOut:
     return DeliveryOut.model_validate(service.redeliver(session, principal, delivery_id))

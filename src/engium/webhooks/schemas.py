@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Literal, get_args
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat
 
 from engium.integrations.schemas import MAX_GRACE_HOURS
 
@@ -36,14 +36,14 @@ class EndpointUpdate(BaseModel):
     description: str | None = Field(default=None, max_length=200)
     event_types: EventTypes | None = Field(default=None, min_length=1, max_length=len(EVENT_TYPES))
     # Re-enables an endpoint that a 410 Gone disabled, or pauses one.
-    active: bool | None = None
+    active: StrictBool | None = None
 
 
 class SecretRotate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     # How long deliveries stay signed with the previous secret too.
-    grace_period_hours: float = Field(default=24.0, ge=0, le=MAX_GRACE_HOURS)
+    grace_period_hours: StrictFloat = Field(default=24.0, ge=0, le=MAX_GRACE_HOURS)
 
 
 class EndpointOut(BaseModel):
