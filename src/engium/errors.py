@@ -95,6 +95,7 @@ DOCUMENTED_ERRORS: dict[int, str] = {
     413: "The body is larger than this endpoint accepts",
     422: "Well-formed, but a value is invalid or the request does not make sense for this resource",
     429: "Too many requests from this address (or widget key); slow down",
+    503: "The database is briefly unavailable (a restart); nothing was changed: retry after Retry-After seconds",
 }
 UNSUPPORTED_MEDIA_TYPE = (415, "The uploaded file's type cannot be read")
 # What a 405's Allow header may name.
