@@ -12,8 +12,10 @@ from starlette.requests import Request
 from engium.ai.embeddings import EmbeddingProvider
 from engium.ai.gateway import ModelGateway, build_gateway
 from engium.assistant.guarding import ConversationGuard
+from engium.audit.personal import install_sealer
 from engium.config import Settings
 from engium.crypto.keyring import DataKeyRing, root_key_provider
+from engium.crypto.subject_keys import SubjectKeyVault
 from engium.identity.credentials import PasswordHashing
 from engium.identity.sign_in import SignInChecks
 from engium.kit.database import Database
@@ -33,6 +35,13 @@ class Runtime:
 
     def __post_init__(self) -> None:
         self.login_limiter = SlidingWindowLimiter(self.settings.login_attempts_per_minute, 60.0)
+        # Every session of this database seals customers' personal values in audit events under their
+        # own keys (ADR 0021); the vault is reached only when there is something to seal.
+        install_sealer(self.database.sessions, self.subject_keys)
+
+    @cached_property
+    def subject_keys(self) -> SubjectKeyVault:
+        return SubjectKeyVault(lambda: self.vault)
 
     @cached_property
     def vault(self) -> DataKeyRing:
