@@ -127,6 +127,14 @@ def destroy_keys_of_contact(session: Session, contact_id: UUID) -> int:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+def destroy_keys_of_contacts(session: Session, contact_ids: list[UUID]) -> int:
+    """:func:`destroy_keys_of_contact` for many customers at once (retention of inactive contacts)."""
+    if not contact_ids:
+        return 0
+    result = session.execute(delete(SubjectKey).where(SubjectKey.contact_id.in_(contact_ids)))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 def destroy_network_keys_before(session: Session, first_kept_month: date) -> int:
     """Destroys the bound tenant's network keys of the months before ``first_kept_month`` (retention of IP
     addresses and user agents)."""
@@ -138,3 +146,4 @@ def destroy_network_keys_before(session: Session, first_kept_month: date) -> int
 
 def keys_of_contact(session: Session, contact_id: UUID) -> int:
     return len(session.execute(select(SubjectKey.id).where(SubjectKey.contact_id == contact_id)).all())
+

@@ -113,7 +113,9 @@ class Store:
     other: frozenset[str]  # columns that hold no personal data
     reached_by: str  # how one customer's rows are found
     erasure: Erasure
-    retention: str  # what removes rows in the end
+    # What removes rows in the end: a retention setting of privacy/policy.py (the purge in
+    # privacy/retention.py then has a rule for the table; tests/privacy checks both ways), or a description.
+    retention: str
 
     def columns(self) -> frozenset[str]:
         return frozenset(f.column for f in self.personal) | self.other
@@ -159,7 +161,7 @@ STORES: tuple[Store, ...] = (
     Store("widget_sessions", "channels", Activity.CONVERSATIONS,
           _fields(C, contact_id=K.REFERENCE, token_hash=K.CREDENTIALS),
           _other("tenant_id id conversation_id created_at expires_at"), BY_CONTACT, Erasure.CASCADE,
-          "expired grants purged"),
+          "session_days"),
     Store("assistant_states", "assistant", Activity.ASSISTANT,
           _fields(C, pending=K.APPOINTMENTS),
           _other("tenant_id conversation_id failed_turns guard_strikes updated_at"), BY_CONVERSATION,
@@ -167,13 +169,13 @@ STORES: tuple[Store, ...] = (
     Store("inbound_deliveries", "channels", Activity.CONVERSATIONS,
           _fields(C, provider_event_id=K.REFERENCE, message_id=K.REFERENCE),
           _other("tenant_id provider received_at"), "message_id in the contact's messages",
-          Erasure.DETACHED, "7 days (replay protection)"),
+          Erasure.DETACHED, "delivery_log_days"),
     Store("webhook_deliveries", "webhooks", Activity.INTEGRATIONS,
           _fields(C, payload=K.REFERENCE),
           _other("tenant_id id endpoint_id event_type status attempts next_attempt_at last_attempt_at "
                  "last_status_code last_error created_at"),
           "payload names the contact, one of its conversations or bookings", Erasure.DELETED,
-          "webhook_delivery_days"),
+          "delivery_log_days"),
     Store("knowledge_documents", "knowledge", Activity.ASSISTANT,
           _fields(C, title=K.COMMUNICATIONS, content=K.COMMUNICATIONS, source_filename=K.COMMUNICATIONS),
           _other("tenant_id id source_kind content_sha256 source_bytes chunk_count embedding_model created_at "
@@ -199,7 +201,7 @@ STORES: tuple[Store, ...] = (
                   refusal_reason=K.REQUESTS),
           _other("tenant_id id kind status regime source received_at clock_started_at due_at extended_until "
                  "completed_at outcome logged_by overdue_recorded_at created_at updated_at"),
-          BY_CONTACT, Erasure.KEPT_AS_EVIDENCE, "request_evidence_days (payload sealed: shredded by erasure)"),
+          BY_CONTACT, Erasure.KEPT_AS_EVIDENCE, "request_evidence_days"),
     Store("privacy_exports", "privacy", Activity.PRIVACY, _fields(C, contact_id=K.REFERENCE, sealed=K.REQUESTS),
           _other("tenant_id request_id bytes created_at expires_at"), BY_CONTACT, Erasure.DELETED, "30 days"),
     Store("privacy_certificates", "privacy", Activity.PRIVACY, _fields(C, statement=K.REFERENCE),
@@ -211,7 +213,7 @@ STORES: tuple[Store, ...] = (
           _other("id queue_name task_name priority lock queueing_lock status scheduled_at attempts "
                  "abort_requested worker_id"),
           "args name the contact, one of its conversations or messages", Erasure.DELETED,
-          "ENGIUM_JOBS_KEEP_FINISHED_HOURS"),
+          "job_days"),
     # -- staff ----------------------------------------------------------------------------------------
     Store("users", "identity", Activity.STAFF_ACCOUNTS,
           _fields(S, email=K.CONTACT_DETAILS, email_normalized=K.CONTACT_DETAILS, display_name=K.IDENTITY,
@@ -223,7 +225,7 @@ STORES: tuple[Store, ...] = (
     Store("sessions", "identity", Activity.STAFF_ACCOUNTS,
           _fields(S, user_id=K.REFERENCE, token_hash=K.CREDENTIALS, csrf_hash=K.CREDENTIALS),
           _other("tenant_id id mfa_verified created_at last_seen_at expires_at"), NO_CUSTOMER,
-          Erasure.NOT_CUSTOMER_DATA, "until signed out or expired"),
+          Erasure.NOT_CUSTOMER_DATA, "session_days"),
     Store("api_keys", "identity", Activity.STAFF_ACCOUNTS,
           _fields(S, created_by_user_id=K.REFERENCE, key_hash=K.CREDENTIALS),
           _other("tenant_id id name key_prefix role creator_kind created_by_api_key_id created_at last_used_at "
@@ -233,7 +235,7 @@ STORES: tuple[Store, ...] = (
           _fields(S, email=K.CONTACT_DETAILS, email_normalized=K.CONTACT_DETAILS, accepted_user_id=K.REFERENCE,
                   invited_by_id=K.REFERENCE, token_hash=K.CREDENTIALS),
           _other("tenant_id id role invited_by_kind created_at expires_at accepted_at revoked_at"), NO_CUSTOMER,
-          Erasure.NOT_CUSTOMER_DATA, "while the tenant exists"),
+          Erasure.NOT_CUSTOMER_DATA, "session_days"),
     Store("staff", "bookings", Activity.APPOINTMENTS, _fields(S, name=K.IDENTITY, email=K.CONTACT_DETAILS),
           _other("tenant_id id active booking_version created_at"), NO_CUSTOMER, Erasure.NOT_CUSTOMER_DATA,
           "until removed by the business"),
@@ -271,8 +273,8 @@ STORES: tuple[Store, ...] = (
             ("procrastinate_workers", "jobs", "id last_heartbeat"),
             ("alembic_version", "migrations", "version_num"),
             ("privacy_settings", "privacy", "tenant_id conversation_days contact_inactive_days booking_days "
-                                            "webhook_delivery_days network_metadata_days audit_months "
-                                            "request_evidence_days regime updated_at"),
+                                            "delivery_log_days job_days session_days network_metadata_days "
+                                            "audit_months request_evidence_days regime updated_at"),
         )
     ),
 )

@@ -19,10 +19,12 @@ class PrivacySettings(Base):
     __tablename__ = "privacy_settings"
 
     tenant_id: Mapped[UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
-    conversation_days: Mapped[int | None] = mapped_column(Integer)
-    contact_inactive_days: Mapped[int | None] = mapped_column(Integer)
-    booking_days: Mapped[int | None] = mapped_column(Integer)
-    webhook_delivery_days: Mapped[int] = mapped_column(Integer, server_default="30")
+    conversation_days: Mapped[int] = mapped_column(Integer, server_default="730")
+    contact_inactive_days: Mapped[int] = mapped_column(Integer, server_default="1095")
+    booking_days: Mapped[int] = mapped_column(Integer, server_default="1095")
+    delivery_log_days: Mapped[int] = mapped_column(Integer, server_default="30")
+    job_days: Mapped[int] = mapped_column(Integer, server_default="7")
+    session_days: Mapped[int] = mapped_column(Integer, server_default="30")
     network_metadata_days: Mapped[int] = mapped_column(Integer, server_default="90")
     audit_months: Mapped[int] = mapped_column(Integer, server_default="24")
     request_evidence_days: Mapped[int] = mapped_column(Integer, server_default="1095")

@@ -1,8 +1,10 @@
 """A tenant's privacy settings: how long each kind of record is kept, and which deadlines requests run on.
 
-No row in ``privacy_settings`` means the defaults below. Periods that are ``None`` keep records until
-someone deletes them. The floors are in the table's checks as well as here: the audit log keeps at least
-a year (SOC 2), evidence of handled requests at least a year.
+No row in ``privacy_settings`` means the defaults. Every period has a documented floor and ceiling
+(:data:`LIMITS`, shown in docs/privacy.md and enforced by the API's schema and by the table's checks):
+floors protect evidence (the audit log keeps at least 13 months, one full SOC 2 audit period plus the
+month being sealed; handled requests a year) and replay protection (delivery logs at least 7 days);
+ceilings keep "for ever" out of a retention policy.
 """
 
 from __future__ import annotations
@@ -24,21 +26,42 @@ Regime = Literal["gdpr", "ccpa"]
 
 
 @dataclass(frozen=True)
+class Limit:
+    default: int
+    minimum: int
+    maximum: int
+    unit: Literal["days", "months"]
+    what: str
+
+
+LIMITS: dict[str, Limit] = {
+    "conversation_days": Limit(730, 30, 3650, "days",
+                               "conversations (with their messages and assistant state) with no message since"),
+    "contact_inactive_days": Limit(1095, 30, 3650, "days",
+                                   "contacts with no conversation, booking or change since (keys destroyed too)"),
+    "booking_days": Limit(1095, 30, 3650, "days", "bookings that ended before"),
+    "delivery_log_days": Limit(30, 7, 365, "days",
+                               "outbound webhook deliveries that are no longer pending, and inbound replay ids"),
+    "job_days": Limit(7, 1, 90, "days", "finished background jobs of the business"),
+    "session_days": Limit(30, 1, 365, "days", "staff sessions and invitations that expired before"),
+    "network_metadata_days": Limit(90, 30, 730, "days",
+                                   "customers' IP addresses and user agents in the audit log (monthly keys)"),
+    "audit_months": Limit(24, 13, 120, "months", "whole sealed months of the audit log, once exported"),
+    "request_evidence_days": Limit(1095, 365, 3650, "days", "handled data-subject requests and certificates"),
+}
+
+
+@dataclass(frozen=True)
 class PrivacyPolicy:
-    # Resolved conversations with no message for this long are deleted with their messages.
-    conversation_days: int | None = None
-    # Contacts with no conversation, message or booking for this long are erased (keys destroyed too).
-    contact_inactive_days: int | None = None
-    # Bookings that ended this long ago are deleted.
-    booking_days: int | None = None
-    # The delivery log of outbound webhooks (payloads name contacts and bookings by id).
-    webhook_delivery_days: int = 30
-    # Customers' IP addresses and user agents in the audit log: their monthly keys are destroyed after this.
-    network_metadata_days: int = 90
-    # Whole months of the audit log, removed by the operator after export (engium audit remove-month).
-    audit_months: int = 24
-    # Handled data-subject requests and their certificates: proof the business answered.
-    request_evidence_days: int = 1095
+    conversation_days: int = LIMITS["conversation_days"].default
+    contact_inactive_days: int = LIMITS["contact_inactive_days"].default
+    booking_days: int = LIMITS["booking_days"].default
+    delivery_log_days: int = LIMITS["delivery_log_days"].default
+    job_days: int = LIMITS["job_days"].default
+    session_days: int = LIMITS["session_days"].default
+    network_metadata_days: int = LIMITS["network_metadata_days"].default
+    audit_months: int = LIMITS["audit_months"].default
+    request_evidence_days: int = LIMITS["request_evidence_days"].default
     regime: Regime = "gdpr"
 
     def as_dict(self) -> dict[str, Any]:

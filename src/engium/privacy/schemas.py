@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
+
+from engium.privacy.policy import LIMITS
 
 
 class PersonalColumnOut(BaseModel):
@@ -58,3 +60,56 @@ class RecordOfProcessing(BaseModel):
     retention: dict[str, Any]
     security_measures: list[str]
     stores: list[StoreOut]
+
+
+def _period(name: str) -> Any:
+    limit = LIMITS[name]
+    return Field(default=None, ge=limit.minimum, le=limit.maximum,
+                 description=f"{limit.what} ({limit.minimum}-{limit.maximum} {limit.unit}; default {limit.default})")
+
+
+class PrivacySettingsUpdate(BaseModel):
+    """Any subset of the settings; each period within its documented bounds (privacy/policy.py LIMITS)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    conversation_days: int | None = _period("conversation_days")
+    contact_inactive_days: int | None = _period("contact_inactive_days")
+    booking_days: int | None = _period("booking_days")
+    delivery_log_days: int | None = _period("delivery_log_days")
+    job_days: int | None = _period("job_days")
+    session_days: int | None = _period("session_days")
+    network_metadata_days: int | None = _period("network_metadata_days")
+    audit_months: int | None = _period("audit_months")
+    request_evidence_days: int | None = _period("request_evidence_days")
+    regime: Literal["gdpr", "ccpa"] | None = None
+
+
+class LimitOut(BaseModel):
+    default: int
+    minimum: int
+    maximum: int
+    unit: str
+    what: str
+
+
+class PrivacySettingsOut(BaseModel):
+    conversation_days: int
+    contact_inactive_days: int
+    booking_days: int
+    delivery_log_days: int
+    job_days: int
+    session_days: int
+    network_metadata_days: int
+    audit_months: int
+    request_evidence_days: int
+    regime: Literal["gdpr", "ccpa"]
+    limits: dict[str, LimitOut]
+
+
+class RetentionPreviewOut(BaseModel):
+    """What a retention run would remove now, per category (nothing is removed)."""
+
+    cutoffs: dict[str, str]
+    counts: dict[str, int]
+    total: int

@@ -11,8 +11,8 @@ Revises: 0014
   ``network`` (one per customer and calendar month, or per month for senders that are no customer,
   for IP addresses and user agents, so retention can shred them month by month). ``contact_id`` names
   the customer the key belongs to, so an erasure finds every key of theirs.
-* ``privacy_settings``: retention periods, the default regime of data-subject request deadlines
-  (GDPR or CCPA). No row means the defaults.
+* ``privacy_settings``: retention periods (privacy/policy.py documents each default and bound), the
+  default regime of data-subject request deadlines (GDPR or CCPA). No row means the defaults.
 """
 
 from __future__ import annotations
@@ -47,14 +47,16 @@ create index subject_keys_period_idx on subject_keys (tenant_id, kind, period);
 
 create table privacy_settings (
     tenant_id uuid primary key references tenants (id) on delete cascade,
-    -- Null: kept until someone deletes it. Floors protect evidence and the audit log's year.
-    conversation_days integer check (conversation_days between 1 and 36500),
-    contact_inactive_days integer check (contact_inactive_days between 1 and 36500),
-    booking_days integer check (booking_days between 1 and 36500),
-    webhook_delivery_days integer not null default 30 check (webhook_delivery_days between 1 and 3650),
-    network_metadata_days integer not null default 90 check (network_metadata_days between 1 and 3650),
-    audit_months integer not null default 24 check (audit_months between 12 and 1200),
-    request_evidence_days integer not null default 1095 check (request_evidence_days between 365 and 36500),
+    -- Bounds are documented in privacy/policy.py (LIMITS) and docs/privacy.md; these checks are the backstop.
+    conversation_days integer not null default 730 check (conversation_days between 30 and 3650),
+    contact_inactive_days integer not null default 1095 check (contact_inactive_days between 30 and 3650),
+    booking_days integer not null default 1095 check (booking_days between 30 and 3650),
+    delivery_log_days integer not null default 30 check (delivery_log_days between 7 and 365),
+    job_days integer not null default 7 check (job_days between 1 and 90),
+    session_days integer not null default 30 check (session_days between 1 and 365),
+    network_metadata_days integer not null default 90 check (network_metadata_days between 30 and 730),
+    audit_months integer not null default 24 check (audit_months between 13 and 120),
+    request_evidence_days integer not null default 1095 check (request_evidence_days between 365 and 3650),
     regime text not null default 'gdpr' check (regime in ('gdpr', 'ccpa')),
     updated_at timestamptz not null default now()
 );
