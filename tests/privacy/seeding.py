@@ -78,17 +78,21 @@ def booking(session: Session, tenant_id: UUID, staff_service: tuple[UUID, UUID],
                    t=tenant_id, s=service, st=staff, c=contact_id, e=ends)
 
 
-def seed(runtime: Runtime, tenant: TenantHandle, *, conversations_each: int = 1) -> Seeded:
-    """Expired and live records of every category that the purge reaches."""
-    seeded = Seeded()
-    t = tenant.id
-    with runtime.database.tenant_transaction(t) as session:
+def webhook_endpoint(runtime: Runtime, tenant: TenantHandle) -> UUID:
+    with runtime.database.tenant_transaction(tenant.id) as session:
         created, _secret = webhooks.create_endpoint(
             session, runtime.vault, owner_principal(tenant),
             EndpointCreate(url="https://10.1.2.3/crm", event_types=["booking.created"]),
             webhooks.Guard(WebhookSettings(allowed_cidrs="10.0.0.0/8")),
         )
-        endpoint = created.id
+        return created.id
+
+
+def seed(runtime: Runtime, tenant: TenantHandle, *, conversations_each: int = 1) -> Seeded:
+    """Expired and live records of every category that the purge reaches."""
+    seeded = Seeded()
+    t = tenant.id
+    endpoint = webhook_endpoint(runtime, tenant)
     with runtime.database.tenant_transaction(t) as session:
         staff_service = booking_fixture(session, t)
         # An idle contact: nothing for years. Goes, with everything of theirs.

@@ -4,23 +4,36 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
+from uuid import UUID
 
 from fastapi import APIRouter, Request
 
 from engium.access.authentication import Requires
 from engium.access.permissions import Permission
 from engium.access.principal import Principal
+from engium.audit.signing import load_or_create_signing_key, signing_key_path
+from engium.errors import NotFound
 from engium.kit.app_state import runtime_of
 from engium.kit.transaction import DbSession
+from engium.privacy import requests
+from engium.privacy.certificates import certificate_document
+from engium.privacy.erasure import fulfil_erasure
+from engium.privacy.export import fulfil_export
+from engium.privacy.models import PrivacyCertificate, PrivacyRequest
 from engium.privacy.policy import LIMITS, PrivacyPolicy, current_policy, update_policy
 from engium.privacy.processing_record import ModelProcessing, record_of_processing
 from engium.privacy.retention import dry_run
 from engium.privacy.schemas import (
+    CertificateOut,
     LimitOut,
     PrivacySettingsOut,
     PrivacySettingsUpdate,
+    ReasonIn,
     RecordOfProcessing,
+    RequestCreate,
+    RequestList,
+    RequestOut,
     RetentionPreviewOut,
 )
 
@@ -71,3 +84,61 @@ def preview_retention(principal: PrivacyRead, session: DbSession) -> RetentionPr
     """What the next retention run would remove now, per category; removes nothing."""
     report = dry_run(session, principal.tenant_id, datetime.now(UTC))
     return RetentionPreviewOut(cutoffs=report.cutoffs, counts=report.counts, total=report.total)
+
+
+def _out(request: PrivacyRequest) -> RequestOut:
+    out = RequestOut.model_validate(request)
+    if request.status not in requests.CLOSED and request.deadline is not None:
+        remaining = request.deadline - datetime.now(UTC)
+        out.days_left = remaining.days
+        out.overdue = remaining.total_seconds() < 0
+    return out
+
+
+@router.post("/requests", response_model=RequestOut, status_code=201)
+def file_request(body: RequestCreate, principal: PrivacyManage, session: DbSession) -> RequestOut:
+    """Logs a data-subject request from a person staff have identified; its legal clock starts now."""
+    return _out(requests.file_request(session, principal, body.kind, body.contact_id, body.regime))
+
+
+@router.get("/requests", response_model=RequestList)
+def list_requests(principal: PrivacyRead, session: DbSession, open_only: bool = False) -> RequestList:
+    """Requests with their deadlines: open ones first, the nearest deadline first."""
+    return RequestList(items=[_out(r) for r in requests.list_requests(session, open_only=open_only)])
+
+
+@router.get("/requests/{request_id}", response_model=RequestOut)
+def get_request(request_id: UUID, principal: PrivacyRead, session: DbSession) -> RequestOut:
+    return _out(requests.get_request(session, request_id))
+
+
+@router.post("/requests/{request_id}/extend", response_model=RequestOut)
+def extend_request(request_id: UUID, body: ReasonIn, principal: PrivacyManage, session: DbSession) -> RequestOut:
+    """Extends the deadline once, as far as the regime allows; the reason is kept with the request."""
+    return _out(requests.extend(session, principal, request_id, body.reason))
+
+
+@router.post("/requests/{request_id}/refuse", response_model=RequestOut)
+def refuse_request(request_id: UUID, body: ReasonIn, principal: PrivacyManage, session: DbSession) -> RequestOut:
+    return _out(requests.refuse(session, principal, request_id, body.reason))
+
+
+@router.post("/requests/{request_id}/export")
+def export_subject(request_id: UUID, principal: PrivacyManage, session: DbSession) -> dict[str, Any]:
+    """Fulfils an access or export request: the person's data as one JSON bundle (the request completes)."""
+    return fulfil_export(session, principal, request_id)
+
+
+@router.post("/requests/{request_id}/erase", response_model=CertificateOut)
+def erase_subject(request: Request, request_id: UUID, principal: PrivacyManage, session: DbSession) -> CertificateOut:
+    """Fulfils an erasure request everywhere and returns the signed deletion certificate."""
+    signer = load_or_create_signing_key(signing_key_path(runtime_of(request).settings))
+    return CertificateOut.model_validate(fulfil_erasure(session, principal, request_id, signer))
+
+
+@router.get("/requests/{request_id}/certificate", response_model=CertificateOut)
+def get_certificate(request_id: UUID, principal: PrivacyRead, session: DbSession) -> CertificateOut:
+    found = session.get(PrivacyCertificate, (principal.tenant_id, request_id))
+    if found is None:
+        raise NotFound("no certificate for this request")
+    return CertificateOut.model_validate(certificate_document(found.statement, found.key_id, bytes(found.signature)))

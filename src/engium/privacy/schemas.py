@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Literal
+from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -113,3 +114,52 @@ class RetentionPreviewOut(BaseModel):
     cutoffs: dict[str, str]
     counts: dict[str, int]
     total: int
+
+
+class RequestCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["access", "export", "erasure", "rectification", "opt_out"]
+    contact_id: UUID
+    # The business's default regime (privacy settings) when absent.
+    regime: Literal["gdpr", "ccpa"] | None = None
+
+
+class ReasonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class RequestOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    kind: str
+    status: str
+    regime: str
+    source: str
+    contact_id: UUID | None
+    received_at: datetime
+    due_at: datetime | None
+    extended_until: datetime | None
+    extension_reason: str | None
+    completed_at: datetime | None
+    refusal_reason: str | None
+    outcome: dict[str, Any]
+    deadline: datetime | None
+    # Whole days until the deadline (negative once it has passed); None once the request is closed.
+    days_left: int | None = None
+    overdue: bool = False
+
+
+class RequestList(BaseModel):
+    items: list[RequestOut]
+
+
+class CertificateOut(BaseModel):
+    """A deletion certificate: verify it offline with ``engium privacy verify-certificate``."""
+
+    statement: str
+    key_id: str
+    signature: str
