@@ -17,6 +17,8 @@ from engium.audit.recorder import record
 from engium.audit.signing import export_public_keys
 from engium.jobs import libpq_url
 from engium.kit.database import Database
+from engium.knowledge import service as knowledge
+from engium.knowledge.parsing import SourceKind
 from engium.runtime import Runtime
 from tests.cli.runner import ENGIUM
 from tests.conftest import TenantHandle, audit_events
@@ -68,6 +70,12 @@ def _subject_with_everything(client: TestClient, runtime: Runtime, tenant: Tenan
         record(session, owner_principal(tenant), AuditAction.GUARD_FLAGGED, resource_type="conversation",
                resource_id=conversation_id, outcome=Outcome.SUCCESS, details={"conversation_id": conversation_id},
                personal={"excerpt": person["excerpt"]}, subject=uuid.UUID(contact))
+    with runtime.database.tenant_transaction(tenant.id) as session:
+        # The business wrote them into its knowledge base (a VIP list): chunks and vectors hold them too.
+        knowledge.add_document(session, owner_principal(tenant), runtime.embedder, knowledge.DocumentSource(
+            title="VIP customers", kind=SourceKind.TEXT,
+            body=f"Our VIP customers.\n\n{person['name']} ({person['email']}) prefers Sam and morning slots. "
+                 f"Call {person['phone']} to confirm."))
     with runtime.database.transaction() as session:
         session.execute(text(
             "insert into procrastinate_jobs (queue_name, task_name, args) values ('default', 'assistant.turn', "
@@ -141,6 +149,11 @@ def test_erasure_reaches_every_copy_and_its_certificate_verifies_offline(
     assert statement["erased"]["webhook_deliveries"] == 1
     assert statement["erased"]["procrastinate_jobs"] >= 1
     assert statement["erased"]["subject_keys"] >= 1
+    assert statement["erased"]["knowledge_documents"] == 1
+    with runtime.database.tenant_transaction(tenant.id) as session:
+        (content,) = session.execute(text("select content from knowledge_documents")).scalars()
+    assert "[erased]" in content
+    assert "prefers Sam" in content
     assert client.get(f"{REQUESTS}/{request}/certificate", headers=tenant.headers).json() == certificate
 
     after = _dump(database)

@@ -18,11 +18,14 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from engium.access.principal import Principal
+from engium.ai.embeddings import EmbeddingProvider
 from engium.audit import recorder as audit
 from engium.audit.actions import AuditAction
 from engium.audit.signing import SigningKey
-from engium.conversations.contacts import delete_contact
+from engium.conversations.contacts import contact_by_id, delete_contact
+from engium.conversations.models import Contact
 from engium.errors import NotFound
+from engium.knowledge.service import redact_mentions
 from engium.privacy import requests
 from engium.privacy.certificates import issue_certificate
 from engium.privacy.subject_links import LINKS, count_sql, delete_sql
@@ -36,14 +39,35 @@ WITH_THE_CONTACT = ("contacts", "conversations", "messages", "bookings", "assist
 _JOBS_NOT_RUNNING = " and status <> 'doing'"
 
 
-def erase_subject(session: Session, principal: Principal, contact_id: UUID) -> dict[str, int]:
+# A name shorter than this is too likely to be part of other words to be redacted from documents.
+MIN_REDACTED_NAME = 5
+
+
+def identifiers(contact: Contact) -> list[str]:
+    """What identifies the person in free text: e-mail addresses, phone numbers (as stored and as digits
+    only), and a full name long enough not to match unrelated words."""
+    found = {v for v in (contact.email, contact.unverified_email) if v}
+    for phone in (contact.phone, contact.unverified_phone):
+        if phone:
+            found |= {phone, "".join(c for c in phone if c.isdigit())}
+    if len(contact.name.strip()) >= MIN_REDACTED_NAME:
+        found.add(contact.name.strip())
+    return sorted(v for v in found if len(v) >= MIN_REDACTED_NAME)
+
+
+def erase_subject(session: Session, principal: Principal, contact_id: UUID,
+                  embedder: EmbeddingProvider) -> dict[str, int]:
     """Erases the bound tenant's contact everywhere; returns the counts per store."""
+    contact = contact_by_id(session, contact_id)
+    if contact is None:
+        raise NotFound("contact not found")
     params = {"contact": str(contact_id), "tenant": str(principal.tenant_id)}
     counts: dict[str, int] = {}
     for table in WITH_THE_CONTACT:
         counts[table] = int(session.execute(text(count_sql(LINKS[table])), params).scalar_one())
-    if counts["contacts"] == 0:
-        raise NotFound("contact not found")
+    # Documents the business wrote that mention them: redacted and re-embedded (vectors are invertible).
+    counts["knowledge_documents"], counts["knowledge_chunks"] = redact_mentions(
+        session, principal, embedder, identifiers(contact))
     for table in COPIES:
         sql = delete_sql(LINKS[table])
         if table == "procrastinate_jobs":
@@ -53,12 +77,13 @@ def erase_subject(session: Session, principal: Principal, contact_id: UUID) -> d
     return counts
 
 
-def fulfil_erasure(session: Session, principal: Principal, request_id: UUID, signer: SigningKey) -> dict[str, Any]:
+def fulfil_erasure(session: Session, principal: Principal, request_id: UUID, signer: SigningKey,
+                   embedder: EmbeddingProvider) -> dict[str, Any]:
     """Erases the person an open erasure request names, completes it and issues its certificate."""
     request = requests.open_for(session, request_id, frozenset({"erasure"}))
     if request.contact_id is None:
         raise NotFound("the request names no contact")
-    counts = erase_subject(session, principal, request.contact_id)
+    counts = erase_subject(session, principal, request.contact_id, embedder)
     audit.record(session, principal, AuditAction.PRIVACY_SUBJECT_ERASED, resource_type="privacy_request",
                  resource_id=request.id, details={"contact_id": request.contact_id, "counts": counts})
     requests.complete(session, principal, request, {"counts": counts})

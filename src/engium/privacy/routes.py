@@ -132,8 +132,9 @@ def export_subject(request_id: UUID, principal: PrivacyManage, session: DbSessio
 @router.post("/requests/{request_id}/erase", response_model=CertificateOut)
 def erase_subject(request: Request, request_id: UUID, principal: PrivacyManage, session: DbSession) -> CertificateOut:
     """Fulfils an erasure request everywhere and returns the signed deletion certificate."""
-    signer = load_or_create_signing_key(signing_key_path(runtime_of(request).settings))
-    return CertificateOut.model_validate(fulfil_erasure(session, principal, request_id, signer))
+    runtime = runtime_of(request)
+    signer = load_or_create_signing_key(signing_key_path(runtime.settings))
+    return CertificateOut.model_validate(fulfil_erasure(session, principal, request_id, signer, runtime.embedder))
 
 
 @router.get("/requests/{request_id}/certificate", response_model=CertificateOut)

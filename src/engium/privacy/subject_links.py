@@ -47,7 +47,7 @@ LINKS: dict[str, Link] = {link.table: link for link in (
 )}
 
 # Customer stores reached otherwise: the audit log by its own query (events about the person, their
-# sealed values opened), knowledge by redaction of documents that mention them (not built yet).
+# sealed values opened), knowledge by redaction of the documents that mention them (knowledge service).
 SPECIAL = frozenset({"audit_events", "knowledge_documents", "knowledge_chunks"})
 
 
