@@ -102,6 +102,7 @@ def periodic_tasks(runtime: Runtime, app: procrastinate.App) -> PeriodicRegistry
         "jobs.retry_stalled": cron_every(60),
         "jobs.remove_finished": cron_every(3600),
         "privacy.retention": cron_every(86400),
+        "privacy.request_clocks": cron_every(3600),
     }
     for name, cron in schedule.items():
         bound = copy.copy(queue.tasks[name])

@@ -146,6 +146,7 @@ def test_the_job_runtime_runs_retention_and_prepares_audit_months_daily(runtime:
     names = {task.task.name: task.cron for task in registry.periodic_tasks.values()}
     assert names["privacy.retention"] == "0 0 * * *"
     assert names["audit.prepare_months"] == "0 0 * * *"
+    assert names["privacy.request_clocks"] == "0 */1 * * *"
 
 
 def test_audit_partitions_are_prepared_a_year_ahead_by_the_app_role(runtime: Runtime,

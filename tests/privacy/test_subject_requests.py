@@ -7,9 +7,12 @@ import uuid
 from datetime import datetime, timedelta
 
 from fastapi.testclient import TestClient
+from sqlalchemy import text
 
 from engium.access.permissions import Role
+from engium.access.principal import Principal
 from engium.privacy.data_map import customer_stores
+from engium.privacy.requests import record_overdue
 from engium.privacy.subject_links import LINKS, SPECIAL
 from engium.runtime import Runtime
 from tests.conftest import TenantHandle, audit_events, bearer, make_api_key
@@ -114,3 +117,19 @@ def test_other_tenants_and_lower_roles(client: TestClient, runtime: Runtime, ten
     assert client.post(f"{url}/export", headers=agent).status_code == 403
     # Still there, untouched.
     assert client.get(f"/api/v1/contacts/{contact}", headers=tenant.headers).status_code == 200
+
+
+def test_a_missed_deadline_is_recorded_once(client: TestClient, runtime: Runtime, tenant: TenantHandle) -> None:
+    contact = _contact(client, tenant)
+    late = _file(client, tenant, contact, "erasure")
+    _file(client, tenant, contact, "access")
+    with runtime.database.tenant_transaction(tenant.id) as session:
+        session.execute(text("update privacy_requests set due_at = now() - interval '1 day' where id = :id"),
+                        {"id": late["id"]})
+    for expected in (1, 0):
+        with runtime.database.tenant_transaction(tenant.id) as session:
+            assert record_overdue(session, Principal.system(tenant.id, "privacy.request_clocks")) == expected
+    overdue = [e for e in audit_events(runtime, tenant) if e["action"] == "privacy.request_overdue"]
+    assert [e["resource_id"] for e in overdue] == [late["id"]]
+    shown = client.get(f"{REQUESTS}/{late['id']}", headers=tenant.headers).json()
+    assert shown["overdue"] is True

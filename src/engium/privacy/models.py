@@ -102,3 +102,23 @@ class PrivacyCertificate(Base):
     signature: Mapped[bytes] = mapped_column(LargeBinary)
     key_id: Mapped[str] = mapped_column(Text)
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Consent(Base):
+    """One consent decision for one purpose (migration 0018); the latest per purpose is in force."""
+
+    __tablename__ = "consents"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "contact_id"], ["contacts.tenant_id", "contacts.id"], ondelete="CASCADE"),
+        Index("consents_contact_idx", "tenant_id", "contact_id", "purpose", "recorded_at"),
+    )
+
+    tenant_id: Mapped[UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    contact_id: Mapped[UUID]
+    purpose: Mapped[str] = mapped_column(Text)
+    granted: Mapped[bool]
+    channel: Mapped[str] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(Text)
+    wording_version: Mapped[str] = mapped_column(Text)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

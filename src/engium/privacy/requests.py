@@ -144,3 +144,18 @@ def complete(session: Session, principal: Principal, request: PrivacyRequest, ou
     request.completed_at = request.updated_at = _now()
     audit.record(session, principal, AuditAction.PRIVACY_REQUEST_COMPLETED, resource_type="privacy_request",
                  resource_id=request.id, details=_details(request, outcome=outcome))
+
+
+def record_overdue(session: Session, principal: Principal, now: datetime | None = None) -> int:
+    """Marks the bound tenant's open requests whose deadline has passed, once each, with an audit event:
+    the log then shows when the business missed a legal deadline, not only that it did."""
+    moment = now or _now()
+    late = [r for r in session.execute(
+        select(PrivacyRequest).where(PrivacyRequest.status.not_in(CLOSED), PrivacyRequest.overdue_recorded_at.is_(None))
+        .with_for_update(skip_locked=True)
+    ).scalars() if r.deadline is not None and r.deadline < moment]
+    for request in late:
+        request.overdue_recorded_at = moment
+        audit.record(session, principal, AuditAction.PRIVACY_REQUEST_OVERDUE, resource_type="privacy_request",
+                     resource_id=request.id, details=_details(request))
+    return len(late)

@@ -16,7 +16,7 @@ from engium.audit.signing import load_or_create_signing_key, signing_key_path
 from engium.errors import NotFound
 from engium.kit.app_state import runtime_of
 from engium.kit.transaction import DbSession
-from engium.privacy import requests
+from engium.privacy import consent, requests
 from engium.privacy.certificates import certificate_document
 from engium.privacy.erasure import fulfil_erasure
 from engium.privacy.export import fulfil_export
@@ -26,6 +26,9 @@ from engium.privacy.processing_record import ModelProcessing, record_of_processi
 from engium.privacy.retention import dry_run
 from engium.privacy.schemas import (
     CertificateOut,
+    ConsentHistory,
+    ConsentIn,
+    ConsentOut,
     LimitOut,
     PrivacySettingsOut,
     PrivacySettingsUpdate,
@@ -143,3 +146,19 @@ def get_certificate(request_id: UUID, principal: PrivacyRead, session: DbSession
     if found is None:
         raise NotFound("no certificate for this request")
     return CertificateOut.model_validate(certificate_document(found.statement, found.key_id, bytes(found.signature)))
+
+
+@router.post("/contacts/{contact_id}/consents", response_model=ConsentOut, status_code=201)
+def record_contact_consent(contact_id: UUID, body: ConsentIn, principal: PrivacyManage,
+                           session: DbSession) -> ConsentOut:
+    """Records a customer's decision for one purpose, with the wording version they were shown."""
+    return ConsentOut.model_validate(consent.record_consent(
+        session, principal, contact_id, body.purpose, granted=body.granted, channel=body.channel, source="staff",
+        wording_version=body.wording_version))
+
+
+@router.get("/contacts/{contact_id}/consents", response_model=ConsentHistory)
+def contact_consents(contact_id: UUID, principal: PrivacyRead, session: DbSession) -> ConsentHistory:
+    rows = consent.history_of_contact(session, contact_id)
+    return ConsentHistory(in_force={c.purpose: c.granted for c in rows},
+                          history=[ConsentOut.model_validate(c) for c in rows])

@@ -163,3 +163,31 @@ class CertificateOut(BaseModel):
     statement: str
     key_id: str
     signature: str
+
+
+class ConsentIn(BaseModel):
+    """A decision staff record for a customer (on the phone, at the counter, in writing)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    purpose: Literal["ai_processing_notice", "marketing", "sale_or_sharing", "messages"]
+    granted: bool
+    channel: Literal["web", "sms", "whatsapp", "email", "staff"] = "staff"
+    wording_version: str = Field(min_length=1, max_length=100)
+
+
+class ConsentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: UUID
+    purpose: str
+    granted: bool
+    channel: str
+    source: str
+    wording_version: str
+    recorded_at: datetime
+
+
+class ConsentHistory(BaseModel):
+    in_force: dict[str, bool]
+    history: list[ConsentOut]

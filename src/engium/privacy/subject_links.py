@@ -38,6 +38,7 @@ LINKS: dict[str, Link] = {link.table: link for link in (
          "args ->> 'tenant_id' = :tenant and (args ->> 'conversation_id' in "
          f"(select cast(id as text) from ({_CONVERSATIONS}) c) or args ->> 'message_id' in "
          f"(select cast(id as text) from ({_MESSAGES}) m))"),
+    Link("consents", "contact_id = cast(:contact as uuid)"),
     Link("subject_keys", "contact_id = cast(:contact as uuid)", ("ciphertext",)),
     Link("privacy_requests", "contact_id = cast(:contact as uuid)", ("payload",)),
     Link("privacy_exports", "contact_id = cast(:contact as uuid)", ("sealed",)),
