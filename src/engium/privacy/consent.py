@@ -21,7 +21,7 @@ from engium.audit import recorder as audit
 from engium.audit.actions import AuditAction
 from engium.conversations.contacts import contact_by_id
 from engium.errors import NotFound
-from engium.privacy.models import Consent
+from engium.privacy.models import Consent, KeywordReply
 
 Purpose = Literal["ai_processing_notice", "marketing", "sale_or_sharing", "messages"]
 ConsentChannel = Literal["web", "sms", "whatsapp", "email", "staff"]
@@ -73,3 +73,17 @@ def record_gpc(session: Session, principal: Principal, contact_id: UUID) -> None
     if not opted_out(session, contact_id, "sale_or_sharing"):
         record_consent(session, principal, contact_id, "sale_or_sharing", granted=False, channel="web",
                        source="gpc", wording_version=GPC_WORDING)
+
+
+def mark_keyword_reply(session: Session, principal: Principal, message_id: UUID, keyword: str) -> None:
+    """The reply to a carrier keyword: sent even to an opted-out number (the STOP confirmation, HELP)."""
+    session.add(KeywordReply(tenant_id=principal.tenant_id, message_id=message_id, keyword=keyword))
+    session.flush()
+
+
+def may_message(session: Session, contact_id: UUID, message_id: UUID) -> bool:
+    """Whether the message may go to the contact: not after STOP, except a reply carrier rules require."""
+    if not opted_out(session, contact_id, "messages"):
+        return True
+    query = select(KeywordReply.message_id).where(KeywordReply.message_id == message_id)
+    return session.execute(query).scalar_one_or_none() is not None

@@ -200,6 +200,8 @@ STORES: tuple[Store, ...] = (
           _fields(C, contact_id=K.REFERENCE, purpose=K.CONSENT, granted=K.CONSENT, channel=K.CONSENT,
                   source=K.CONSENT, wording_version=K.CONSENT, recorded_at=K.CONSENT),
           _other("tenant_id id"), BY_CONTACT, Erasure.CASCADE, "with the contact"),
+    Store("keyword_replies", "privacy", Activity.PRIVACY, _fields(C, message_id=K.REFERENCE),
+          _other("tenant_id keyword"), BY_CONVERSATION, Erasure.CASCADE, "with the message"),
     Store("privacy_requests", "privacy", Activity.PRIVACY,
           _fields(C, contact_id=K.REFERENCE, payload=K.REQUESTS, extension_reason=K.REQUESTS,
                   refusal_reason=K.REQUESTS),

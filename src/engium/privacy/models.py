@@ -122,3 +122,16 @@ class Consent(Base):
     source: Mapped[str] = mapped_column(Text)
     wording_version: Mapped[str] = mapped_column(Text)
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class KeywordReply(Base):
+    """A reply to STOP, START or HELP, sent whatever the number's opt-out (migration 0018)."""
+
+    __tablename__ = "keyword_replies"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "message_id"], ["messages.tenant_id", "messages.id"], ondelete="CASCADE"),
+    )
+
+    tenant_id: Mapped[UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
+    message_id: Mapped[UUID] = mapped_column(primary_key=True)
+    keyword: Mapped[str] = mapped_column(Text)

@@ -39,6 +39,7 @@ LINKS: dict[str, Link] = {link.table: link for link in (
          f"(select cast(id as text) from ({_CONVERSATIONS}) c) or args ->> 'message_id' in "
          f"(select cast(id as text) from ({_MESSAGES}) m))"),
     Link("consents", "contact_id = cast(:contact as uuid)"),
+    Link("keyword_replies", f"message_id in ({_MESSAGES})"),
     Link("subject_keys", "contact_id = cast(:contact as uuid)", ("ciphertext",)),
     Link("privacy_requests", "contact_id = cast(:contact as uuid)", ("payload",)),
     Link("privacy_exports", "contact_id = cast(:contact as uuid)", ("sealed",)),

@@ -7,6 +7,9 @@ Revises: 0017
 through which channel and source, and the exact wording version shown; the latest row per purpose is the
 state in force. The history is the evidence GDPR Art. 7(1) asks for. Rows go with the contact
 (ON DELETE CASCADE): an erased person leaves no consent trail behind.
+
+``keyword_replies`` marks the replies to SMS/WhatsApp keywords (STOP, START, HELP) that carrier rules
+require even to an opted-out number; they go with their message.
 """
 
 from __future__ import annotations
@@ -35,13 +38,25 @@ create table consents (
     foreign key (tenant_id, contact_id) references contacts (tenant_id, id) on delete cascade
 );
 create index consents_contact_idx on consents (tenant_id, contact_id, purpose, recorded_at);
+
+-- Replies carrier rules require whatever the number's opt-out (the STOP confirmation, HELP answers):
+-- the sender lets exactly these messages through to an opted-out number.
+create table keyword_replies (
+    tenant_id uuid not null references tenants (id) on delete cascade,
+    message_id uuid not null,
+    keyword text not null check (keyword in ('stop', 'start', 'help')),
+    primary key (tenant_id, message_id),
+    foreign key (tenant_id, message_id) references messages (tenant_id, id) on delete cascade
+);
 """
 
 
 def upgrade() -> None:
     op.execute(SCHEMA)
     enable_tenant_rls("consents", privileges="select, insert, delete")
+    enable_tenant_rls("keyword_replies", privileges="select, insert, delete")
 
 
 def downgrade() -> None:
+    op.execute("drop table if exists keyword_replies")
     op.execute("drop table if exists consents")
