@@ -20,6 +20,8 @@ from engium.identity.credentials import PasswordHashing
 from engium.identity.sign_in import SignInChecks
 from engium.kit.database import Database
 from engium.kit.throttle import SlidingWindowLimiter
+from engium.privacy.consent import opted_out_of_sharing
+from engium.webhooks.sharing import install_sharing_check
 
 
 @dataclass
@@ -38,6 +40,9 @@ class Runtime:
         # Every session of this database seals customers' personal values in audit events under their
         # own keys (ADR 0021); the vault is reached only when there is something to seal.
         install_sealer(self.database.sessions, self.subject_keys)
+        # Endpoints marked as sharing personal data get nothing about customers who opted out of sale or
+        # sharing (webhooks/sharing.py); the answer comes from their consent history.
+        install_sharing_check(self.database.sessions, opted_out_of_sharing)
 
     @cached_property
     def subject_keys(self) -> SubjectKeyVault:

@@ -68,6 +68,10 @@ def opted_out(session: Session, contact_id: UUID, purpose: Purpose) -> bool:
     return in_force(session, contact_id).get(purpose) is False
 
 
+def opted_out_of_sharing(session: Session, contact_id: UUID) -> bool:
+    return opted_out(session, contact_id, "sale_or_sharing")
+
+
 def record_gpc(session: Session, principal: Principal, contact_id: UUID) -> None:
     """A browser's Global Privacy Control signal: opted out of sale or sharing (once is enough)."""
     if not opted_out(session, contact_id, "sale_or_sharing"):

@@ -271,7 +271,7 @@ STORES: tuple[Store, ...] = (
                                                         "created_at rotated_at previous_ciphertext "
                                                         "previous_valid_until"),
             ("webhook_endpoints", "webhooks", "tenant_id id url description event_types active disabled_reason "
-                                              "credential_id created_at updated_at"),
+                                              "credential_id shares_personal_data created_at updated_at"),
             ("audit_heads", "audit", "tenant_id last_seq last_hash"),
             ("audit_checkpoints", "audit", "tenant_id seq head_hash sealed_at key_id signature"),
             ("procrastinate_events", "jobs", "id job_id type at"),

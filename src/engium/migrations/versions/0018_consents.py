@@ -41,6 +41,10 @@ create index consents_contact_idx on consents (tenant_id, contact_id, purpose, r
 
 -- Replies carrier rules require whatever the number's opt-out (the STOP confirmation, HELP answers):
 -- the sender lets exactly these messages through to an opted-out number.
+-- Endpoints the business marks as sharing personal data (a marketing tool): events about customers who
+-- opted out of sale or sharing never go to them (webhooks/sharing.py).
+alter table webhook_endpoints add column shares_personal_data boolean not null default false;
+
 create table keyword_replies (
     tenant_id uuid not null references tenants (id) on delete cascade,
     message_id uuid not null,
@@ -59,4 +63,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("drop table if exists keyword_replies")
+    op.execute("alter table webhook_endpoints drop column if exists shares_personal_data")
     op.execute("drop table if exists consents")
