@@ -52,6 +52,7 @@ def test_recipients_follow_the_configured_integrations(
     assert [r["kind"] for r in recipients] == ["twilio", "webhook_endpoint"]
     assert recipients[1]["host"] == "10.1.2.3"
     assert recipients[1]["events"] == ["booking.created"]
+    assert recipients[1]["shares_personal_data"] is False
 
 
 def test_auditors_read_it_and_agents_do_not(client: TestClient, runtime: Runtime, tenant: TenantHandle) -> None:

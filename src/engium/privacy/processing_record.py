@@ -84,6 +84,8 @@ def _integration_recipients(session: Session) -> list[dict[str, Any]]:
             "kind": "webhook_endpoint", "name": "the business's own system", "host": _host(endpoint.url),
             "events": list(endpoint.event_types), "active": endpoint.active,
             "data": "ids of contacts, conversations and bookings; states and times (never names or text)",
+            # A sharing recipient (CCPA): customers who opted out of sale or sharing are withheld from it.
+            "shares_personal_data": endpoint.shares_personal_data,
         })
     return found
 
