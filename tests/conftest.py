@@ -154,6 +154,20 @@ def audit_events(runtime: Runtime, tenant: TenantHandle) -> list[dict[str, Any]]
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
+def revealed_audit_events(runtime: Runtime, tenant: TenantHandle) -> list[dict[str, Any]]:
+    """:func:`audit_events` with each event's sealed personal values opened (audit/personal.py) and merged
+    into its details, as a reader with the keys sees them; erased values are simply absent."""
+    from engium.audit.personal import PERSONAL_FIELD, reveal
+
+    events = audit_events(runtime, tenant)
+    with runtime.database.tenant_transaction(tenant.id) as session:
+        for event in events:
+            details = event["details"]
+            opened = reveal(session, tenant.id, details).values
+            event["details"] = {**{k: v for k, v in details.items() if k != PERSONAL_FIELD}, **opened}
+    return events
+
+
 def acting_key_id(client: TestClient, tenant: TenantHandle) -> str:
     me = client.get("/api/v1/me", headers=tenant.headers)
     assert me.status_code == 200, me.text

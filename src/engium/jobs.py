@@ -40,6 +40,7 @@ TASK_MODULES = (
     "engium.assistant.tasks",
     "engium.audit.tasks",
     "engium.channels.tasks",
+    "engium.privacy.tasks",
     "engium.webhooks.tasks",
 )
 RUNTIME_KEY = "runtime"
@@ -96,9 +97,12 @@ def periodic_tasks(runtime: Runtime, app: procrastinate.App) -> PeriodicRegistry
     registry = PeriodicRegistry()
     schedule = {
         "audit.seal": cron_every(settings.audit_seal_interval_seconds),
+        "audit.prepare_months": cron_every(86400),
         "channels.purge_replay_ids": cron_every(settings.channels.purge_interval_seconds),
         "jobs.retry_stalled": cron_every(settings.jobs.stalled_check_seconds),
         "jobs.remove_finished": cron_every(3600),
+        "privacy.retention": cron_every(86400),
+        "privacy.request_clocks": cron_every(3600),
     }
     for name, cron in schedule.items():
         bound = copy.copy(queue.tasks[name])

@@ -10,6 +10,7 @@ from engium.identity import models as _identity
 from engium.integrations import models as _integrations
 from engium.kit.orm import Base
 from engium.knowledge import models as _knowledge
+from engium.privacy import models as _privacy
 from engium.tenancy import models as _tenancy
 from engium.webhooks import models as _webhooks
 
@@ -25,6 +26,7 @@ __all__ = [
     "_identity",
     "_integrations",
     "_knowledge",
+    "_privacy",
     "_tenancy",
     "_webhooks",
     "metadata",

@@ -12,12 +12,16 @@ from starlette.requests import Request
 from engium.ai.embeddings import EmbeddingProvider
 from engium.ai.gateway import ModelGateway, build_gateway
 from engium.assistant.guarding import ConversationGuard
+from engium.audit.personal import install_sealer
 from engium.config import Settings
 from engium.crypto.keyring import DataKeyRing, root_key_provider
+from engium.crypto.subject_keys import SubjectKeyVault
 from engium.identity.credentials import PasswordHashing
 from engium.identity.sign_in import SignInChecks
 from engium.kit.database import Database
 from engium.kit.throttle import SlidingWindowLimiter
+from engium.privacy.consent import opted_out_of_sharing
+from engium.webhooks.sharing import install_sharing_check
 
 
 @dataclass
@@ -33,6 +37,16 @@ class Runtime:
 
     def __post_init__(self) -> None:
         self.login_limiter = SlidingWindowLimiter(self.settings.login_attempts_per_minute, 60.0)
+        # Every session of this database seals customers' personal values in audit events under their
+        # own keys (ADR 0021); the vault is reached only when there is something to seal.
+        install_sealer(self.database.sessions, self.subject_keys)
+        # Endpoints marked as sharing personal data get nothing about customers who opted out of sale or
+        # sharing (webhooks/sharing.py); the answer comes from their consent history.
+        install_sharing_check(self.database.sessions, opted_out_of_sharing)
+
+    @cached_property
+    def subject_keys(self) -> SubjectKeyVault:
+        return SubjectKeyVault(lambda: self.vault)
 
     @cached_property
     def vault(self) -> DataKeyRing:

@@ -18,11 +18,11 @@ from tests.assistant.helpers import Salon, open_salon, rows, visit
 from tests.assistant.knowledge_helpers import AFTERCARE, add_document
 from tests.assistant.scripted_model import QUESTION, ScriptedModel, with_model
 from tests.channels.inbound_helpers import ALL_SECRETS, TWILIO_TOKEN
-from tests.conftest import audit_events
+from tests.conftest import audit_events, revealed_audit_events
 
 
 def events(runtime: Runtime, salon: Salon, action: str) -> list[dict[str, Any]]:
-    return [e["details"] for e in audit_events(runtime, salon.tenant) if e["action"] == action]
+    return [e["details"] for e in revealed_audit_events(runtime, salon.tenant) if e["action"] == action]
 
 
 def allow_links(runtime: Runtime, salon: Salon, *hosts: str) -> None:

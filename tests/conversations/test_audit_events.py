@@ -85,7 +85,7 @@ def test_a_conversation_lifecycle_leaves_specific_events_without_personal_data(
 
     by_action = {e["action"]: e for e in events if e["resource_id"] in {contact_id, conversation_id}}
     assert by_action["contact.updated"]["details"] == {"fields": ["name"]}
-    assert by_action["contact.deleted"]["details"] == {"conversations": 1}
+    assert by_action["contact.deleted"]["details"] == {"conversations": 1, "keys_destroyed": 0}
     assert by_action["conversation.updated"]["details"] == {
         "fields": ["status", "subject"], "from": "open", "to": "pending"
     }

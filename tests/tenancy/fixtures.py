@@ -8,10 +8,12 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from pydantic import SecretStr
 from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
 from engium.access.permissions import Role
 from engium.access.principal import Principal, PrincipalKind
 from engium.assistant.models import AssistantState
+from engium.audit.personal import SealingKey
 from engium.bookings.models import AvailabilityException, Booking, Service, StaffMember
 from engium.channels.models import InboundDelivery, WidgetSession
 from engium.conversations.models import Contact, Conversation
@@ -89,6 +91,10 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
             session, tenant.id, title="Prices", source_kind=knowledge.SourceKind.TEXT, content="A haircut is 30.",
             chunks=[knowledge.ChunkInput("A haircut is 30.", 0, 16, [1.0] + [0.0] * 383)],
         )
+        # Privacy (migrations 0015-0018): a subject key, settings, a handled request with its export and
+        # certificate, a consent decision and a keyword reply.
+        runtime.subject_keys.seal(session, tenant.id, SealingKey.of_contact(contact.id), b"{}")
+        add_privacy_rows(session, tenant.id, contact.id)
         # An audit event and a checkpoint of it (its signature is not checked by the database).
         seq, head = session.execute(
             text(
@@ -102,6 +108,25 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
             {"t": tenant.id, "s": seq, "h": head, "sig": os.urandom(64)},
         )
     return tenant
+
+
+def add_privacy_rows(session: Session, tenant_id: uuid.UUID, contact_id: uuid.UUID) -> None:
+    request = uuid.uuid4()
+    values = {"t": tenant_id, "c": contact_id, "r": request, "sig": os.urandom(64)}
+    for statement in (
+        "insert into privacy_settings (tenant_id) values (:t)",
+        "insert into privacy_requests (tenant_id, id, kind, status, regime, source, contact_id, received_at, "
+        "clock_started_at, due_at, completed_at) values (:t, :r, 'export', 'completed', 'gdpr', 'staff', :c, now(), "
+        "now(), now() + interval '30 days', now())",
+        "insert into privacy_exports (tenant_id, request_id, contact_id, sealed, bytes, expires_at) "
+        "values (:t, :r, :c, 'ENS1', 4, now() + interval '30 days')",
+        "insert into privacy_certificates (tenant_id, request_id, statement, signature, key_id) "
+        "values (:t, :r, '{}', :sig, '0123456789abcdef')",
+        "insert into consents (tenant_id, id, contact_id, purpose, granted, channel, source, wording_version) "
+        "values (:t, gen_random_uuid(), :c, 'marketing', true, 'staff', 'staff', 'v1')",
+        "insert into keyword_replies (tenant_id, message_id, keyword) select :t, id, 'help' from messages limit 1",
+    ):
+        session.execute(text(statement), values)
 
 
 __all__ = ["populated_tenant", "time"]

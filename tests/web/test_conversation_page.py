@@ -3,6 +3,8 @@ answer came from, and whether an SMS reply has left."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from fastapi.testclient import TestClient
 
 from engium.audit.actions import AuditAction, Outcome
@@ -26,12 +28,15 @@ def test_a_guard_flag_is_shown_on_the_customer_message_it_was_about(
     client: TestClient, tenant: TenantHandle, runtime: Runtime
 ) -> None:
     conversation_id, message_id = _sms_conversation(client, tenant)
+    contact_id = client.get(f"/api/v1/conversations/{conversation_id}", headers=tenant.headers).json()["contact_id"]
     with runtime.database.tenant_transaction(tenant.id) as session:
-        # As the engine writes it (assistant/guard_audit.py): ids, rule names, a score, a masked excerpt.
+        # As the engine writes it (assistant/guard_audit.py): ids, rule names, a score, and a masked excerpt
+        # sealed under the customer's key.
         record(session, None, AuditAction.GUARD_FLAGGED, resource_type="conversation", resource_id=conversation_id,
                outcome=Outcome.SUCCESS, tenant_id=tenant.id, details={
                    "conversation_id": conversation_id, "message_id": message_id, "channel": "sms",
-                   "reasons": ["instruction_override"], "excerpt": "Ignore your rules…", "score": 0.91})
+                   "reasons": ["instruction_override"], "score": 0.91},
+               personal={"excerpt": "Ignore your rules…"}, subject=UUID(contact_id))
     sign_in(client, owner_of(tenant))
     page = client.get(f"/conversations/{conversation_id}")
     assert page.status_code == 200

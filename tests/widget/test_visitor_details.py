@@ -44,8 +44,11 @@ def test_a_web_visitor_gives_a_name_and_number_before_the_booking_is_made(client
 
     events = audit_events(runtime, salon.tenant)
     (updated,) = [e for e in events if e["action"] == "contact.updated"]
-    assert (updated["actor_kind"], updated["details"]) == (
-        "contact", {"fields": ["name", "unverified_phone"], "source": "widget"})
+    # Field names only; the visitor's address and user agent are sealed under their key (ADR 0021).
+    assert updated["actor_kind"] == "contact"
+    assert {k: v for k, v in updated["details"].items() if k != "personal"} == {
+        "fields": ["name", "unverified_phone"], "source": "widget"}
+    assert [entry["fields"] for entry in updated["details"]["personal"]] == [["ip", "user_agent"]]
     tools = [(e["details"]["tool"], e["details"]["outcome"]) for e in events if e["action"] == "assistant.tool_called"]
     assert ("book_appointment", "details_required") in tools
     assert "Lovelace" not in str([e["details"] for e in events])  # names and numbers stay out of the log

@@ -32,6 +32,10 @@ class Permission(StrEnum):
     # The knowledge base: agents search and read it; owners and admins add, replace and delete documents.
     KNOWLEDGE_READ = "knowledge:read"
     KNOWLEDGE_WRITE = "knowledge:write"
+    # Privacy (privacy/): the record of processing, data-subject requests and their clocks, retention and
+    # consent. Auditors read; owners and admins handle requests and set retention.
+    PRIVACY_READ = "privacy:read"
+    PRIVACY_MANAGE = "privacy:manage"
 
 
 _READ_ONLY = frozenset(
@@ -51,7 +55,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission) - {Permission.AUDIT_READ},
     Role.AGENT: _READ_ONLY
     | {Permission.CONTACTS_WRITE, Permission.CONVERSATIONS_WRITE, Permission.BOOKINGS_WRITE},
-    Role.AUDITOR: _READ_ONLY | {Permission.AUDIT_READ},
+    Role.AUDITOR: _READ_ONLY | {Permission.AUDIT_READ, Permission.PRIVACY_READ},
 }
 
 # A principal may hand out (as a membership or an API key) only roles whose permissions it holds.

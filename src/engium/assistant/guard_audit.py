@@ -3,9 +3,10 @@
 
 Staff investigating an attack need to see what was attempted, so each event carries a short excerpt.
 The audit log is append-only and must hold no secrets and as little personal data as possible, so an
-excerpt is the sanitised text (no invisible characters, role markers disarmed) with credentials in
-vendor formats, e-mail addresses, phone numbers, card numbers and IBANs masked, cut to at most 80
-characters and to two thirds of the text: never the whole message, however short.
+excerpt is sealed under the customer's key (audit/personal.py), and is the sanitised text (no invisible
+characters, role markers disarmed) with credentials in vendor formats, e-mail addresses, phone numbers,
+card numbers and IBANs masked, cut to at most 80 characters and to two thirds of the text: never the
+whole message, however short.
 """
 
 from __future__ import annotations
@@ -67,9 +68,11 @@ def record_guard_events(session: Session, ctx: TurnContext, events: Iterable[Gua
         action, outcome = _ACTIONS[event.kind]
         details: dict[str, object] = {
             "conversation_id": ctx.conversation_id, "message_id": ctx.message_id, "channel": ctx.channel,
-            "reasons": list(event.reasons[:MAX_REASONS]), "excerpt": event.excerpt, **event.details,
+            "reasons": list(event.reasons[:MAX_REASONS]), **event.details,
         }
         if event.score is not None:
             details["score"] = round(event.score, 4)
+        # The excerpt is the customer's words (or the reply to them): sealed under the customer's key, so
+        # their erasure reaches it (ADR 0021).
         record(session, principal, action, resource_type="conversation", resource_id=ctx.conversation_id,
-               outcome=outcome, details=details)
+               outcome=outcome, details=details, personal={"excerpt": event.excerpt}, subject=ctx.contact_id)

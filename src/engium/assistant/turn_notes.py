@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from engium.audit import repository as audit_repository
 from engium.audit.actions import AuditAction
+from engium.audit.personal import reveal
 from engium.conversations.models import Conversation
 
 GUARD_ACTIONS = {
@@ -60,10 +61,12 @@ def turn_notes(session: Session, conversation: Conversation) -> TurnNotes:
         if message_id is None:
             continue
         score = details.get("score")
+        # The excerpt is sealed under the customer's key (ADR 0021): gone once they were erased.
+        personal = reveal(session, conversation.tenant_id, details).values
         notes.guard.setdefault(message_id, []).append(GuardNote(
             what=GUARD_ACTIONS[action],
             reasons=tuple(str(r) for r in details.get("reasons") or ()),
             score=float(score) if isinstance(score, int | float) else None,
-            excerpt=str(details.get("excerpt") or ""),
+            excerpt=str(personal.get("excerpt") or details.get("excerpt") or ""),
         ))
     return notes

@@ -138,7 +138,7 @@ def _audit(session: Session, ctx: TurnContext, reply_id: UUID, plan: Plan, calls
         record(session, principal, AuditAction.ASSISTANT_ESCALATED, resource_type="conversation",
                resource_id=ctx.conversation_id, details={**turn, "reason": escalated})
     if answer is not None and answer.receipt is not None:
-        record_receipt(session, answer.receipt, principal=principal)
+        record_receipt(session, answer.receipt, principal=principal, subject=ctx.contact_id)
     model_sent = screened.responder == "model" and escalated is None
     details: dict[str, object] = {
         "conversation_id": ctx.conversation_id, "in_reply_to": ctx.message_id, "intent": plan.intent.value,

@@ -139,3 +139,22 @@ class AuditAction(StrEnum):
     GUARD_ACTION_GATED = "guard.action_gated"
     GUARD_OUTPUT_BLOCKED = "guard.output_blocked"
     GUARD_OUTPUT_REWRITTEN = "guard.output_rewritten"
+
+    # --- privacy (privacy/): data-subject requests, erasure, retention, consent. Details hold ids, kinds,
+    # dates and counts; anything that identifies the person (the phone a code went to) is sealed under
+    # their key (audit/personal.py).
+    PRIVACY_SETTINGS_UPDATED = "privacy.settings_updated"
+    PRIVACY_REQUEST_RECEIVED = "privacy.request_received"
+    PRIVACY_VERIFICATION_SENT = "privacy.verification_sent"
+    PRIVACY_VERIFICATION_FAILED = "privacy.verification_failed"
+    PRIVACY_REQUEST_VERIFIED = "privacy.request_verified"
+    PRIVACY_REQUEST_EXTENDED = "privacy.request_extended"
+    PRIVACY_REQUEST_REFUSED = "privacy.request_refused"
+    PRIVACY_REQUEST_COMPLETED = "privacy.request_completed"
+    PRIVACY_REQUEST_OVERDUE = "privacy.request_overdue"
+    PRIVACY_EXPORT_DOWNLOADED = "privacy.export_downloaded"
+    PRIVACY_SUBJECT_ERASED = "privacy.subject_erased"
+    CONSENT_RECORDED = "consent.recorded"
+    RETENTION_PURGED = "retention.purged"
+    # The operator removed a month of the audit log after exporting it (engium audit remove-month).
+    AUDIT_MONTH_REMOVED = "audit.month_removed"

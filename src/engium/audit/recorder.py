@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from engium.access.principal import Principal
 from engium.audit.actions import ActorKind, AuditAction, Outcome
+from engium.audit.personal import PERSONAL_FIELD, SealingKey, bound_tenant, seal_groups
 from engium.context import current_request_context
 
 # The platform chain: events that happen before any tenant is known (failed authentication).
@@ -115,6 +116,19 @@ def _actor(principal: Principal | None) -> tuple[ActorKind, str]:
     return (ActorKind.ANONYMOUS, "") if current_request_context() is not None else (ActorKind.SYSTEM, "unattributed")
 
 
+# Actors whose network address and user agent are a customer's (or a provider's acting for one): sealed.
+SEALED_NETWORK_ACTORS = frozenset({ActorKind.CONTACT, ActorKind.WEBHOOK})
+
+
+def _contact_of(actor_kind: ActorKind, actor_id: str, subject: UUID | None) -> UUID | None:
+    if subject is not None or actor_kind is not ActorKind.CONTACT:
+        return subject
+    try:
+        return UUID(actor_id)
+    except ValueError:
+        return None
+
+
 def record(
     session: Session,
     principal: Principal | None,
@@ -126,28 +140,52 @@ def record(
     details: Mapping[str, Any] | None = None,
     tenant_id: UUID | None = None,
     actor: tuple[ActorKind, str] | None = None,
+    personal: Mapping[str, Any] | None = None,
+    subject: UUID | None = None,
 ) -> None:
     """Records one event for the bound tenant's chain; it is appended when the transaction commits.
 
-    ``details`` must hold no secrets and no free-text personal data: ids, field names, counts.
+    ``details`` must hold no secrets and no personal data: ids, field names, counts. What identifies a
+    customer goes in ``personal`` instead, with the ``subject`` (contact id) it belongs to: it is sealed
+    under that customer's key before the event is hashed (audit/personal.py). A contact acting for
+    themselves is the subject of their own event. The IP address and user agent of a contact or a
+    webhook sender are always sealed (under the subject's monthly network key), never stored in clear.
     """
     ctx = current_request_context()
     # None lets audit_append use the tenant the transaction is bound to (or the platform chain).
     tenant = tenant_id or (principal.tenant_id if principal else None)
     actor_kind, actor_id = actor or _actor(principal)
+    ip, user_agent = (ctx.client_ip, ctx.user_agent) if ctx else (None, "")
+    contents = dict(details or {})
+    if PERSONAL_FIELD in contents:
+        raise ValueError(f"details may not use the reserved key {PERSONAL_FIELD!r}")
+    owner = _contact_of(actor_kind, actor_id, subject)
+    groups: list[tuple[SealingKey, Mapping[str, Any]]] = []
+    if actor_kind in SEALED_NETWORK_ACTORS and (ip or user_agent):
+        groups.append((SealingKey.network(owner), {"ip": ip, "user_agent": user_agent}))
+        ip, user_agent = None, ""
+    if personal:
+        if owner is None:
+            raise ValueError("personal values need the subject (contact) they belong to")
+        groups.append((SealingKey.of_contact(owner), personal))
+    if groups:
+        sealing_tenant = tenant or bound_tenant(session)
+        if sealing_tenant is None:
+            raise ValueError("personal values can only be recorded for a bound tenant")
+        contents[PERSONAL_FIELD] = seal_groups(session, sealing_tenant, groups)
     _pending(session).setdefault(session.get_nested_transaction(), []).append(
         {
             "tenant_id": tenant,
             "actor_kind": actor_kind.value,
             "actor_id": actor_id,
-            "ip": ctx.client_ip if ctx else None,
-            "user_agent": ctx.user_agent if ctx else "",
+            "ip": ip,
+            "user_agent": user_agent or "",
             "request_id": ctx.request_id if ctx else "",
             "action": action.value,
             "resource_type": resource_type,
             "resource_id": str(resource_id) if resource_id else "",
             "outcome": outcome.value,
-            "details": json.dumps(dict(details or {}), default=str, sort_keys=True),
+            "details": json.dumps(contents, default=str, sort_keys=True),
         }
     )
 

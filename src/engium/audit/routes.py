@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
 
 from engium.access.authentication import Requires
 from engium.access.permissions import Permission
@@ -15,8 +16,9 @@ from engium.access.principal import Principal
 from engium.audit import repository
 from engium.audit.actions import AuditAction
 from engium.audit.export import iter_export_lines
+from engium.audit.personal import reveal
 from engium.audit.recorder import record
-from engium.audit.schemas import AuditEventOut, AuditEventPage
+from engium.audit.schemas import AuditEventOut, AuditEventPage, PersonalValuesOut
 from engium.audit.signing import export_public_keys
 from engium.errors import BadRequest
 from engium.kit.app_state import runtime_of
@@ -97,5 +99,13 @@ def list_audit_events(
     rows = repository.list_events(session, where, before_seq=_decode(cursor), limit=limit)
     items = rows[:limit]
     next_cursor = _encode(items[-1].seq) if len(rows) > limit else None
-    return AuditEventPage(items=[AuditEventOut.model_validate(r) for r in items], next_cursor=next_cursor)
+    return AuditEventPage(items=[_with_personal(session, principal, r) for r in items], next_cursor=next_cursor)
 
+
+def _with_personal(session: Session, principal: Principal, row: Any) -> AuditEventOut:
+    event = AuditEventOut.model_validate(row)
+    opened = reveal(session, principal.tenant_id, event.details)
+    if opened.state != "none":
+        event.personal = PersonalValuesOut(state=opened.state, values=opened.values,
+                                           erased_fields=list(opened.erased_fields))
+    return event

@@ -1,10 +1,19 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
+
+
+class PersonalValuesOut(BaseModel):
+    """An event's personal values, opened with the subject's key (audit/personal.py): ``erased`` once the
+    key was destroyed (erasure, retention), ``withheld`` when they were never stored."""
+
+    state: Literal["present", "erased", "withheld"]
+    values: dict[str, Any]
+    erased_fields: list[str]
 
 
 class AuditEventOut(BaseModel):
@@ -25,6 +34,8 @@ class AuditEventOut(BaseModel):
     details: dict[str, Any]
     prev_hash: str
     hash: str
+    # Present when ``details.personal`` holds sealed values; ``details`` itself always shows what was hashed.
+    personal: PersonalValuesOut | None = None
 
 
 class AuditEventPage(BaseModel):

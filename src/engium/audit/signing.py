@@ -90,6 +90,12 @@ def checkpoint_message(tenant_id: UUID, seq: int, head_hash: bytes, sealed_at: d
     return canonical([CHECKPOINT_FORMAT, str(tenant_id), str(seq), head_hash.hex(), format_time(sealed_at), key_id])
 
 
+def document_message(kind: str, body: str) -> bytes:
+    """What is signed for a document other than a checkpoint (a deletion certificate): its kind first, so
+    a signature over one kind can never pass for another, nor for a checkpoint."""
+    return canonical([kind, body])
+
+
 class KeyRing:
     """The public keys a verifier trusts, by key id."""
 
@@ -117,6 +123,17 @@ class KeyRing:
             return "checkpoint signature is invalid (forged or altered checkpoint)"
         return None
 
+    def document_problem(self, kind: str, body: str, key_id: str, signature: bytes) -> str | None:
+        """Why a signed document (:func:`document_message`) is not acceptable, or ``None`` when it is."""
+        key = self.keys.get(key_id)
+        if key is None:
+            return f"signed by unknown key {key_id!r}"
+        try:
+            key.verify(signature, document_message(kind, body))
+        except InvalidSignature:
+            return "the signature is invalid (forged or altered document)"
+        return None
+
     def describe(self) -> list[dict[str, str]]:
         return [{"key_id": kid, "public_key_pem": public_key_pem(k)} for kid, k in self.keys.items()]
 
@@ -135,6 +152,9 @@ class SigningKey:
     def sign(self, tenant_id: UUID, seq: int, head_hash: bytes, sealed_at: datetime) -> Checkpoint:
         message = checkpoint_message(tenant_id, seq, head_hash, sealed_at, self.key_id)
         return Checkpoint(tenant_id, seq, head_hash, sealed_at, self.key_id, self._private_key.sign(message))
+
+    def sign_document(self, kind: str, body: str) -> bytes:
+        return self._private_key.sign(document_message(kind, body))
 
     def key_ring(self) -> KeyRing:
         return KeyRing([self.public_key])

@@ -21,6 +21,7 @@ from engium.assistant.turn_queue import queue_turn
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
 from engium.channels import store
+from engium.channels.keywords import answer_keyword, keyword_of
 from engium.channels.verify.verification import (
     HeaderSource,
     RejectReason,
@@ -107,6 +108,12 @@ def _store(
         field="phone", identifier=phone, body=body,
     )
     store.link_delivery(session, provider, event_id, result.message_id)
+    keyword = keyword_of(body)
+    if keyword is not None:
+        # STOP, START, HELP: answered by the carrier rules, never by the assistant.
+        answer_keyword(session, sender, keyword, channel="sms" if channel == "sms" else "whatsapp",
+                       contact_id=result.contact_id, conversation_id=result.conversation_id)
+        return True
     queue_turn(session, tenant_id, result.conversation_id, result.message_id)
     return True
 

@@ -22,7 +22,14 @@ from engium.kit.orm import Base
 
 class InboundDelivery(Base):
     __tablename__ = "inbound_deliveries"
-    __table_args__ = (Index("inbound_deliveries_received_idx", "tenant_id", "received_at"),)
+    __table_args__ = (
+        Index("inbound_deliveries_received_idx", "tenant_id", "received_at"),
+        # Migration 0016: the link to the stored message is cleared when the message goes (erasure,
+        # retention); the replay row itself stays for its seven days.
+        ForeignKeyConstraint(["tenant_id", "message_id"], ["messages.tenant_id", "messages.id"],
+                             ondelete="SET NULL (message_id)", name="inbound_deliveries_message_fkey"),
+        Index("inbound_deliveries_message_idx", "tenant_id", "message_id"),
+    )
 
     tenant_id: Mapped[UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
     provider: Mapped[str] = mapped_column(Text, primary_key=True)

@@ -45,6 +45,7 @@ from engium.integrations import service as credentials
 from engium.integrations.schemas import CredentialKind
 from engium.kit.database import Database
 from engium.kit.jobs import Backoff
+from engium.privacy import consent
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ COMPONENT = "channels.sender"
 # How long a send the provider accepted waits for the database to record it (a restart takes seconds).
 SETTLE_PATIENCE_SECONDS = 120.0
 ACTOR = (ActorKind.SYSTEM, COMPONENT)
+OPTED_OUT = "not sent: the customer opted out (STOP); a START from them resubscribes"
 Clock = Callable[[], datetime]
 Transport = Callable[[providers.OutboundRequest, ChannelSettings], providers.SendAttempt]
 
@@ -142,6 +144,9 @@ class ChannelSender:
         phone = contact.phone if contact is not None else None
         if not phone or not providers.E164.match(phone):
             raise providers.NotConfigured("the contact has no phone number")
+        if contact is not None and not consent.may_message(session, contact.id, message.id):
+            # Permanent, with the reason staff see on the message: only a START from them lifts it.
+            raise providers.NotConfigured(OPTED_OUT)
         caller = credentials.SystemCaller(COMPONENT)
         kind = CredentialKind.TWILIO if conversation.channel == "sms" else CredentialKind.WHATSAPP
         try:

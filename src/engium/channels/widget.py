@@ -67,6 +67,7 @@ class StartedConversation:
     token: str
     expires_at: datetime
     verified: bool
+    contact_id: UUID
 
 
 def token_hash(token: str) -> bytes:
@@ -149,7 +150,7 @@ def start(
     )
     if first_message:
         _add(session, actor, conversation.id, first_message)
-    return StartedConversation(conversation.id, token, grant.expires_at, user_id is not None)
+    return StartedConversation(conversation.id, token, grant.expires_at, user_id is not None, contact.id)
 
 
 def granted_conversation(session: Session, visitor: WidgetVisitor, token: str | None) -> tuple[UUID, UUID]:

@@ -15,12 +15,14 @@ from uuid import UUID
 from fastapi import APIRouter, Header, Query, Request
 from pydantic import BaseModel, ConfigDict
 
+from engium.access.principal import Principal
 from engium.channels import widget, widget_contact
 from engium.channels.rate_limits import Throttled, limits_of, refuse, source_of
 from engium.channels.verify.verification import WebhookRejected
 from engium.conversations.schemas import MessageBody
 from engium.kit.app_state import runtime_of
 from engium.kit.transaction import DbSession
+from engium.privacy.consent import record_gpc
 from engium.tenancy.service import get_settings
 
 router = APIRouter(prefix="/widget/v1", tags=["widget"])
@@ -96,6 +98,10 @@ def start_conversation(
     except WebhookRejected as rejected:
         raise refuse(request, "widget", rejected.reason.value) from None
     started = widget.start(session, visitor, verified, body.message)
+    if request.headers.get("sec-gpc", "").strip() == "1":
+        # Global Privacy Control: the browser says "do not sell or share", recorded as this visitor's
+        # opt-out before anything else can happen for them.
+        record_gpc(session, Principal.contact(visitor.tenant_id, started.contact_id), started.contact_id)
     return ConversationGrant(
         conversation_id=started.conversation_id, token=started.token, expires_at=started.expires_at,
         verified=started.verified,

@@ -18,6 +18,8 @@ from engium.cli.job_worker import attach_job_worker, run_in_foreground
 from engium.cli.keys_commands import register as register_key_commands
 from engium.cli.knowledge_commands import register as register_knowledge_commands
 from engium.cli.operator import existing_tenant_transaction, fail, migrated, open_database, operator_name, settings_for
+from engium.cli.privacy_commands import privacy_app
+from engium.cli.retention_commands import retention_app
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Engium: the AI front desk.")
 tenant_app = typer.Typer(no_args_is_help=True, help="Manage tenants (businesses).")
@@ -30,6 +32,8 @@ app.add_typer(apikey_app, name="apikey")
 app.add_typer(db_app, name="db")
 app.add_typer(audit_app, name="audit")
 app.add_typer(guard_app, name="guard")
+app.add_typer(retention_app, name="retention")
+app.add_typer(privacy_app, name="privacy")
 register_key_commands(app, tenant_app)
 register_knowledge_commands(app)
 

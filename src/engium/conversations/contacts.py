@@ -22,6 +22,7 @@ from engium.audit.recorder import record
 from engium.conversations import repository as repo
 from engium.conversations.models import Contact, Conversation
 from engium.conversations.schemas import IDENTIFIERS, ContactCreate, ContactUpdate
+from engium.crypto.subject_keys import destroy_keys_of_contact
 from engium.errors import Conflict, NotFound
 from engium.kit.pagination import PageRequest
 
@@ -113,15 +114,18 @@ def update_contact(session: Session, principal: Principal, contact_id: UUID, cha
 
 
 def delete_contact(session: Session, principal: Principal, contact_id: UUID) -> None:
-    """Deletes the contact and, through the foreign keys, its conversations and messages."""
+    """Deletes the contact and, through the foreign keys, its conversations and messages; destroys the keys
+    of its personal values in the audit log. A data-subject erasure (privacy/erasure.py) reaches further."""
     get_contact(session, principal, contact_id)
     # Counted before the cascade removes them, so the log shows how much went with the contact.
     conversations = session.execute(
         select(func.count()).select_from(Conversation).where(Conversation.contact_id == contact_id)
     ).scalar_one()
     repo.delete_contact(session, contact_id)
+    # Their personal values in the audit log go too: the keys that sealed them are destroyed (ADR 0021).
+    keys = destroy_keys_of_contact(session, contact_id)
     record(session, principal, AuditAction.CONTACT_DELETED, resource_type="contact", resource_id=contact_id,
-           details={"conversations": conversations})
+           details={"conversations": conversations, "keys_destroyed": keys})
 
 
 def contact_by_id(session: Session, contact_id: UUID) -> Contact | None:

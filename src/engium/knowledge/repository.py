@@ -309,3 +309,16 @@ def delete_document(session: Session, tenant_id: uuid.UUID, document_id: uuid.UU
         {"tenant": tenant_id, "id": document_id},
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+def documents_mentioning(session: Session, needles: Sequence[str]) -> list[uuid.UUID]:
+    """The bound tenant's documents whose title or content contains any of ``needles`` (case-insensitive,
+    literally: ``%`` and ``_`` in a needle match themselves)."""
+    if not needles:
+        return []
+    patterns = ["%" + n.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for n in needles]
+    rows = session.execute(
+        text("select id from knowledge_documents where title ilike any(:patterns) or content ilike any(:patterns)"),
+        {"patterns": patterns},
+    ).scalars()
+    return [uuid.UUID(str(r)) for r in rows]

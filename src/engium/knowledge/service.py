@@ -7,7 +7,9 @@ audit event in it. Audit details carry kinds, sizes and counts: never a document
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -261,3 +263,26 @@ def search(
         },
     )
     return citations
+
+
+REDACTED = "[erased]"
+
+
+def redact_mentions(
+    session: Session, principal: Principal, embedder: EmbeddingProvider, needles: Sequence[str]
+) -> tuple[int, int]:
+    """Replaces every mention of ``needles`` (an erased person's name, phone, e-mail) in the bound
+    tenant's documents, and re-embeds what changed: the old chunks and vectors are deleted with the
+    replacement, since vectors can be inverted back to their text. Returns (documents, chunks) redacted.
+
+    The redacted document is stored as plain text: the original file's formatting is not kept."""
+    pattern = re.compile("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)), re.IGNORECASE)
+    documents = chunks = 0
+    for document_id in repo.documents_mentioning(session, needles):
+        document = _find(session, principal, document_id, lock=True)
+        chunks += document.chunk_count
+        source = DocumentSource(title=pattern.sub(REDACTED, document.title), kind=SourceKind.TEXT,
+                                body=pattern.sub(REDACTED, document.content))
+        replace_document(session, principal, embedder, document_id, source)
+        documents += 1
+    return documents, chunks

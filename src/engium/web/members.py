@@ -58,6 +58,7 @@ NAVIGATION: tuple[tuple[NavItem, Permission], ...] = (
     (NavItem("/integrations", "Integrations", "plug"), Permission.INTEGRATIONS_MANAGE),
     (NavItem("/team", "Team", "shield"), Permission.MEMBERS_MANAGE),
     (NavItem("/audit", "Audit log", "list"), Permission.AUDIT_READ),
+    (NavItem("/privacy", "Privacy", "shield"), Permission.PRIVACY_READ),
 )
 
 

@@ -40,6 +40,8 @@ class WebhookEndpoint(Base):
     active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     disabled_reason: Mapped[str | None] = mapped_column(Text)
     credential_id: Mapped[UUID] = mapped_column()
+    # Migration 0018: receives nothing about customers who opted out of sale or sharing.
+    shares_personal_data: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

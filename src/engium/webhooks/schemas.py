@@ -27,6 +27,8 @@ class EndpointCreate(BaseModel):
     url: Url = Field(min_length=10, max_length=2000)
     description: str = Field(default="", max_length=200)
     event_types: EventTypes = Field(min_length=1, max_length=len(EVENT_TYPES))
+    # A marketing or advertising tool: events about customers who opted out of sale or sharing are withheld.
+    shares_personal_data: StrictBool = False
 
 
 class EndpointUpdate(BaseModel):
@@ -37,6 +39,7 @@ class EndpointUpdate(BaseModel):
     event_types: EventTypes | None = Field(default=None, min_length=1, max_length=len(EVENT_TYPES))
     # Re-enables an endpoint that a 410 Gone disabled, or pauses one.
     active: StrictBool | None = None
+    shares_personal_data: StrictBool | None = None
 
 
 class SecretRotate(BaseModel):
@@ -55,6 +58,7 @@ class EndpointOut(BaseModel):
     event_types: list[str]
     active: bool
     disabled_reason: str | None
+    shares_personal_data: bool
     created_at: datetime
     updated_at: datetime
     # The tenant's Ed25519 public key (``whpk_...``) for checking ``v1a`` signatures. Public by design.

@@ -32,6 +32,7 @@ from engium.webhooks import signing, ssrf
 from engium.webhooks.models import WebhookDelivery, WebhookEndpoint
 from engium.webhooks.schemas import EndpointCreate, EndpointUpdate, EventType, SecretRotate
 from engium.webhooks.settings import WebhookSettings
+from engium.webhooks.sharing import may_share
 
 # The job that delivers one delivery row (webhooks/tasks.py), queued by name in the same transaction.
 DELIVER_JOB = "webhooks.deliver"
@@ -130,6 +131,7 @@ def create_endpoint(
     endpoint = WebhookEndpoint(
         tenant_id=principal.tenant_id, id=endpoint_id, url=url, description=body.description,
         event_types=sorted(set(body.event_types)), active=True, credential_id=credential.id,
+        shares_personal_data=body.shares_personal_data,
     )
     repo.add(session, endpoint)
     session.refresh(endpoint)
@@ -156,6 +158,9 @@ def update_endpoint(
         endpoint.active = body.active
         endpoint.disabled_reason = None if body.active else "disabled by a user"
         changed.append("active")
+    if body.shares_personal_data is not None and body.shares_personal_data != endpoint.shares_personal_data:
+        endpoint.shares_personal_data = body.shares_personal_data
+        changed.append("shares_personal_data")
     if changed:
         endpoint.updated_at = datetime.now(UTC)
         session.flush()
@@ -220,6 +225,12 @@ def emit(session: Session, tenant_id: uuid.UUID, event_type: EventType, data: di
     leaves the system. Returns the number of deliveries queued.
     """
     endpoints = repo.subscribed_endpoints(session, event_type)
+    contact = data.get("contact_id")
+    if contact is not None and any(e.shares_personal_data for e in endpoints) and not may_share(
+        session, contact if isinstance(contact, uuid.UUID) else uuid.UUID(str(contact))
+    ):
+        # The customer opted out of sale or sharing (or no consent check is installed: fail closed).
+        endpoints = [e for e in endpoints if not e.shares_personal_data]
     if not endpoints:
         return 0
     now = datetime.now(UTC)

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from engium.audit.actions import ActorKind, AuditAction, Outcome
 
 if TYPE_CHECKING:
+    from uuid import UUID
+
     from sqlalchemy.orm import Session
 
     from engium.access.principal import Principal
@@ -71,11 +73,15 @@ class ModelCallFailed(Exception):
         self.receipt = receipt
 
 
-def record_receipt(session: Session, receipt: InferenceReceipt, *, principal: Principal | None = None) -> None:
+def record_receipt(
+    session: Session, receipt: InferenceReceipt, *, principal: Principal | None = None, subject: UUID | None = None
+) -> None:
     """Writes ``ai.inference`` for the tenant the session is bound to, in the caller's transaction.
 
     Inside a request the actor is the request's (user, API key, widget contact, verified webhook);
-    outside one it is the system actor ``ai.gateway``.
+    outside one it is the system actor ``ai.gateway``. ``subject``: the customer whose words the prompt
+    held; the prompt's hash is then sealed under their key (it could confirm a guess of what they wrote),
+    so their erasure reaches it (ADR 0021).
     """
     # Imported here, not at the top: engium.config imports this package (for ModelSettings), and the
     # recorder imports the request context, which imports engium.config.
@@ -83,6 +89,8 @@ def record_receipt(session: Session, receipt: InferenceReceipt, *, principal: Pr
     from engium.context import current_request_context
 
     actor = None if principal is not None or current_request_context() is not None else SYSTEM_ACTOR
+    details = receipt.audit_details()
+    personal = {"prompt_sha256": details.pop("prompt_sha256")} if subject is not None else None
     audit.record(
         session,
         principal,
@@ -90,6 +98,8 @@ def record_receipt(session: Session, receipt: InferenceReceipt, *, principal: Pr
         resource_type="model_call",
         resource_id=receipt.call_id,
         outcome=_AUDIT_OUTCOME[receipt.outcome],
-        details=receipt.audit_details(),
+        details=details,
         actor=actor,
+        personal=personal,
+        subject=subject,
     )
