@@ -1,0 +1,107 @@
+"""The honest tables of ``engium guard eval``: the detector (rules plus learned layer) on rows the learned
+layer never saw, by hold-out group and by language.
+
+For every row of the training corpus, the learned evidence comes from a model trained without that row:
+without its whole group (leave-one-source-out: what a new public data set or a new style of attack will
+meet) or without its fold of a random split (ordinary split: what the same kinds of text will meet). The
+rules were written before and are the same in both. A row is flagged when the detector's score, the higher
+of the rules' score and the learned layer's, reaches the threshold.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from engium.ai.guard.detector import DEFAULT_THRESHOLD, Detector
+from engium.ai.guard.evaluation import Counts
+from engium.ai.guard.learned_training import Featurised, leave_one_source_out, ordinary_split
+
+
+def _sigmoid(value: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, value))))
+
+
+@dataclass(frozen=True)
+class HoldoutTables:
+    method: str  # "leave-one-source-out" or "ordinary split (5 folds)"
+    threshold: float
+    overall: Counts
+    rules_only: Counts
+    per_group: dict[str, Counts]
+    per_group_rules: dict[str, Counts]
+    per_language: dict[str, Counts]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            "threshold": self.threshold,
+            "overall": self.overall.as_dict(),
+            "rules_only": self.rules_only.as_dict(),
+            "per_group": {g: {"detector": c.as_dict(), "rules_only": self.per_group_rules[g].as_dict()}
+                          for g, c in sorted(self.per_group.items())},
+            "per_language": {lang: c.as_dict() for lang, c in sorted(self.per_language.items())},
+        }
+
+
+def rule_scores(detector: Detector, texts: Sequence[str]) -> list[float]:
+    return [detector.score(text, learned=False).score for text in texts]
+
+
+def tables(data: Featurised, rules: Sequence[float], learned_evidence: Sequence[float], method: str,
+           threshold: float = DEFAULT_THRESHOLD) -> HoldoutTables:
+    overall, rules_only = Counts(), Counts()
+    per_group: dict[str, Counts] = {}
+    per_group_rules: dict[str, Counts] = {}
+    per_language: dict[str, Counts] = {}
+    for row, rule, evidence in zip(data.rows, rules, learned_evidence, strict=True):
+        flagged = max(rule, _sigmoid(float(evidence))) >= threshold
+        by_rules = rule >= threshold
+        overall.add(label=row.label, flagged=flagged)
+        rules_only.add(label=row.label, flagged=by_rules)
+        per_group.setdefault(row.group, Counts()).add(label=row.label, flagged=flagged)
+        per_group_rules.setdefault(row.group, Counts()).add(label=row.label, flagged=by_rules)
+        per_language.setdefault(row.lang, Counts()).add(label=row.label, flagged=flagged)
+    return HoldoutTables(method, threshold, overall, rules_only, per_group, per_group_rules, per_language)
+
+
+def holdout_tables(data: Featurised, detector: Detector, threshold: float = DEFAULT_THRESHOLD,
+                   progress: Callable[[str], None] | None = None) -> list[HoldoutTables]:
+    """Both tables: leave-one-source-out, then the ordinary split."""
+    rules = rule_scores(detector, [row.text for row in data.rows])
+    loso = leave_one_source_out(data, progress)
+    split = ordinary_split(data)
+    return [tables(data, rules, [float(v) for v in loso], "leave-one-source-out", threshold),
+            tables(data, rules, [float(v) for v in np.asarray(split)], "ordinary split (5 folds)", threshold)]
+
+
+def _cell(value: float | None, *, percent: bool = False) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value * 100:.2f}%" if percent else f"{value:.3f}"
+
+
+def counts_line(name: str, counts: Counts, rules: Counts | None = None) -> str:
+    c = counts.as_dict()
+    fpr = _cell(c["false_positive_rate"], percent=True)
+    line = f"{c['attacks']:>7} {_cell(c['recall']):>7} {c['benign']:>7} {fpr:>8}"
+    if rules is not None:
+        r = rules.as_dict()
+        line += f"   {_cell(r['recall']):>7} {_cell(r['false_positive_rate'], percent=True):>8}"
+    return f"{line}  {name}"
+
+
+def format_tables(result: HoldoutTables) -> str:
+    lines = [f"{result.method}, threshold {result.threshold} (learned layer trained without the row's "
+             f"{'group' if result.method.startswith('leave') else 'fold'}; rules unchanged)", "",
+             f"{'attacks':>7} {'recall':>7} {'benign':>7} {'FPR':>8}   {'rules:':>7} {'FPR':>8}  group",
+             counts_line("ALL", result.overall, result.rules_only)]
+    lines += [counts_line(group, counts, result.per_group_rules[group])
+              for group, counts in sorted(result.per_group.items())]
+    lines += ["", f"{'attacks':>7} {'recall':>7} {'benign':>7} {'FPR':>8}  language"]
+    lines += [counts_line(lang, counts) for lang, counts in sorted(result.per_language.items())]
+    return "\n".join(lines)
