@@ -5,8 +5,9 @@
 
 Deterministic: the corpus is read in a fixed order, the fit starts from zero with a fixed number of steps on
 one BLAS thread, and the weights are stored as float16 in a plain .npy (no timestamps). The same corpus on
-the same NumPy build gives the same bytes; ``--check`` exits 1 when they differ. About a minute on two
-cores the first time (embedding the corpus); segment vectors are cached in .engium/guard-embeddings.npz.
+the same NumPy build gives the same bytes; ``--check`` exits 1 when they differ. Each segment is embedded on
+its own (a batch changes the last bits of its vectors), about two minutes on one core the first time; segment
+vectors are cached in .engium/guard-embeddings.npz, and a run with the cache gives the same bytes as one without.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -32,8 +34,10 @@ from engium.ai.guard.training_corpus import default_corpus_files, load_corpus  #
 
 
 def _corpus_digest(paths: list[Path]) -> dict[str, str]:
-    return {str(p.relative_to(ROOT.parent) if p.is_relative_to(ROOT.parent) else p):
-            hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+    # Paths relative to the repository root (the development set is "../shared/..."), so the metadata is
+    # the same whichever checkout trained the weights.
+    return {Path(os.path.relpath(p.resolve(), ROOT)).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in paths}
 
 
 def main() -> int:
@@ -44,7 +48,7 @@ def main() -> int:
     rows = load_corpus(files)
     print(f"{len(rows)} rows ({sum(r.label for r in rows)} attacks) from {len(files)} files", file=sys.stderr)
     with threadpool_limits(limits=1, user_api="blas"):
-        cache = EmbeddingCache(ROOT / ".engium" / "guard-embeddings.npz")
+        cache = EmbeddingCache(ROOT / ".engium" / "guard-embeddings.npz", ENCODER_NAME)
         data = featurise(rows, shared_encoder(), cache, progress=lambda line: print(line, file=sys.stderr))
         cache.save()
         model = train(data)

@@ -107,7 +107,7 @@ def _holdout_tables(root: Path, threshold: float, *, quiet: bool) -> list[Holdou
     from threadpoolctl import threadpool_limits
 
     from engium.ai.guard.learned_training import EmbeddingCache, featurise
-    from engium.ai.guard.sentence_encoder import shared_encoder
+    from engium.ai.guard.sentence_encoder import ENCODER_NAME, shared_encoder
     from engium.ai.guard.training_corpus import default_corpus_files, load_corpus
 
     files = default_corpus_files(root)
@@ -115,7 +115,7 @@ def _holdout_tables(root: Path, threshold: float, *, quiet: bool) -> list[Holdou
         fail(f"no training corpus under {root / 'data/guard/corpus'} (run from the repository root or --corpus-root)")
     progress = None if quiet else (lambda line: typer.echo(line, err=True))
     with threadpool_limits(limits=1, user_api="blas"):
-        cache = EmbeddingCache(root / ".engium" / "guard-embeddings.npz")
+        cache = EmbeddingCache(root / ".engium" / "guard-embeddings.npz", ENCODER_NAME)
         data = featurise(load_corpus(files), shared_encoder(), cache, progress)
         cache.save()
         return holdout_tables(data, Detector(learned=None), threshold, progress)

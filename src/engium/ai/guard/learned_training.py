@@ -43,36 +43,45 @@ FLAG_PROBABILITY = 0.85
 
 class EmbeddingCache:
     """Segment vectors by SHA-256 of the segment, in one .npz file: re-running training or the
-    leave-one-source-out table does not embed the corpus again."""
+    leave-one-source-out table does not embed the corpus again.
 
-    def __init__(self, path: Path | None) -> None:
+    Each text is embedded on its own. The encoder's output for a text depends, in the last bits, on the
+    other texts of its batch (padding changes the shapes BLAS sees), so batching would make the vectors,
+    and the trained weights, depend on what the cache already held: the shipped file's hash could not be
+    reproduced from a fresh checkout. One text a call costs about a minute for the whole corpus.
+
+    The file records the encoder it was made with; a cache from another encoder is ignored.
+    """
+
+    def __init__(self, path: Path | None, encoder_name: str = "") -> None:
         self._path = path
+        self._encoder_name = encoder_name
         self._vectors: dict[bytes, Floats] = {}
         if path is not None and path.is_file():
             with np.load(path, allow_pickle=False) as stored:
-                for key, vector in zip(stored["keys"], stored["vectors"], strict=True):
-                    self._vectors[bytes(key)] = vector
+                made_with = str(stored["encoder"]) if "encoder" in stored.files else ""
+                if made_with == encoder_name:
+                    for key, vector in zip(stored["keys"], stored["vectors"], strict=True):
+                        self._vectors[bytes(key)] = vector
 
     @staticmethod
     def key(text: str) -> bytes:
         return hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest()
 
-    def embed(self, encoder: SentenceEncoder, texts: Sequence[str], batch: int = 256) -> Floats:
-        missing = sorted({t for t in texts if self.key(t) not in self._vectors})
-        for start in range(0, len(missing), batch):
-            chunk = missing[start:start + batch]
-            for text, vector in zip(chunk, encoder.encode(chunk), strict=True):
-                self._vectors[self.key(text)] = vector
-        return np.stack([self._vectors[self.key(t)] for t in texts]) if texts else np.zeros((0, encoder.dimensions),
-                                                                                              dtype=np.float32)
+    def embed(self, encoder: SentenceEncoder, texts: Sequence[str]) -> Floats:
+        for text in sorted({t for t in texts if self.key(t) not in self._vectors}):
+            self._vectors[self.key(text)] = encoder.encode([text])[0]
+        if not texts:
+            return np.zeros((0, encoder.dimensions), dtype=np.float32)
+        return np.stack([self._vectors[self.key(t)] for t in texts])
 
     def save(self) -> None:
-        if self._path is None:
+        if self._path is None or not self._vectors:
             return
         self._path.parent.mkdir(parents=True, exist_ok=True)
         keys = sorted(self._vectors)
         np.savez(self._path, keys=np.array([np.frombuffer(k, dtype=np.uint8) for k in keys]),
-                 vectors=np.stack([self._vectors[k] for k in keys]))
+                 vectors=np.stack([self._vectors[k] for k in keys]), encoder=np.array(self._encoder_name))
 
 
 @dataclass(frozen=True)
