@@ -3,9 +3,12 @@ layer never saw, by hold-out group and by language.
 
 For every row of the training corpus, the learned evidence comes from a model trained without that row:
 without its whole group (leave-one-source-out: what a new public data set or a new style of attack will
-meet) or without its fold of a random split (ordinary split: what the same kinds of text will meet). The
-rules were written before and are the same in both. A row is flagged when the detector's score, the higher
-of the rules' score and the learned layer's, reaches the threshold.
+meet), without every row of its language (leave-one-language-out, non-English rows only), or without its
+fold of a random split (ordinary split: what the same kinds of text will meet; optimistic, since a written
+injection also appears inside a request in another fold). The rules are the same in all three, and they
+were tuned on the development set, so their share of the development set's groups is not unseen. A row is
+flagged when the detector's score, the higher of the rules' score and the learned layer's, reaches the
+threshold.
 """
 
 from __future__ import annotations
@@ -19,7 +22,12 @@ import numpy as np
 
 from engium.ai.guard.detector import DEFAULT_THRESHOLD, Detector
 from engium.ai.guard.evaluation import Counts
-from engium.ai.guard.learned_training import Featurised, leave_one_source_out, ordinary_split
+from engium.ai.guard.learned_training import (
+    Featurised,
+    leave_one_language_out,
+    leave_one_source_out,
+    ordinary_split,
+)
 
 
 def _sigmoid(value: float) -> float:
@@ -28,7 +36,7 @@ def _sigmoid(value: float) -> float:
 
 @dataclass(frozen=True)
 class HoldoutTables:
-    method: str  # "leave-one-source-out" or "ordinary split (5 folds)"
+    method: str  # "leave-one-source-out", "leave-one-language-out" or "ordinary split (5 folds)"
     threshold: float
     overall: Counts
     rules_only: Counts
@@ -59,6 +67,8 @@ def tables(data: Featurised, rules: Sequence[float], learned_evidence: Sequence[
     per_group_rules: dict[str, Counts] = {}
     per_language: dict[str, Counts] = {}
     for row, rule, evidence in zip(data.rows, rules, learned_evidence, strict=True):
+        if math.isnan(evidence):  # a row this method does not hold out (English, leaving one language out)
+            continue
         flagged = max(rule, _sigmoid(float(evidence))) >= threshold
         by_rules = rule >= threshold
         overall.add(label=row.label, flagged=flagged)
@@ -71,11 +81,13 @@ def tables(data: Featurised, rules: Sequence[float], learned_evidence: Sequence[
 
 def holdout_tables(data: Featurised, detector: Detector, threshold: float = DEFAULT_THRESHOLD,
                    progress: Callable[[str], None] | None = None) -> list[HoldoutTables]:
-    """Both tables: leave-one-source-out, then the ordinary split."""
+    """The tables: leave-one-source-out, leave-one-language-out (non-English rows), the ordinary split."""
     rules = rule_scores(detector, [row.text for row in data.rows])
     loso = leave_one_source_out(data, progress)
+    lolo = leave_one_language_out(data, progress)
     split = ordinary_split(data)
     return [tables(data, rules, [float(v) for v in loso], "leave-one-source-out", threshold),
+            tables(data, rules, [float(v) for v in lolo], "leave-one-language-out", threshold),
             tables(data, rules, [float(v) for v in np.asarray(split)], "ordinary split (5 folds)", threshold)]
 
 
@@ -95,9 +107,13 @@ def counts_line(name: str, counts: Counts, rules: Counts | None = None) -> str:
     return f"{line}  {name}"
 
 
+def _held_unit(method: str) -> str:
+    return {"leave-one-source-out": "group", "leave-one-language-out": "language"}.get(method, "fold")
+
+
 def format_tables(result: HoldoutTables) -> str:
     lines = [f"{result.method}, threshold {result.threshold} (learned layer trained without the row's "
-             f"{'group' if result.method.startswith('leave') else 'fold'}; rules unchanged)", "",
+             f"{_held_unit(result.method)}; rules unchanged)", "",
              f"{'attacks':>7} {'recall':>7} {'benign':>7} {'FPR':>8}   {'rules:':>7} {'FPR':>8}  group",
              counts_line("ALL", result.overall, result.rules_only)]
     lines += [counts_line(group, counts, result.per_group_rules[group])
