@@ -30,8 +30,8 @@ WHOLE_DETECTOR = Detector()
 
 MAX_FALSE_POSITIVE_RATE = 0.01
 MIN_RECALL = 0.9
-# The learned layer's targets on text it never saw (ADR 0019 has the measured values: 2.2 % overall, 1.0 %
-# of the customer messages, 1 of 27 documents read as retrieved data).
+# The learned layer's targets on text it never saw (docs/guard.md has the measured values: 3.2 % of all the
+# benign rows scored as customer text, 1.0 % of the customer messages, 1 of 27 documents read as retrieved data).
 MAX_TRIGGER_WORD_FALSE_POSITIVE_RATE = 0.05
 
 
