@@ -36,8 +36,9 @@ Ints = npt.NDArray[np.int64]
 _GROUP_CAP = 1_500.0
 _BENIGN_FLOOR = 400.0
 FIT = FitSettings(steps=300, learning_rate=0.05, dense_l2=1e-5, sparse_l2=1e-5)
-# The layer's own flag point, as a probability of the fitted model: chosen on the leave-one-source-out
-# predictions (ADR 0019) for at most about 0.5 % false positives on benign customer messages.
+# The layer's own flag point, as a probability of the fitted model: chosen on the test fixtures and the
+# leave-one-source-out predictions (ADR 0019, docs/guard.md) for few false positives on benign customer
+# messages; over-defence is a learned model's failure mode.
 FLAG_PROBABILITY = 0.85
 
 
