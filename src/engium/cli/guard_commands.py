@@ -21,7 +21,7 @@ import typer
 
 from engium.ai.guard.detector import DEFAULT_THRESHOLD, Detector
 from engium.ai.guard.evaluation import DatasetError, evaluate, read_labelled
-from engium.ai.guard.holdout_report import HoldoutTables, format_tables, holdout_tables
+from engium.ai.guard.holdout_report import HoldoutReport, format_operating_points, format_tables, holdout_tables
 from engium.cli.operator import fail
 
 guard_app = typer.Typer(no_args_is_help=True,
@@ -97,13 +97,15 @@ def guard_eval(
     report["learned_layer"] = not rules_only
     text = _summary(report)
     if holdout:
-        tables = _holdout_tables(corpus_root, report["threshold"], quiet=as_json)
-        report["holdout"] = [t.as_dict() for t in tables]
-        text += "".join("\n\n" + format_tables(t) for t in tables)
+        held = _holdout_tables(corpus_root, report["threshold"], quiet=as_json)
+        report["holdout"] = [t.as_dict() for t in held.tables]
+        report["holdout_operating_points"] = {str(p): t.as_dict() for p, t in held.operating_points.items()}
+        text += "".join("\n\n" + format_tables(t) for t in held.tables)
+        text += "\n\n" + format_operating_points(held.operating_points)
     typer.echo(json.dumps(report) if as_json else text)
 
 
-def _holdout_tables(root: Path, threshold: float, *, quiet: bool) -> list[HoldoutTables]:
+def _holdout_tables(root: Path, threshold: float, *, quiet: bool) -> HoldoutReport:
     from threadpoolctl import threadpool_limits
 
     from engium.ai.guard.learned_training import EmbeddingCache, featurise

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from engium.ai.guard.detector import Detector
-from engium.ai.guard.holdout_report import format_tables, tables
+from engium.ai.guard.holdout_report import format_operating_points, format_tables, operating_points, tables
 from engium.ai.guard.language_guess import guess_language
 from engium.ai.guard.learned_layer import (
     METADATA_FILE,
@@ -244,6 +244,22 @@ def test_leave_one_source_out_scores_each_group_with_a_model_that_never_saw_it()
     assert result.overall.benign == 3
     assert set(result.per_group) == {"a", "b"}
     assert "leave-one-source-out" in format_tables(result)
+
+
+def test_a_lower_flag_point_flags_more_of_the_same_held_out_predictions() -> None:
+    rows = [CorpusRow(f"text {i}", i % 2, "g", "g" if i % 4 < 2 else "benign-only", "en") for i in range(8)]
+    rows = [r if r.group == "g" else CorpusRow(r.text, 0, r.source, r.group, r.lang) for r in rows]
+    data = featurise(rows, _WordEncoder())
+    # Evidence relative to the shipped point 0.85 (logit 1.73): -1.0 is below it, but above a point of 0.5.
+    evidence = [-1.0] * len(rows)
+    points = operating_points(data, [0.0] * len(rows), evidence, shipped=0.85, points=(0.5, 0.85))
+    assert points[0.85].overall.true_positives == 0
+    assert points[0.85].overall.false_positives == 0
+    assert points[0.5].overall.true_positives == points[0.5].overall.attacks == 2
+    assert points[0.5].overall.false_positives == 6
+    text = format_operating_points(points)
+    assert "benign-only" in text  # a column for each group with no attacks
+    assert text.count("\n") == 4  # title, blank, header, one line per point
 
 
 def test_leave_one_language_out_holds_out_each_other_language_and_skips_english() -> None:

@@ -23,11 +23,19 @@ import numpy as np
 from engium.ai.guard.detector import DEFAULT_THRESHOLD, Detector
 from engium.ai.guard.evaluation import Counts
 from engium.ai.guard.learned_training import (
+    FLAG_PROBABILITY,
     Featurised,
     leave_one_language_out,
     leave_one_source_out,
     ordinary_split,
 )
+
+# The layer's flag points shown beside the shipped one: how recall trades against over-defence on unseen text.
+FLAG_POINTS = (0.5, 0.7, 0.85, 0.9, 0.95)
+
+
+def _logit(probability: float) -> float:
+    return math.log(probability / (1 - probability))
 
 
 def _sigmoid(value: float) -> float:
@@ -79,16 +87,34 @@ def tables(data: Featurised, rules: Sequence[float], learned_evidence: Sequence[
     return HoldoutTables(method, threshold, overall, rules_only, per_group, per_group_rules, per_language)
 
 
+@dataclass(frozen=True)
+class HoldoutReport:
+    tables: list[HoldoutTables]  # leave-one-source-out, leave-one-language-out, ordinary split
+    operating_points: dict[float, HoldoutTables]  # leave-one-source-out with the layer flagging at each point
+
+
+def operating_points(data: Featurised, rules: Sequence[float], evidence: Sequence[float],
+                     threshold: float = DEFAULT_THRESHOLD, shipped: float = FLAG_PROBABILITY,
+                     points: Sequence[float] = FLAG_POINTS) -> dict[float, HoldoutTables]:
+    """The same held-out predictions with the layer's flag point moved: evidence is the logit minus the
+    shipped point, so flagging at ``p`` instead adds ``logit(shipped) - logit(p)``."""
+    return {p: tables(data, rules, [v + _logit(shipped) - _logit(p) for v in evidence],
+                      f"leave-one-source-out, layer flagging at {p}", threshold) for p in points}
+
+
 def holdout_tables(data: Featurised, detector: Detector, threshold: float = DEFAULT_THRESHOLD,
-                   progress: Callable[[str], None] | None = None) -> list[HoldoutTables]:
-    """The tables: leave-one-source-out, leave-one-language-out (non-English rows), the ordinary split."""
+                   progress: Callable[[str], None] | None = None) -> HoldoutReport:
+    """The tables (leave-one-source-out, leave-one-language-out of non-English rows, the ordinary split) and
+    the leave-one-source-out operating points."""
     rules = rule_scores(detector, [row.text for row in data.rows])
-    loso = leave_one_source_out(data, progress)
+    loso = [float(v) for v in leave_one_source_out(data, progress)]
     lolo = leave_one_language_out(data, progress)
     split = ordinary_split(data)
-    return [tables(data, rules, [float(v) for v in loso], "leave-one-source-out", threshold),
-            tables(data, rules, [float(v) for v in lolo], "leave-one-language-out", threshold),
-            tables(data, rules, [float(v) for v in np.asarray(split)], "ordinary split (5 folds)", threshold)]
+    return HoldoutReport(
+        [tables(data, rules, loso, "leave-one-source-out", threshold),
+         tables(data, rules, [float(v) for v in lolo], "leave-one-language-out", threshold),
+         tables(data, rules, [float(v) for v in np.asarray(split)], "ordinary split (5 folds)", threshold)],
+        operating_points(data, rules, loso, threshold))
 
 
 def _cell(value: float | None, *, percent: bool = False) -> str:
@@ -120,4 +146,25 @@ def format_tables(result: HoldoutTables) -> str:
               for group, counts in sorted(result.per_group.items())]
     lines += ["", f"{'attacks':>7} {'recall':>7} {'benign':>7} {'FPR':>8}  language"]
     lines += [counts_line(lang, counts) for lang, counts in sorted(result.per_language.items())]
+    return "\n".join(lines)
+
+
+def format_operating_points(points: dict[float, HoldoutTables]) -> str:
+    """One line per flag point: recall (all, non-English), false positives (all, each all-benign group)."""
+    if not points:
+        return ""
+    benign_groups = sorted(g for g, c in next(iter(points.values())).per_group.items() if c.attacks == 0)
+    lines = [f"leave-one-source-out with the layer flagging at other points (shipped: {FLAG_PROBABILITY})", "",
+             "   flag  recall  non-en     FPR  " + "  ".join(benign_groups)]
+    for point, result in sorted(points.items()):
+        other = Counts()
+        for lang, counts in result.per_language.items():
+            if lang != "en":
+                other.true_positives += counts.true_positives
+                other.false_negatives += counts.false_negatives
+        cells = [_cell(result.per_group[g].as_dict()["false_positive_rate"], percent=True).rjust(len(g))
+                 for g in benign_groups]
+        lines.append(f"{point:>7} {_cell(result.overall.as_dict()['recall']):>7} "
+                     f"{_cell(other.as_dict()['recall']):>7} "
+                     f"{_cell(result.overall.as_dict()['false_positive_rate'], percent=True):>7}  " + "  ".join(cells))
     return "\n".join(lines)
