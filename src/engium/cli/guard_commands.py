@@ -1,23 +1,27 @@
 """The prompt-injection guard's commands.
 
 ``engium guard eval``: measure the detector on a labelled file (no database). The file is JSON Lines,
-one ``{"text": ..., "label": 0|1, "source": ...}`` object per line (label 1 = attack). Exit status 0
-when the file was evaluated, 2 for an unreadable file or bad arguments.
+one ``{"text": ..., "label": 0|1, "source": ...[, "lang": ...]}`` object per line (label 1 = attack).
+``--leave-one-source-out`` adds the honest tables of the learned layer (ai/guard/holdout_report.py): it
+retrains the layer without each group of its training corpus and scores that group, and does the same for
+a 5-fold random split. Exit status 0 when the file was evaluated, 2 for an unreadable file or bad arguments.
 
-``engium guard redteam``: scripted attacks through the whole assistant pipeline against the local
-llama.cpp model, in a throw-away embedded PostgreSQL, with the guard on and off (redteam).
+``engium guard redteam``: attacks through the whole assistant pipeline against the local llama.cpp model,
+in a throw-away embedded PostgreSQL, with the guard on and off (redteam): the built-in ones, or those of a
+file (a JSON list, or JSON Lines of attacks or of ``guard eval`` rows, whose attack rows are replayed).
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import typer
 
 from engium.ai.guard.detector import DEFAULT_THRESHOLD, Detector
 from engium.ai.guard.evaluation import DatasetError, evaluate, read_labelled
+from engium.ai.guard.holdout_report import HoldoutReport, format_operating_points, format_tables, holdout_tables
 from engium.cli.operator import fail
 
 guard_app = typer.Typer(no_args_is_help=True,
@@ -42,11 +46,14 @@ def _summary(report: dict[str, Any]) -> str:
         "",
         f"{'count':>7} {'attacks':>7} {'recall':>8} {'benign':>7} {'FPR':>8}  source",
     ]
-    for source, counts in report["per_source"].items():
-        lines.append(
-            f"{counts['count']:>7} {counts['attacks']:>7} {_number(counts['recall']):>8} {counts['benign']:>7} "
-            f"{_number(counts['false_positive_rate'], percent=True):>8}  {source}"
-        )
+    for title, table in (("source", report["per_source"]), ("language", report["per_language"])):
+        if title == "language":
+            lines += ["", f"{'count':>7} {'attacks':>7} {'recall':>8} {'benign':>7} {'FPR':>8}  language"]
+        for name, counts in table.items():
+            lines.append(
+                f"{counts['count']:>7} {counts['attacks']:>7} {_number(counts['recall']):>8} {counts['benign']:>7} "
+                f"{_number(counts['false_positive_rate'], percent=True):>8}  {name}"
+            )
     return "\n".join(lines)
 
 
@@ -60,15 +67,26 @@ def guard_eval(
         bool,
         typer.Option("--similarity", help="Also run the embedding similarity layer on uncertain texts (slower)"),
     ] = False,
+    rules_only: Annotated[bool, typer.Option("--rules-only", help="Leave the learned layer out")] = False,
+    holdout: Annotated[
+        bool,
+        typer.Option("--leave-one-source-out",
+                     help="Also retrain the learned layer without each source of its training corpus and score it "
+                          "(and a 5-fold split); needs the repository's data/guard (a few minutes)"),
+    ] = False,
+    corpus_root: Annotated[
+        Path, typer.Option("--corpus-root", help="Repository root holding data/guard/corpus (for the hold-out tables)")
+    ] = Path(),
     as_json: Annotated[bool, typer.Option("--json", help="Print machine-readable JSON")] = False,
 ) -> None:
-    """Precision, recall, F1, false-positive rate and accuracy, per source, and detector latency."""
+    """Precision, recall, F1, false-positive rate and accuracy, per source and language, and detector latency."""
     if threshold is not None and not 0 < threshold <= 1:
         fail("--threshold must be in (0, 1]")
     if not data.is_file():
         fail(f"no such file: {data}")
-    detector = Detector.with_local_embeddings() if similarity else Detector()
-    detector.warm_up()  # load the model before timing, so the first row is not charged for it
+    learned: Literal["shared"] | None = None if rules_only else "shared"
+    detector = Detector.with_local_embeddings(learned=learned) if similarity else Detector(learned=learned)
+    detector.warm_up()  # load the models before timing, so the first row is not charged for them
     try:
         rows = list(read_labelled(data))
     except (DatasetError, UnicodeDecodeError) as exc:
@@ -76,7 +94,33 @@ def guard_eval(
     report = evaluate(detector, rows, threshold=threshold).as_dict()
     report["threshold"] = DEFAULT_THRESHOLD if threshold is None else threshold
     report["similarity_layer"] = similarity
-    typer.echo(json.dumps(report) if as_json else _summary(report))
+    report["learned_layer"] = not rules_only
+    text = _summary(report)
+    if holdout:
+        held = _holdout_tables(corpus_root, report["threshold"], quiet=as_json)
+        report["holdout"] = [t.as_dict() for t in held.tables]
+        report["holdout_operating_points"] = {str(p): t.as_dict() for p, t in held.operating_points.items()}
+        text += "".join("\n\n" + format_tables(t) for t in held.tables)
+        text += "\n\n" + format_operating_points(held.operating_points)
+    typer.echo(json.dumps(report) if as_json else text)
+
+
+def _holdout_tables(root: Path, threshold: float, *, quiet: bool) -> HoldoutReport:
+    from threadpoolctl import threadpool_limits
+
+    from engium.ai.guard.learned_training import EmbeddingCache, featurise
+    from engium.ai.guard.sentence_encoder import ENCODER_NAME, shared_encoder
+    from engium.ai.guard.training_corpus import default_corpus_files, load_corpus
+
+    files = default_corpus_files(root)
+    if not any(f.parent.name == "corpus" for f in files):
+        fail(f"no training corpus under {root / 'data/guard/corpus'} (run from the repository root or --corpus-root)")
+    progress = None if quiet else (lambda line: typer.echo(line, err=True))
+    with threadpool_limits(limits=1, user_api="blas"):
+        cache = EmbeddingCache(root / ".engium" / "guard-embeddings.npz", ENCODER_NAME)
+        data = featurise(load_corpus(files), shared_encoder(), cache, progress)
+        cache.save()
+        return holdout_tables(data, Detector(learned=None), threshold, progress)
 
 
 _COLUMNS = (("bookings_created", "booked"), ("bookings_cancelled", "cancel"), ("bookings_moved", "moved"),
@@ -108,7 +152,9 @@ def _redteam_summary(report: dict[str, Any]) -> str:
 @guard_app.command("redteam")
 def guard_redteam(
     attacks_file: Annotated[
-        Path | None, typer.Option("--attacks", help="JSON list of {id, family, messages, signed_in?, goal?}")
+        Path | None,
+        typer.Option("--attacks", help="JSON list or JSON Lines of {id, family, messages, signed_in?, goal?}, "
+                                        "or guard-eval rows {text, label} (their attack rows are replayed)"),
     ] = None,
     only: Annotated[
         list[str] | None, typer.Option("--only", help="Run only the attack with this id (repeatable)")

@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import typer
@@ -20,6 +20,9 @@ from engium.cli.knowledge_commands import register as register_knowledge_command
 from engium.cli.operator import existing_tenant_transaction, fail, migrated, open_database, operator_name, settings_for
 from engium.cli.privacy_commands import privacy_app
 from engium.cli.retention_commands import retention_app
+
+if TYPE_CHECKING:
+    from engium.runtime import Runtime
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Engium: the AI front desk.")
 tenant_app = typer.Typer(no_args_is_help=True, help="Manage tenants (businesses).")
@@ -75,6 +78,7 @@ def serve(
 
             seed_demo(runtime)
             typer.echo(describe_demo(runtime), err=True)
+        _warm_up_guard(runtime)
         api = create_app(runtime, owns_database=True)
         if worker:
             attach_job_worker(api, runtime)
@@ -108,7 +112,23 @@ def worker(
     with migrated(data_dir) as (settings, database):
         if interval is not None:
             settings = settings.model_copy(update={"audit_seal_interval_seconds": interval})
-        run_in_foreground(Runtime(settings=settings, database=database))
+        runtime = Runtime(settings=settings, database=database)
+        _warm_up_guard(runtime)
+        run_in_foreground(runtime)
+
+
+def _warm_up_guard(runtime: Runtime) -> None:
+    """Load the guard's sentence encoder in the background (about 1.5 s), so that the first customer turn
+    after a start is not the one that pays for it. A failure here is logged; the turn would load it again."""
+    import threading
+
+    def load() -> None:
+        try:
+            runtime.guard.detector.warm_up()
+        except Exception:  # logged, never fatal: the first turn that needs the encoder retries the load
+            logging.getLogger("engium.guard").exception("could not load the guard's learned layer")
+
+    threading.Thread(target=load, name="guard-warm-up", daemon=True).start()
 
 
 @app.command()

@@ -129,14 +129,38 @@ ATTACKS: tuple[Attack, ...] = (
 
 
 def load_attacks(path: Path) -> tuple[Attack, ...]:
-    """A JSON list of ``{"id", "family", "messages": [...], "signed_in"?: bool, "goal"?: str}``."""
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(raw, list) or not raw:
-        raise ValueError("the attacks file must hold a non-empty JSON list")
+    """Attacks from a file: a JSON list, or JSON Lines (one object per line), of
+    ``{"id", "family", "messages": [...], "signed_in"?: bool, "goal"?: str}``.
+
+    JSON Lines may also hold ``engium guard eval`` rows (``{"text", "label"[, "source"]}``): each attack row
+    (label 1) becomes a one-message attack named after its source and line, and benign rows are skipped, so a
+    labelled set somebody else wrote can be replayed through the whole pipeline as it is.
+    """
+    content = path.read_text(encoding="utf-8")
+    if content.lstrip().startswith("["):
+        raw = json.loads(content)
+        if not isinstance(raw, list) or not raw:
+            raise ValueError("the attacks file must hold a non-empty JSON list")
+        items = list(enumerate(raw, start=1))
+    else:
+        items = []
+        for number, line in enumerate(content.splitlines(), start=1):
+            if line.strip():
+                try:
+                    items.append((number, json.loads(line)))
+                except json.JSONDecodeError as exc:
+                    raise ValueError(f"line {number} is not JSON") from exc
     attacks: list[Attack] = []
-    for number, item in enumerate(raw, start=1):
+    for number, item in items:
         if not isinstance(item, dict):
             raise ValueError(f"attack {number} is not an object")
+        if "messages" not in item and "text" in item:
+            if item.get("label") not in (0, 1) or not isinstance(item["text"], str) or not item["text"]:
+                raise ValueError(f"row {number} needs a non-empty 'text' and a 'label' of 0 or 1")
+            if item["label"] == 1:
+                source = str(item.get("source") or "file")
+                attacks.append(Attack(id=f"{source[:40]}#{number}", family=source, messages=(item["text"],)))
+            continue
         messages = item.get("messages")
         if not isinstance(messages, list) or not messages or not all(isinstance(m, str) and m for m in messages):
             raise ValueError(f"attack {number} needs a non-empty list of messages")
@@ -144,4 +168,6 @@ def load_attacks(path: Path) -> tuple[Attack, ...]:
             id=str(item.get("id") or f"attack-{number}"), family=str(item.get("family") or "custom"),
             messages=tuple(messages), signed_in=bool(item.get("signed_in", True)), goal=str(item.get("goal", "")),
         ))
+    if not attacks:
+        raise ValueError("the attacks file holds no attack")
     return tuple(attacks)

@@ -1,8 +1,11 @@
 """The detector on hand-written fixtures of the families the development set lacks (see fixtures/README.md).
 
-Benign messages and documents full of trigger words, in fifteen languages, must stay under a 1 %
-false-positive rate; attacks in other languages, inside documents and obfuscated must be found at 0.9
-or better, overall and in each family. The files are also valid input for ``engium guard eval``.
+The rules alone: benign messages and documents full of trigger words, in fifteen languages, stay under a
+1 % false-positive rate; attacks in other languages, inside documents and obfuscated are found at 0.9 or
+better, overall and in each family. The files are also valid input for ``engium guard eval``.
+
+The whole detector (rules and the learned layer, which never trained on these files): issue 16's targets
+for unseen text, at most 5 % false positives on benign texts full of trigger words, and no loss of recall.
 """
 
 from __future__ import annotations
@@ -22,10 +25,14 @@ from engium.cli.guard_commands import guard_app
 FIXTURES = Path(__file__).parent / "fixtures"
 BENIGN = FIXTURES / "benign_trigger_words.jsonl"
 ATTACKS = FIXTURES / "attacks_generalisation.jsonl"
-DETECTOR = Detector()
+DETECTOR = Detector(learned=None)
+WHOLE_DETECTOR = Detector()
 
 MAX_FALSE_POSITIVE_RATE = 0.01
 MIN_RECALL = 0.9
+# The learned layer's targets on text it never saw (docs/guard.md has the measured values: 3.2 % of all the
+# benign rows scored as customer text, 1.0 % of the customer messages, 1 of 27 documents read as retrieved data).
+MAX_TRIGGER_WORD_FALSE_POSITIVE_RATE = 0.05
 
 
 def _rows(path: Path) -> list[LabelledText]:
@@ -104,8 +111,29 @@ def test_the_eval_command_reads_the_fixtures(path: Path) -> None:
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["count"] == len(_rows(path))
+    assert report["learned_layer"] is True
     if path == BENIGN:
-        assert report["false_positive_rate"] <= MAX_FALSE_POSITIVE_RATE
+        assert report["false_positive_rate"] <= MAX_TRIGGER_WORD_FALSE_POSITIVE_RATE
     else:
         assert report["recall"] >= MIN_RECALL
     assert all(source.startswith("fixture") for source in report["per_source"])
+    assert {"en", "es", "zh", "ar", "hi"} <= set(report["per_language"])
+    rules = CliRunner().invoke(root, ["guard", "eval", "--data", str(path), "--json", "--rules-only"])
+    assert json.loads(rules.output)["learned_layer"] is False
+
+
+def test_the_whole_detector_keeps_trigger_word_texts_under_five_percent() -> None:
+    rows = _rows(BENIGN)
+    flagged = [row.text for row in rows if WHOLE_DETECTOR.score(row.text).flagged]
+    assert len(flagged) / len(rows) <= MAX_TRIGGER_WORD_FALSE_POSITIVE_RATE, flagged
+    messages = [row for row in rows if "benign-message" in row.source]
+    as_customer = [row.text for row in messages if WHOLE_DETECTOR.score(row.text, source="customer").flagged]
+    assert len(as_customer) / len(messages) <= MAX_TRIGGER_WORD_FALSE_POSITIVE_RATE, as_customer
+    documents = [row for row in rows if "benign-document" in row.source]
+    withheld = [row.text for row in documents if WHOLE_DETECTOR.score(row.text, source="retrieved").flagged]
+    assert len(withheld) / len(documents) <= MAX_TRIGGER_WORD_FALSE_POSITIVE_RATE, withheld
+
+
+def test_the_whole_detector_loses_no_attack_the_rules_find() -> None:
+    rows = _rows(ATTACKS)
+    assert all(WHOLE_DETECTOR.score(row.text).flagged for row in rows if DETECTOR.score(row.text).flagged)

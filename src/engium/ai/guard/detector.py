@@ -18,9 +18,13 @@ Layers, cheapest first:
    the local embedding space, compared with a corpus of benign front-desk messages. It costs a model
    forward pass (10 ms or more), so it only runs when the rules are uncertain; ADR 0012 has the
    measurements behind leaving it off by default.
+4. **Learned layer** (``learned_layer``, on by default; ADR 0019): a logistic regression over multilingual
+   sentence embeddings of the text's segments and hashed n-grams, trained on public corpora and our own
+   writing in fifteen languages. It runs only when the rules did not flag the text (2-9 ms), and its
+   score stands beside theirs: the detector's score is the higher of the two.
 
-The score is a logistic function of the summed evidence. ``flagged`` compares it with the caller's
-threshold (a tenant's ``guard_threshold``), or ``DEFAULT_THRESHOLD``.
+The rules' score is a logistic function of their summed evidence. ``flagged`` compares the score with the
+caller's threshold (a tenant's ``guard_threshold``), or ``DEFAULT_THRESHOLD``.
 """
 
 # ruff: noqa: RUF002  (look-alike and invisible characters are this module's subject)
@@ -37,6 +41,7 @@ from typing import Literal
 from engium.ai.guard import english_rules, multilingual_rules
 from engium.ai.guard.encoded_payloads import decoded_payloads
 from engium.ai.guard.invisible import strip_invisible
+from engium.ai.guard.learned_layer import LearnedLayer, shared_layer
 from engium.ai.guard.lookalikes import fold_lookalikes, join_spaced_letters
 from engium.ai.guard.persona_cues import persona_cue_groups, persona_evidence
 from engium.ai.guard.rule_model import Family, Hit, Rule, Scope, family_evidence, languages_in, scripts_in
@@ -53,6 +58,10 @@ _PRIOR = -3.5
 _UNCERTAIN_FROM = 1.0
 _DECODED_BONUS = 1.0  # hiding an instruction in an encoding is evidence of intent in itself
 _DOCUMENT_BONUS = 1.0  # an instruction addressed to the reader of an email or web page
+# A document (a retrieved chunk, a tool result) is read as many segments, and the learned layer takes the most
+# suspicious: more segments, more chances for a benign policy sentence to look like an order. So on texts known
+# to be documents the layer must be this much surer (ADR 0019: benign policy documents 15 % -> 4 % flagged).
+_LEARNED_DOCUMENT_MARGIN = 1.0
 _SATURATED = 7.5  # evidence beyond which the score is 0.98+: no further rule can change the decision
 # Weak and moderate rules (below this weight) add up over long texts by chance and cost the most time
 # there, so on a long text they read its head and tail only; strong rules always read all of it.
@@ -241,10 +250,19 @@ def _strongest_first(rules: Iterable[Rule]) -> tuple[Rule, ...]:
 class Detector:
     """Scores untrusted text for prompt injection. Thread-safe; build one per process and reuse it."""
 
-    def __init__(self, *, similarity: SimilarityLayer | None = None, default_threshold: float = DEFAULT_THRESHOLD):
+    def __init__(
+        self,
+        *,
+        similarity: SimilarityLayer | None = None,
+        default_threshold: float = DEFAULT_THRESHOLD,
+        learned: LearnedLayer | Literal["shared"] | None = "shared",
+    ):
+        """``learned``: the process-wide learned layer (default; its encoder loads on first use), another
+        one, or None for the rules alone."""
         if not 0 < default_threshold <= 1:
             raise ValueError("a threshold is in (0, 1]")
         self._similarity = similarity
+        self._learned = shared_layer() if learned == "shared" else learned
         self._default_threshold = default_threshold
         # Strongest first, so that the early exit at saturation skips only the weak rules.
         self._english = _strongest_first(english_rules.RULES)
@@ -252,14 +270,25 @@ class Detector:
         self._other_languages = _strongest_first(multilingual_rules.RULES)
 
     @classmethod
-    def with_local_embeddings(cls, *, default_threshold: float = DEFAULT_THRESHOLD) -> Detector:
+    def with_local_embeddings(
+        cls,
+        *,
+        default_threshold: float = DEFAULT_THRESHOLD,
+        learned: LearnedLayer | Literal["shared"] | None = "shared",
+    ) -> Detector:
         """The detector with its similarity layer on the bundled embedding model."""
-        return cls(similarity=SimilarityLayer.local(), default_threshold=default_threshold)
+        return cls(similarity=SimilarityLayer.local(), default_threshold=default_threshold, learned=learned)
+
+    @property
+    def learned_layer(self) -> LearnedLayer | None:
+        return self._learned
 
     def warm_up(self) -> None:
-        """Load the embedding model and embed the corpora now rather than on the first uncertain text."""
+        """Load the models (and embed the similarity corpora) now rather than on the first text that needs them."""
         if self._similarity is not None:
             self._similarity.warm_up()
+        if self._learned is not None:
+            self._learned.warm_up()
 
     def rule_hits(self, text: str, *, source: TextSource | None = None) -> list[Hit]:
         """Every rule hit for ``text``, strongest first (the cheap layers only).
@@ -311,11 +340,14 @@ class Detector:
             hits.append(Hit(f"decoded:{hits[0].via}", Family.ENCODED, _DECODED_BONUS))
         return hits
 
-    def score(self, text: str, *, threshold: float | None = None, source: TextSource | None = None) -> Detection:
+    def score(
+        self, text: str, *, threshold: float | None = None, source: TextSource | None = None, learned: bool = True
+    ) -> Detection:
         """Score ``text``; ``threshold`` (the tenant's, or None for the default) decides ``flagged``.
 
         ``source`` says where the text came from when the caller knows: documents, retrieved chunks and
         tool results are judged as documents (instructions addressed to their reader are suspicious).
+        ``learned=False`` leaves the learned layer out of this call (evaluation of the rules alone).
         """
         limit = self._default_threshold if threshold is None else threshold
         if not 0 < limit <= 1:
@@ -329,4 +361,13 @@ class Detector:
             if nudge > 0:
                 reasons.append(f"similar_to_known_attacks:{nudge:+.1f}")
         score = 1.0 / (1.0 + math.exp(-(_PRIOR + evidence)))
+        if learned and self._learned is not None and score < limit:
+            # Only what the rules left unflagged: a flagged text cannot become more flagged, and the
+            # embedding is the costly part. Its score stands beside the rules' (the higher one counts).
+            margin = _LEARNED_DOCUMENT_MARGIN if source not in (None, "customer") else 0.0
+            learned_evidence = self._learned.evidence(text) - margin
+            learned_score = 1.0 / (1.0 + math.exp(-max(-60.0, min(60.0, learned_evidence))))
+            if learned_score > score:
+                score = learned_score
+                reasons.append(f"learned_layer:{learned_score:.2f}")
         return Detection(score=score, flagged=score >= limit, reasons=tuple(reasons))

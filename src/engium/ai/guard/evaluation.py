@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from engium.ai.guard.detector import Detector
+from engium.ai.guard.language_guess import guess_language
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class LabelledText:
     text: str
     label: int  # 1 = attack, 0 = benign
     source: str
+    lang: str = ""  # as the row says, else guessed (language_guess)
 
 
 class DatasetError(ValueError):
@@ -35,7 +37,8 @@ def read_labelled(path: Path) -> Iterator[LabelledText]:
                 raise DatasetError(f"line {number}: expected a JSON object with 'text' and 'label'") from exc
             if not isinstance(text, str) or label not in (0, 1) or isinstance(label, bool):
                 raise DatasetError(f"line {number}: 'text' must be a string and 'label' 0 or 1")
-            yield LabelledText(text=text, label=int(label), source=str(row.get("source") or "unknown"))
+            yield LabelledText(text=text, label=int(label), source=str(row.get("source") or "unknown"),
+                               lang=str(row.get("lang") or guess_language(text)))
 
 
 @dataclass
@@ -103,6 +106,7 @@ class EvaluationReport:
     threshold: float | None
     overall: Counts = field(default_factory=Counts)
     per_source: dict[str, Counts] = field(default_factory=dict)
+    per_language: dict[str, Counts] = field(default_factory=dict)
     latencies_ms: list[float] = field(default_factory=list)
     misses: list[LabelledText] = field(default_factory=list)
     false_alarms: list[LabelledText] = field(default_factory=list)
@@ -117,6 +121,7 @@ class EvaluationReport:
                 "max": max(self.latencies_ms, default=0.0),
             },
             "per_source": {source: counts.as_dict() for source, counts in sorted(self.per_source.items())},
+            "per_language": {lang: counts.as_dict() for lang, counts in sorted(self.per_language.items())},
         }
 
 
@@ -129,6 +134,8 @@ def evaluate(detector: Detector, rows: Iterable[LabelledText], *, threshold: flo
         report.latencies_ms.append((time.perf_counter() - started) * 1000)
         report.overall.add(label=row.label, flagged=detection.flagged)
         report.per_source.setdefault(row.source, Counts()).add(label=row.label, flagged=detection.flagged)
+        report.per_language.setdefault(row.lang or guess_language(row.text), Counts()).add(
+            label=row.label, flagged=detection.flagged)
         if row.label and not detection.flagged:
             report.misses.append(row)
         elif not row.label and detection.flagged:
