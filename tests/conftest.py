@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
 from engium import provisioning
 from engium.access.permissions import Role
@@ -62,6 +62,16 @@ def database(data_dir: Path) -> Iterator[Database]:
     db.migrate()
     yield db
     db.close()
+
+
+@pytest.fixture(scope="module")
+def owner_conn(database: Database) -> Iterator[Connection]:
+    """The schema owner's connection, for tests that read the catalog (it sees every table's definition;
+    row-level security still binds it to rows)."""
+    engine = database.owner_engine()
+    with engine.connect() as conn:
+        yield conn
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -6,10 +6,9 @@ The routes come from the live OpenAPI document, so a new route is covered withou
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import Connection, text
@@ -41,12 +40,6 @@ UNATTRIBUTED = {
 }
 
 
-@pytest.fixture(scope="module")
-def owner_conn(database: Database) -> Iterator[Connection]:
-    engine = database.owner_engine()
-    with engine.connect() as conn:
-        yield conn
-    engine.dispose()
 
 
 def events_for(conn: Connection, request_id: str) -> list[Any]:

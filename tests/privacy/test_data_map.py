@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from sqlalchemy import Connection, text
 
-from engium.kit.database import Database
 from engium.privacy.data_map import STORES, DataSubject, Erasure, customer_stores
-
-
-@pytest.fixture(scope="module")
-def owner_conn(database: Database) -> Iterator[Connection]:
-    engine = database.owner_engine()
-    with engine.connect() as conn:
-        yield conn
-    engine.dispose()
 
 
 def live_columns(conn: Connection) -> dict[str, set[str]]:

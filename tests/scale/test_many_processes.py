@@ -18,7 +18,6 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -33,37 +32,10 @@ from engium.runtime import Runtime
 from tests.channels.inbound_helpers import ChannelTenant, configured_tenant, sms_params, twilio_request
 from tests.conftest import scratch_dir
 from tests.live_server import LiveServer, cli_env, live_server, run_cli
+from tests.resilience.fake_twilio import FakeTwilio
 
 SERVERS, WORKERS, TENANTS, RACED = 3, 2, 50, 5
 QUESTION = "When are you open?"
-
-
-class FakeTwilio:
-    """Twilio's send endpoint: counts what it was asked to send, answers 201."""
-
-    def __init__(self) -> None:
-        self.bodies: list[bytes] = []
-        bodies = self.bodies
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                bodies.append(self.rfile.read(int(self.headers.get("content-length", "0"))))
-                payload = b'{"sid": "SM' + uuid.uuid4().hex.encode() + b'"}'
-                self.send_response(201)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}"
 
 
 @dataclass
@@ -115,8 +87,7 @@ def deployment() -> Iterator[Deployment]:
 
         stack.callback(stop_workers)
         yield Deployment(data_dir, database, servers, twilio, businesses, env)
-        twilio.server.shutdown()
-        twilio.server.server_close()
+        twilio.close()
 
 
 def scalar(database: Database, sql: str, **params: Any) -> Any:
@@ -142,11 +113,12 @@ def test_a_mixed_load_on_many_processes_keeps_every_promise(deployment: Deployme
 
     def customer(business: ChannelTenant) -> None:
         picker = random.Random(str(business.tenant.id))
+        phone = f"+1415555{deployment.businesses.index(business):04d}"  # one customer per business
         with ExitStack() as stack:
             clients = [stack.enter_context(s.client()) for s in deployment.servers]
             for _ in range(2):  # two texts from one customer, each delivered twice, to two servers
                 sid = "SM" + uuid.uuid4().hex
-                body, headers = twilio_request(business.twilio_path(), sms_params(sid, QUESTION))
+                body, headers = twilio_request(business.twilio_path(), sms_params(sid, QUESTION, sender=phone))
                 for client in picker.sample(clients, 2):
                     answer = client.post(business.twilio_path(), content=body, headers=headers)
                     if answer.status_code != 200:
@@ -183,7 +155,8 @@ def test_a_mixed_load_on_many_processes_keeps_every_promise(deployment: Deployme
           from messages group by conversation_id) per where asked <> answered""")
     assert unanswered == 0
     # Sent once: one SMS per reply to a text, and each reply says so.
-    assert len(deployment.twilio.bodies) == TENANTS * 2
+    assert sum(deployment.twilio.accepted.values()) == TENANTS * 2
+    assert set(deployment.twilio.accepted.values()) == {2}  # each customer's two replies, once each
     assert summed(deployment, "select count(*) from messages where delivery_status = 'sent'") == TENANTS * 2
     # Every job ran once: started once, and succeeded.
     jobs = scalar(database, "select count(*) from procrastinate_jobs where status <> 'succeeded' "

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, text
 
-from engium.kit.database import Database
 from engium.models import metadata
 from tests.tenancy.catalog_queries import tenant_tables
-
-
-@pytest.fixture(scope="module")
-def owner_conn(database: Database) -> Iterator[Connection]:
-    engine = database.owner_engine()
-    with engine.connect() as conn:
-        yield conn
-    engine.dispose()
-
-
 
 
 def test_the_schema_has_tenant_tables(owner_conn: Connection) -> None:

@@ -10,13 +10,10 @@ what Citus checks when a table is distributed, not a run on a Citus cluster.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Connection, text
 
-from engium.kit.database import Database
 from tests.tenancy.catalog_queries import tenant_tables
 
 SCALE_OUT = Path(__file__).resolve().parents[2] / "docs" / "scale-out.md"
@@ -28,12 +25,6 @@ COORDINATOR_TABLES = ("alembic_version", "procrastinate_events", "procrastinate_
 COLOCATION_ANCHOR = "contacts"
 
 
-@pytest.fixture(scope="module")
-def owner_conn(database: Database) -> Iterator[Connection]:
-    engine = database.owner_engine()
-    with engine.connect() as conn:
-        yield conn
-    engine.dispose()
 
 
 def top_level_tables(conn: Connection) -> set[str]:

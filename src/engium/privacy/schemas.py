@@ -6,8 +6,9 @@ from datetime import datetime
 from typing import Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
+from engium.kit.request_fields import WholeNumber
 from engium.privacy.policy import LIMITS
 
 
@@ -65,7 +66,10 @@ class RecordOfProcessing(BaseModel):
 
 def _period(name: str) -> Any:
     limit = LIMITS[name]
+    # ge/le enforce the bounds; pydantic writes them into the optional type's branch as "ge"/"le", which
+    # JSON Schema does not know, so the document gets them again as minimum/maximum (null has neither).
     return Field(default=None, ge=limit.minimum, le=limit.maximum,
+                 json_schema_extra={"minimum": limit.minimum, "maximum": limit.maximum},
                  description=f"{limit.what} ({limit.minimum}-{limit.maximum} {limit.unit}; default {limit.default})")
 
 
@@ -74,15 +78,15 @@ class PrivacySettingsUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    conversation_days: int | None = _period("conversation_days")
-    contact_inactive_days: int | None = _period("contact_inactive_days")
-    booking_days: int | None = _period("booking_days")
-    delivery_log_days: int | None = _period("delivery_log_days")
-    job_days: int | None = _period("job_days")
-    session_days: int | None = _period("session_days")
-    network_metadata_days: int | None = _period("network_metadata_days")
-    audit_months: int | None = _period("audit_months")
-    request_evidence_days: int | None = _period("request_evidence_days")
+    conversation_days: WholeNumber | None = _period("conversation_days")
+    contact_inactive_days: WholeNumber | None = _period("contact_inactive_days")
+    booking_days: WholeNumber | None = _period("booking_days")
+    delivery_log_days: WholeNumber | None = _period("delivery_log_days")
+    job_days: WholeNumber | None = _period("job_days")
+    session_days: WholeNumber | None = _period("session_days")
+    network_metadata_days: WholeNumber | None = _period("network_metadata_days")
+    audit_months: WholeNumber | None = _period("audit_months")
+    request_evidence_days: WholeNumber | None = _period("request_evidence_days")
     regime: Literal["gdpr", "ccpa"] | None = None
 
 
@@ -171,7 +175,7 @@ class ConsentIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     purpose: Literal["ai_processing_notice", "marketing", "sale_or_sharing", "messages"]
-    granted: bool
+    granted: StrictBool
     channel: Literal["web", "sms", "whatsapp", "email", "staff"] = "staff"
     wording_version: str = Field(min_length=1, max_length=100)
 
