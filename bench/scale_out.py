@@ -30,14 +30,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-import httpx2 as httpx
 from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/ (the PgBouncer harness)
 
 from tests.external_postgres.pgbouncer import missing_reason, pgbouncer
+from tests.live_server import live_server
 
-from api_throughput import Load, Tally, free_port, one_client, seed, summarize
+from api_throughput import Load, Tally, one_client, seed, summarize
 from benchlib import emit, log, machine_info, setup_logging
 from engium.access.permissions import Role
 from engium.access.principal import Principal, PrincipalKind
@@ -61,25 +61,12 @@ def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
 
 @contextmanager
 def servers(data_dir: Path, count: int, env: dict[str, str] | None = None) -> Iterator[list[int]]:
-    ports = [free_port() for _ in range(count)]
+    """``count`` real ``engium serve --no-worker`` processes on one data directory, started as the tests
+    start them (tests/live_server.py), ready when this yields their ports."""
     with ExitStack() as stack:
-        for port in ports:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "engium.cli", "serve", "--no-worker", "--data-dir", str(data_dir),
-                 "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=child_env(env))
-            stack.callback(_stop, process)
-        for port in ports:
-            deadline = time.monotonic() + 120
-            while True:
-                try:
-                    if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"engium serve on {port} did not become ready")
-                time.sleep(0.3)
-        yield ports
+        started = [stack.enter_context(live_server(data_dir, {**LOOPBACK, **(env or {})}, "--no-worker",
+                                                   log_name=f"bench-serve-{n}")) for n in range(count)]
+        yield [server.port for server in started]
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

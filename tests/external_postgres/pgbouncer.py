@@ -36,6 +36,20 @@ def _run_as() -> str | None:
     return EMBEDDED_OS_USER if os.geteuid() == 0 else None
 
 
+def wait_for_port(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Until ``process`` accepts connections on ``port`` (30 s at most); its log in the error otherwise."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                said = log.read_text() if log.exists() else ""
+                raise RuntimeError(f"did not start: {said}") from None
+            time.sleep(0.1)
+
+
 @contextmanager
 def pgbouncer(direct_app_url: str, *, server_connections: int = 4) -> Iterator[str]:
     """Yields the app-role URL through PgBouncer for the embedded server that ``direct_app_url`` reaches
@@ -74,17 +88,7 @@ pidfile = {base / 'pgbouncer.pid'}
     process = subprocess.Popen(["runuser", "-u", owner, "--", *command] if owner else command,
                                stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log = base / "pgbouncer.log"
-                    said = log.read_text() if log.exists() else ""
-                    raise RuntimeError(f"pgbouncer did not start: {said}") from None
-                time.sleep(0.1)
+        wait_for_port(port, process, base / "pgbouncer.log")
         yield direct.set(host="127.0.0.1", port=port, query={}).render_as_string(hide_password=False)
     finally:
         process.terminate()
