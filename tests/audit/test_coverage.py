@@ -40,8 +40,6 @@ UNATTRIBUTED = {
 }
 
 
-
-
 def events_for(conn: Connection, request_id: str) -> list[Any]:
     conn.rollback()  # a fresh snapshot: the events were committed by other connections
     return list(

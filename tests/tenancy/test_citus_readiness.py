@@ -25,8 +25,6 @@ COORDINATOR_TABLES = ("alembic_version", "procrastinate_events", "procrastinate_
 COLOCATION_ANCHOR = "contacts"
 
 
-
-
 def top_level_tables(conn: Connection) -> set[str]:
     return set(conn.execute(text(
         "select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace "

@@ -36,8 +36,6 @@ UNAUTHENTICATED = {
 SKIPPED = {("post", "/api/v1/auth/logout")}
 
 
-
-
 def snapshot(database: Database, tenant_id: uuid.UUID) -> dict[str, list[Any]]:
     with database.tenant_transaction(tenant_id) as session:
         tables = [*tenant_tables(session.connection(), app_readable=True), "tenants"]
