@@ -51,6 +51,7 @@ def test_every_main_page_renders_at_desktop_and_phone_width(page: Any, showcase:
         "integrations": "/integrations",
         "team": "/team",
         "audit": "/audit",
+        "privacy": "/privacy",
         "api-docs": "/api/v1/docs",
     }
     saved: dict[str, tuple[Path, Path]] = {}
