@@ -112,40 +112,47 @@ def test_a_postgres_restart_under_load_loses_and_duplicates_nothing(server: Live
     recovered = min((s.at for s in sent if s.at > up_at and s.status in {200, 201}), default=up_at + 999)
     assert recovered - up_at < 10.0, "the server did not reconnect by itself"
 
-    wait_until_answered(server, business, [s.key for s in sent if s.kind == "sms" and s.status == 200])
+    stored_sids = wait_until_answered(server, business)
     with server.database.tenant_transaction(business.tenant.id) as session:
         contacts = set(session.execute(text("select widget_id from contacts where widget_id is not null")).scalars())
-        stored_sids = session.execute(text(
-            "select provider_event_id, count(*) from inbound_deliveries group by 1")).all()
-        unanswered = session.execute(text("""select count(*) from (select conversation_id,
-              count(*) filter (where direction = 'inbound') as asked,
-              count(*) filter (where author_kind = 'assistant') as answered
-            from messages group by conversation_id) per where asked <> answered""")).scalar_one()
     accepted_contacts = {s.key for s in sent if s.kind == "contact" and s.status == 201}
     refused_contacts = {s.key for s in sent if s.kind == "contact" and s.status != 201}
     assert accepted_contacts <= contacts
     assert not contacts & refused_contacts  # a 503 stored nothing
     accepted_sms = {s.key for s in sent if s.kind == "sms" and s.status == 200}
-    assert accepted_sms <= {sid for sid, _ in stored_sids}
-    assert {count for _, count in stored_sids} == {1}
-    assert unanswered == 0
-    assert sum(twilio.accepted.values()) == len(accepted_sms)  # each reply sent
+    assert accepted_sms <= set(stored_sids)
+    assert set(stored_sids.values()) == {1}
+    # A text refused while the server went down may still be stored (its commit reached the database
+    # before the connection broke); Twilio retries it and the retry finds it. Stored means answered.
+    assert sum(twilio.accepted.values()) == len(stored_sids)  # each reply sent
     assert set(twilio.accepted.values()) == {1}  # and once: every text came from its own number
     verified = run_cli(server.data_dir, "audit", "verify")
     assert verified.returncode == 0, verified.stdout[-2000:]
 
 
-def wait_until_answered(server: LiveServer, business: ChannelTenant, sids: list[str], timeout: float = 60) -> None:
+def wait_until_answered(server: LiveServer, business: ChannelTenant, timeout: float = 90) -> dict[str, int]:
+    """Waits until every stored text has its one reply sent; returns how often each message sid is stored.
+
+    Retries after the outage follow the assistant's own back-off, so this waits on the state itself, not
+    on a count of what the load saw accepted."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while True:
         with server.database.tenant_transaction(business.tenant.id) as session:
-            sent = session.execute(text(
-                "select count(*) from messages where author_kind = 'assistant' and delivery_status = 'sent'"
-            )).scalar_one()
-        if sent >= len(sids):
+            rows = session.execute(text("select provider_event_id, count(*) from inbound_deliveries group by 1"))
+            stored: dict[str, int] = {sid: count for sid, count in rows}
+            unanswered = session.execute(text("""select count(*) from (select conversation_id,
+                  count(*) filter (where direction = 'inbound') as asked,
+                  count(*) filter (where author_kind = 'assistant' and delivery_status = 'sent') as answered
+                from messages group by conversation_id) per where asked <> answered""")).scalar_one()
+        if unanswered == 0:
             time.sleep(2)  # a duplicate would show now
-            return
+            return stored
+        if time.monotonic() > deadline:
+            break
         time.sleep(0.3)
+    with server.database.owner_engine().connect() as connection:
+        jobs = connection.execute(text(
+            "select task_name, status, attempts, count(*) from procrastinate_jobs group by 1, 2, 3")).all()
     noise = ("database unavailable", "psycopg.pool", "Is the server")  # expected during the outage
     said = "\n".join(line for line in server.log().splitlines() if not any(n in line for n in noise))
-    raise AssertionError(f"only {sent} of {len(sids)} replies were sent:\n{said[-8000:]}")
+    raise AssertionError(f"{unanswered} conversations still unanswered; jobs: {jobs}\n{said[-8000:]}")
