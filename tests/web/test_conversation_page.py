@@ -56,3 +56,25 @@ def test_a_staff_reply_by_sms_shows_that_it_is_queued_for_sending(client: TestCl
     page = client.get(f"/conversations/{conversation_id}")
     assert "On it!" in page.text
     assert 'class="delivery delivery-queued"' in page.text
+
+
+def test_a_reply_the_model_could_not_give_says_so_beside_it(
+    client: TestClient, tenant: TenantHandle, runtime: Runtime
+) -> None:
+    conversation_id, message_id = _sms_conversation(client, tenant)
+    sign_in(client, owner_of(tenant))
+    token = page_token(client, f"/conversations/{conversation_id}")
+    client.post(f"/conversations/{conversation_id}/reply", data={"csrf_token": token, "body": "We open at 9."})
+    messages = client.get(f"/api/v1/conversations/{conversation_id}/messages", headers=tenant.headers).json()
+    reply_id = next(m["id"] for m in messages["items"] if m["body"] == "We open at 9.")
+    with runtime.database.tenant_transaction(tenant.id) as session:
+        # As turn_writing.py writes it when the model server was down or too slow.
+        record(session, None, AuditAction.ASSISTANT_REPLIED, resource_type="message", resource_id=reply_id,
+               outcome=Outcome.SUCCESS, tenant_id=tenant.id, details={
+                   "conversation_id": conversation_id, "in_reply_to": message_id, "intent": "knowledge",
+                   "responder": "grounded", "sources": [], "escalated": False, "model_outcome": "failed"})
+    page = client.get(f"/conversations/{conversation_id}")
+    reply = page.text.split(f'id="m-{reply_id}"', 1)[1].split("</article>", 1)[0]
+    assert "The model did not answer" in reply
+    question = page.text.split(f'id="m-{message_id}"', 1)[1].split("</article>", 1)[0]
+    assert "The model did not answer" not in question

@@ -23,6 +23,8 @@ GUARD_ACTIONS = {
     AuditAction.GUARD_OUTPUT_REWRITTEN.value: "reply rewritten",
 }
 
+MODEL_MISSES = frozenset({"failed", "refused", "withheld"})
+
 
 @dataclass(frozen=True)
 class GuardNote:
@@ -38,6 +40,10 @@ class TurnNotes:
     sources: dict[UUID, tuple[str, ...]] = field(default_factory=dict)
     # customer message id -> what the guard did about it or about the reply to it
     guard: dict[UUID, list[GuardNote]] = field(default_factory=dict)
+    # reply message id -> why the model's answer was not the one sent ("failed": the model server was
+    # down, slow or broken; "refused": the policy kept the question from it; "withheld": the output
+    # guard blocked it); the customer got the grounded answer instead
+    model_missed: dict[UUID, str] = field(default_factory=dict)
 
 
 def _uuid(value: object) -> UUID | None:
@@ -56,6 +62,8 @@ def turn_notes(session: Session, conversation: Conversation) -> TurnNotes:
             reply_id = _uuid(resource_id)
             if reply_id is not None:
                 notes.sources[reply_id] = tuple(str(s) for s in details.get("sources") or ())
+                if details.get("model_outcome") in MODEL_MISSES:
+                    notes.model_missed[reply_id] = str(details["model_outcome"])
             continue
         message_id = _uuid(details.get("message_id"))
         if message_id is None:

@@ -107,8 +107,9 @@ def _handler(stub: StubModelServer) -> type[BaseHTTPRequestHandler]:
 
 
 @contextmanager
-def stub_model_server() -> Iterator[StubModelServer]:
-    server = _CountingServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
+def stub_model_server(port: int = 0) -> Iterator[StubModelServer]:
+    """``port``: 0 for any free one; a given port brings a stopped server back where clients expect it."""
+    server = _CountingServer(("127.0.0.1", port), BaseHTTPRequestHandler)
     stub = StubModelServer(server)
     server.RequestHandlerClass = _handler(stub)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -104,7 +104,7 @@ def _transcript(session: Session, member: Member, conversation_id: UUID) -> dict
         "channel_label": CHANNEL_LABELS.get(conversation.channel, conversation.channel),
         "messages": shown, "truncated": len(messages) > MAX_LIMIT,
         "sources": {mid: [sources[s] for s in ids if s in sources] for mid, ids in notes.sources.items()},
-        "guard": notes.guard,
+        "guard": notes.guard, "model_missed": notes.model_missed,
         "deliveries": delivery_states(session, [m.id for m in shown if m.direction == "outbound"]),
         "names": names, "assignee": names.get(conversation.assignee_user_id) if conversation.assignee_user_id else "",
         "members": sorted(names.items(), key=lambda item: item[1].lower()),
