@@ -1,0 +1,34 @@
+"""Retention runs: every ``retention.purged`` proof of the window (counts, cutoffs, settings in force).
+
+A run with nothing to remove still leaves a proof with zeros (privacy/retention.py), so days without a
+proof are days the purge did not run; they are listed.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from engium.audit.actions import AuditAction
+from engium.evidence import repository
+from engium.evidence.files import EvidenceFile, json_file
+from engium.evidence.scope import TenantScope
+
+
+def collect(scope: TenantScope) -> list[EvidenceFile]:
+    window = scope.window
+    runs = repository.events(scope.session, (AuditAction.RETENTION_PURGED,), window.start, window.end)
+    ran_on = {r["occurred_at"].date() for r in runs}
+    last_day = min(window.last_day, scope.now.date())
+    days = [window.first_day + timedelta(days=n) for n in range((last_day - window.first_day).days + 1)]
+    removed: dict[str, int] = {}
+    for run in runs:
+        for category, count in (run["details"].get("counts") or {}).items():
+            removed[category] = removed.get(category, 0) + int(count)
+    return [json_file("runs.json", {
+        "window": window.as_dict(),
+        "batches": len(runs),
+        "days_with_a_run": len(ran_on),
+        "days_without_a_run": [d.isoformat() for d in days if d not in ran_on],
+        "removed": dict(sorted(removed.items())),
+        "runs": runs,
+    })]
