@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 # Archive paths are plain relative names: no "..", no absolute paths, nothing a careless unzip could misplace.
@@ -21,7 +22,14 @@ class EvidenceFile:
             raise ValueError(f"not an archive path: {self.path!r}")
 
 
+def _plain(value: Any) -> Any:
+    # Times in ISO 8601 ("2026-05-01T09:00:00+00:00"), as everywhere else in Engium's exports.
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return str(value)
+
+
 def json_file(path: str, data: Any) -> EvidenceFile:
     """Sorted keys and a fixed indent, so the same records always give the same bytes (and hash)."""
-    text = json.dumps(data, sort_keys=True, indent=2, default=str, ensure_ascii=False) + "\n"
+    text = json.dumps(data, sort_keys=True, indent=2, default=_plain, ensure_ascii=False) + "\n"
     return EvidenceFile(path, text.encode("utf-8"))

@@ -32,6 +32,11 @@ def members(session: Session) -> list[Row]:
          order by m.created_at, u.id""")
 
 
+def tenant_created_at(session: Session) -> datetime:
+    created: datetime = session.execute(text("select created_at from tenants")).scalar_one()
+    return created
+
+
 def mfa_required(session: Session) -> bool:
     value = session.execute(text("select mfa_required from tenant_settings")).scalar_one_or_none()
     return bool(value)

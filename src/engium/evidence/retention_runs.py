@@ -1,7 +1,7 @@
 """Retention runs: every ``retention.purged`` proof of the window (counts, cutoffs, settings in force).
 
 A run with nothing to remove still leaves a proof with zeros (privacy/retention.py), so days without a
-proof are days the purge did not run; they are listed.
+proof are days the purge did not run; they are listed (from the day the tenant was created, up to today).
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ def collect(scope: TenantScope) -> list[EvidenceFile]:
     window = scope.window
     runs = repository.events(scope.session, (AuditAction.RETENTION_PURGED,), window.start, window.end)
     ran_on = {r["occurred_at"].date() for r in runs}
+    first_day = max(window.first_day, repository.tenant_created_at(scope.session).date())
     last_day = min(window.last_day, scope.now.date())
-    days = [window.first_day + timedelta(days=n) for n in range((last_day - window.first_day).days + 1)]
+    days = [first_day + timedelta(days=n) for n in range((last_day - first_day).days + 1)]
     removed: dict[str, int] = {}
     for run in runs:
         for category, count in (run["details"].get("counts") or {}).items():
