@@ -129,3 +129,12 @@ def test_a_duplicate_entry_is_refused(tmp_path: Path) -> None:
 def test_a_path_that_could_escape_is_never_written() -> None:
     with pytest.raises(ValueError, match="not an archive path"):
         EvidenceFile("../etc/passwd", b"")
+
+
+def test_the_signature_checks_by_hand_as_docs_evidence_md_says() -> None:
+    import base64
+
+    with zipfile.ZipFile(io.BytesIO(_archive())) as opened:
+        manifest, signature = opened.read("manifest.json"), json.loads(opened.read("manifest.sig"))
+    message = b"27:engium-evidence-manifest-v1," + str(len(manifest)).encode() + b":" + manifest + b","
+    SIGNER.public_key.verify(base64.b64decode(signature["signature"]), message)  # raises if not

@@ -36,9 +36,9 @@ Check it with the public key you obtained from the operator (not the copy inside
 
     engium evidence verify evidence.zip --public-key audit-signing-key.pem
 
-or by hand: the signed message is the canonical JSON array ["engium-evidence-manifest-v1", <manifest.json
-text>] (no spaces, UTF-8), then compare each file's SHA-256 with the manifest. docs/evidence.md describes
-every file.
+or by hand: the signed message is "27:engium-evidence-manifest-v1," followed by "<N>:<manifest.json>,"
+(N: manifest.json's size in bytes); then compare each file's SHA-256 with the manifest. docs/evidence.md
+describes every file.
 """
 
 
