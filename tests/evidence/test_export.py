@@ -158,3 +158,15 @@ def test_a_bad_window_is_refused_with_a_clear_message() -> None:
         Window.parse("2026-1-5", "2026-02-01")
     with pytest.raises(ValueError, match="before it starts"):
         Window.parse("2026-02-01", "2026-01-01")
+
+
+def test_an_export_of_one_tenant_reads_and_verifies_that_tenant_only(runtime: Runtime, scenario: Scenario) -> None:
+    settings = runtime.settings
+    archive = export_operator(runtime.database, load_or_create_signing_key(signing_key_path(settings)),
+                              verifier_keys(settings), DirectoryAnchorStore(anchor_dir(settings)),
+                              Window(TODAY, TODAY), [scenario.other.id], "auditor-test@host", every_chain=False)
+    files = archive_files(archive)
+    assert {p.split("/")[1] for p in files if p.startswith("tenants/")} == {str(scenario.other.id)}
+    chains = _json(files, "platform/audit-chains/verification.json")
+    assert [r["tenant_id"] for r in chains["reports"]] == [str(scenario.other.id)]
+    assert scenario.tenant.owner_email.encode() not in b"".join(files.values())

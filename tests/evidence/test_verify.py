@@ -138,3 +138,23 @@ def test_the_signature_checks_by_hand_as_docs_evidence_md_says() -> None:
         manifest, signature = opened.read("manifest.json"), json.loads(opened.read("manifest.sig"))
     message = b"27:engium-evidence-manifest-v1," + str(len(manifest)).encode() + b":" + manifest + b","
     SIGNER.public_key.verify(base64.b64decode(signature["signature"]), message)  # raises if not
+
+
+def test_the_independent_verifier_in_docs_evidence_md_accepts_an_archive(tmp_path: Path) -> None:
+    """The snippet auditors copy from the docs runs as printed, against a real archive."""
+    import re
+    import subprocess
+    import sys
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "evidence.md").read_text()
+    snippet = re.search(r"A minimal independent verifier.*?```python\n(.*?)```", docs, re.S)
+    assert snippet is not None
+    (tmp_path / "evidence.zip").write_bytes(_archive())
+    (tmp_path / "audit-signing-key.pem.pub").write_text(public_key_pem(SIGNER.public_key))
+    run = subprocess.run([sys.executable, "-c", snippet.group(1)], cwd=tmp_path, capture_output=True, text=True,
+                         timeout=60, check=False)
+    assert run.returncode == 0, run.stderr
+    (tmp_path / "evidence.zip").write_bytes(_rewrite(_archive(), _altered_file))
+    tampered = subprocess.run([sys.executable, "-c", snippet.group(1)], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=60, check=False)
+    assert tampered.returncode != 0

@@ -51,7 +51,7 @@ def export(
         targets = [tenant] if tenant is not None else tenant_ids(database)
         signer = load_or_create_signing_key(signing_key_path(settings))
         archive = export_operator(database, signer, verifier_keys(settings), DirectoryAnchorStore(anchor_dir(settings)),
-                                  window, targets, operator_name())
+                                  window, targets, operator_name(), every_chain=tenant is None)
     # Written under a temporary name, then moved into place: a reader never sees half an archive.
     partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
     partial.write_bytes(archive)

@@ -81,16 +81,21 @@ def _header(window: Window, kind: str, tenants: Sequence[UUID], platform: bool) 
 
 
 def export_operator(database: Database, signer: SigningKey, keys: KeyRing, anchors: AnchorStore, window: Window,
-                    tenants: Sequence[UUID], operator: str, *, now: datetime | None = None) -> bytes:
-    """Every listed tenant's sections (each in its own tenant transaction) and the platform's."""
+                    tenants: Sequence[UUID], operator: str, *, every_chain: bool = True,
+                    now: datetime | None = None) -> bytes:
+    """Every listed tenant's sections (each in its own tenant transaction) and the platform's.
+    ``every_chain=False`` (an export of chosen tenants) verifies only their chains, not every one."""
     moment = now or datetime.now(UTC)
     # Every chain in one snapshot, with the owner role like `engium audit verify`: it alone reads audit_heads.
     engine = create_engine(database.urls.owner, poolclass=NullPool)
     try:
-        verified = verify_database(engine, keys, anchors, tenants[0] if len(tenants) == 1 else None)
+        if every_chain:
+            chains = verify_database(engine, keys, anchors).tenants
+        else:
+            chains = [r for t in tenants for r in verify_database(engine, keys, anchors, t).tenants]
     finally:
         engine.dispose()
-    reports = {r.tenant_id: r for r in verified.tenants}
+    reports = {r.tenant_id: r for r in chains}
     files: list[EvidenceFile] = []
     for tenant_id in tenants:
         report = reports.get(tenant_id, TenantReport(tenant_id))
@@ -100,7 +105,7 @@ def export_operator(database: Database, signer: SigningKey, keys: KeyRing, ancho
                           {"sections": [s.name for s in TENANT_SECTIONS], "files": len(mine),
                            "digest": digest_of(mine)})
         files.extend(mine)
-    platform = PlatformScope(database, window, moment, tuple(verified.tenants))
+    platform = PlatformScope(database, window, moment, tuple(chains))
     files.extend(collect_platform(platform, tenant_export=False))
     archive = build_archive(files, _header(window, "operator", tenants, True), signer, moment)
     with database.transaction() as session:
