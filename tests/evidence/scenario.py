@@ -17,6 +17,7 @@ from engium.audit.signing import signing_key_path
 from engium.identity import totp
 from engium.identity.api_keys import create_api_key
 from engium.privacy import requests
+from engium.privacy.policy import update_policy
 from engium.privacy.retention import run_for_tenant
 from engium.runtime import Runtime
 from tests.conftest import TenantHandle, make_tenant
@@ -50,6 +51,7 @@ def _seed_tenant(runtime: Runtime, tenant: TenantHandle, scenario: Scenario, pho
         _, agent_key = create_api_key(session, owner_principal(tenant), tenant_id=tenant.id, name="front desk",
                                       role=Role.AGENT)
         session.execute(text("update api_keys set last_used_at = now() where name = 'front desk'"))
+        update_policy(session, owner_principal(tenant), {"conversation_days": 365})
         customer = contact(session, tenant.id, datetime.now(UTC))
         pending = requests.file_request(session, owner_principal(tenant), "access", customer)
         late = requests.file_request(session, owner_principal(tenant), "erasure", customer)

@@ -95,6 +95,8 @@ def test_the_other_sections_hold_the_controls_records(scenario: Scenario, today_
     retention = _json(files, f"{base}/retention/runs.json")
     assert retention["batches"] >= 1
     assert retention["days_without_a_run"] == []  # created today, purged today
+    settings = _json(files, f"{base}/retention/settings-changes.json")["events"]
+    assert settings[0]["details"]["conversation_days"] == 365
     dsr = _json(files, f"{base}/subject-requests/requests.json")
     assert dsr["deadline_states"] == {"met": 1, "missed": 1, "pending": 1}
     assert all("contact_id" not in item and "refusal_reason" not in item for item in dsr["items"])
