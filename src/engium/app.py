@@ -26,6 +26,7 @@ from engium.channels.widget_script import router as widget_script_router
 from engium.context import RequestContextMiddleware
 from engium.conversations.routes import router as conversations_router
 from engium.errors import error_body, install_error_handlers
+from engium.evidence.routes import router as evidence_router
 from engium.identity.invitation_routes import router as invitation_router
 from engium.identity.routes import router as identity_router
 from engium.integrations.routes import router as integrations_router
@@ -110,6 +111,7 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     api.include_router(outbound_webhooks_router)
     api.include_router(knowledge_router)
     api.include_router(privacy_router)
+    api.include_router(evidence_router)
     app.include_router(api)
     # Public channel endpoints: authenticated by provider signature, not by the API's credentials.
     app.include_router(webhooks_router)

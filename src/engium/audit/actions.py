@@ -158,3 +158,7 @@ class AuditAction(StrEnum):
     RETENTION_PURGED = "retention.purged"
     # The operator removed a month of the audit log after exporting it (engium audit remove-month).
     AUDIT_MONTH_REMOVED = "audit.month_removed"
+
+    # --- evidence (evidence/): a SOC 2 evidence archive was exported. Details: the window, the sections, the
+    # number of files and a SHA-256 over their paths and hashes (never their contents).
+    EVIDENCE_EXPORTED = "evidence.exported"

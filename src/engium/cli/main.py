@@ -13,6 +13,7 @@ import typer
 
 from engium.access.permissions import Role
 from engium.cli.audit_commands import audit_app
+from engium.cli.evidence_commands import evidence_app
 from engium.cli.guard_commands import guard_app
 from engium.cli.job_worker import attach_job_worker, run_in_foreground
 from engium.cli.keys_commands import register as register_key_commands
@@ -37,6 +38,7 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(guard_app, name="guard")
 app.add_typer(retention_app, name="retention")
 app.add_typer(privacy_app, name="privacy")
+app.add_typer(evidence_app, name="evidence")
 register_key_commands(app, tenant_app)
 register_knowledge_commands(app)
 
