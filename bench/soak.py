@@ -142,10 +142,12 @@ def sample(server: LiveServer, record: Record, since: float, started: float) -> 
                           "errors": sum(1 for r in window if r.kind == kind and (r.status or 500) >= 400)}
     server_process = psutil.Process(server.process.pid)
     app = [server_process, *server_process.children(recursive=True)]
-    with server.database.owner_engine().connect() as connection:
+    engine = server.database.owner_engine()
+    with engine.connect() as connection:
         connections: dict[str, int] = {str(name): int(count) for name, count in connection.execute(text(
             "select coalesce(nullif(application_name, ''), backend_type, 'other'), count(*) "
             "from pg_stat_activity group by 1"))}
+    engine.dispose()
     return {"t_s": round(now - started, 1), "requests": per_kind, "server_pss_mb": round(memory_mb(app), 1),
             "postgres_pss_mb": round(memory_mb(postgres_processes(server.data_dir)), 1),
             "connections": connections}

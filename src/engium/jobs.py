@@ -27,8 +27,10 @@ from procrastinate.periodic import PeriodicRegistry
 from procrastinate.tasks import configure_task
 from procrastinate.worker import Worker
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from engium.kit.database_clock import DATABASE_CLOCK
 from engium.kit.jobs import cron_every
 
 if TYPE_CHECKING:
@@ -54,7 +56,9 @@ async def retry_stalled(context: procrastinate.JobContext, timestamp: int) -> No
     """Jobs left running by a worker that died (killed, lost its host) are retried, not lost: their
     domain rows say how far they got, so a retry resumes rather than repeats (see each task)."""
     manager = context.app.job_manager
-    stalled_after = runtime_of(context).settings.jobs.stalled_after_seconds
+    runtime = runtime_of(context)
+    await asyncio.to_thread(measure_clock, runtime)  # clocks drift: measured again at every check
+    stalled_after = runtime.settings.jobs.stalled_after_seconds
     for job in await manager.get_stalled_jobs(seconds_since_heartbeat=stalled_after):
         log.warning("retrying job %s (%s) of a stalled worker", job.id, job.task_name)
         await manager.retry_job(job)
@@ -67,6 +71,14 @@ async def remove_finished(context: procrastinate.JobContext, timestamp: int) -> 
     ones stay for the operator (they hold ids only)."""
     hours = runtime_of(context).settings.jobs.keep_finished_hours
     await context.app.job_manager.delete_old_jobs(nb_hours=hours)
+
+
+def measure_clock(runtime: Runtime) -> None:
+    """How far this host's clock is from the database's, for what jobs record (kit/database_clock.py)."""
+    try:
+        DATABASE_CLOCK.measure(runtime.database, warn_after_seconds=runtime.settings.jobs.clock_skew_warning_seconds)
+    except OperationalError:
+        log.warning("could not read the database's clock; keeping the last measured offset")
 
 
 def runtime_of(context: procrastinate.JobContext) -> Runtime:
@@ -185,6 +197,7 @@ class JobWorker:
 
     async def _run_once(self) -> None:
         settings = self.runtime.settings.jobs
+        await asyncio.to_thread(measure_clock, self.runtime)
         app = worker_app(self.runtime, periodic=self.periodic)
         options: dict[str, Any] = {
             "wait": self.wait,

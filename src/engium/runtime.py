@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cached_property
 
 from starlette.requests import Request
@@ -19,6 +19,7 @@ from engium.crypto.subject_keys import SubjectKeyVault
 from engium.identity.credentials import PasswordHashing
 from engium.identity.sign_in import SignInChecks
 from engium.kit.database import Database
+from engium.kit.database_clock import DATABASE_CLOCK
 from engium.kit.throttle import SlidingWindowLimiter
 from engium.privacy.consent import opted_out_of_sharing
 from engium.webhooks.sharing import install_sharing_check
@@ -29,8 +30,9 @@ class Runtime:
     settings: Settings
     database: Database
     passwords: PasswordHashing = field(default_factory=PasswordHashing)
-    # The clock background jobs read (tests fix it; requests use the database's).
-    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    # The clock background jobs read: the database's, as measured from this host (kit/database_clock.py;
+    # tests fix it). Requests read the database's directly.
+    clock: Callable[[], datetime] = field(default=DATABASE_CLOCK)
     # The prompt-injection guard the assistant's turns go through (the red-team run compares it off).
     guard: ConversationGuard = field(default_factory=ConversationGuard)
     login_limiter: SlidingWindowLimiter = field(init=False)

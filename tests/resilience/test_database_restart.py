@@ -150,9 +150,11 @@ def wait_until_answered(server: LiveServer, business: ChannelTenant, timeout: fl
         if time.monotonic() > deadline:
             break
         time.sleep(0.3)
-    with server.database.owner_engine().connect() as connection:
+    engine = server.database.owner_engine()
+    with engine.connect() as connection:
         jobs = connection.execute(text(
             "select task_name, status, attempts, count(*) from procrastinate_jobs group by 1, 2, 3")).all()
+    engine.dispose()
     noise = ("database unavailable", "psycopg.pool", "Is the server")  # expected during the outage
     said = "\n".join(line for line in server.log().splitlines() if not any(n in line for n in noise))
     raise AssertionError(f"{unanswered} conversations still unanswered; jobs: {jobs}\n{said[-8000:]}")

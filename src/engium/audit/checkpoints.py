@@ -10,7 +10,7 @@ import json
 import logging
 import os
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 from uuid import UUID
@@ -121,9 +121,11 @@ def seal(database: Database, signer: SigningKey, anchors: AnchorStore) -> list[C
     checkpoint is never in the database without being anchored; a crash between the two leaves an
     anchored checkpoint the database lacks, which ``engium audit verify`` reports.
     """
-    sealed_at = datetime.now(UTC)
     with database.transaction() as session:
         session.execute(text("select pg_advisory_xact_lock(:key)"), {"key": SEAL_LOCK_KEY})
+        # The database's clock, like the events' own times: a sealing worker whose clock drifted must not
+        # date a checkpoint before the events it covers.
+        sealed_at: datetime = session.execute(text("select clock_timestamp()")).scalar_one()
         heads = session.execute(_UNSEALED).all()
         checkpoints = [signer.sign(tenant_id, seq, bytes(head), sealed_at) for tenant_id, seq, head in heads]
         for checkpoint in checkpoints:

@@ -204,7 +204,7 @@ def _let_server_user_run_initdb(server: PostgresServer) -> None:
 def _stop_servers_of_a_deleted_cluster(pgdata: Path) -> None:
     """pgserver's guard before initdb: a server whose data directory was deleted keeps running and
     would write into the new cluster at the same path."""
-    import psutil  # type: ignore[import-untyped]
+    import psutil
 
     for process in psutil.process_iter(attrs=("name", "cmdline")):
         cmdline = process.info["cmdline"]

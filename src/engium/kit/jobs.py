@@ -19,13 +19,15 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import TypeVar
 
 import procrastinate
 from procrastinate.jobs import Job
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from engium.kit.database_clock import DATABASE_CLOCK
 
 T = TypeVar("T")
 
@@ -71,7 +73,9 @@ class ScheduledRetry(procrastinate.BaseRetryStrategy):
 
     def get_retry_decision(self, *, exception: BaseException, job: Job) -> procrastinate.RetryDecision | None:
         if isinstance(exception, RetryLater):
-            return procrastinate.RetryDecision(retry_at=datetime.now(UTC) + exception.delay)
+            # The database's time, not this host's: procrastinate compares it with the database's now()
+            # when it fetches jobs, so a worker whose clock lags would otherwise retry at once.
+            return procrastinate.RetryDecision(retry_at=DATABASE_CLOCK() + exception.delay)
         return None
 
 
@@ -136,6 +140,8 @@ class JobSettings(BaseSettings):
     heartbeat_seconds: float = Field(default=10.0, gt=0)
     stalled_after_seconds: float = Field(default=30.0, gt=0)
     stalled_check_seconds: float = Field(default=60.0, ge=1)
+    # A worker whose clock is further than this from the database's logs a warning (kit/database_clock.py).
+    clock_skew_warning_seconds: float = Field(default=2.0, gt=0)
 
     @model_validator(mode="after")
     def _stalled_after_heartbeats(self) -> JobSettings:
