@@ -158,3 +158,11 @@ class AuditAction(StrEnum):
     RETENTION_PURGED = "retention.purged"
     # The operator removed a month of the audit log after exporting it (engium audit remove-month).
     AUDIT_MONTH_REMOVED = "audit.month_removed"
+
+    # --- trust centre (trust/): the subprocessor register and the generated DPA. Details hold the
+    # subprocessor's key and name, dates, versions and hashes; never personal data.
+    SUBPROCESSOR_REGISTER_CHANGED = "subprocessor.register_changed"
+    SUBPROCESSOR_ANNOUNCED = "subprocessor.announced"
+    SUBPROCESSOR_OBJECTED = "subprocessor.objected"
+    DPA_GENERATED = "dpa.generated"
+    DPA_ACCEPTED = "dpa.accepted"
