@@ -88,6 +88,9 @@ class Settings(BaseSettings):
     # The longest a new audit event stays unsealed (not covered by a signed, anchored checkpoint).
     audit_seal_interval_seconds: float = Field(default=60.0, gt=0)
 
+    # The processor named in each business's DPA (Annex I): who runs this deployment, and how to reach them.
+    operator_legal_name: str = Field(default="The operator of this Engium deployment", min_length=1, max_length=200)
+    operator_contact: str = Field(default="", max_length=300)
     # The operator's own subprocessors, shown on every tenant's register and in its DPA's Annex III
     # (ENGIUM_SUBPROCESSORS: a JSON list of {name, purpose, location, data_categories, since?}).
     subprocessors: tuple[OperatorSubprocessor, ...] = DEFAULT_SUBPROCESSORS
