@@ -84,6 +84,9 @@ def _measure_lines(m: Mapping[str, Any]) -> list[str]:
     lines = [
         f"Tenant isolation: row-level security forced on {rls['forced_tables']} of {rls['tables']} tables "
         "(PostgreSQL FORCE ROW LEVEL SECURITY; the application role owns nothing and cannot bypass it)",
+        ("Tables without it, none of which has a tenant column: " if not rls["tenant_tables_not_forced"]
+         else "Tables without it (TENANT TABLES AMONG THEM: " + ", ".join(rls["tenant_tables_not_forced"]) + "): ")
+        + (", ".join(rls["not_forced"]) or "none"),
         f"Encryption at rest of credentials and secrets: {enc['algorithm']}; "
         f"{len(enc['key_versions'])} data-key version(s)",
     ]

@@ -25,6 +25,13 @@ FORCED_RLS = text(
     "join pg_namespace n on n.oid = c.relnamespace "
     "where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition"
 )
+# The tables that do not force it, and whether they have a tenant column (a tenant table would be a finding).
+NOT_FORCED = text(
+    "select c.relname, exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' "
+    "and not a.attisdropped) from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+    "where n.nspname = 'public' and c.relkind in ('r', 'p') and not c.relispartition and not c.relforcerowsecurity "
+    "order by c.relname"
+)
 KEY_VERSIONS = text("select version, state, created_at, root_key_id from tenant_data_keys order by version")
 LAST_CHECKPOINT = text("select seq, sealed_at from audit_checkpoints order by seq desc limit 1")
 RETENTION_RUNS = text(
@@ -56,6 +63,7 @@ def _stamp(moment: datetime | None) -> str | None:
 def measures(session: Session, tenant_id: UUID, audit: AuditSetup, guard: GuardSetup) -> dict[str, Any]:
     """The bound tenant's measures in force now, as plain values (stored in the signed DPA document)."""
     forced, tables = session.execute(FORCED_RLS).one()
+    not_forced = session.execute(NOT_FORCED).all()
     versions = [{"version": v, "state": s, "created_at": _stamp(c), "root_key_id": r}
                 for v, s, c, r in session.execute(KEY_VERSIONS).all()]
     rotations = [v["created_at"] for v in versions if v["version"] > 1]
@@ -64,7 +72,9 @@ def measures(session: Session, tenant_id: UUID, audit: AuditSetup, guard: GuardS
     mfa_required, threshold = session.execute(TENANT_SETTINGS).one()
     report = verify_bound_tenant(session, tenant_id, audit.keys, audit.anchors)
     return {
-        "row_level_security": {"forced_tables": int(forced), "tables": int(tables)},
+        "row_level_security": {"forced_tables": int(forced), "tables": int(tables),
+                               "not_forced": [name for name, _ in not_forced],
+                               "tenant_tables_not_forced": [name for name, tenant in not_forced if tenant]},
         "encryption": {"algorithm": "AES-256-GCM envelope encryption, per-tenant data keys",
                        "key_versions": versions, "last_rotation": rotations[-1] if rotations else None},
         "mfa": {"required_for_all_members": bool(mfa_required)},
