@@ -142,7 +142,8 @@ def add_trust_rows(session: Session, tenant_id: uuid.UUID) -> None:
         "insert into subprocessor_objections (tenant_id, announcement_id, objected_by, reason) "
         "values (:t, :a, :u, 'no')",
         "insert into dpa_versions (tenant_id, version, document, sha256, signature, key_id) "
-        "values (:t, 1, '{}', repeat('0', 64), :sig, '0123456789abcdef')",
+        "values (:t, 1, '{\"sections\": [], \"generated_at\": \"2030-01-01\"}', repeat('0', 64), :sig, "
+        "'0123456789abcdef')",
         "insert into dpa_acceptances (tenant_id, version, accepted_by) values (:t, 1, :u)",
     ):
         session.execute(text(statement), values)

@@ -14,6 +14,8 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from engium.access.principal import Principal
+
 REGISTER_INFO_KEY = "engium_subprocessor_register"
 
 
@@ -23,8 +25,10 @@ class IntegrationChange(StrEnum):
 
 
 class RegisterHook(Protocol):
-    def __call__(self, session: Session, tenant_id: UUID, kind: str, change: IntegrationChange) -> None:
-        """Records the change of the tenant's register (or nothing, for a kind that reaches no third party)."""
+    def __call__(self, session: Session, principal: Principal, tenant_id: UUID, kind: str,
+                 change: IntegrationChange) -> None:
+        """Records the change of the tenant's register, attributed to ``principal`` (or nothing, for a kind
+        that reaches no third party)."""
 
 
 def install_register_hook(sessions: sessionmaker[Session], hook: RegisterHook) -> None:
@@ -33,8 +37,9 @@ def install_register_hook(sessions: sessionmaker[Session], hook: RegisterHook) -
     sessions.configure(info=info)
 
 
-def notify_register(session: Session, tenant_id: UUID, kind: str, change: IntegrationChange) -> None:
+def notify_register(session: Session, principal: Principal, tenant_id: UUID, kind: str,
+                    change: IntegrationChange) -> None:
     hook: RegisterHook | None = session.info.get(REGISTER_INFO_KEY)
     if hook is None:
         raise RuntimeError("no subprocessor register is installed on this database session")
-    hook(session, tenant_id, kind, change)
+    hook(session, principal, tenant_id, kind, change)

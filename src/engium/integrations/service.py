@@ -124,7 +124,7 @@ def create_credential(
     repo.add(session, credential)
     _record(session, principal, AuditAction.CREDENTIAL_CREATED, credential, {})
     # The tenant's public subprocessor register changes in this transaction, not within 24 hours.
-    notify_register(session, credential.tenant_id, credential.kind, IntegrationChange.ENABLED)
+    notify_register(session, principal, credential.tenant_id, credential.kind, IntegrationChange.ENABLED)
     return credential
 
 
@@ -159,7 +159,7 @@ def delete_credential(session: Session, principal: Principal, credential_id: uui
     credential = _find(session, credential_id, lock=True)
     _record(session, principal, AuditAction.CREDENTIAL_DELETED, credential, {})
     repo.delete(session, credential)
-    notify_register(session, credential.tenant_id, credential.kind, IntegrationChange.DISABLED)
+    notify_register(session, principal, credential.tenant_id, credential.kind, IntegrationChange.DISABLED)
 
 
 def reveal_secret(

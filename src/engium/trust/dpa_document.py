@@ -151,7 +151,7 @@ def build_document(*, controller: Mapping[str, str | None], processor: Mapping[s
 def text_lines(document: Mapping[str, Any]) -> list[str]:
     """The document as the lines that are shown, printed and compared: titles, then their lines."""
     lines: list[str] = []
-    for section in document["sections"]:
+    for section in document.get("sections", []):
         lines.append(f"## {section['title']}")
         lines += list(section["lines"])
     return lines

@@ -17,8 +17,9 @@ from uuid import UUID
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from engium.access.principal import Principal
 from engium.audit import recorder as audit
-from engium.audit.actions import ActorKind, AuditAction
+from engium.audit.actions import AuditAction
 from engium.integrations.models import IntegrationCredential
 from engium.integrations.register_hook import IntegrationChange
 from engium.trust.catalog import INTEGRATION_PROCESSORS, Processor, RemoteModels, model_processors
@@ -134,7 +135,8 @@ def _kind_still_enabled(session: Session, kind: str) -> bool:
     return bool(session.execute(query).scalar_one())
 
 
-def _write(session: Session, tenant_id: UUID, processor: Processor, change: str, reason: str) -> SubprocessorChange:
+def _write(session: Session, principal: Principal, tenant_id: UUID, processor: Processor, change: str,
+           reason: str) -> SubprocessorChange:
     row = SubprocessorChange(
         tenant_id=tenant_id, id=uuid.uuid4(), occurred_at=datetime.now(UTC), change=change,
         subprocessor_key=processor.key, name=processor.name, purpose=processor.purpose, location=processor.location,
@@ -142,8 +144,8 @@ def _write(session: Session, tenant_id: UUID, processor: Processor, change: str,
     )
     session.add(row)
     session.flush()
-    audit.record(session, None, AuditAction.SUBPROCESSOR_REGISTER_CHANGED, resource_type="subprocessor",
-                 resource_id=processor.key, tenant_id=tenant_id, actor=(ActorKind.SYSTEM, "subprocessor_register"),
+    audit.record(session, principal, AuditAction.SUBPROCESSOR_REGISTER_CHANGED, resource_type="subprocessor",
+                 resource_id=processor.key, tenant_id=tenant_id,
                  details={"change": change, "name": processor.name, "reason": reason})
     webhooks.emit(session, tenant_id, EVENT, {
         "change": change, "subprocessor": processor.key, "name": processor.name, "location": processor.location,
@@ -152,7 +154,8 @@ def _write(session: Session, tenant_id: UUID, processor: Processor, change: str,
     return row
 
 
-def on_integration_change(session: Session, tenant_id: UUID, kind: str, change: IntegrationChange) -> None:
+def on_integration_change(session: Session, principal: Principal, tenant_id: UUID, kind: str,
+                          change: IntegrationChange) -> None:
     """The register hook (integrations/register_hook.py): one dated entry when a kind of integration that
     reaches a third party is first enabled, and one when its last credential is removed."""
     processor = INTEGRATION_PROCESSORS.get(kind)
@@ -160,6 +163,7 @@ def on_integration_change(session: Session, tenant_id: UUID, kind: str, change: 
         return
     listed = processor.key in _tenant_current(_changes(session))
     if change is IntegrationChange.ENABLED and not listed:
-        _write(session, tenant_id, processor, "added", f"{kind} integration enabled")
+        _write(session, principal, tenant_id, processor, "added", f"{kind} integration enabled")
     elif change is IntegrationChange.DISABLED and listed and not _kind_still_enabled(session, kind):
-        _write(session, tenant_id, processor, "removed", f"{kind} integration disabled (its last credential removed)")
+        _write(session, principal, tenant_id, processor, "removed",
+               f"{kind} integration disabled (its last credential removed)")
