@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 from xml.etree import ElementTree
 
+import pytest
 from fastapi.testclient import TestClient
+from pydantic import ValidationError
 from sqlalchemy import text
 
 from engium.audit.recorder import PLATFORM_TENANT
@@ -152,3 +155,28 @@ def test_deleting_a_tenant_takes_its_register_with_it(client: TestClient, runtim
         delete_tenant(session, doomed.id)
     with runtime.database.tenant_transaction(doomed.id) as session:
         assert session.execute(text("select count(*) from subprocessor_changes")).scalar_one() == 0
+
+
+def test_the_operator_declares_its_subprocessors_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from engium.config import Settings
+
+    declared = [{"name": "Hetzner Online GmbH", "purpose": "Hosting", "location": "Germany",
+                 "data_categories": ["communications", "identity", "communications"], "since": "2025-01-02"}]
+    monkeypatch.setenv("ENGIUM_SUBPROCESSORS", json.dumps(declared))
+    settings = Settings()
+    assert [(s.name, s.data_categories, str(s.since)) for s in settings.subprocessors] == [
+        ("Hetzner Online GmbH", ("communications", "identity"), "2025-01-02")]
+    monkeypatch.setenv("ENGIUM_SUBPROCESSORS", json.dumps([{**declared[0], "data_categories": ["gossip"]}]))
+    with pytest.raises(ValidationError, match="unknown data categories"):
+        Settings()
+
+
+def test_remote_model_endpoints_are_on_every_register_and_local_ones_are_not() -> None:
+    from engium.trust.catalog import RemoteModels, model_processors
+
+    local = RemoteModels("grounded", "", True, "local", "https://api.openai.com/v1")
+    assert model_processors(local) == []
+    remote = RemoteModels("openai", "https://llm.example.eu/v1", True, "openai", "https://emb.example.eu/v1")
+    found = model_processors(remote)
+    assert [p.location for p in found] == ["Host llm.example.eu", "Host emb.example.eu"]
+    assert found[0].data_categories == ("communications",)

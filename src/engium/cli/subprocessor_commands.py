@@ -16,7 +16,8 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
-from engium.cli.operator import existing_tenant_transaction, fail, migrated, operator_name
+from engium.audit.recorder import PLATFORM_TENANT
+from engium.cli.operator import fail, migrated, operator_name
 from engium.privacy.retention import tenant_ids
 from engium.trust import announcements
 from engium.trust.register import announcements as announced
@@ -67,7 +68,9 @@ def objections(
             by_id = {a.id: a for a in announced(session)}
         found = []
         for tenant_id in tenant_ids(database):
-            with existing_tenant_transaction(database, tenant_id) as session:
+            if tenant_id == PLATFORM_TENANT:
+                continue  # the platform's own vault tenant is no business and never objects
+            with database.tenant_transaction(tenant_id) as session:
                 found += announcements.describe(announcements.objections_of_tenant(session), by_id)
     for o in found:
         if as_json:
