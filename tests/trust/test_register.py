@@ -50,6 +50,7 @@ def test_enabling_twilio_shows_it_at_once_on_the_page_and_in_the_feed_and_disabl
     credential = enable(client, tenant)
     page = client.get(f"/trust/{pid}/subprocessors")
     assert 'data-subprocessor="Twilio Inc."' in page.text
+    assert page.headers["cache-control"] == "no-store"
     feed = _feed(client, pid)
     for required in ("id", "title", "updated", "author"):
         assert feed.find(f"{ATOM}{required}") is not None
@@ -128,6 +129,9 @@ def test_unknown_and_malformed_ids_answer_the_same_404(client: TestClient, runti
     for pid in ("nope-nope-no", platform, "%00", "a" * 40, "a.b", "00000000-0000-0000-0000-000000000000"):
         for suffix in ("", ".json", ".atom"):
             assert client.get(f"/trust/{pid}/subprocessors{suffix}").status_code == 404
+    refused = client.get("/trust/nope-nope-no/subprocessors.json")
+    assert refused.headers["content-type"] == "application/json"
+    assert refused.json()["error"]["code"] == "not_found"
 
 
 def test_the_public_register_is_rate_limited_per_source(

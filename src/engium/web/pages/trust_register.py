@@ -4,8 +4,8 @@
 The business is named by the public id already in its webhook URLs (``tenants.public_id``, random, 12
 characters), resolved by the same SECURITY DEFINER function as the inbound webhooks; the transaction is then
 bound to that tenant, so RLS keeps every read inside it. An unknown id, the platform's own tenant and a
-malformed id all answer the same 404. Every request counts against its source address (60 a minute by
-default), before any database work.
+malformed id all answer the same 404. Every request counts against its source address (60 a minute),
+before any database work. Nothing is cached: the register changes the moment an integration does.
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ from engium.web.page_route import PageRoute
 from engium.web.rendering import render
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
+# The machine-readable forms answer errors as the API does (JSON), not with an HTML page.
+data_router = APIRouter(include_in_schema=False)
 
 REQUESTS_PER_MINUTE = 60
-# Public pages are cacheable for a minute at most: the register changes the moment an integration does.
-CACHE = {"Cache-Control": "public, max-age=60"}
 # Public ids are URL-safe base64 (provisioning.py); anything else is refused before the database sees it.
 PUBLIC_ID = re.compile(r"[A-Za-z0-9_-]{1,32}")
 
@@ -73,19 +73,17 @@ def _public_register(request: Request, session: Session, public_id: str) -> Publ
 @router.get("/trust/{public_id}/subprocessors", response_class=HTMLResponse)
 def register_page(request: Request, public_id: str, session: DbSession) -> Response:
     found = _public_register(request, session, public_id)
-    response = render(request, "trust_register.html", {"found": found, "member": None})
-    response.headers.update(CACHE)
-    return response
+    # Not cached (the app's default no-store): the register changes the moment an integration does.
+    return render(request, "trust_register.html", {"found": found, "member": None})
 
 
-@router.get("/trust/{public_id}/subprocessors.json")
+@data_router.get("/trust/{public_id}/subprocessors.json")
 def register_data(request: Request, public_id: str, session: DbSession) -> Response:
     found = _public_register(request, session, public_id)
-    return JSONResponse(register_json(found.register, found.business, public_id), headers=CACHE)
+    return JSONResponse(register_json(found.register, found.business, public_id))
 
 
-@router.get("/trust/{public_id}/subprocessors.atom")
+@data_router.get("/trust/{public_id}/subprocessors.atom")
 def register_feed(request: Request, public_id: str, session: DbSession) -> Response:
     found = _public_register(request, session, public_id)
-    return Response(register_atom(found.register, found.business, found.url),
-                    media_type="application/atom+xml", headers=CACHE)
+    return Response(register_atom(found.register, found.business, found.url), media_type="application/atom+xml")
