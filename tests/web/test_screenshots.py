@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from sqlalchemy import text
 
 from engium.runtime import Runtime
 from tests.live_server import LiveServer
-from tests.web.conftest import screenshot, sign_in
+from tests.web.conftest import SCREENSHOTS, screenshot, sign_in
 from tests.web.showcase import Showcase, build
 
 pytestmark = pytest.mark.browser
@@ -40,6 +41,10 @@ def _trust_centre(page: Any, runtime: Runtime, showcase: Showcase) -> dict[str, 
     assert generated.status == 201, generated.text()
     with runtime.database.tenant_transaction(showcase.tenant_id) as session:
         public_id = session.execute(text("select public_id from tenants")).scalar_one()
+    pdf = page.request.get(f"/api/v1/trust/dpa/{generated.json()['version']}/pdf", headers=showcase.headers)
+    assert pdf.status == 200
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / "trust-dpa.pdf").write_bytes(pdf.body())
     return {"trust": "/trust", "trust-dpa": f"/trust/dpa/{generated.json()['version']}/view",
             "trust-register": f"/trust/{public_id}/subprocessors"}
 
@@ -93,3 +98,7 @@ def test_every_main_page_renders_at_desktop_and_phone_width(
         for name in FOR_THE_README:
             for taken in saved[name]:
                 shutil.copyfile(taken, DOCS / taken.name)
+        # The DPA's first page as printed, where poppler's pdftoppm is installed (a documentation tool only).
+        if shutil.which("pdftoppm"):
+            subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
+                            str(SCREENSHOTS / "trust-dpa.pdf"), str(DOCS / "trust-dpa-pdf-page1")], check=True)

@@ -34,14 +34,14 @@ def render_pdf(document: Mapping[str, Any], *, version: int, sha256: str, key_id
     pdf.set_font("Helvetica", size=9)
     pdf.multi_cell(0, 5, _latin1(f"Version {version}, generated {document['generated_at']} from the running "
                                  "system. Art. 28 GDPR; clauses after Commission Implementing Decision (EU) "
-                                 "2021/915."), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+                                 "2021/915."), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     for section in document["sections"]:
         pdf.ln(3)
         pdf.set_font("Helvetica", style="B", size=12)
         pdf.multi_cell(0, 7, _latin1(section["title"]), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font("Helvetica", size=9)
         for line in section["lines"]:
-            pdf.multi_cell(0, 5, _latin1(f"- {line}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(0, 5, _latin1(f"- {line}"), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
     pdf.set_font("Courier", size=7)
     for line in (f"SHA-256 of the signed document: {sha256}", f"Ed25519 key id: {key_id}",
