@@ -35,6 +35,7 @@ from engium.knowledge.routes import router as knowledge_router
 from engium.privacy.routes import router as privacy_router
 from engium.runtime import Runtime
 from engium.tenancy.routes import router as tenancy_router
+from engium.trust.routes import router as trust_router
 from engium.web import api_docs_router, staff_router
 from engium.webhooks.routes import router as outbound_webhooks_router
 
@@ -112,6 +113,7 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     api.include_router(knowledge_router)
     api.include_router(privacy_router)
     api.include_router(evidence_router)
+    api.include_router(trust_router)
     app.include_router(api)
     # Public channel endpoints: authenticated by provider signature, not by the API's credentials.
     app.include_router(webhooks_router)

@@ -17,6 +17,7 @@ from engium.ai.gateway.settings import ModelSettings
 from engium.assistant.settings import AssistantSettings
 from engium.channels.settings import ChannelSettings
 from engium.kit.jobs import JobSettings
+from engium.trust.settings import DEFAULT_NOTICE_DAYS, DEFAULT_SUBPROCESSORS, OperatorSubprocessor
 from engium.webhooks.settings import WebhookSettings
 
 # Settings of the hand-written job loops that the job runtime replaced (ADR 0018): set, they would
@@ -86,6 +87,15 @@ class Settings(BaseSettings):
     audit_anchor_dir: Path | None = None
     # The longest a new audit event stays unsealed (not covered by a signed, anchored checkpoint).
     audit_seal_interval_seconds: float = Field(default=60.0, gt=0)
+
+    # The processor named in each business's DPA (Annex I): who runs this deployment, and how to reach them.
+    operator_legal_name: str = Field(default="The operator of this Engium deployment", min_length=1, max_length=200)
+    operator_contact: str = Field(default="", max_length=300)
+    # The operator's own subprocessors, shown on every tenant's register and in its DPA's Annex III
+    # (ENGIUM_SUBPROCESSORS: a JSON list of {name, purpose, location, data_categories, since?}).
+    subprocessors: tuple[OperatorSubprocessor, ...] = DEFAULT_SUBPROCESSORS
+    # How many days ahead a new operator subprocessor must be announced, so that tenants can object.
+    subprocessor_notice_days: int = Field(default=DEFAULT_NOTICE_DAYS, ge=1, le=365)
 
     # Outbound webhooks: retries, timeouts and the SSRF guard's allow settings (ENGIUM_WEBHOOKS_*).
     webhooks: WebhookSettings = Field(default_factory=WebhookSettings)

@@ -12,6 +12,7 @@ from engium.kit.orm import Base
 from engium.knowledge import models as _knowledge
 from engium.privacy import models as _privacy
 from engium.tenancy import models as _tenancy
+from engium.trust import models as _trust
 from engium.webhooks import models as _webhooks
 
 metadata = Base.metadata
@@ -28,6 +29,7 @@ __all__ = [
     "_knowledge",
     "_privacy",
     "_tenancy",
+    "_trust",
     "_webhooks",
     "metadata",
 ]

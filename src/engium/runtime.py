@@ -18,10 +18,12 @@ from engium.crypto.keyring import DataKeyRing, root_key_provider
 from engium.crypto.subject_keys import SubjectKeyVault
 from engium.identity.credentials import PasswordHashing
 from engium.identity.sign_in import SignInChecks
+from engium.integrations.register_hook import install_register_hook
 from engium.kit.database import Database
 from engium.kit.database_clock import DATABASE_CLOCK
 from engium.kit.throttle import SlidingWindowLimiter
 from engium.privacy.consent import opted_out_of_sharing
+from engium.trust.register import on_integration_change
 from engium.webhooks.sharing import install_sharing_check
 
 
@@ -45,6 +47,9 @@ class Runtime:
         # Endpoints marked as sharing personal data get nothing about customers who opted out of sale or
         # sharing (webhooks/sharing.py); the answer comes from their consent history.
         install_sharing_check(self.database.sessions, opted_out_of_sharing)
+        # Enabling or disabling an integration changes the tenant's public subprocessor register in the same
+        # transaction (integrations/register_hook.py); without the hook such changes are refused.
+        install_register_hook(self.database.sessions, on_integration_change)
 
     @cached_property
     def subject_keys(self) -> SubjectKeyVault:

@@ -127,6 +127,26 @@ def add_privacy_rows(session: Session, tenant_id: uuid.UUID, contact_id: uuid.UU
         "insert into keyword_replies (tenant_id, message_id, keyword) select :t, id, 'help' from messages limit 1",
     ):
         session.execute(text(statement), values)
+    add_trust_rows(session, tenant_id)
+
+
+def add_trust_rows(session: Session, tenant_id: uuid.UUID) -> None:
+    """The register's history, an objection to an operator announcement, a DPA version and its acceptance."""
+    values = {"t": tenant_id, "a": uuid.uuid4(), "sig": os.urandom(64), "u": uuid.uuid4()}
+    for statement in (
+        "insert into subprocessor_changes (tenant_id, id, change, subprocessor_key, name, purpose, location, "
+        "data_categories, reason) values (:t, gen_random_uuid(), 'added', 'integration:twilio', 'Twilio Inc.', "
+        "'SMS', 'United States', '{communications}', 'twilio integration enabled')",
+        "insert into subprocessor_announcements (id, name, purpose, location, data_categories, effective_on, "
+        "announced_by) values (:a, 'Backups Ltd', 'Backups', 'Ireland', '{identity}', current_date + 40, 'ops')",
+        "insert into subprocessor_objections (tenant_id, announcement_id, objected_by, reason) "
+        "values (:t, :a, :u, 'no')",
+        "insert into dpa_versions (tenant_id, version, document, sha256, signature, key_id) "
+        "values (:t, 1, '{\"sections\": [], \"generated_at\": \"2030-01-01\"}', repeat('0', 64), :sig, "
+        "'0123456789abcdef')",
+        "insert into dpa_acceptances (tenant_id, version, accepted_by) values (:t, 1, :u)",
+    ):
+        session.execute(text(statement), values)
 
 
 __all__ = ["populated_tenant", "time"]

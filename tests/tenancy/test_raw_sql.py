@@ -94,13 +94,17 @@ def test_moving_a_row_to_another_tenant_fails(runtime: Runtime, database: Databa
     assert isinstance(raised.value.orig, pg_errors.InsufficientPrivilege)
 
 
+# The trust centre's histories: the app may add to them, never rewrite them (migration 0019_trust_centre).
+APPEND_ONLY = ("subprocessor_changes", "subprocessor_objections", "dpa_versions", "dpa_acceptances")
+
+
 def test_updates_and_deletes_cannot_reach_another_tenant(
     runtime: Runtime, database: Database, tenant_a: TenantHandle, tables: list[str]
 ) -> None:
     tenant_b = make_tenant(runtime)
     for table in tables:
-        if table.startswith("audit_"):
-            # Append-only: DELETE is refused outright (tests/audit covers every role).
+        if table.startswith("audit_") or table in APPEND_ONLY:
+            # Append-only: DELETE is refused outright (tests/audit covers every role; tests/trust the register).
             with pytest.raises(DBAPIError) as refused, database.tenant_transaction(tenant_b.id) as session:
                 session.execute(text(f"delete from {table} where tenant_id = :a"), {"a": tenant_a.id})
             assert isinstance(refused.value.orig, pg_errors.InsufficientPrivilege), table

@@ -7,21 +7,23 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from engium.runtime import Runtime
 from tests.live_server import LiveServer
-from tests.web.conftest import screenshot, sign_in
+from tests.web.conftest import SCREENSHOTS, screenshot, sign_in
 from tests.web.showcase import Showcase, build
 
 pytestmark = pytest.mark.browser
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-FOR_THE_README = ("inbox", "conversation", "bookings", "settings")
+FOR_THE_README = ("inbox", "conversation", "bookings", "settings", "trust-register", "trust-dpa")
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +32,26 @@ def showcase(live: LiveServer, live_runtime: Runtime) -> Iterator[Showcase]:
         yield build(api, live_runtime, live.data_dir)
 
 
-def test_every_main_page_renders_at_desktop_and_phone_width(page: Any, showcase: Showcase) -> None:
+def _trust_centre(page: Any, runtime: Runtime, showcase: Showcase) -> dict[str, str]:
+    """Twilio enabled (so the register has a tenant-level entry) and a DPA generated: the trust pages."""
+    enabled = page.request.post("/api/v1/integrations", headers=showcase.headers, data={
+        "kind": "twilio", "name": "sms", "secret": "s3cret-" + "x" * 24, "metadata": {"account_sid": "AC" + "1" * 32}})
+    assert enabled.status == 201, enabled.text()
+    generated = page.request.post("/api/v1/trust/dpa", headers=showcase.headers)
+    assert generated.status == 201, generated.text()
+    with runtime.database.tenant_transaction(showcase.tenant_id) as session:
+        public_id = session.execute(text("select public_id from tenants")).scalar_one()
+    pdf = page.request.get(f"/api/v1/trust/dpa/{generated.json()['version']}/pdf", headers=showcase.headers)
+    assert pdf.status == 200
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / "trust-dpa.pdf").write_bytes(pdf.body())
+    return {"trust": "/trust", "trust-dpa": f"/trust/dpa/{generated.json()['version']}/view",
+            "trust-register": f"/trust/{public_id}/subprocessors"}
+
+
+def test_every_main_page_renders_at_desktop_and_phone_width(
+    page: Any, showcase: Showcase, live_runtime: Runtime
+) -> None:
     sign_in(page, showcase.owner)
     page.goto("/inbox")
     page.wait_for_selector("[data-live-inbox][data-live-state=ready]")
@@ -53,6 +74,7 @@ def test_every_main_page_renders_at_desktop_and_phone_width(page: Any, showcase:
         "audit": "/audit",
         "privacy": "/privacy",
         "api-docs": "/api/v1/docs",
+        **_trust_centre(page, live_runtime, showcase),
     }
     saved: dict[str, tuple[Path, Path]] = {}
     for name, path in pages.items():
@@ -76,3 +98,7 @@ def test_every_main_page_renders_at_desktop_and_phone_width(page: Any, showcase:
         for name in FOR_THE_README:
             for taken in saved[name]:
                 shutil.copyfile(taken, DOCS / taken.name)
+        # The DPA's first page as printed, where poppler's pdftoppm is installed (a documentation tool only).
+        if shutil.which("pdftoppm"):
+            subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile",
+                            str(SCREENSHOTS / "trust-dpa.pdf"), str(DOCS / "trust-dpa-pdf-page1")], check=True)

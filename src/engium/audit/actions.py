@@ -162,3 +162,11 @@ class AuditAction(StrEnum):
     # --- evidence (evidence/): a SOC 2 evidence archive was exported. Details: the window, the sections, the
     # number of files and a SHA-256 over their paths and hashes (never their contents).
     EVIDENCE_EXPORTED = "evidence.exported"
+
+    # --- trust centre (trust/): the subprocessor register and the generated DPA. Details hold the
+    # subprocessor's key and name, dates, versions and hashes; never personal data.
+    SUBPROCESSOR_REGISTER_CHANGED = "subprocessor.register_changed"
+    SUBPROCESSOR_ANNOUNCED = "subprocessor.announced"
+    SUBPROCESSOR_OBJECTED = "subprocessor.objected"
+    DPA_GENERATED = "dpa.generated"
+    DPA_ACCEPTED = "dpa.accepted"

@@ -32,7 +32,7 @@ DENIED_STATUSES = frozenset({401, 403, 404, 405, 429})
 # like a refused API call. tests/web checks that every page route is covered by one of these.
 STAFF_PAGE_PREFIXES = (
     "/sign-in", "/sign-out", "/invitations/", "/account", "/inbox", "/conversations/", "/bookings",
-    "/contacts", "/knowledge", "/settings", "/integrations", "/team", "/audit", "/privacy",
+    "/contacts", "/knowledge", "/settings", "/integrations", "/team", "/audit", "/privacy", "/trust",
 )
 AUDITED_PREFIXES = ("/api/", "/webhooks/", "/widget/", *STAFF_PAGE_PREFIXES)
 

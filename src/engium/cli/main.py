@@ -21,6 +21,7 @@ from engium.cli.knowledge_commands import register as register_knowledge_command
 from engium.cli.operator import existing_tenant_transaction, fail, migrated, open_database, operator_name, settings_for
 from engium.cli.privacy_commands import privacy_app
 from engium.cli.retention_commands import retention_app
+from engium.cli.subprocessor_commands import subprocessors_app
 
 if TYPE_CHECKING:
     from engium.runtime import Runtime
@@ -39,6 +40,7 @@ app.add_typer(guard_app, name="guard")
 app.add_typer(retention_app, name="retention")
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(evidence_app, name="evidence")
+app.add_typer(subprocessors_app, name="subprocessors")
 register_key_commands(app, tenant_app)
 register_knowledge_commands(app)
 

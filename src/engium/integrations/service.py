@@ -24,6 +24,7 @@ from engium.errors import NotFound, Unprocessable
 from engium.integrations import repository as repo
 from engium.integrations import widget_keys
 from engium.integrations.models import IntegrationCredential
+from engium.integrations.register_hook import IntegrationChange, notify_register
 from engium.integrations.schemas import CredentialCreate, CredentialKind, CredentialRotate
 
 TABLE = "integration_credentials"
@@ -122,6 +123,8 @@ def create_credential(
     credential.key_version = key_version_of(credential.ciphertext)
     repo.add(session, credential)
     _record(session, principal, AuditAction.CREDENTIAL_CREATED, credential, {})
+    # The tenant's public subprocessor register changes in this transaction, not within 24 hours.
+    notify_register(session, principal, credential.tenant_id, credential.kind, IntegrationChange.ENABLED)
     return credential
 
 
@@ -156,6 +159,7 @@ def delete_credential(session: Session, principal: Principal, credential_id: uui
     credential = _find(session, credential_id, lock=True)
     _record(session, principal, AuditAction.CREDENTIAL_DELETED, credential, {})
     repo.delete(session, credential)
+    notify_register(session, principal, credential.tenant_id, credential.kind, IntegrationChange.DISABLED)
 
 
 def reveal_secret(

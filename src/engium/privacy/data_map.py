@@ -248,6 +248,15 @@ STORES: tuple[Store, ...] = (
     Store("availability_exceptions", "bookings", Activity.APPOINTMENTS, _fields(S, note=K.APPOINTMENTS),
           _other("tenant_id id staff_id on_date kind start_time end_time"), NO_CUSTOMER, Erasure.NOT_CUSTOMER_DATA,
           "until removed by the business"),
+    # -- the trust centre (trust/): members' ids on objections and acceptances; the DPA names the business --
+    Store("subprocessor_objections", "trust", Activity.PRIVACY, _fields(S, objected_by=K.REFERENCE),
+          _other("tenant_id announcement_id reason objected_at"), NO_CUSTOMER, Erasure.NOT_CUSTOMER_DATA,
+          "while the tenant exists"),
+    Store("dpa_acceptances", "trust", Activity.PRIVACY, _fields(S, accepted_by=K.REFERENCE),
+          _other("tenant_id version accepted_at"), NO_CUSTOMER, Erasure.NOT_CUSTOMER_DATA, "while the tenant exists"),
+    Store("dpa_versions", "trust", Activity.PRIVACY, _fields(B, document=K.CONTACT_DETAILS),
+          _other("tenant_id version sha256 signature key_id generated_at"), NO_CUSTOMER, Erasure.NOT_CUSTOMER_DATA,
+          "while the tenant exists"),
     # -- the business ---------------------------------------------------------------------------------
     Store("tenant_settings", "tenancy", Activity.OPERATIONS,
           _fields(B, phone=K.CONTACT_DETAILS, email=K.CONTACT_DETAILS, address=K.CONTACT_DETAILS),
@@ -278,6 +287,11 @@ STORES: tuple[Store, ...] = (
             ("procrastinate_periodic_defers", "jobs", "id task_name defer_timestamp job_id periodic_id"),
             ("procrastinate_workers", "jobs", "id last_heartbeat"),
             ("alembic_version", "migrations", "version_num"),
+            # Companies, not people: the register names subprocessors; announced_by is the operator's account.
+            ("subprocessor_changes", "trust", "tenant_id id occurred_at change subprocessor_key name purpose "
+                                              "location data_categories reason"),
+            ("subprocessor_announcements", "trust", "id name purpose location data_categories effective_on "
+                                                    "announced_at announced_by"),
             ("privacy_settings", "privacy", "tenant_id conversation_days contact_inactive_days booking_days "
                                             "delivery_log_days job_days session_days network_metadata_days "
                                             "audit_months request_evidence_days regime updated_at"),

@@ -59,6 +59,7 @@ NAVIGATION: tuple[tuple[NavItem, Permission], ...] = (
     (NavItem("/team", "Team", "shield"), Permission.MEMBERS_MANAGE),
     (NavItem("/audit", "Audit log", "list"), Permission.AUDIT_READ),
     (NavItem("/privacy", "Privacy", "shield"), Permission.PRIVACY_READ),
+    (NavItem("/trust", "Trust", "shield"), Permission.PRIVACY_READ),
 )
 
 

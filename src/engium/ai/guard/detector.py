@@ -283,6 +283,10 @@ class Detector:
     def learned_layer(self) -> LearnedLayer | None:
         return self._learned
 
+    @property
+    def similarity_layer(self) -> SimilarityLayer | None:
+        return self._similarity
+
     def warm_up(self) -> None:
         """Load the models (and embed the similarity corpora) now rather than on the first text that needs them."""
         if self._similarity is not None:
