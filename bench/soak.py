@@ -117,14 +117,15 @@ def postgres_processes(data_dir: Path) -> list[psutil.Process]:
     return found
 
 
-def memory_mb(processes: list[psutil.Process]) -> float:
-    """Proportional set size: memory shared between processes (PostgreSQL's shared buffers, the
-    interpreter's pages in forked workers) counted once in total, so that backends touching more of the
-    shared buffers do not read as growth."""
+def memory_mb(processes: list[psutil.Process], kind: str = "pss") -> float:
+    """``pss``: proportional set size, memory shared between processes counted once in total. ``uss``:
+    memory private to the processes. PostgreSQL's PSS grows while its shared buffers fill (up to
+    ``shared_buffers``, 128 MB embedded), which is a cache warming, not a leak; its USS is what a leak in
+    the backends would move."""
     total = 0
     for process in processes:
         try:
-            total += process.memory_full_info().pss
+            total += getattr(process.memory_full_info(), kind)
         except (psutil.NoSuchProcess, psutil.AccessDenied):
             continue
     return total / 2**20
@@ -149,7 +150,8 @@ def sample(server: LiveServer, record: Record, since: float, started: float) -> 
             "from pg_stat_activity group by 1"))}
     engine.dispose()
     return {"t_s": round(now - started, 1), "requests": per_kind, "server_pss_mb": round(memory_mb(app), 1),
-            "postgres_pss_mb": round(memory_mb(postgres_processes(server.data_dir)), 1),
+            "postgres_pss_mb": round(memory_mb(postgres := postgres_processes(server.data_dir)), 1),
+            "postgres_private_mb": round(memory_mb(postgres, "uss"), 1),
             "connections": connections}
 
 
@@ -189,6 +191,7 @@ def chart(samples: list[dict[str, Any]], path: Path) -> None:
     p99.set_ylabel("p99 (ms)")
     memory.plot(minutes, [s["server_pss_mb"] for s in samples], label="engium serve (+ worker)")
     memory.plot(minutes, [s["postgres_pss_mb"] for s in samples], label="PostgreSQL (all processes)")
+    memory.plot(minutes, [s["postgres_private_mb"] for s in samples], label="PostgreSQL, private (USS)")
     memory.set_ylabel("memory, PSS (MB)")
     connections.plot(minutes, [sum(s["connections"].values()) for s in samples], label="all")
     connections.set_ylabel("PostgreSQL connections")
@@ -262,6 +265,8 @@ def main() -> None:
             "nothing_lost": accepted == counts["stored"] == counts["answered"],
             "server_memory_slope_mb_per_hour": memory_slope_mb_per_hour(record.samples, "server_pss_mb"),
             "postgres_memory_slope_mb_per_hour": memory_slope_mb_per_hour(record.samples, "postgres_pss_mb"),
+            "postgres_private_memory_slope_mb_per_hour": memory_slope_mb_per_hour(record.samples,
+                                                                                  "postgres_private_mb"),
             "server_pss_mb_first_last": [record.samples[0]["server_pss_mb"], record.samples[-1]["server_pss_mb"]]
             if record.samples else None,
             "chart": str(args.chart),
