@@ -13,8 +13,9 @@ from engium.access.permissions import Role
 from engium.audit.signing import load_or_create_signing_key, signing_key_path
 from engium.evidence.verify import verify_archive
 from engium.runtime import Runtime
-from tests.conftest import audit_events, bearer, make_api_key
+from tests.conftest import audit_events, bearer, make_api_key, make_tenant
 from tests.evidence.scenario import Scenario, archive_files, leaks
+from tests.trust.seeding import enable
 
 TODAY = datetime.now(UTC).date()
 WINDOW = {"from": (TODAY - timedelta(days=30)).isoformat(), "to": TODAY.isoformat()}
@@ -77,3 +78,24 @@ def test_a_bad_window_is_a_clear_422(client: TestClient, scenario: Scenario, par
     response = client.get("/api/v1/evidence", params=params, headers=scenario.tenant.headers)
     assert response.status_code == 422, response.text
     assert response.json()["error"]["message"]
+
+
+def test_the_archive_holds_the_register_history_and_the_accepted_dpa(client: TestClient, runtime: Runtime) -> None:
+    business = make_tenant(runtime)
+    enable(client, business)  # Twilio joins the register: a dated change
+    generated = client.post("/api/v1/trust/dpa", headers=business.headers)
+    assert generated.status_code == 201, generated.text
+    version = generated.json()
+    assert client.post(f"/api/v1/trust/dpa/{version['version']}/accept", headers=business.headers).status_code == 200
+    response = client.get("/api/v1/evidence", params=WINDOW, headers=business.headers)
+    assert response.status_code == 200, response.text
+    files = archive_files(response.content)
+    base = f"tenants/{business.id}/subprocessors-and-dpa"
+    changes = json.loads(files[f"{base}/subprocessor-changes.json"])["changes"]
+    assert [(c["change"], c["name"]) for c in changes] == [("added", "Twilio Inc.")]
+    versions = json.loads(files[f"{base}/dpa-versions.json"])["versions"]
+    assert [(v["version"], v["sha256"], v["signature"]) for v in versions] == [
+        (version["version"], version["sha256"], version["signature"])]
+    assert versions[0]["accepted_by"] is not None  # the owner's key that accepted it
+    assert versions[0]["accepted_at"] is not None
+    assert json.loads(files[f"{base}/subprocessor-objections.json"])["objections"] == []

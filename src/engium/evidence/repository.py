@@ -69,7 +69,7 @@ def data_keys(session: Session) -> list[Row]:
 def checkpoints(session: Session, start: datetime, end: datetime) -> list[Row]:
     return _rows(session, """
         select seq, encode(head_hash, 'hex') as head_hash, sealed_at, key_id,
-               encode(signature, 'base64') as signature
+               translate(encode(signature, 'base64'), E'\n', '') as signature
           from audit_checkpoints where sealed_at >= :start and sealed_at < :end order by seq""",
                  start=start, end=end)
 
@@ -95,3 +95,27 @@ def events(session: Session, actions: Sequence[str], start: datetime, end: datet
     found = session.execute(statement, {"actions": list(actions), "start": start, "end": end,
                                         "personal": PERSONAL_FIELD})
     return [dict(r._mapping) for r in found]
+
+
+def subprocessor_changes(session: Session, end: datetime) -> list[Row]:
+    """Every dated change of the register up to the window's end: what was in force when is the whole
+    history, not only the window's part."""
+    return _rows(session, """
+        select occurred_at, change, subprocessor_key, name, purpose, location, data_categories, reason
+          from subprocessor_changes where occurred_at < :end order by occurred_at, id""", end=end)
+
+
+def subprocessor_objections(session: Session, end: datetime) -> list[Row]:
+    return _rows(session, """
+        select o.announcement_id, a.name, a.effective_on, o.objected_by, o.objected_at
+          from subprocessor_objections o join subprocessor_announcements a on a.id = o.announcement_id
+         where o.objected_at < :end order by o.objected_at""", end=end)
+
+
+def dpa_versions(session: Session, end: datetime) -> list[Row]:
+    """Versions with their hashes and signatures (the documents themselves are the tenant's to download)."""
+    return _rows(session, """
+        select v.version, v.sha256, v.key_id, translate(encode(v.signature, 'base64'), E'\n', '') as signature,
+               v.generated_at, a.accepted_by, a.accepted_at
+          from dpa_versions v left join dpa_acceptances a on a.tenant_id = v.tenant_id and a.version = v.version
+         where v.generated_at < :end order by v.version""", end=end)

@@ -4,7 +4,7 @@ Adding a section is a few lines: write ``collect(scope) -> list[EvidenceFile]`` 
 paths relative to the section's folder), then add ``Section("name", "what it proves", module.collect)`` to
 :data:`TENANT_SECTIONS` (one tenant's rows, under its RLS) or :data:`PLATFORM_SECTIONS` (operator-level
 records). The archive, manifest, signature and audit record need no change; docs/evidence.md lists the
-sections for auditors. The integrator adds ``incidents`` and ``subprocessors`` (with the DPA history)
+sections for auditors. ``subprocessors-and-dpa`` was added
 this way.
 """
 
@@ -17,6 +17,7 @@ from engium.evidence import (
     migrations,
     retention_runs,
     subject_requests,
+    trust_history,
 )
 from engium.evidence.scope import PlatformScope, Section, TenantScope
 
@@ -30,6 +31,8 @@ TENANT_SECTIONS: tuple[Section[TenantScope], ...] = (
     Section("retention", "the window's retention runs with what each removed", retention_runs.collect),
     Section("subject-requests", "data-subject requests with their deadlines met, missed or pending",
             subject_requests.collect),
+    Section("subprocessors-and-dpa", "the subprocessor register's dated changes and objections; every DPA "
+            "version with its hash and signature, and its acceptance", trust_history.collect),
 )
 
 PLATFORM_SECTIONS: tuple[Section[PlatformScope], ...] = (
