@@ -86,13 +86,15 @@ class LiveServer:
 
 @contextmanager
 def live_server(
-    data_dir: Path, env: dict[str, str] | None = None, *args: str, log_name: str = "serve"
+    data_dir: Path, env: dict[str, str] | None = None, *args: str, log_name: str = "serve",
+    log_dir: Path | None = None,
 ) -> Iterator[LiveServer]:
     """Starts ``engium serve`` on a free loopback port and waits until ``/readyz`` answers; its output goes
-    to ``<data dir>-<log_name>.log`` (a name per server when several share a data directory)."""
+    to ``<data dir>-<log_name>.log`` (a name per server when several share a data directory), beside the
+    data directory or in ``log_dir``."""
     data_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    log_path = data_dir.parent / f"{data_dir.name}-{log_name}.log"
+    log_path = (log_dir or data_dir.parent) / f"{data_dir.name}-{log_name}.log"
     settings = {"ENGIUM_SECURE_COOKIES": "false", "ENGIUM_AUDIT_SEAL_INTERVAL_SECONDS": "3600", **(env or {})}
     with log_path.open("wb") as log:
         process = subprocess.Popen(

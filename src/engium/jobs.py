@@ -23,11 +23,13 @@ import time
 from typing import TYPE_CHECKING, Any, cast
 
 import procrastinate
+import psycopg
+from procrastinate.exceptions import ConnectorException
 from procrastinate.periodic import PeriodicRegistry
 from procrastinate.tasks import configure_task
 from procrastinate.worker import Worker
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from engium.kit.database_clock import DATABASE_CLOCK
@@ -93,7 +95,15 @@ def defer(session: Session, task_name: str, *, lock: str | None = None, **ids: s
     in the order they were queued (one conversation's turns)."""
     connection = session.connection().connection.driver_connection
     deferrer = configure_task(name=task_name, job_manager=queue.job_manager, connection=connection, lock=lock)
-    return deferrer.defer(**ids)
+    try:
+        return deferrer.defer(**ids)
+    except ConnectorException as exc:
+        # procrastinate wraps the driver's error in its own; unwrapped into the error every other
+        # statement of the transaction raises, a full disk or a lost connection while queueing answers
+        # 503 with Retry-After like them (errors.py), not 500.
+        if isinstance(exc.__cause__, psycopg.Error):
+            raise DBAPIError.instance("procrastinate_defer_jobs", None, exc.__cause__, psycopg.Error) from exc
+        raise
 
 
 def libpq_url(sqlalchemy_url: str) -> str:

@@ -7,7 +7,6 @@ seals are dated by the database, the audit chain verifies, and the worker's log 
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -39,7 +38,6 @@ WORKER_ENV = {
     "ENGIUM_WEBHOOKS_RETRY_DELAYS_SECONDS": f"[{RETRY_SECONDS}]", "ENGIUM_WEBHOOKS_RETRY_JITTER": "0",
     "ENGIUM_AUDIT_SEAL_INTERVAL_SECONDS": "1",
 }
-FAKETIME = shutil.which("faketime")
 
 
 @dataclass
@@ -86,17 +84,16 @@ def data_dir() -> Iterator[Path]:
         yield path / "data"
 
 
-def skewed_worker(data_dir: Path, skew_seconds: int, log_path: Path) -> subprocess.Popen[bytes]:
-    assert FAKETIME is not None, "install Debian's faketime (apt-get install faketime): .ci/run does"
+def skewed_worker(faketime: str, data_dir: Path, skew_seconds: int, log_path: Path) -> subprocess.Popen[bytes]:
     env = cli_env({**WORKER_ENV, "FAKETIME_DONT_FAKE_MONOTONIC": "1"})  # asyncio's timers stay real
     with log_path.open("wb") as log:
-        return subprocess.Popen([FAKETIME, "-f", f"{skew_seconds:+d}s", sys.executable, "-m", "engium.cli",
+        return subprocess.Popen([faketime, "-f", f"{skew_seconds:+d}s", sys.executable, "-m", "engium.cli",
                                  "worker", "--data-dir", str(data_dir)],
                                 stdout=log, stderr=subprocess.STDOUT, env=env)
 
 
 @pytest.mark.parametrize("skew", [-SKEW_SECONDS, SKEW_SECONDS], ids=["behind", "ahead"])
-def test_a_worker_with_a_skewed_clock_records_the_databases_time(data_dir: Path, skew: int) -> None:
+def test_a_worker_with_a_skewed_clock_records_the_databases_time(faketime: str, data_dir: Path, skew: int) -> None:
     database = Database.open(app_url=None, owner_url=None, data_dir=data_dir, pool_size=3)
     database.migrate()
     runtime = Runtime(settings=Settings(data_dir=data_dir, secure_cookies=False), database=database)
@@ -113,7 +110,7 @@ def test_a_worker_with_a_skewed_clock_records_the_databases_time(data_dir: Path,
             )
             webhooks.emit(session, tenant.id, "booking.created", {"booking_id": "b-1"})
 
-        worker = skewed_worker(data_dir, skew, log_path)
+        worker = skewed_worker(faketime, data_dir, skew, log_path)
         deadline = time.monotonic() + 60
         while (len(receiver.arrivals) < 2 or not checkpoint_of(database, tenant.id)) and time.monotonic() < deadline:
             time.sleep(0.2)

@@ -15,12 +15,14 @@ import uuid
 
 import anyio
 from fastapi import Request
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from engium.audit.actions import ActorKind, AuditAction, Outcome
 from engium.audit.recorder import has_pending, record
 from engium.context import RequestContext, current_request_context
+from engium.errors import database_unavailable
 from engium.kit.database import Database, bind_tenant
 from engium.kit.throttle import SlidingWindowLimiter
 
@@ -126,6 +128,12 @@ class AuditLoggingMiddleware:
                     details={"method": scope.get("method", ""), "status": status},
                     actor=actor,
                 )
+        except DBAPIError as exc:
+            if not database_unavailable(exc):
+                raise
+            # The database is down or full: the refusal it caused cannot be written either, and the
+            # request's own warning already says why.
+            log.warning("could not record a refused request in the audit log: %s", type(exc.orig).__name__)
         except Exception:
             # The response is already sent; losing this record must not take the process down.
             log.exception("could not record a refused request in the audit log")
