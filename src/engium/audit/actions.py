@@ -158,3 +158,18 @@ class AuditAction(StrEnum):
     RETENTION_PURGED = "retention.purged"
     # The operator removed a month of the audit log after exporting it (engium audit remove-month).
     AUDIT_MONTH_REMOVED = "audit.month_removed"
+
+    # --- incidents (incidents/): operator-level events land in the platform chain; what a business is
+    # told lands in its own chain. Details hold ids, severity, statuses, categories and counts, never the
+    # timeline's free text.
+    INCIDENT_DECLARED = "incident.declared"
+    INCIDENT_UPDATED = "incident.updated"
+    INCIDENT_STATUS_CHANGED = "incident.status_changed"
+    INCIDENT_ENTRY_ADDED = "incident.entry_added"
+    INCIDENT_TRIGGERED = "incident.triggered"
+    INCIDENT_DEADLINE_REMINDED = "incident.deadline_reminded"
+    INCIDENT_TENANT_NOTIFIED = "incident.tenant_notified"
+    INCIDENT_EVIDENCE_EXPORTED = "incident.evidence_exported"
+    INCIDENT_VIEWED = "incident.viewed"
+    # The periodic verification of the audit log (incidents/tasks.py): ok or the number of broken chains.
+    AUDIT_VERIFIED = "audit.verified"

@@ -12,7 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat
 from engium.integrations.schemas import MAX_GRACE_HOURS
 
 EventType = Literal[
-    "booking.created", "booking.cancelled", "booking.rescheduled", "conversation.escalated", "conversation.resolved"
+    "booking.created", "booking.cancelled", "booking.rescheduled", "conversation.escalated", "conversation.resolved",
+    # An incident affecting the business (incidents/notifications.py): ids, severity, categories, window.
+    "incident.notified",
 ]
 EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 DeliveryStatus = Literal["pending", "delivered", "dead"]

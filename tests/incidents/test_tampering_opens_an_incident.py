@@ -1,0 +1,61 @@
+"""Done when: a tampered audit row, detected by the periodic verification run through the job runtime,
+opens an incident with the 72-hour deadline and notifies the tenant (in-app and a queued webhook)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import Engine
+
+from engium.incidents import repository as repo
+from engium.incidents.tasks import VERIFY_JOB
+from engium.runtime import Runtime
+from tests.audit import tamper
+from tests.audit.conftest import append, seal
+from tests.conftest import audit_events, make_tenant
+from tests.incidents.conftest import add_endpoint, deliveries_of, incidents_by_key, run_periodic
+
+
+def test_a_tampered_audit_row_opens_an_incident_and_notifies_the_tenant(
+    runtime: Runtime, superuser_engine: Engine
+) -> None:
+    tenant = make_tenant(runtime)
+    endpoint = add_endpoint(runtime, tenant, ["incident.notified"])
+    seqs = [append(runtime, tenant.id, details={"n": n}) for n in range(3)]
+    seal(runtime)
+    with tamper.triggers_disabled(superuser_engine) as conn:
+        tamper.modify_details(conn, tenant.id, seqs[1])
+
+    run_periodic(runtime, VERIFY_JOB)
+
+    [incident] = incidents_by_key(runtime, f"audit-chain:{tenant.id}")
+    assert incident.status == "detected"
+    assert incident.severity == "high"
+    assert incident.regulator_due_at - incident.aware_at == timedelta(hours=72)
+    assert incident.tenants_due_at - incident.aware_at == timedelta(hours=24)
+    assert incident.tenant_ids == [tenant.id]
+    assert incident.notified_tenant_ids == [tenant.id]
+    with repo.operator_transaction(runtime.database) as session:
+        entries = [(e.kind, e.body) for e in repo.timeline(session, incident.id)]
+    assert entries[0][0] == "declared"
+    assert f"seq {seqs[1]}" in entries[0][1]
+    assert entries[1][0] == "notification"
+
+    with runtime.database.tenant_transaction(tenant.id) as session:
+        [notice] = repo.tenant_notifications(session)
+    assert notice.incident_id == incident.id
+    assert notice.severity == "high"
+    assert "IP addresses" in notice.body
+    [delivery] = deliveries_of(runtime, tenant, "incident.notified")
+    assert delivery["endpoint_id"] == endpoint
+    assert delivery["payload"]["data"]["incident_id"] == str(incident.id)
+    assert delivery["payload"]["data"]["categories"] == ["network", "reference"]
+    assert "incident.tenant_notified" in [e["action"] for e in audit_events(runtime, tenant)]
+
+    # The next run appends to the same incident and tells no one twice.
+    run_periodic(runtime, VERIFY_JOB)
+    [again] = incidents_by_key(runtime, f"audit-chain:{tenant.id}")
+    assert again.id == incident.id
+    with repo.operator_transaction(runtime.database) as session:
+        assert [e.kind for e in repo.timeline(session, incident.id)][-1] == "trigger"
+    assert len(deliveries_of(runtime, tenant, "incident.notified")) == 1
