@@ -28,6 +28,8 @@ from engium.conversations.routes import router as conversations_router
 from engium.errors import error_body, install_error_handlers
 from engium.identity.invitation_routes import router as invitation_router
 from engium.identity.routes import router as identity_router
+from engium.incidents.routes import operator_router as operator_incidents_router
+from engium.incidents.routes import tenant_router as incident_notifications_router
 from engium.integrations.routes import router as integrations_router
 from engium.kit.body_limit import BodyLimitMiddleware
 from engium.knowledge.routes import router as knowledge_router
@@ -110,6 +112,8 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     api.include_router(outbound_webhooks_router)
     api.include_router(knowledge_router)
     api.include_router(privacy_router)
+    api.include_router(incident_notifications_router)
+    api.include_router(operator_incidents_router)
     app.include_router(api)
     # Public channel endpoints: authenticated by provider signature, not by the API's credentials.
     app.include_router(webhooks_router)
