@@ -135,9 +135,9 @@ def watch_bursts(database: Database, settings: Settings) -> list[Fired]:
     return fired
 
 
-def decryption_failed(database: Database, settings: Settings, tenant_id: UUID) -> Fired:
+def decryption_failed(database: Database, settings: Settings, tenant_id: UUID, table: str) -> Fired:
     return fire(database, Trigger(
         key=f"decryption:{tenant_id}", title="Stored credentials failed to decrypt", severity="high",
-        detail=f"a stored value of tenant {tenant_id} failed authentication on decryption",
+        detail=f"a stored credential ({table}) of chain {tenant_id} failed authentication on decryption",
         tenant_ids=_tenants(database, {tenant_id}), categories=("credentials",),
     ), settings.incidents, component=DECRYPTION_COMPONENT)
