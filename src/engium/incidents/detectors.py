@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from uuid import UUID
 
 from sqlalchemy import Engine, create_engine, text
@@ -26,9 +27,11 @@ from engium.audit.checkpoints import DirectoryAnchorStore, anchor_dir
 from engium.audit.recorder import PLATFORM_TENANT
 from engium.audit.signing import verifier_keys
 from engium.audit.verify import VerifyReport, verify_database
-from engium.config import Settings
 from engium.incidents.triggers import Fired, Trigger, fire
 from engium.kit.database import Database
+
+if TYPE_CHECKING:
+    from engium.config import Settings
 
 VERIFY_COMPONENT = "incidents.verify_audit"
 BURST_COMPONENT = "incidents.watch_bursts"

@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from sqlalchemy import Connection, text
@@ -29,10 +29,12 @@ from sqlalchemy import Connection, text
 from engium.audit.checkpoints import DirectoryAnchorStore, anchor_dir
 from engium.audit.signing import verifier_keys
 from engium.audit.verify import verify_database
-from engium.config import Settings
 from engium.incidents.detectors import owner_engine
 from engium.incidents.models import Incident
 from engium.kit.database import Database
+
+if TYPE_CHECKING:
+    from engium.config import Settings
 
 DEFAULT_LOOKBACK = timedelta(days=30)
 ACCESS_ACTIONS = ("auth.%", "request.denied", "apikey.%", "member.%", "invitation.%")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import DateTime, ForeignKey, Integer, Text, func
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, Text, UniqueConstraint, func, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.orm import Mapped, mapped_column
@@ -17,6 +17,11 @@ class Incident(Base):
     """An operator-level incident: it may affect several tenants (no tenant_id; a reference table)."""
 
     __tablename__ = "incidents"
+    __table_args__ = (
+        Index("incidents_open_trigger_idx", "trigger_key", unique=True,
+              postgresql_where=text("trigger_key is not null and status <> 'closed'")),
+        Index("incidents_status_idx", "status", "aware_at"),
+    )
 
     id: Mapped[UUID] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(Text)
@@ -58,6 +63,9 @@ class IncidentNotification(Base):
     """What one affected tenant was told about an incident, as it was told (a tenant table)."""
 
     __tablename__ = "incident_notifications"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "incident_id", name="incident_notifications_tenant_id_incident_id_key"),
+    )
 
     tenant_id: Mapped[UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
     id: Mapped[UUID] = mapped_column(primary_key=True)
