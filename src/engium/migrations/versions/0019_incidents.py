@@ -114,7 +114,7 @@ def upgrade() -> None:
     op.execute(SCHEMA)
     _operator_only("incidents", "select, insert, update")
     _operator_only("incident_entries", "select, insert")
-    enable_tenant_rls("incident_notifications", privileges="select, insert")
+    enable_tenant_rls("incident_notifications", privileges="select, insert, delete")
 
 
 def downgrade() -> None:
