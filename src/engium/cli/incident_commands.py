@@ -16,7 +16,6 @@ from typing import Annotated, Any
 from uuid import UUID
 
 import typer
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engium.audit import recorder as audit
@@ -88,9 +87,7 @@ def _operating(data_dir: Path | None) -> Iterator[tuple[Settings, Database, Sess
 
 
 def _now(session: Session) -> datetime:
-    now = session.scalar(select(func.now()))
-    assert now is not None
-    return now
+    return repo.database_now(session)
 
 
 def _print(incident: IncidentOut, as_json: bool) -> None:

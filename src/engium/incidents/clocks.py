@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import func, select
-
 from engium.audit import recorder as audit
 from engium.audit.actions import ActorKind, AuditAction
 from engium.incidents import repository as repo
@@ -57,8 +55,7 @@ def remind(database: Database, settings: IncidentSettings) -> list[Reminder]:
     sent: list[Reminder] = []
     remind_before = timedelta(hours=settings.remind_before_hours)
     with repo.operator_transaction(database) as session:
-        now = session.scalar(select(func.now()))
-        assert now is not None
+        now = repo.database_now(session)
         for incident in repo.list_incidents(session, open_only=True, limit=1000):
             due = due_reminders(incident, now, remind_before)
             if not due:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy import func, select, text
@@ -13,6 +14,12 @@ from engium.incidents.models import Incident, IncidentEntry, IncidentNotificatio
 from engium.kit.database import Database
 
 OPEN_STATUSES = ("detected", "contained", "notified")
+
+
+def database_now(session: Session) -> datetime:
+    """The transaction's time: the clock every deadline and entry of an incident is measured by."""
+    value: datetime = session.execute(select(func.now())).scalar_one()
+    return value
 
 
 def enter_operator_scope(session: Session) -> None:

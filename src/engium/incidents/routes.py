@@ -6,7 +6,6 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Request
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engium.access.authentication import Requires
@@ -39,8 +38,7 @@ PrivacyRead = Annotated[Principal, Requires(Permission.PRIVACY_READ)]
 
 
 def _detail(session: Session, incident_id: UUID) -> IncidentDetail:
-    now = session.scalar(select(func.now()))
-    assert now is not None
+    now = repo.database_now(session)
     return incident_detail(session, service.get(session, incident_id), now)
 
 
@@ -49,8 +47,7 @@ def list_incidents(
     operator: OperatorAuth, session: DbSession, open_only: QueryFlag = False
 ) -> IncidentList:
     """Incidents, newest awareness first, each with its GDPR deadlines and overdue flags."""
-    now = session.scalar(select(func.now()))
-    assert now is not None
+    now = repo.database_now(session)
     return IncidentList(incidents=[incident_out(i, now) for i in repo.list_incidents(session, open_only=open_only)])
 
 

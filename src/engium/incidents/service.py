@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from engium.audit import recorder as audit
@@ -110,8 +110,7 @@ def declare(
     description: str = "",
     check_tenants: bool = True,
 ) -> Incident:
-    now = session.scalar(select(func.now()))
-    assert now is not None
+    now = repo.database_now(session)
     aware = aware_at or now
     if aware > now + timedelta(minutes=5):
         raise Unprocessable("aware_at cannot be in the future")
@@ -170,7 +169,7 @@ def update(
     if incident.window_start and incident.window_end and incident.window_end < incident.window_start:
         raise Unprocessable("window_end must not be before window_start")
     if changed:
-        incident.updated_at = func.now()
+        incident.updated_at = repo.database_now(session)
         repo.append_entry(session, incident.id, "update", operator.name, "changed: " + ", ".join(changed))
         _record(session, operator, AuditAction.INCIDENT_UPDATED, incident,
                 {"fields": changed, "tenants_added": len(new_tenants)})
@@ -195,7 +194,7 @@ def change_status(
     if status != expected:
         allowed = f"only {expected!r} may follow" if expected else "a closed incident stays closed"
         raise Conflict(f"cannot move an incident from {incident.status!r} to {status!r}: {allowed}")
-    now = session.scalar(select(func.now()))
+    now = repo.database_now(session)
     if status == "contained":
         incident.contained_at = now
     elif status == "notified":
