@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from engium.runtime import Runtime
+from tests.incidents.fixtures import add_incident_notification
 from tests.live_server import LiveServer
 from tests.web.conftest import screenshot, sign_in
 from tests.web.showcase import Showcase, build
@@ -27,7 +28,10 @@ FOR_THE_README = ("inbox", "conversation", "bookings", "settings")
 @pytest.fixture(scope="module")
 def showcase(live: LiveServer, live_runtime: Runtime) -> Iterator[Showcase]:
     with live.client() as api:
-        yield build(api, live_runtime, live.data_dir)
+        built = build(api, live_runtime, live.data_dir)
+        # An incident notice for the security incidents page (incidents/notifications.py).
+        add_incident_notification(live_runtime, built.tenant_id)
+        yield built
 
 
 def test_every_main_page_renders_at_desktop_and_phone_width(page: Any, showcase: Showcase) -> None:
@@ -52,6 +56,7 @@ def test_every_main_page_renders_at_desktop_and_phone_width(page: Any, showcase:
         "team": "/team",
         "audit": "/audit",
         "privacy": "/privacy",
+        "incidents": "/privacy/incidents",
         "api-docs": "/api/v1/docs",
     }
     saved: dict[str, tuple[Path, Path]] = {}
