@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from engium.access.permissions import Permission
+from engium.incidents.notifications import CATEGORY_WORDS
 from engium.incidents.repository import tenant_notifications
 from engium.kit.transaction import DbSession
 from engium.web.members import Member, viewer
@@ -26,4 +27,5 @@ PrivacyReader = Annotated[Member, viewer(Permission.PRIVACY_READ)]
 
 @router.get("/privacy/incidents", response_class=HTMLResponse)
 def incidents_page(request: Request, member: PrivacyReader, session: DbSession) -> Response:
-    return render(request, "incidents.html", {"notifications": tenant_notifications(session)})
+    return render(request, "incidents.html", {"notifications": tenant_notifications(session),
+                                              "words": CATEGORY_WORDS})
