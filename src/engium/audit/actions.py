@@ -170,6 +170,5 @@ class AuditAction(StrEnum):
     INCIDENT_DEADLINE_REMINDED = "incident.deadline_reminded"
     INCIDENT_TENANT_NOTIFIED = "incident.tenant_notified"
     INCIDENT_EVIDENCE_EXPORTED = "incident.evidence_exported"
-    INCIDENT_VIEWED = "incident.viewed"
     # The periodic verification of the audit log (incidents/tasks.py): ok or the number of broken chains.
     AUDIT_VERIFIED = "audit.verified"

@@ -142,5 +142,6 @@ def decryption_failed(database: Database, settings: Settings, tenant_id: UUID, t
     return fire(database, Trigger(
         key=f"decryption:{tenant_id}", title="Stored credentials failed to decrypt", severity="high",
         detail=f"a stored credential ({table}) of chain {tenant_id} failed authentication on decryption",
-        tenant_ids=_tenants(database, {tenant_id}), categories=("credentials",),
+        # Second-factor secrets (users) are sealed under the platform's own vault tenant: no business to tell.
+        tenant_ids=[] if table == "users" else _tenants(database, {tenant_id}), categories=("credentials",),
     ), settings.incidents, component=DECRYPTION_COMPONENT)
