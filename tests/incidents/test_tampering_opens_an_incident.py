@@ -59,3 +59,13 @@ def test_a_tampered_audit_row_opens_an_incident_and_notifies_the_tenant(
     with repo.operator_transaction(runtime.database) as session:
         assert [e.kind for e in repo.timeline(session, incident.id)][-1] == "trigger"
     assert len(deliveries_of(runtime, tenant, "incident.notified")) == 1
+
+
+def test_the_job_runtime_schedules_the_verification_the_burst_watch_and_the_clocks(runtime: Runtime) -> None:
+    from engium.jobs import periodic_tasks, worker_app
+
+    registry = periodic_tasks(runtime, worker_app(runtime, periodic=False))
+    names = {task.task.name: task.cron for task in registry.periodic_tasks.values()}
+    assert names["incidents.verify_audit"] == "0 */1 * * *"
+    assert names["incidents.watch_bursts"] == "*/15 * * * *"
+    assert names["incidents.clocks"] == "*/15 * * * *"
