@@ -3,12 +3,17 @@ opens an incident with the 72-hour deadline and notifies the tenant (in-app and 
 
 from __future__ import annotations
 
+import json
+import zipfile
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy import Engine
 
 from engium.incidents import repository as repo
+from engium.incidents.evidence import check_bundle, write_bundle
 from engium.incidents.tasks import VERIFY_JOB
+from engium.incidents.views import incident_detail
 from engium.runtime import Runtime
 from tests.audit import tamper
 from tests.audit.conftest import append, seal
@@ -59,6 +64,35 @@ def test_a_tampered_audit_row_opens_an_incident_and_notifies_the_tenant(
     with repo.operator_transaction(runtime.database) as session:
         assert [e.kind for e in repo.timeline(session, incident.id)][-1] == "trigger"
     assert len(deliveries_of(runtime, tenant, "incident.notified")) == 1
+
+
+def test_the_evidence_bundle_carries_the_broken_chain_and_verifies_against_its_manifest(
+    runtime: Runtime, superuser_engine: Engine, tmp_path: Path
+) -> None:
+    tenant = make_tenant(runtime)
+    seqs = [append(runtime, tenant.id, action="auth.login_failed") for _ in range(2)]
+    seal(runtime)
+    with tamper.triggers_disabled(superuser_engine) as conn:
+        tamper.delete_event(conn, tenant.id, seqs[0])
+    run_periodic(runtime, VERIFY_JOB)
+    [incident] = incidents_by_key(runtime, f"audit-chain:{tenant.id}")
+    with repo.operator_transaction(runtime.database) as session:
+        row = repo.get(session, incident.id)
+        assert row is not None
+        now = repo.database_now(session)
+        summary = incident_detail(session, row, now).model_dump(mode="json")
+        bundle = write_bundle(runtime.database, runtime.settings, row, summary, now, tmp_path / "evidence.zip")
+    assert check_bundle(bundle.path) == []
+    with zipfile.ZipFile(bundle.path) as archive:
+        verification = json.loads(archive.read("verification.json"))
+        access = archive.read(f"access/{tenant.id}.jsonl").decode().splitlines()
+        manifest = json.loads(archive.read("manifest.json"))
+    findings = verification["tenants"][str(tenant.id)]["findings"]
+    assert findings
+    assert findings[0]["seq"] == seqs[0]
+    assert [json.loads(line)["seq"] for line in access if "auth.login_failed" in line] == [seqs[1]]
+    assert set(manifest["files"]) == {"incident.json", "verification.json", f"audit/{tenant.id}.jsonl",
+                                      f"access/{tenant.id}.jsonl"}
 
 
 def test_the_job_runtime_schedules_the_verification_the_burst_watch_and_the_clocks(runtime: Runtime) -> None:
