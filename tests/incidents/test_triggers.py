@@ -86,3 +86,26 @@ def test_reminders_fire_once_per_threshold(runtime: Runtime) -> None:
         assert sorted(late_row.reminders) == ["regulator_overdue", "tenants_overdue"]
         assert soon_row.reminders == ["regulator_soon"]
         assert [e.kind for e in repo.timeline(session, late_id)].count("reminder") == 2
+
+
+def test_after_an_incident_is_closed_the_same_trigger_opens_a_new_one(runtime: Runtime) -> None:
+    from engium.incidents.service import change_status
+    from engium.incidents.triggers import Trigger, fire
+
+    tenant = make_tenant(runtime)
+    trigger = Trigger(key=f"pytest:{tenant.id}", title="Test trigger", severity="low", detail="seen",
+                      tenant_ids=[tenant.id])
+    first = fire(runtime.database, trigger, runtime.settings.incidents, component="pytest")
+    again = fire(runtime.database, trigger, runtime.settings.incidents, component="pytest")
+    assert first.opened
+    assert not again.opened
+    assert again.incident_id == first.incident_id
+    assert first.notified == [tenant.id]
+    assert again.notified == []
+    with repo.operator_transaction(runtime.database) as session:
+        for status in ("contained", "notified"):
+            change_status(session, OPERATOR, first.incident_id, status)
+        change_status(session, OPERATOR, first.incident_id, "closed", review="False alarm: a test.")
+    later = fire(runtime.database, trigger, runtime.settings.incidents, component="pytest")
+    assert later.opened
+    assert later.incident_id != first.incident_id
