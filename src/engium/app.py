@@ -29,6 +29,8 @@ from engium.errors import error_body, install_error_handlers
 from engium.evidence.routes import router as evidence_router
 from engium.identity.invitation_routes import router as invitation_router
 from engium.identity.routes import router as identity_router
+from engium.incidents.routes import operator_router as operator_incidents_router
+from engium.incidents.routes import tenant_router as incident_notifications_router
 from engium.integrations.routes import router as integrations_router
 from engium.kit.body_limit import BodyLimitMiddleware
 from engium.knowledge.routes import router as knowledge_router
@@ -114,6 +116,8 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     api.include_router(privacy_router)
     api.include_router(evidence_router)
     api.include_router(trust_router)
+    api.include_router(incident_notifications_router)
+    api.include_router(operator_incidents_router)
     app.include_router(api)
     # Public channel endpoints: authenticated by provider signature, not by the API's credentials.
     app.include_router(webhooks_router)

@@ -16,6 +16,7 @@ from engium.ai.embedding_settings import EmbeddingSettings
 from engium.ai.gateway.settings import ModelSettings
 from engium.assistant.settings import AssistantSettings
 from engium.channels.settings import ChannelSettings
+from engium.incidents.settings import IncidentSettings
 from engium.kit.jobs import JobSettings
 from engium.trust.settings import DEFAULT_NOTICE_DAYS, DEFAULT_SUBPROCESSORS, OperatorSubprocessor
 from engium.webhooks.settings import WebhookSettings
@@ -110,6 +111,8 @@ class Settings(BaseSettings):
     assistant: AssistantSettings = Field(default_factory=AssistantSettings)
     # The job runtime: concurrency, fallback polling, shutdown grace (ENGIUM_JOBS_*).
     jobs: JobSettings = Field(default_factory=JobSettings)
+    # Incident response: the GDPR clocks, automatic triggers, the operator API's token (ENGIUM_INCIDENTS_*).
+    incidents: IncidentSettings = Field(default_factory=IncidentSettings)
 
     @model_validator(mode="after")
     def _no_removed_settings(self) -> Settings:

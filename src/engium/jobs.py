@@ -44,6 +44,7 @@ TASK_MODULES = (
     "engium.assistant.tasks",
     "engium.audit.tasks",
     "engium.channels.tasks",
+    "engium.incidents.tasks",
     "engium.privacy.tasks",
     "engium.webhooks.tasks",
 )
@@ -125,6 +126,9 @@ def periodic_tasks(runtime: Runtime, app: procrastinate.App) -> PeriodicRegistry
         "jobs.remove_finished": cron_every(3600),
         "privacy.retention": cron_every(86400),
         "privacy.request_clocks": cron_every(3600),
+        "incidents.verify_audit": cron_every(settings.incidents.verify_interval_seconds),
+        "incidents.watch_bursts": cron_every(settings.incidents.burst_window_minutes * 60),
+        "incidents.clocks": cron_every(settings.incidents.clock_check_seconds),
     }
     for name, cron in schedule.items():
         bound = copy.copy(queue.tasks[name])

@@ -7,6 +7,7 @@ from engium.channels import models as _channels
 from engium.conversations import models as _conversations
 from engium.crypto import models as _crypto
 from engium.identity import models as _identity
+from engium.incidents import models as _incidents
 from engium.integrations import models as _integrations
 from engium.kit.orm import Base
 from engium.knowledge import models as _knowledge
@@ -25,6 +26,7 @@ __all__ = [
     "_conversations",
     "_crypto",
     "_identity",
+    "_incidents",
     "_integrations",
     "_knowledge",
     "_privacy",

@@ -18,6 +18,7 @@ from engium.crypto.keyring import DataKeyRing, root_key_provider
 from engium.crypto.subject_keys import SubjectKeyVault
 from engium.identity.credentials import PasswordHashing
 from engium.identity.sign_in import SignInChecks
+from engium.incidents.decryption import install_decryption_listener
 from engium.integrations.register_hook import install_register_hook
 from engium.kit.database import Database
 from engium.kit.database_clock import DATABASE_CLOCK
@@ -58,7 +59,10 @@ class Runtime:
     @cached_property
     def vault(self) -> DataKeyRing:
         """Built on first use, so commands that never touch secrets never create a root key."""
-        return DataKeyRing(root_key_provider(self.settings))
+        vault = DataKeyRing(root_key_provider(self.settings))
+        # A stored credential that fails to decrypt opens (or appends to) an incident (ADR 0026).
+        install_decryption_listener(vault, self.database)
+        return vault
 
     @cached_property
     def sign_in_checks(self) -> SignInChecks:

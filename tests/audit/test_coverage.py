@@ -37,6 +37,13 @@ UNATTRIBUTED = {
     # (tests/security/test_account_takeover.py checks invitation.accepted and member.added).
     ("post", "/api/v1/invitations/preview"),
     ("post", "/api/v1/invitations/accept"),
+    # The operator's incident API: its credential is the operator token, not a tenant's; its events and
+    # refusals go to the platform chain (an incident belongs to no one tenant). tests/incidents checks them.
+    ("post", "/api/v1/operator/incidents"),
+    ("patch", "/api/v1/operator/incidents/{incident_id}"),
+    ("post", "/api/v1/operator/incidents/{incident_id}/timeline"),
+    ("post", "/api/v1/operator/incidents/{incident_id}/status"),
+    ("post", "/api/v1/operator/incidents/{incident_id}/notifications"),
 }
 
 

@@ -25,6 +25,7 @@ from engium.integrations.schemas import CredentialCreate, CredentialKind
 from engium.knowledge import repository as knowledge
 from engium.runtime import Runtime
 from tests.conftest import TenantHandle, make_tenant
+from tests.incidents.fixtures import add_incident_notification
 from tests.webhooks.fixtures import add_webhook_rows
 
 
@@ -107,6 +108,8 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
             text("select audit_record_checkpoint(:t, :s, :h, now(), 'test', :sig)"),
             {"t": tenant.id, "s": seq, "h": head, "sig": os.urandom(64)},
         )
+    # Incident response (migration 0020_incidents): a notification of an incident affecting the tenant.
+    add_incident_notification(runtime, tenant.id)
     return tenant
 
 

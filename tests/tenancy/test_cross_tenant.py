@@ -31,6 +31,12 @@ UNAUTHENTICATED = {
     ("get", "/webhooks/whatsapp/{tenant_public_id}"),
     ("post", "/webhooks/whatsapp/{tenant_public_id}"),
     ("post", "/webhooks/events/{tenant_public_id}"),
+    # The operator's incident API takes the operator token, never a tenant's credentials (a tenant's key
+    # gets 401); an incident may span tenants. tests/incidents checks its credential and what tenants see.
+    *((method, f"/api/v1/operator/incidents{suffix}") for method, suffix in (
+        ("get", ""), ("post", ""), ("get", "/{incident_id}"), ("patch", "/{incident_id}"),
+        ("post", "/{incident_id}/timeline"), ("post", "/{incident_id}/status"),
+        ("post", "/{incident_id}/notifications"))),
 }
 # Ends the caller's own session only; harmless, but would log out nothing useful here.
 SKIPPED = {("post", "/api/v1/auth/logout")}

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import text
 
 from engium.runtime import Runtime
+from tests.incidents.fixtures import add_incident_notification
 from tests.live_server import LiveServer
 from tests.web.conftest import SCREENSHOTS, screenshot, sign_in
 from tests.web.showcase import Showcase, build
@@ -29,7 +30,10 @@ FOR_THE_README = ("inbox", "conversation", "bookings", "settings", "trust-regist
 @pytest.fixture(scope="module")
 def showcase(live: LiveServer, live_runtime: Runtime) -> Iterator[Showcase]:
     with live.client() as api:
-        yield build(api, live_runtime, live.data_dir)
+        built = build(api, live_runtime, live.data_dir)
+        # An incident notice for the security incidents page (incidents/notifications.py).
+        add_incident_notification(live_runtime, built.tenant_id)
+        yield built
 
 
 def _trust_centre(page: Any, runtime: Runtime, showcase: Showcase) -> dict[str, str]:
@@ -73,6 +77,7 @@ def test_every_main_page_renders_at_desktop_and_phone_width(
         "team": "/team",
         "audit": "/audit",
         "privacy": "/privacy",
+        "incidents": "/privacy/incidents",
         "api-docs": "/api/v1/docs",
         **_trust_centre(page, live_runtime, showcase),
     }

@@ -170,3 +170,17 @@ class AuditAction(StrEnum):
     SUBPROCESSOR_OBJECTED = "subprocessor.objected"
     DPA_GENERATED = "dpa.generated"
     DPA_ACCEPTED = "dpa.accepted"
+
+    # --- incidents (incidents/): operator-level events land in the platform chain; what a business is
+    # told lands in its own chain. Details hold ids, severity, statuses, categories and counts, never the
+    # timeline's free text.
+    INCIDENT_DECLARED = "incident.declared"
+    INCIDENT_UPDATED = "incident.updated"
+    INCIDENT_STATUS_CHANGED = "incident.status_changed"
+    INCIDENT_ENTRY_ADDED = "incident.entry_added"
+    INCIDENT_TRIGGERED = "incident.triggered"
+    INCIDENT_DEADLINE_REMINDED = "incident.deadline_reminded"
+    INCIDENT_TENANT_NOTIFIED = "incident.tenant_notified"
+    INCIDENT_EVIDENCE_EXPORTED = "incident.evidence_exported"
+    # The periodic verification of the audit log (incidents/tasks.py): ok or the number of broken chains.
+    AUDIT_VERIFIED = "audit.verified"

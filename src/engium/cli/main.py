@@ -15,6 +15,7 @@ from engium.access.permissions import Role
 from engium.cli.audit_commands import audit_app
 from engium.cli.evidence_commands import evidence_app
 from engium.cli.guard_commands import guard_app
+from engium.cli.incident_commands import incident_app, operator_app
 from engium.cli.job_worker import attach_job_worker, run_in_foreground
 from engium.cli.keys_commands import register as register_key_commands
 from engium.cli.knowledge_commands import register as register_knowledge_commands
@@ -41,6 +42,8 @@ app.add_typer(retention_app, name="retention")
 app.add_typer(privacy_app, name="privacy")
 app.add_typer(evidence_app, name="evidence")
 app.add_typer(subprocessors_app, name="subprocessors")
+app.add_typer(incident_app, name="incident")
+app.add_typer(operator_app, name="operator")
 register_key_commands(app, tenant_app)
 register_knowledge_commands(app)
 

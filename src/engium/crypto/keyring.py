@@ -9,9 +9,11 @@ every version (ON DELETE CASCADE), which makes all its ciphertexts unreadable: c
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 from uuid import UUID
 
@@ -32,6 +34,12 @@ from engium.crypto.secret import SecretBytes
 
 if TYPE_CHECKING:
     from engium.config import Settings
+
+log = logging.getLogger(__name__)
+
+# Told where a stored value failed to decrypt (incident response listens: incidents/decryption.py). A
+# listener must be quick and must not touch the caller's rows: the caller's transaction is still open.
+DecryptionListener = Callable[[CipherContext], None]
 
 # NIST SP 800-38D: with random 96-bit nonces, at most 2^32 encryptions under one key. We switch to a
 # new data-key version at a quarter of that, so the bound is never approached even with concurrent
@@ -64,6 +72,7 @@ class DataKeyRing:
         self._cache: OrderedDict[tuple[UUID, int, str, bytes], SecretBytes] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
+        self.failure_listeners: list[DecryptionListener] = []
 
     def __repr__(self) -> str:
         return f"DataKeyRing(provider={self.provider!r}, cached={len(self._cache)})"
@@ -84,12 +93,24 @@ class DataKeyRing:
         return EnvelopeCipher.seal(self._unwrap(tenant_id, row), row.version, context, plaintext)
 
     def decrypt(self, session: Session, context: CipherContext, ciphertext: bytes) -> SecretBytes:
-        version = key_version_of(ciphertext)
-        row = repo.get(session, context.tenant_id, version)
-        if row is None:
-            # Another tenant's ciphertext (RLS hides its keys), or a deleted tenant's: shredded.
-            raise DecryptionError()
-        return EnvelopeCipher.open(self._unwrap(context.tenant_id, row), context, ciphertext)
+        try:
+            version = key_version_of(ciphertext)
+            row = repo.get(session, context.tenant_id, version)
+            if row is None:
+                # Another tenant's ciphertext (RLS hides its keys), or a deleted tenant's: shredded.
+                raise DecryptionError()
+            return EnvelopeCipher.open(self._unwrap(context.tenant_id, row), context, ciphertext)
+        except DecryptionError:
+            self._report_failure(context)
+            raise
+
+    def _report_failure(self, context: CipherContext) -> None:
+        for listener in self.failure_listeners:
+            try:
+                listener(context)
+            except Exception:
+                # The caller's own error is the one that matters; a listener's failure is only logged.
+                log.exception("a decryption failure listener failed")
 
     # -- versions -----------------------------------------------------------------------------------
 

@@ -282,6 +282,15 @@ STORES: tuple[Store, ...] = (
             ("webhook_endpoints", "webhooks", "tenant_id id url description event_types active disabled_reason "
                                               "credential_id shares_personal_data created_at updated_at"),
             ("audit_heads", "audit", "tenant_id last_seq last_hash"),
+            # Incident response (incidents/): operator-level records and what each business was told. The
+            # timeline and notices describe systems and data categories, never a customer's data.
+            ("incident_notifications", "incidents", "tenant_id id incident_id title severity categories aware_at "
+                                                    "window_start window_end body notified_at"),
+            ("incidents", "incidents", "id title severity status owner tenant_ids notified_tenant_ids categories "
+                                       "aware_at window_start window_end regulator_due_at tenants_due_at "
+                                       "contained_at regulator_notified_at closed_at review trigger_key reminders "
+                                       "created_at updated_at"),
+            ("incident_entries", "incidents", "incident_id seq at kind actor body"),
             ("audit_checkpoints", "audit", "tenant_id seq head_hash sealed_at key_id signature"),
             ("procrastinate_events", "jobs", "id job_id type at"),
             ("procrastinate_periodic_defers", "jobs", "id task_name defer_timestamp job_id periodic_id"),

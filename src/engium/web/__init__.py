@@ -24,6 +24,7 @@ from engium.web.pages import (
     contacts,
     conversation,
     inbox,
+    incidents,
     integrations,
     knowledge,
     privacy,
@@ -44,7 +45,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 staff_router = APIRouter(lifespan=_lifespan)
 for pages in (assets_router, access.router, account.router, inbox.router, conversation.router, bookings.router,
               contacts.router, knowledge.router, settings.router, catalog.router, integrations.router, team.router,
-              audit.router, privacy.router, trust.router, trust_register.router, trust_register.data_router):
+              audit.router, privacy.router, trust.router, trust_register.router, trust_register.data_router,
+              incidents.router):
     staff_router.include_router(pages)
 
 __all__ = ["api_docs_router", "staff_router"]

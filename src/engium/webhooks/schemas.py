@@ -15,6 +15,8 @@ EventType = Literal[
     "booking.created", "booking.cancelled", "booking.rescheduled", "conversation.escalated", "conversation.resolved",
     # The tenant's subprocessor register changed (trust/register.py); the data names the subprocessor.
     "subprocessors.changed",
+    # An incident affecting the business (incidents/notifications.py): ids, severity, categories, window.
+    "incident.notified",
 ]
 EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 DeliveryStatus = Literal["pending", "delivered", "dead"]
