@@ -19,6 +19,7 @@ from engium.evidence.window import Window
 from engium.runtime import Runtime
 from tests.conftest import audit_events
 from tests.evidence.scenario import Scenario, archive_files, leaks
+from tests.incidents.fixtures import add_incident_notification
 
 TODAY = datetime.now(UTC).date()
 
@@ -177,3 +178,18 @@ def test_an_export_of_one_tenant_reads_and_verifies_that_tenant_only(runtime: Ru
     chains = _json(files, "platform/audit-chains/verification.json")
     assert [r["tenant_id"] for r in chains["reports"]] == [str(scenario.other.id)]
     assert scenario.tenant.owner_email.encode() not in b"".join(files.values())
+
+
+def test_incidents_show_with_their_clocks_and_the_notices_each_tenant_received(
+    runtime: Runtime, scenario: Scenario
+) -> None:
+    incident_id = add_incident_notification(runtime, scenario.tenant.id)
+    files = archive_files(_export(runtime, scenario, Window(TODAY, TODAY)))
+    incidents = {i["id"]: i for i in _json(files, "platform/incidents/incidents.json")["incidents"]}
+    ours = incidents[str(incident_id)]
+    assert ours["tenant_ids"] == [str(scenario.tenant.id)]
+    assert ours["regulator_clock"] == "pending"  # 72 hours from awareness, not yet notified
+    assert [entry["kind"] for entry in ours["timeline"]][:1] == ["declared"]
+    notices = _json(files, f"tenants/{scenario.tenant.id}/incidents/notifications.json")["notifications"]
+    assert [n["incident_id"] for n in notices] == [str(incident_id)]
+    assert _json(files, f"tenants/{scenario.other.id}/incidents/notifications.json")["notifications"] == []

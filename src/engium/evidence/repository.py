@@ -119,3 +119,27 @@ def dpa_versions(session: Session, end: datetime) -> list[Row]:
                v.generated_at, a.accepted_by, a.accepted_at
           from dpa_versions v left join dpa_acceptances a on a.tenant_id = v.tenant_id and a.version = v.version
          where v.generated_at < :end order by v.version""", end=end)
+
+
+def incident_notifications(session: Session, start: datetime, end: datetime) -> list[Row]:
+    """What the tenant was told of incidents in the window (their own rows, under RLS)."""
+    return _rows(session, """
+        select incident_id, title, severity, categories, aware_at, window_start, window_end, notified_at
+          from incident_notifications where notified_at >= :start and notified_at < :end
+         order by notified_at, id""", start=start, end=end)
+
+
+def incidents(session: Session, start: datetime, end: datetime) -> list[Row]:
+    """Incidents open at some moment of the window, with their clocks (the operator's scope only)."""
+    return _rows(session, """
+        select id, title, severity, status, owner, tenant_ids, notified_tenant_ids, categories, aware_at,
+               window_start, window_end, regulator_due_at, tenants_due_at, contained_at, regulator_notified_at,
+               closed_at, review is not null as reviewed, trigger_key, created_at
+          from incidents where aware_at < :end and (closed_at is null or closed_at >= :start)
+         order by aware_at, id""", start=start, end=end)
+
+
+def incident_timeline(session: Session, incident_id: Any) -> list[Row]:
+    return _rows(session, """
+        select seq, at, kind, actor, body from incident_entries where incident_id = :i order by seq""",
+                 i=incident_id)

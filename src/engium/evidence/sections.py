@@ -4,8 +4,8 @@ Adding a section is a few lines: write ``collect(scope) -> list[EvidenceFile]`` 
 paths relative to the section's folder), then add ``Section("name", "what it proves", module.collect)`` to
 :data:`TENANT_SECTIONS` (one tenant's rows, under its RLS) or :data:`PLATFORM_SECTIONS` (operator-level
 records). The archive, manifest, signature and audit record need no change; docs/evidence.md lists the
-sections for auditors. ``subprocessors-and-dpa`` was added
-this way.
+sections for auditors. ``subprocessors-and-dpa`` and ``incidents`` were
+added this way.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 from engium.evidence import (
     access_review,
     audit_chain,
+    incident_history,
     key_history,
     migrations,
     retention_runs,
@@ -33,10 +34,14 @@ TENANT_SECTIONS: tuple[Section[TenantScope], ...] = (
             subject_requests.collect),
     Section("subprocessors-and-dpa", "the subprocessor register's dated changes and objections; every DPA "
             "version with its hash and signature, and its acceptance", trust_history.collect),
+    Section("incidents", "the incident notices the business received in the window", incident_history.collect_notices),
 )
 
 PLATFORM_SECTIONS: tuple[Section[PlatformScope], ...] = (
     Section("migrations", "schema migrations applied against those this code ships", migrations.collect),
     Section("audit-chains", "every chain's verification, the platform chain included (operator export only)",
             audit_chain.collect_platform, for_tenant_exports=False),
+    Section("incidents", "every incident open in the window: timeline, affected tenants, and whether the "
+            "72-hour regulator clock and the businesses' deadline were met (operator export only)",
+            incident_history.collect_incidents, for_tenant_exports=False),
 )
