@@ -34,6 +34,12 @@ def _when(moment: datetime | None) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else "not yet known"
 
 
+def _period(incident: Incident) -> str:
+    if incident.window_start is None and incident.window_end is None:
+        return "not yet known"
+    return f"from {_when(incident.window_start)} to {_when(incident.window_end) if incident.window_end else 'now'}"
+
+
 def draft(incident: Incident) -> str:
     """The notice, drafted from the incident: what, which data, the window, and what comes next."""
     categories = ", ".join(CATEGORY_WORDS.get(c, c) for c in incident.categories) or "under assessment"
@@ -41,7 +47,7 @@ def draft(incident: Incident) -> str:
         f"Engium is handling a security incident that may affect your business (severity {incident.severity}). "
         f"We became aware of it at {_when(incident.aware_at)}. "
         f"Data possibly involved: {categories}. "
-        f"Period concerned: from {_when(incident.window_start)} to {_when(incident.window_end)}. "
+        f"Period concerned: {_period(incident)}. "
         "As your processor we will keep you informed as the investigation progresses, so that you can assess "
         "your own obligations as controller (GDPR Art. 33 and 34)."
     )
