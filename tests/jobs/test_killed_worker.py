@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -82,7 +82,9 @@ def start_worker(data_dir: Path) -> subprocess.Popen[bytes]:
                             stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=cli_env(FAST_RECOVERY))
 
 
-def test_a_job_of_a_killed_worker_is_retried_once_by_another(data_dir: Path) -> None:
+def test_a_job_of_a_killed_worker_is_retried_once_by_another(
+    data_dir: Path, record_property: Callable[[str, object], None]
+) -> None:
     database = Database.open(app_url=None, owner_url=None, data_dir=data_dir, pool_size=3)
     database.migrate()
     runtime = Runtime(settings=Settings(data_dir=data_dir, secure_cookies=False), database=database)
@@ -101,6 +103,7 @@ def test_a_job_of_a_killed_worker_is_retried_once_by_another(data_dir: Path) -> 
         assert receiver.first_arrived.wait(60), "the first worker never sent the delivery"
         doomed.send_signal(signal.SIGKILL)  # mid-job: the request is in flight, nothing recorded yet
         doomed.wait(10)
+        killed_at = time.monotonic()
         with database.transaction() as session:
             (status,) = session.execute(text(
                 "select status::text from procrastinate_jobs where task_name = 'webhooks.deliver'")).one()
@@ -111,6 +114,7 @@ def test_a_job_of_a_killed_worker_is_retried_once_by_another(data_dir: Path) -> 
             deadline = time.monotonic() + 60
             while len(receiver.ids) < 2 and time.monotonic() < deadline:
                 time.sleep(0.2)
+            record_property("recovery_seconds", round(time.monotonic() - killed_at, 2))  # the closing table
             time.sleep(2)  # a third copy, had the job run twice more, would be here now
         finally:
             survivor.terminate()

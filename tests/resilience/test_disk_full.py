@@ -14,7 +14,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -136,7 +136,7 @@ def fresh_wal_segment(server: LiveServer) -> None:
 
 
 def test_a_full_disk_refuses_writes_clearly_and_recovers_when_space_returns(
-    server: LiveServer, small_disk: SmallDisk, twilio: FakeTwilio
+    server: LiveServer, small_disk: SmallDisk, twilio: FakeTwilio, record_property: Callable[[str, object], None]
 ) -> None:
     runtime = Runtime(settings=Settings(data_dir=server.data_dir, secure_cookies=False), database=server.database)
     with server.client() as api:
@@ -168,6 +168,8 @@ def test_a_full_disk_refuses_writes_clearly_and_recovers_when_space_returns(
     assert refused, f"nothing was refused while the disk was full: {statuses}"
     recovered = [s for s in sent if s.at > freed_at + 1 and s.status in {200, 201}]
     assert recovered, "writes did not work again once space returned"
+    first_write = min(s.at for s in sent if s.at > freed_at and s.status in {200, 201})
+    record_property("recovery_seconds", round(first_write - freed_at, 2))  # for the closing table
     assert not [s for s in sent if s.at > freed_at + 1 and s.status != (201 if s.kind == "contact" else 200)]
 
     stored_sids = wait_until_answered(server, business)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from sqlalchemy import text
@@ -43,7 +43,9 @@ def delivery_states(server: LiveServer, tenant_id: uuid.UUID) -> Counter[str]:
         return Counter(str(status) for status in rows.scalars())
 
 
-def test_replies_wait_out_a_provider_outage_and_are_sent_once(server: LiveServer, twilio: FakeTwilio) -> None:
+def test_replies_wait_out_a_provider_outage_and_are_sent_once(
+    server: LiveServer, twilio: FakeTwilio, record_property: Callable[[str, object], None]
+) -> None:
     runtime = Runtime(settings=Settings(data_dir=server.data_dir, secure_cookies=False), database=server.database)
     with server.client() as api:
         business = configured_tenant(api, runtime)
@@ -66,10 +68,12 @@ def test_replies_wait_out_a_provider_outage_and_are_sent_once(server: LiveServer
     twilio.failing = 429  # still down, now saying "slow down"
     time.sleep(3)
     twilio.failing = None  # back
+    back_at = time.monotonic()
 
     deadline = time.monotonic() + 60
     while sum(twilio.accepted.values()) < TEXTS and time.monotonic() < deadline:
         time.sleep(0.2)
+    record_property("recovery_seconds", round(time.monotonic() - back_at, 2))  # all sent: the closing table
     time.sleep(3)  # a second copy of any reply would arrive now
     assert sum(twilio.accepted.values()) == TEXTS  # none lost
     assert set(twilio.accepted.values()) == {1}  # none sent twice: one reply per customer
