@@ -7,30 +7,21 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.deselection import Deselection
 from tests.external_postgres import debian_cluster as pg15
 from tests.external_postgres import pgbouncer
 from tests.external_postgres.debian_cluster import Cluster, debian_cluster
 
-_deselected: list[str] = []
+_deselected = Deselection("EXTERNAL POSTGRESQL TESTS NOT RUN")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    requirements = (({"pg15"}, pg15.missing_reason()), ({"bounced", "own_server"}, pgbouncer.missing_reason()))
-    for needs, reason in requirements:
-        if reason is None:
-            continue
-        here = [item for item in items if needs & set(getattr(item, "fixturenames", ()))]
-        if here:
-            config.hook.pytest_deselected(items=here)
-            items[:] = [item for item in items if item not in here]
-            _deselected.extend(f"{item.nodeid}: {reason}" for item in here)
+    _deselected.apply(config, items, (({"pg15"}, pg15.missing_reason()),
+                                      ({"bounced", "own_server"}, pgbouncer.missing_reason())))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if _deselected:
-        terminalreporter.section("EXTERNAL POSTGRESQL TESTS NOT RUN", sep="!", red=True, bold=True)
-        for line in _deselected:
-            terminalreporter.line(f"deselected {line}", red=True)
+    _deselected.report(terminalreporter)
 
 
 @pytest.fixture(scope="package", name="pg15")

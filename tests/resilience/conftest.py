@@ -6,35 +6,24 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 
 import pytest
 
-_deselected: list[str] = []
+from tests.deselection import Deselection
+from tests.resilience.fake_twilio import FakeTwilio
 
-
-def _missing(fixture: str) -> str | None:
-    if fixture == "small_disk" and os.geteuid() != 0:
-        return "mounting the small disk needs root"
-    if fixture == "faketime" and shutil.which("faketime") is None:
-        return "Debian's faketime is not installed (apt-get install faketime)"
-    return None
+_deselected = Deselection("FAULT-INJECTION TESTS NOT RUN")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    for fixture in ("small_disk", "faketime"):
-        reason = _missing(fixture)
-        here = [item for item in items if reason and fixture in getattr(item, "fixturenames", ())]
-        if here:
-            config.hook.pytest_deselected(items=here)
-            items[:] = [item for item in items if item not in here]
-            _deselected.extend(f"{item.nodeid}: {reason}" for item in here)
+    small_disk = None if os.geteuid() == 0 else "mounting the small disk needs root"
+    faketime = None if shutil.which("faketime") else "Debian's faketime is not installed (apt-get install faketime)"
+    _deselected.apply(config, items, (({"small_disk"}, small_disk), ({"faketime"}, faketime)))
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    if _deselected:
-        terminalreporter.section("FAULT-INJECTION TESTS NOT RUN", sep="!", red=True, bold=True)
-        for line in _deselected:
-            terminalreporter.line(f"deselected {line}", red=True)
+    _deselected.report(terminalreporter)
 
 
 @pytest.fixture
@@ -43,3 +32,11 @@ def faketime() -> str:
     path = shutil.which("faketime")
     assert path is not None
     return path
+
+
+@pytest.fixture
+def twilio() -> Iterator[FakeTwilio]:
+    """Twilio's send endpoint on loopback, accepting every reply (tests stage outages on it)."""
+    provider = FakeTwilio()
+    yield provider
+    provider.close()

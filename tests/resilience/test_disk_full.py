@@ -10,37 +10,22 @@ from __future__ import annotations
 
 import errno
 import subprocess
-import threading
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx2 as httpx
 import psycopg
 import pytest
-from sqlalchemy import text
 
-from engium.config import Settings
-from engium.runtime import Runtime
-from tests.channels.inbound_helpers import ChannelTenant, configured_tenant, sms_params, twilio_request
 from tests.conftest import scratch_dir
-from tests.live_server import LiveServer, live_server, run_cli
+from tests.live_server import LiveServer, live_server
 from tests.resilience.fake_twilio import FakeTwilio
-from tests.resilience.test_database_restart import wait_until_answered
+from tests.resilience.mixed_load import EXPECTED_STATUSES, assert_nothing_lost_or_doubled, mixed_load, open_business
 
 DISK = "256m"
 FULL_SECONDS = 4
-
-
-@dataclass
-class Sent:
-    kind: str
-    key: str
-    status: int | None
-    at: float
 
 
 @dataclass
@@ -82,13 +67,6 @@ def small_disk() -> Iterator[SmallDisk]:
 
 
 @pytest.fixture
-def twilio() -> Iterator[FakeTwilio]:
-    provider = FakeTwilio()
-    yield provider
-    provider.close()
-
-
-@pytest.fixture
 def server(small_disk: SmallDisk, twilio: FakeTwilio) -> Iterator[LiveServer]:
     # The server's log stays off the full disk, so that the test can read what it said.
     # A job whose worker could not record its end (the disk was full) is retried once the worker's
@@ -97,30 +75,6 @@ def server(small_disk: SmallDisk, twilio: FakeTwilio) -> Iterator[LiveServer]:
            "ENGIUM_JOBS_STALLED_AFTER_SECONDS": "3", "ENGIUM_JOBS_STALLED_CHECK_SECONDS": "1"}
     with live_server(small_disk.mount / "data", env, log_dir=small_disk.scratch) as started:
         yield started
-
-
-def load(server: LiveServer, business: ChannelTenant, stop: threading.Event, sent: list[Sent]) -> None:
-    with httpx.Client(base_url=server.url, timeout=10) as client:
-        while not stop.is_set():
-            key = uuid.uuid4().hex
-            try:
-                status: int | None = client.post("/api/v1/contacts", headers=business.tenant.headers, json={
-                    "name": "Walk-in " + key, "widget_id": key}).status_code
-            except httpx.HTTPError:
-                status = None
-            sent.append(Sent("contact", key, status, time.perf_counter()))
-            sid = "SM" + key
-            body, headers = twilio_request(business.twilio_path(), sms_params(
-                sid, "When are you open?", sender=f"+1415{key[:7].translate(DIGITS)}"))
-            try:
-                status = client.post(business.twilio_path(), content=body, headers=headers).status_code
-            except httpx.HTTPError:
-                status = None
-            sent.append(Sent("sms", sid, status, time.perf_counter()))
-            time.sleep(0.02)
-
-
-DIGITS = str.maketrans("abcdef", "123456")
 
 
 def fresh_wal_segment(server: LiveServer) -> None:
@@ -138,51 +92,27 @@ def fresh_wal_segment(server: LiveServer) -> None:
 def test_a_full_disk_refuses_writes_clearly_and_recovers_when_space_returns(
     server: LiveServer, small_disk: SmallDisk, twilio: FakeTwilio, record_property: Callable[[str, object], None]
 ) -> None:
-    runtime = Runtime(settings=Settings(data_dir=server.data_dir, secure_cookies=False), database=server.database)
-    with server.client() as api:
-        business = configured_tenant(api, runtime)
-        hours = {day: "09:00-17:00" for day in ("mon", "tue", "wed", "thu", "fri")}
-        assert api.patch("/api/v1/settings", headers=business.tenant.headers,
-                         json={"opening_hours": hours}).status_code == 200
+    business = open_business(server)
     fresh_wal_segment(server)
-    sent: list[Sent] = []
-    stop = threading.Event()
-    clients = [threading.Thread(target=load, args=(server, business, stop, sent)) for _ in range(2)]
-    for client in clients:
-        client.start()
-    time.sleep(1)
-    filler = small_disk.fill()
-    full_at = time.perf_counter()
-    time.sleep(FULL_SECONDS)
-    filler.unlink()
-    freed_at = time.perf_counter()
-    time.sleep(4)
-    stop.set()
-    for client in clients:
-        client.join(30)
+    with mixed_load(server, business, clients=2, pause=0.02) as sent:
+        time.sleep(1)
+        filler = small_disk.fill()
+        full_at = time.perf_counter()
+        time.sleep(FULL_SECONDS)
+        filler.unlink()
+        freed_at = time.perf_counter()
+        time.sleep(4)
 
     statuses = Counter((s.kind, s.status) for s in sent)
-    assert set(statuses) <= {("contact", 201), ("contact", 503), ("sms", 200), ("sms", 503)}, \
-        f"{statuses}\n{server.log()[-6000:]}"
+    assert set(statuses) <= EXPECTED_STATUSES, f"{statuses}\n{server.log()[-6000:]}"
     refused = [s for s in sent if full_at < s.at < freed_at and s.status == 503]
     assert refused, f"nothing was refused while the disk was full: {statuses}"
     recovered = [s for s in sent if s.at > freed_at + 1 and s.status in {200, 201}]
     assert recovered, "writes did not work again once space returned"
+    assert not [s for s in sent if s.at > freed_at + 1 and s.status != (201 if s.kind == "contact" else 200)]
     first_write = min(s.at for s in sent if s.at > freed_at and s.status in {200, 201})
     record_property("recovery_seconds", round(first_write - freed_at, 2))  # for the closing table
-    assert not [s for s in sent if s.at > freed_at + 1 and s.status != (201 if s.kind == "contact" else 200)]
-
-    stored_sids = wait_until_answered(server, business)
-    with server.database.tenant_transaction(business.tenant.id) as session:
-        contacts = set(session.execute(text("select widget_id from contacts where widget_id is not null")).scalars())
-    assert {s.key for s in sent if s.kind == "contact" and s.status == 201} <= contacts
-    assert not contacts & {s.key for s in sent if s.kind == "contact" and s.status != 201}
-    assert {s.key for s in sent if s.kind == "sms" and s.status == 200} <= set(stored_sids)
-    assert set(stored_sids.values()) == {1}
-    assert sum(twilio.accepted.values()) == len(stored_sids)
-    assert set(twilio.accepted.values()) == {1}
     log = server.log()
     assert "database unavailable: DiskFull" in log  # what the operator reads
     assert "Exception in ASGI application" not in log  # no request fell through to a 500
-    verified = run_cli(server.data_dir, "audit", "verify")
-    assert verified.returncode == 0, verified.stdout[-2000:]
+    assert_nothing_lost_or_doubled(server, business, sent, twilio)

@@ -57,13 +57,6 @@ def model() -> Iterator[ModelServer]:
 
 
 @pytest.fixture
-def twilio() -> Iterator[FakeTwilio]:
-    provider = FakeTwilio()
-    yield provider
-    provider.close()
-
-
-@pytest.fixture
 def server(model: ModelServer, twilio: FakeTwilio) -> Iterator[LiveServer]:
     env = {"ENGIUM_TWILIO_API_BASE": twilio.url, "ENGIUM_AI_PROVIDER": "openai",
            "ENGIUM_AI_BASE_URL": f"http://127.0.0.1:{model.port}/v1", "ENGIUM_AI_MODEL": "stub",
