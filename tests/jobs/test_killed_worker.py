@@ -20,12 +20,9 @@ from sqlalchemy import text
 from engium.config import Settings
 from engium.kit.database import Database
 from engium.runtime import Runtime
-from engium.webhooks import service as webhooks
-from engium.webhooks.schemas import EndpointCreate
-from engium.webhooks.settings import WebhookSettings
-from tests.conftest import make_tenant, scratch_dir
+from tests.conftest import scratch_dir
+from tests.jobs.one_delivery import queue_one_delivery
 from tests.live_server import cli_env
-from tests.tenancy.fixtures import owner_principal
 
 FAST_RECOVERY = {
     "ENGIUM_WEBHOOKS_ALLOW_PRIVATE_NETWORKS": "true", "ENGIUM_WEBHOOKS_ALLOW_HTTP": "true",
@@ -90,14 +87,7 @@ def test_a_job_of_a_killed_worker_is_retried_once_by_another(
     runtime = Runtime(settings=Settings(data_dir=data_dir, secure_cookies=False), database=database)
     receiver = HangingReceiver()
     try:
-        tenant = make_tenant(runtime)
-        with database.tenant_transaction(tenant.id) as session:
-            webhooks.create_endpoint(
-                session, runtime.vault, owner_principal(tenant),
-                EndpointCreate(url=receiver.url, event_types=["booking.created"]),
-                webhooks.Guard(WebhookSettings(allow_private_networks=True, allow_http=True)),
-            )
-            webhooks.emit(session, tenant.id, "booking.created", {"booking_id": "b-1"})
+        tenant = queue_one_delivery(runtime, receiver.url)
 
         doomed = start_worker(data_dir)
         assert receiver.first_arrived.wait(60), "the first worker never sent the delivery"

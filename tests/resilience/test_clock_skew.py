@@ -24,12 +24,9 @@ from sqlalchemy import text
 from engium.config import Settings
 from engium.kit.database import Database
 from engium.runtime import Runtime
-from engium.webhooks import service as webhooks
-from engium.webhooks.schemas import EndpointCreate
-from engium.webhooks.settings import WebhookSettings
-from tests.conftest import make_tenant, scratch_dir
+from tests.conftest import scratch_dir
+from tests.jobs.one_delivery import queue_one_delivery
 from tests.live_server import cli_env, run_cli
-from tests.tenancy.fixtures import owner_principal
 
 RETRY_SECONDS = 4
 SKEW_SECONDS = 300
@@ -84,8 +81,12 @@ def data_dir() -> Iterator[Path]:
         yield path / "data"
 
 
-def skewed_worker(faketime: str, data_dir: Path, skew_seconds: int, log_path: Path) -> subprocess.Popen[bytes]:
-    env = cli_env({**WORKER_ENV, "FAKETIME_DONT_FAKE_MONOTONIC": "1"})  # asyncio's timers stay real
+def skewed_worker(faketime: str, database: Database, data_dir: Path, skew_seconds: int,
+                  log_path: Path) -> subprocess.Popen[bytes]:
+    # By URL, not by starting the embedded server: pgserver's machine-wide start lock retries with sleeps
+    # that a shifted clock can make negative. The data directory still holds the keys and anchors.
+    env = cli_env({**WORKER_ENV, "FAKETIME_DONT_FAKE_MONOTONIC": "1",  # asyncio's timers stay real
+                   "ENGIUM_DATABASE_URL": database.urls.app, "ENGIUM_OWNER_DATABASE_URL": database.urls.owner})
     with log_path.open("wb") as log:
         return subprocess.Popen([faketime, "-f", f"{skew_seconds:+d}s", sys.executable, "-m", "engium.cli",
                                  "worker", "--data-dir", str(data_dir)],
@@ -101,16 +102,9 @@ def test_a_worker_with_a_skewed_clock_records_the_databases_time(faketime: str, 
     log_path = data_dir.parent / "worker.log"
     worker: subprocess.Popen[bytes] | None = None
     try:
-        tenant = make_tenant(runtime)
-        with database.tenant_transaction(tenant.id) as session:
-            webhooks.create_endpoint(
-                session, runtime.vault, owner_principal(tenant),
-                EndpointCreate(url=receiver.url, event_types=["booking.created"]),
-                webhooks.Guard(WebhookSettings(allow_private_networks=True, allow_http=True)),
-            )
-            webhooks.emit(session, tenant.id, "booking.created", {"booking_id": "b-1"})
+        tenant = queue_one_delivery(runtime, receiver.url)
 
-        worker = skewed_worker(faketime, data_dir, skew, log_path)
+        worker = skewed_worker(faketime, database, data_dir, skew, log_path)
         deadline = time.monotonic() + 60
         while (len(receiver.arrivals) < 2 or not checkpoint_of(database, tenant.id)) and time.monotonic() < deadline:
             time.sleep(0.2)
