@@ -6,7 +6,9 @@ seals are dated by the database, the audit chain verifies, and the worker's log 
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import subprocess
 import sys
 import threading
@@ -90,7 +92,22 @@ def skewed_worker(faketime: str, database: Database, data_dir: Path, skew_second
     with log_path.open("wb") as log:
         return subprocess.Popen([faketime, "-f", f"{skew_seconds:+d}s", sys.executable, "-m", "engium.cli",
                                  "worker", "--data-dir", str(data_dir)],
-                                stdout=log, stderr=subprocess.STDOUT, env=env)
+                                stdout=log, stderr=subprocess.STDOUT, env=env, start_new_session=True)
+
+
+def stop_worker(worker: subprocess.Popen[bytes]) -> None:
+    """Stops the worker and faketime around it: faketime runs the worker as its child and does not pass
+    SIGTERM on, so the signal goes to the whole process group, and the test waits until it is empty."""
+    os.killpg(worker.pid, signal.SIGTERM)
+    worker.wait(60)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(worker.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.2)
+    os.killpg(worker.pid, signal.SIGKILL)
 
 
 @pytest.mark.parametrize("skew", [-SKEW_SECONDS, SKEW_SECONDS], ids=["behind", "ahead"])
@@ -121,8 +138,7 @@ def test_a_worker_with_a_skewed_clock_records_the_databases_time(faketime: str, 
         assert abs((database_now - sealed_at).total_seconds()) < 60  # not five minutes off
     finally:
         if worker is not None:
-            worker.terminate()
-            worker.wait(60)
+            stop_worker(worker)
         receiver.close()
         database.close()
     direction = "behind" if skew < 0 else "ahead of"
