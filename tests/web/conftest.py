@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from engium.config import Settings
+from engium.incidents.operator_auth import new_token
 from engium.runtime import Runtime
 from tests.conftest import TenantHandle, make_tenant, scratch_dir
 from tests.live_server import LiveServer, live_server
@@ -28,6 +29,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 BROWSER_MARK = "browser"
+# The operator console's token (tests/web/test_operator_console_browser.py); the server gets its hash.
+OPERATOR_TOKEN, OPERATOR_TOKEN_SHA256 = new_token()
 SCREENSHOTS = Path(tempfile.gettempdir()) / f"engium-screenshots-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
 
 _deselected: list[str] = []
@@ -56,7 +59,8 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 @pytest.fixture(scope="package")
 def live() -> Iterator[LiveServer]:
     # Secure cookies as `make run` sets them: Chromium keeps them on http://127.0.0.1 (a secure context).
-    env = {"ENGIUM_LOGIN_ATTEMPTS_PER_MINUTE": "100000", "ENGIUM_SECURE_COOKIES": "true"}
+    env = {"ENGIUM_LOGIN_ATTEMPTS_PER_MINUTE": "100000", "ENGIUM_SECURE_COOKIES": "true",
+           "ENGIUM_OPERATOR_TOKEN_SHA256": OPERATOR_TOKEN_SHA256}
     # --demo: the salon the screenshots show (test_screenshots.py); every other test makes its own business.
     with scratch_dir("engium-web-") as scratch, live_server(scratch / "data", env, "--demo") as server:
         yield server

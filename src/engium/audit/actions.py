@@ -182,5 +182,9 @@ class AuditAction(StrEnum):
     INCIDENT_DEADLINE_REMINDED = "incident.deadline_reminded"
     INCIDENT_TENANT_NOTIFIED = "incident.tenant_notified"
     INCIDENT_EVIDENCE_EXPORTED = "incident.evidence_exported"
+    # The operator console (web/pages/operator.py): a sign-in with the operator token, and its sign-out.
+    # The actor is the name the operator gave ("console:<name>"); details are empty.
+    OPERATOR_SIGNED_IN = "operator.signed_in"
+    OPERATOR_SIGNED_OUT = "operator.signed_out"
     # The periodic verification of the audit log (incidents/tasks.py): ok or the number of broken chains.
     AUDIT_VERIFIED = "audit.verified"

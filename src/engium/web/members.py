@@ -84,6 +84,10 @@ class Member:
     def navigation(self) -> list[NavItem]:
         return [item for item, needed in NAVIGATION if self.can(needed)] if self.principal.mfa_satisfied else []
 
+    # The layout's account link and sign-out form (the operator console has its own: operator_viewer.py).
+    account_href = "/account"
+    sign_out_href = "/sign-out"
+
     @property
     def home(self) -> str:
         """The first page this member may open (an auditor without conversations lands on the log)."""

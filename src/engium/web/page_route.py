@@ -23,6 +23,7 @@ from starlette.responses import RedirectResponse, Response
 
 from engium.errors import AppError, db_error_as_app_error
 from engium.web.members import EnrolmentRequired, SignInRequired
+from engium.web.operator_viewer import OperatorSignInRequired
 from engium.web.rendering import render
 
 T = TypeVar("T")
@@ -102,6 +103,8 @@ class PageRoute(APIRoute):
         async def page_handler(request: Request) -> Response:
             try:
                 return await handle(request)
+            except OperatorSignInRequired:
+                return see_other("/operator/sign-in")
             except SignInRequired:
                 target = request.url.path if request.method == "GET" else ""
                 suffix = f"?next={quote(target)}" if target and target != "/" else ""

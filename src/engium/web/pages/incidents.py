@@ -1,8 +1,8 @@
 """Security incidents Engium notified this business about: read-only, newest first.
 
 Owners, admins and auditors (``privacy:read``), as ``/api/v1/incident-notifications``. Each notice is
-the business's own row (RLS), as it was drafted when the business was told. There is no operator view
-in the web app: operators have no web sign-in (ADR 0026); they use ``engium incident`` and the operator API.
+the business's own row (RLS), as it was drafted when the business was told. Operators work on incidents
+in the operator console (pages/operator.py, ADR 0029), the operator API and ``engium incident``.
 """
 
 from __future__ import annotations
