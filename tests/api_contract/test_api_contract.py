@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from engium.incidents.operator_auth import new_token
 from tests.conftest import scratch_dir
 from tests.live_server import LiveServer, cli_env, live_server, run_cli
 
@@ -31,6 +32,8 @@ RAISED_THROTTLES = {
     "ENGIUM_CHANNELS_FAILURES_PER_MINUTE": "1000000",
     "ENGIUM_CHANNELS_WIDGET_REQUESTS_PER_MINUTE": "1000000",
 }
+# The operator's credential for the run: the server gets its hash, schemathesis the token.
+OPERATOR_TOKEN, OPERATOR_TOKEN_SHA256 = new_token()
 # A hard stop well above the run's usual two to three minutes on a shared machine: a hung run fails.
 RUN_LIMIT_SECONDS = 900
 
@@ -38,7 +41,7 @@ RUN_LIMIT_SECONDS = 900
 @pytest.fixture(scope="module")
 def demo_server() -> Iterator[LiveServer]:
     with scratch_dir("engium-api-contract-") as scratch, live_server(
-        scratch / "data", RAISED_THROTTLES, "--demo"
+        scratch / "data", {**RAISED_THROTTLES, "ENGIUM_OPERATOR_TOKEN_SHA256": OPERATOR_TOKEN_SHA256}, "--demo"
     ) as server:
         yield server
 
@@ -66,7 +69,8 @@ def test_schemathesis_finds_no_failure(demo_server: LiveServer, tmp_path: Path) 
         started = client.post("/widget/v1/conversations", json={}, headers={"X-Widget-Key": demo["widget_key"]})
     assert started.status_code == 201, started.text
     env = cli_env({"ENGIUM_API_KEY": owner_key(demo_server, demo["tenant_id"]),
-                   "ENGIUM_WIDGET_KEY": demo["widget_key"], "ENGIUM_WIDGET_TOKEN": started.json()["token"]})
+                   "ENGIUM_WIDGET_KEY": demo["widget_key"], "ENGIUM_WIDGET_TOKEN": started.json()["token"],
+                   "ENGIUM_OPERATOR_TOKEN": OPERATOR_TOKEN})
     report = tmp_path / "report"
     command = [
         str(SCHEMATHESIS), "--config-file", str(CONFIG), "run", "--checks", "all",
