@@ -113,6 +113,16 @@ def sign_in(page: Any, who: Credentials, *, code: str | None = None) -> None:
     page.wait_for_load_state()
 
 
+def phone_overflow(page: Any) -> int:
+    """How many CSS pixels the current page is wider than a phone's screen (0: it fits, nothing scrolls
+    sideways)."""
+    page.set_viewport_size(PHONE)
+    try:
+        return int(page.evaluate("document.documentElement.scrollWidth - window.innerWidth"))
+    finally:
+        page.set_viewport_size(DESKTOP)
+
+
 def screenshot(page: Any, name: str) -> tuple[Path, Path]:
     """The page at desktop and at phone width, into this run's screenshot folder."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

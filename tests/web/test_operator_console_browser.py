@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import TenantHandle
-from tests.web.conftest import OPERATOR_TOKEN, screenshot, sign_in
+from tests.web.conftest import OPERATOR_TOKEN, phone_overflow, screenshot, sign_in
 from tests.web.members import owner_of
 
 pytestmark = pytest.mark.browser
@@ -26,6 +26,7 @@ def test_an_operator_declares_an_incident_and_the_business_reads_its_notice(page
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/operator")
     screenshot(page, "operator-incidents")
+    assert phone_overflow(page) <= 0
 
     page.get_by_label("Affected businesses (tenant ids, one per line)").fill(str(live_tenant.id))
     page.get_by_label("messages").check()
@@ -41,6 +42,7 @@ def test_an_operator_declares_an_incident_and_the_business_reads_its_notice(page
     page.get_by_role("button", name="Add", exact=True).click()
     assert page.get_by_text("Laptop disk was encrypted; keys rotated.").is_visible()
     screenshot(page, "operator-incident")
+    assert phone_overflow(page) <= 0
 
     page.get_by_role("button", name="Sign out").click()
     page.wait_for_url("**/operator/sign-in?done=signed-out")
