@@ -62,3 +62,45 @@ def test_the_flag_is_shown_and_can_be_changed(client: TestClient, runtime: Runti
     assert changed.status_code == 200, changed.text
     assert changed.json()["shares_personal_data"] is True
     assert client.patch(url, json={"shares_personal_data": "maybe"}, headers=tenant.headers).status_code == 422
+
+
+def test_an_opt_out_request_is_carried_out_and_withholds_the_customer(
+    client: TestClient, runtime: Runtime, tenant: TenantHandle
+) -> None:
+    sharing = _endpoint(runtime, tenant, "10.0.0.4", sharing=True)
+    contact = client.post("/api/v1/contacts", json={"email": f"o-{uuid.uuid4().hex[:8]}@example.com"},
+                          headers=tenant.headers).json()["id"]
+    filed = client.post("/api/v1/privacy/requests", headers=tenant.headers,
+                        json={"kind": "opt_out", "contact_id": contact, "regime": "ccpa"})
+    assert filed.status_code == 201, filed.text
+    request_id = filed.json()["id"]
+    # Only an opt-out request is carried out this way, once.
+    export = client.post("/api/v1/privacy/requests", headers=tenant.headers,
+                         json={"kind": "export", "contact_id": contact}).json()["id"]
+    assert client.post(f"/api/v1/privacy/requests/{export}/opt-out", headers=tenant.headers).status_code == 409
+
+    done = client.post(f"/api/v1/privacy/requests/{request_id}/opt-out", headers=tenant.headers)
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "completed"
+    assert client.post(f"/api/v1/privacy/requests/{request_id}/opt-out", headers=tenant.headers).status_code == 409
+    consents = client.get(f"/api/v1/privacy/contacts/{contact}/consents", headers=tenant.headers).json()
+    assert consents["in_force"] == {"sale_or_sharing": False}
+    assert [(c["source"], c["wording_version"]) for c in consents["history"]] == [("request", f"request:{request_id}")]
+
+    conversation = client.post("/api/v1/conversations", json={"contact_id": contact, "channel": "web"},
+                               headers=tenant.headers).json()["id"]
+    assert client.post(f"/api/v1/conversations/{conversation}/resolve", headers=tenant.headers).status_code == 200
+    with runtime.database.tenant_transaction(tenant.id) as session:
+        sent = session.execute(text("select count(*) from webhook_deliveries where endpoint_id = :e"),
+                               {"e": sharing}).scalar_one()
+    assert sent == 0
+
+
+def test_an_agent_cannot_carry_out_an_opt_out(client: TestClient, tenant: TenantHandle) -> None:
+    contact = client.post("/api/v1/contacts", json={"phone": "+14155550123"}, headers=tenant.headers).json()["id"]
+    request_id = client.post("/api/v1/privacy/requests", headers=tenant.headers,
+                             json={"kind": "opt_out", "contact_id": contact}).json()["id"]
+    agent = client.post("/api/v1/api-keys", headers=tenant.headers, json={"name": "agent", "role": "agent"}).json()
+    refused = client.post(f"/api/v1/privacy/requests/{request_id}/opt-out",
+                          headers={"Authorization": f"Bearer {agent['key']}"})
+    assert refused.status_code == 403

@@ -21,6 +21,7 @@ from engium.audit import recorder as audit
 from engium.audit.actions import AuditAction
 from engium.conversations.contacts import contact_by_id
 from engium.errors import NotFound
+from engium.privacy import requests
 from engium.privacy.models import Consent, KeywordReply
 
 Purpose = Literal["ai_processing_notice", "marketing", "sale_or_sharing", "messages"]
@@ -77,6 +78,19 @@ def record_gpc(session: Session, principal: Principal, contact_id: UUID) -> None
     if not opted_out(session, contact_id, "sale_or_sharing"):
         record_consent(session, principal, contact_id, "sale_or_sharing", granted=False, channel="web",
                        source="gpc", wording_version=GPC_WORDING)
+
+
+def fulfil_opt_out(session: Session, principal: Principal, request_id: UUID) -> Consent:
+    """Carries out an open opt-out request (CCPA "Do Not Sell or Share"): the contact is recorded as opted
+    out of sale or sharing (source ``request``, the request's id as the wording) and the request completes.
+    From then on no endpoint marked as sharing receives anything about them (webhooks.service.emit)."""
+    request = requests.open_for(session, request_id, frozenset({"opt_out"}))
+    if request.contact_id is None:
+        raise NotFound("the request names no contact")
+    decision = record_consent(session, principal, request.contact_id, "sale_or_sharing", granted=False,
+                              channel="staff", source="request", wording_version=f"request:{request.id}")
+    requests.complete(session, principal, request, {"consent_id": str(decision.id), "purpose": "sale_or_sharing"})
+    return decision
 
 
 def mark_keyword_reply(session: Session, principal: Principal, message_id: UUID, keyword: str) -> None:

@@ -140,6 +140,14 @@ def erase_subject(request: Request, request_id: UUID, principal: PrivacyManage, 
     return CertificateOut.model_validate(fulfil_erasure(session, principal, request_id, signer, runtime.embedder))
 
 
+@router.post("/requests/{request_id}/opt-out", response_model=RequestOut)
+def opt_out_subject(request_id: UUID, principal: PrivacyManage, session: DbSession) -> RequestOut:
+    """Fulfils an opt-out request: the contact is recorded as opted out of sale or sharing, so no
+    integration marked as sharing receives anything about them, and the request completes."""
+    consent.fulfil_opt_out(session, principal, request_id)
+    return _out(requests.get_request(session, request_id))
+
+
 @router.get("/requests/{request_id}/certificate", response_model=CertificateOut)
 def get_certificate(request_id: UUID, principal: PrivacyRead, session: DbSession) -> CertificateOut:
     found = session.get(PrivacyCertificate, (principal.tenant_id, request_id))
