@@ -70,3 +70,17 @@ def test_a_browser_sending_gpc_is_recorded_as_opted_out_of_sale_or_sharing(
             "join conversations v on v.contact_id = c.contact_id")).all()
     assert [(r[0], r[1], r[2], str(r[3])) for r in rows] == [
         ("sale_or_sharing", False, "gpc", with_gpc.json()["conversation_id"])]
+
+
+def test_gpc_turned_on_mid_conversation_is_recorded_once(client: TestClient, runtime: Runtime) -> None:
+    business = configured_tenant(client, runtime)
+    started = client.post("/widget/v1/conversations", json={}, headers={"X-Widget-Key": business.widget_key})
+    assert started.status_code == 201
+    headers = {"X-Widget-Key": business.widget_key, "X-Widget-Token": started.json()["token"]}
+    assert client.post("/widget/v1/messages", json={"body": "Hi"}, headers=headers).status_code == 201
+    for _ in range(2):  # the visitor switched GPC on; every later write carries it
+        sent = client.post("/widget/v1/messages", json={"body": "Are you open?"}, headers={**headers, "Sec-GPC": "1"})
+        assert sent.status_code == 201, sent.text
+    with runtime.database.tenant_transaction(business.tenant.id) as session:
+        rows = session.execute(text("select purpose, granted, source from consents")).all()
+    assert [tuple(r) for r in rows] == [("sale_or_sharing", False, "gpc")]

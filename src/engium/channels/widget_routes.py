@@ -80,6 +80,13 @@ def _visitor(request: Request, session: DbSession, key: str | None) -> widget.Wi
         raise refuse(request, "widget", rejected.reason.value) from None
 
 
+def _gpc(request: Request) -> bool:
+    """Global Privacy Control: a browser sending ``Sec-GPC: 1`` says "do not sell or share". It is recorded
+    as the visitor's opt-out on every widget write, not only the first (the signal may be turned on
+    mid-conversation); record_gpc records it once."""
+    return request.headers.get("sec-gpc", "").strip() == "1"
+
+
 @router.post("/conversations", response_model=ConversationGrant, status_code=201, responses=_UNAUTHORIZED)
 def start_conversation(
     body: StartConversation,
@@ -98,9 +105,7 @@ def start_conversation(
     except WebhookRejected as rejected:
         raise refuse(request, "widget", rejected.reason.value) from None
     started = widget.start(session, visitor, verified, body.message)
-    if request.headers.get("sec-gpc", "").strip() == "1":
-        # Global Privacy Control: the browser says "do not sell or share", recorded as this visitor's
-        # opt-out before anything else can happen for them.
+    if _gpc(request):
         record_gpc(session, Principal.contact(visitor.tenant_id, started.contact_id), started.contact_id)
     return ConversationGrant(
         conversation_id=started.conversation_id, token=started.token, expires_at=started.expires_at,
@@ -115,6 +120,9 @@ def send_message(
     visitor = _visitor(request, session, key)
     try:
         message = widget.send(session, visitor, token, body.body)
+        if _gpc(request):
+            _, contact_id = widget.granted_conversation(session, visitor, token)
+            record_gpc(session, Principal.contact(visitor.tenant_id, contact_id), contact_id)
     except WebhookRejected as rejected:
         raise refuse(request, "widget", rejected.reason.value) from None
     return WidgetMessage.model_validate(message, from_attributes=True)
