@@ -23,6 +23,7 @@ from engium.privacy.export import fulfil_export
 from engium.privacy.models import PrivacyCertificate, PrivacyRequest
 from engium.privacy.policy import LIMITS, PrivacyPolicy, current_policy, update_policy
 from engium.privacy.processing_record import ModelProcessing, record_of_processing
+from engium.privacy.rectification import fulfil_rectification
 from engium.privacy.retention import dry_run
 from engium.privacy.schemas import (
     CertificateOut,
@@ -34,6 +35,7 @@ from engium.privacy.schemas import (
     PrivacySettingsUpdate,
     ReasonIn,
     RecordOfProcessing,
+    Rectification,
     RequestCreate,
     RequestList,
     RequestOut,
@@ -146,6 +148,13 @@ def opt_out_subject(request_id: UUID, principal: PrivacyManage, session: DbSessi
     integration marked as sharing receives anything about them, and the request completes."""
     consent.fulfil_opt_out(session, principal, request_id)
     return _out(requests.get_request(session, request_id))
+
+
+@router.post("/requests/{request_id}/rectify", response_model=RequestOut)
+def rectify_subject(request_id: UUID, body: Rectification, principal: PrivacyManage, session: DbSession) -> RequestOut:
+    """Fulfils a rectification request: the corrected fields are applied to the contact (as a contact edit,
+    with its validation) and the request completes, naming the fields corrected."""
+    return _out(fulfil_rectification(session, principal, request_id, body))
 
 
 @router.get("/requests/{request_id}/certificate", response_model=CertificateOut)

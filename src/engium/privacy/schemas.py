@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Self
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
-from engium.kit.request_fields import WholeNumber
+from engium.conversations.schemas import ContactUpdate
+from engium.kit.request_fields import WholeNumber, not_nullable
 from engium.privacy.policy import LIMITS
 
 
@@ -127,6 +128,23 @@ class RequestCreate(BaseModel):
     contact_id: UUID
     # The business's default regime (privacy settings) when absent.
     regime: Literal["gdpr", "ccpa"] | None = None
+
+
+def _corrected_fields_schema(schema: dict[str, Any]) -> None:
+    not_nullable("name")(schema)
+    schema["minProperties"] = 1
+
+
+class Rectification(ContactUpdate):
+    """The person's corrected details (at least one field); an identifier set to null is removed."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_corrected_fields_schema)
+
+    @model_validator(mode="after")
+    def _something_corrected(self) -> Self:
+        if not self.model_fields_set:
+            raise ValueError("give at least one corrected field: name, email, phone or widget_id")
+        return self
 
 
 class ReasonIn(BaseModel):
