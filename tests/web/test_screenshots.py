@@ -53,6 +53,19 @@ def _trust_centre(page: Any, runtime: Runtime, showcase: Showcase) -> dict[str, 
             "trust-register": f"/trust/{public_id}/subprocessors"}
 
 
+def _kept_export(page: Any, showcase: Showcase) -> dict[str, str]:
+    """An export request fulfilled for one of the salon's customers: the page that shows it."""
+    contacts = page.request.get("/api/v1/contacts", headers=showcase.headers)
+    assert contacts.status == 200, contacts.text()
+    contact = contacts.json()["items"][0]["id"]
+    filed = page.request.post("/api/v1/privacy/requests", headers=showcase.headers,
+                              data={"kind": "export", "contact_id": contact})
+    assert filed.status == 201, filed.text()
+    produced = page.request.post(f"/api/v1/privacy/requests/{filed.json()['id']}/export", headers=showcase.headers)
+    assert produced.status == 200, produced.text()
+    return {"privacy-export": f"/privacy/requests/{filed.json()['id']}/export"}
+
+
 def test_every_main_page_renders_at_desktop_and_phone_width(
     page: Any, showcase: Showcase, live_runtime: Runtime
 ) -> None:
@@ -80,6 +93,7 @@ def test_every_main_page_renders_at_desktop_and_phone_width(
         "incidents": "/privacy/incidents",
         "api-docs": "/api/v1/docs",
         **_trust_centre(page, live_runtime, showcase),
+        **_kept_export(page, showcase),
     }
     saved: dict[str, tuple[Path, Path]] = {}
     for name, path in pages.items():

@@ -20,7 +20,7 @@ from engium.audit import recorder as audit
 from engium.audit.actions import AuditAction
 from engium.audit.personal import PERSONAL_FIELD, reveal
 from engium.errors import NotFound
-from engium.privacy import requests
+from engium.privacy import export_store, requests
 from engium.privacy.data_map import store
 from engium.privacy.subject_links import AUDIT_ABOUT, LINKS, select_sql
 
@@ -84,4 +84,5 @@ def fulfil_export(session: Session, principal: Principal, request_id: UUID) -> d
     audit.record(session, principal, AuditAction.PRIVACY_EXPORT_DOWNLOADED, resource_type="privacy_request",
                  resource_id=request.id, details={"contact_id": request.contact_id, "counts": counts})
     requests.complete(session, principal, request, {"counts": counts})
+    export_store.keep(session, principal.tenant_id, request.id, request.contact_id, bundle)
     return bundle

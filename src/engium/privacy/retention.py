@@ -28,6 +28,7 @@ from engium.audit import recorder as audit
 from engium.audit.actions import AuditAction
 from engium.crypto.subject_keys import destroy_keys_of_contacts, destroy_network_keys_before
 from engium.kit.database import Database
+from engium.privacy import export_store
 from engium.privacy.policy import LIMITS, PrivacyPolicy, current_policy
 from engium.privacy.retention_rules import RULES, Rule, delete_batch_sql
 
@@ -132,6 +133,7 @@ def _purge(session: Session, tenant_id: UUID, policy: PrivacyPolicy, now: dateti
             # Their personal values in the audit log go with them (ADR 0021).
             report.add(CONTACT_KEYS, destroy_keys_of_contacts(session, list(row[-1])))
         complete = complete and removed < batch
+    report.add("privacy_exports", export_store.delete_expired(session, now))
     report.add(NETWORK_KEYS, destroy_network_keys_before(session, first_kept_month(now, policy.network_metadata_days)))
     return report, complete
 

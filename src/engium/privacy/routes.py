@@ -16,7 +16,7 @@ from engium.audit.signing import load_or_create_signing_key, signing_key_path
 from engium.errors import NotFound
 from engium.kit.app_state import runtime_of
 from engium.kit.transaction import DbSession
-from engium.privacy import consent, requests
+from engium.privacy import consent, export_store, requests
 from engium.privacy.certificates import certificate_document
 from engium.privacy.erasure import fulfil_erasure
 from engium.privacy.export import fulfil_export
@@ -132,6 +132,14 @@ def refuse_request(request_id: UUID, body: ReasonIn, principal: PrivacyManage, s
 def export_subject(request_id: UUID, principal: PrivacyManage, session: DbSession) -> dict[str, Any]:
     """Fulfils an access or export request: the person's data as one JSON bundle (the request completes)."""
     return fulfil_export(session, principal, request_id)
+
+
+@router.get("/requests/{request_id}/export")
+def download_export(request_id: UUID, principal: PrivacyManage, session: DbSession) -> dict[str, Any]:
+    """The bundle an export produced, again, for 30 days (sealed under the person's key meanwhile: an
+    erasure makes it unreadable at once). Every download is audited. 404 when none is kept."""
+    bundle, _ = export_store.read(session, principal, request_id)
+    return bundle
 
 
 @router.post("/requests/{request_id}/erase", response_model=CertificateOut)

@@ -29,6 +29,7 @@ from engium.web.pages import (
     knowledge,
     operator,
     privacy,
+    privacy_export,
     settings,
     team,
     trust,
@@ -47,7 +48,7 @@ staff_router = APIRouter(lifespan=_lifespan)
 for pages in (assets_router, access.router, account.router, inbox.router, conversation.router, bookings.router,
               contacts.router, knowledge.router, settings.router, catalog.router, integrations.router, team.router,
               audit.router, privacy.router, trust.router, trust_register.router, trust_register.data_router,
-              incidents.router, operator.router):
+              incidents.router, operator.router, privacy_export.router):
     staff_router.include_router(pages)
 
 __all__ = ["api_docs_router", "staff_router"]

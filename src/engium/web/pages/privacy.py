@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from engium.access.permissions import Permission
 from engium.kit.transaction import DbSession
-from engium.privacy import requests
+from engium.privacy import export_store, requests
 from engium.privacy.models import PrivacyRequest
 from engium.privacy.policy import LIMITS, current_policy
 from engium.web.members import Member, viewer
@@ -44,5 +44,5 @@ def privacy_page(request: Request, member: PrivacyReader, session: DbSession) ->
     return render(request, "privacy.html", {
         "clocks": [_clock(r, now) for r in requests.list_requests(session)],
         "settings": [(name, getattr(policy, name), limit) for name, limit in LIMITS.items()],
-        "regime": policy.regime,
+        "regime": policy.regime, "kept": export_store.kept_for(session),
     })
