@@ -7,6 +7,7 @@ import uuid
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from engium.privacy.data_map import ACTIVITIES, STORES
 from engium.runtime import Runtime
 from tests.conftest import TenantHandle, make_tenant
 from tests.web.forms import sign_in
@@ -53,3 +54,20 @@ def test_agents_may_not_open_it_and_other_businesses_see_nothing(
     assert page.status_code == 200
     assert ours not in page.text
     assert "No requests yet." in page.text
+
+
+def test_the_record_of_processing_is_a_page_generated_from_the_map(client: TestClient, runtime: Runtime,
+                                                                     tenant: TenantHandle) -> None:
+    sign_in(client, owner_of(tenant))
+    assert 'href="/privacy/record"' in client.get("/privacy").text
+    page = client.get("/privacy/record")
+    assert page.status_code == 200
+    for activity in ACTIVITIES:
+        assert f'data-activity="{activity.value}"' in page.text
+    for store in STORES:
+        if store.personal:
+            assert f'data-store="{store.table}"' in page.text
+    client.cookies.clear()
+    agent = add_member(client, tenant, "agent")
+    sign_in(client, agent)
+    assert client.get("/privacy/record").status_code == 403

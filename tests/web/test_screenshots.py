@@ -90,6 +90,7 @@ def test_every_main_page_renders_at_desktop_and_phone_width(
         "team": "/team",
         "audit": "/audit",
         "privacy": "/privacy",
+        "privacy-record": "/privacy/record",
         "incidents": "/privacy/incidents",
         "api-docs": "/api/v1/docs",
         **_trust_centre(page, live_runtime, showcase),
