@@ -67,7 +67,7 @@ def test_a_browser_sending_gpc_is_recorded_as_opted_out_of_sale_or_sharing(
     with runtime.database.tenant_transaction(business.tenant.id) as session:
         rows = session.execute(text(
             "select c.purpose, c.granted, c.source, v.id from consents c "
-            "join conversations v on v.contact_id = c.contact_id")).all()
+            "join conversations v on v.contact_id = c.contact_id where c.purpose = 'sale_or_sharing'")).all()
     assert [(r[0], r[1], r[2], str(r[3])) for r in rows] == [
         ("sale_or_sharing", False, "gpc", with_gpc.json()["conversation_id"])]
 
@@ -82,5 +82,22 @@ def test_gpc_turned_on_mid_conversation_is_recorded_once(client: TestClient, run
         sent = client.post("/widget/v1/messages", json={"body": "Are you open?"}, headers={**headers, "Sec-GPC": "1"})
         assert sent.status_code == 201, sent.text
     with runtime.database.tenant_transaction(business.tenant.id) as session:
-        rows = session.execute(text("select purpose, granted, source from consents")).all()
-    assert [tuple(r) for r in rows] == [("sale_or_sharing", False, "gpc")]
+        rows = session.execute(text("select purpose, granted, source from consents order by recorded_at")).all()
+    assert [tuple(r) for r in rows] == [("ai_processing_notice", True, "widget"), ("sale_or_sharing", False, "gpc")]
+
+
+def test_the_widget_shows_the_ai_notice_and_each_visitor_is_recorded_as_shown_it(
+    client: TestClient, runtime: Runtime
+) -> None:
+    business = configured_tenant(client, runtime)
+    config = client.get("/widget/v1/config", headers={"X-Widget-Key": business.widget_key}).json()
+    assert "AI assistant" in config["ai_notice"]
+    assert "not used to train" in config["ai_notice"]
+    started = client.post("/widget/v1/conversations", json={}, headers={"X-Widget-Key": business.widget_key})
+    assert started.status_code == 201
+    with runtime.database.tenant_transaction(business.tenant.id) as session:
+        rows = session.execute(text(
+            "select c.purpose, c.granted, c.channel, c.source, c.wording_version from consents c "
+            "join conversations v on v.contact_id = c.contact_id where v.id = :v"),
+            {"v": started.json()["conversation_id"]}).all()
+    assert [tuple(r) for r in rows] == [("ai_processing_notice", True, "web", "widget", config["ai_notice_version"])]

@@ -150,5 +150,6 @@ def test_a_polling_widget_reads_only_what_is_new(client: TestClient, runtime: Ru
 def test_the_config_names_the_business(client: TestClient, runtime: Runtime) -> None:
     business = configured_tenant(client, runtime)
     config = client.get("/widget/v1/config", headers={"X-Widget-Key": business.widget_key})
-    assert config.json() == {"business_name": business.tenant.name}
+    assert config.json()["business_name"] == business.tenant.name
+    assert config.json()["ai_notice"].startswith(f"You are chatting with {business.tenant.name}'s AI assistant")
     assert client.get("/widget/v1/config", headers={"X-Widget-Key": "wk_unknown_00000000000"}).status_code == 401

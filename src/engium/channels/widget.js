@@ -125,6 +125,7 @@
   var closeButton = $(".close");
   var log = $(".log");
   var greeting = $(".greeting");
+  var aiNotice = $(".ai-notice");
   var typing = $(".typing");
   var notice = $(".notice");
   var noticeText = $(".notice-text");
@@ -164,7 +165,7 @@
       '<header><h2 class="title" id="engium-title"></h2>' +
       '<button class="close" type="button" aria-label="Close chat">' + icon("close") + '</button></header>' +
       '<div class="log" role="log" aria-live="polite" aria-relevant="additions" aria-label="Messages" ' +
-      'tabindex="0"><p class="greeting">Hi! How can we help you today?</p></div>' +
+      'tabindex="0"><p class="ai-notice" hidden></p><p class="greeting">Hi! How can we help you today?</p></div>' +
       '<div class="typing" role="status" hidden><span class="dots" aria-hidden="true"><i></i><i></i><i></i>' +
       '</span><span class="sr">The assistant is typing</span></div>' +
       '<div class="notice" role="alert" hidden><p class="notice-text"></p>' +
@@ -233,7 +234,7 @@
       'color:#52606d}' +
       '.close:hover{background:#f0f2f5}' +
       '.log{flex:1;overflow-y:auto;padding:14px;display:flex;flex-direction:column;gap:8px;background:#f7f8fa}' +
-      '.greeting,.note{margin:0;align-self:center;text-align:center;color:#52606d;font-size:13px}' +
+      '.greeting,.note,.ai-notice{margin:0;align-self:center;text-align:center;color:#52606d;font-size:13px}' +
       '.msg{max-width:82%;padding:8px 12px;border-radius:14px;white-space:pre-wrap;overflow-wrap:anywhere;' +
       'margin:0}' +
       '.msg.contact{align-self:flex-end;background:#1f2933;color:#fff;border-bottom-right-radius:4px}' +
@@ -333,6 +334,10 @@
     greeting.hidden = false;
     if (!script.getAttribute("data-title") && config && config.business_name) {
       title.textContent = config.business_name;
+    }
+    if (config && config.ai_notice) {
+      aiNotice.textContent = config.ai_notice;
+      aiNotice.hidden = false;
     }
     composer.hidden = false;
   }

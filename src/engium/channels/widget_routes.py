@@ -22,7 +22,7 @@ from engium.channels.verify.verification import WebhookRejected
 from engium.conversations.schemas import MessageBody
 from engium.kit.app_state import runtime_of
 from engium.kit.transaction import DbSession
-from engium.privacy.consent import record_gpc
+from engium.privacy.consent import record_consent, record_gpc
 from engium.tenancy.service import get_settings
 
 router = APIRouter(prefix="/widget/v1", tags=["widget"])
@@ -64,9 +64,18 @@ class WidgetMessage(BaseModel):
 
 
 class WidgetConfig(BaseModel):
-    """What the widget shows before any conversation: whose chat this is."""
+    """What the widget shows before any conversation: whose chat this is, and the notice that an AI
+    answers (its wording version is what the visitor's consent record names)."""
 
     business_name: str
+    ai_notice: str
+    ai_notice_version: str
+
+
+# Shown above every widget conversation; a new wording needs a new version, since consent records name it.
+AI_NOTICE_VERSION = "ai-notice-v1"
+AI_NOTICE = ("You are chatting with {business}'s AI assistant. {business}'s staff can read this chat and "
+             "reply. Your messages are not used to train AI models.")
 
 
 def _visitor(request: Request, session: DbSession, key: str | None) -> widget.WidgetVisitor:
@@ -105,8 +114,13 @@ def start_conversation(
     except WebhookRejected as rejected:
         raise refuse(request, "widget", rejected.reason.value) from None
     started = widget.start(session, visitor, verified, body.message)
+    visitor_principal = Principal.contact(visitor.tenant_id, started.contact_id)
+    # The widget shows the AI notice before the first message can be typed (GET /config): recorded as
+    # shown, with its wording version (GDPR Art. 13 information; consent records, issue 13).
+    record_consent(session, visitor_principal, started.contact_id, "ai_processing_notice", granted=True,
+                   channel="web", source="widget", wording_version=AI_NOTICE_VERSION)
     if _gpc(request):
-        record_gpc(session, Principal.contact(visitor.tenant_id, started.contact_id), started.contact_id)
+        record_gpc(session, visitor_principal, started.contact_id)
     return ConversationGrant(
         conversation_id=started.conversation_id, token=started.token, expires_at=started.expires_at,
         verified=started.verified,
@@ -174,7 +188,9 @@ def state_details(
 def read_config(request: Request, session: DbSession, key: WidgetKey = None) -> WidgetConfig:
     """Read when the visitor opens the chat: the title, and a check that this website may use it."""
     _visitor(request, session, key)
-    return WidgetConfig(business_name=get_settings(session).business_name)
+    business = get_settings(session).business_name
+    return WidgetConfig(business_name=business, ai_notice=AI_NOTICE.format(business=business),
+                        ai_notice_version=AI_NOTICE_VERSION)
 
 
 __all__ = ["router"]
