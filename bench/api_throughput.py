@@ -48,6 +48,7 @@ from engium.config import Settings
 from engium.identity import api_keys
 from engium.kit.database import Database
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 
 BENCH_DIR = Path(__file__).resolve().parent
 READ_TARGET_PER_S = 1500.0
@@ -100,7 +101,7 @@ def seed(database: Database, data_dir: Path, conversations: int, messages: int) 
         )
     tenant_id = provisioned.tenant_id
     params = {"t": tenant_id, "n": conversations, "m": messages}
-    with database.tenant_transaction(tenant_id) as session:
+    with tenant_transaction(database, tenant_id) as session:
         # As engium_app, bound to the tenant: the same RLS WITH CHECK path the API writes through.
         session.execute(
             text(

@@ -30,6 +30,7 @@ from engium.crypto.envelope import CipherContext, EnvelopeCipher
 from engium.crypto.keyfile import KEY_FILE_NAME, KeyFileProvider
 from engium.crypto.keyring import wrap_context
 from engium.crypto.secret import SecretBytes
+from engium.tenancy.binding import tenant_transaction
 
 
 def summarize_us(samples_ns: Sequence[int]) -> dict[str, float | int]:
@@ -88,7 +89,7 @@ def with_database(iterations: int, tmp: Path) -> dict[str, Any]:
             ).tenant_id
         context = CipherContext(tenant, "integration_credentials", "ciphertext", str(uuid.uuid4()))
         secret = SecretBytes(os.urandom(32).hex().encode())
-        with database.tenant_transaction(tenant) as session:
+        with tenant_transaction(database, tenant) as session:
             sealed = runtime.vault.encrypt(session, context, secret)
             # One transaction for all samples: we time the vault, not BEGIN/COMMIT.
             encrypt = timed(iterations, lambda _: runtime.vault.encrypt(session, context, secret))

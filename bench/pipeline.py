@@ -47,6 +47,7 @@ from engium.identity import api_keys
 from engium.jobs import WorkerThread
 from engium.kit.database import Database
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 
 TARGET_P99_MS = 100.0
 DOCUMENT = (
@@ -123,7 +124,7 @@ class Visitors:
         """Polls (1 ms) until an assistant message follows ``message_id`` in its conversation."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            with self.database.tenant_transaction(self.tenant_id) as session:
+            with tenant_transaction(self.database, self.tenant_id) as session:
                 if session.execute(_REPLIED, {"m": message_id}).scalar():
                     return
             time.sleep(0.001)

@@ -38,6 +38,7 @@ from engium.privacy.erasure import fulfil_erasure
 from engium.privacy.export import fulfil_export
 from engium.privacy.retention import run_for_tenant
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 
 TARGET_SECONDS = 10.0
 
@@ -62,7 +63,7 @@ def provision(runtime: Runtime) -> uuid.UUID:
 
 def seed_subject(database: Database, tenant_id: uuid.UUID, messages: int) -> uuid.UUID:
     contact = uuid.uuid4()
-    with database.tenant_transaction(tenant_id) as session:
+    with tenant_transaction(database, tenant_id) as session:
         session.execute(text("insert into contacts (tenant_id, id, name, email, phone) values "
                              "(:t, :c, 'Bench Subject', 'subject@example.com', '+15550001111')"),
                         {"t": tenant_id, "c": contact})
@@ -79,7 +80,7 @@ def seed_subject(database: Database, tenant_id: uuid.UUID, messages: int) -> uui
 
 
 def seed_expired(database: Database, tenant_id: uuid.UUID, conversations: int) -> None:
-    with database.tenant_transaction(tenant_id) as session:
+    with tenant_transaction(database, tenant_id) as session:
         params = {"t": tenant_id, "n": conversations}
         session.execute(text(
             "insert into contacts (tenant_id, id, name, email, created_at, updated_at) "
@@ -98,10 +99,10 @@ def seed_expired(database: Database, tenant_id: uuid.UUID, conversations: int) -
 
 def timed_request(runtime: Runtime, tenant_id: uuid.UUID, contact: uuid.UUID, kind: str) -> dict[str, Any]:
     principal = Principal.operator(tenant_id, "bench")
-    with runtime.database.tenant_transaction(tenant_id) as session:
+    with tenant_transaction(runtime.database, tenant_id) as session:
         request = requests.file_request(session, principal, kind, contact)  # type: ignore[arg-type]
     started = time.perf_counter()
-    with runtime.database.tenant_transaction(tenant_id) as session:
+    with tenant_transaction(runtime.database, tenant_id) as session:
         if kind == "export":
             result = json.dumps(fulfil_export(session, principal, request.id))
             size = len(result)

@@ -53,6 +53,7 @@ from engium.kit.database import Database
 from engium.knowledge import retrieval, service
 from engium.knowledge.maintenance import index_partition
 from engium.knowledge.parsing import SourceKind
+from engium.tenancy.binding import tenant_transaction
 
 DIMENSIONS = 384
 WORDS_PER_CHUNK = 40
@@ -340,7 +341,7 @@ def build_indexes(database: Database, tenants: Sequence[uuid.UUID]) -> dict[str,
     built = 0
     for tenant_id in tenants:
         started = time.perf_counter()
-        with database.tenant_transaction(tenant_id) as session:
+        with tenant_transaction(database, tenant_id) as session:
             report = index_partition(session, tenant_id, maintenance_work_mem="1GB")
         seconds.append(time.perf_counter() - started)
         built += report.built
@@ -376,7 +377,7 @@ def measure(database: Database, truths: Sequence[TenantTruth]) -> dict[str, Any]
     # --warm-queries reaches (a timed query's own neighbourhood stays unvisited).
     for truth in truths:
         for vector in truth.warmup:
-            with database.tenant_transaction(truth.tenant_id) as session:
+            with tenant_transaction(database, truth.tenant_id) as session:
                 retrieval.nearest(session, truth.tenant_id, vector.tolist(), retrieval.candidate_count(K))
 
     retrieve_ns: list[int] = []
@@ -390,7 +391,7 @@ def measure(database: Database, truths: Sequence[TenantTruth]) -> dict[str, Any]
         hits = 0
         for (query_text, vector), exact in zip(truth.queries, truth.exact_top, strict=True):
             t0 = time.perf_counter_ns()
-            with database.tenant_transaction(truth.tenant_id) as session:
+            with tenant_transaction(database, truth.tenant_id) as session:
                 t1 = time.perf_counter_ns()
                 citations = retrieval.retrieve(session, truth.tenant_id, query_text, embedder, k=K)
                 t2 = time.perf_counter_ns()
@@ -472,7 +473,7 @@ def ingestion(database: Database, documents: int) -> dict[str, Any]:
         embed_started = time.perf_counter()
         embedder.embed([c.content for c in prepared.chunks])
         embed_s += time.perf_counter() - embed_started
-        with database.tenant_transaction(tenant_id) as session:
+        with tenant_transaction(database, tenant_id) as session:
             document = service.add_document(session, principal, embedder, source)
         chunks += document.chunk_count
         characters += len(body)

@@ -44,6 +44,7 @@ from engium.access.principal import Principal, PrincipalKind
 from engium.config import Settings
 from engium.kit.database import Database
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from engium.webhooks import service as webhooks
 from engium.webhooks.schemas import EndpointCreate
 from engium.webhooks.settings import WebhookSettings
@@ -121,7 +122,7 @@ def job_phase(database: Database, runtime: Runtime, data_dir: Path, tenant_id: A
     """Jobs per second once the workers are running: all jobs are queued in one transaction (announced
     together at commit), timed until the receiver has every delivery."""
     receiver = Receiver()
-    with database.tenant_transaction(tenant_id) as session:
+    with tenant_transaction(database, tenant_id) as session:
         session.execute(text("update webhook_endpoints set active = false"))
         webhooks.create_endpoint(session, runtime.vault, owner_principal_for(tenant_id),
                                  EndpointCreate(url=receiver.url, event_types=["booking.created"]),
@@ -140,7 +141,7 @@ def job_phase(database: Database, runtime: Runtime, data_dir: Path, tenant_id: A
                 break
             time.sleep(0.2)
         started = time.perf_counter()
-        with database.tenant_transaction(tenant_id) as session:
+        with tenant_transaction(database, tenant_id) as session:
             for n in range(jobs):
                 webhooks.emit(session, tenant_id, "booking.created", {"booking_id": f"b-{n}"})
         while receiver.count < jobs and time.perf_counter() - started < 600:

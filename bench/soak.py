@@ -39,6 +39,7 @@ from tests.resilience.fake_twilio import FakeTwilio
 from benchlib import emit, log, machine_info, percentile, setup_logging
 from engium.config import Settings
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 
 QUESTIONS = ("When are you open?", "What time do you open on Monday?", "Are you open on Friday?")
 HOURS = {day: "09:00-17:00" for day in ("mon", "tue", "wed", "thu", "fri", "sat")}
@@ -159,7 +160,7 @@ def drained(server: LiveServer, business: ChannelTenant, timeout: float) -> dict
     """Waits until every stored customer message has its reply (or the timeout); returns the counts."""
     deadline = time.monotonic() + timeout
     while True:
-        with server.database.tenant_transaction(business.tenant.id) as session:
+        with tenant_transaction(server.database, business.tenant.id) as session:
             stored, answered = session.execute(text(
                 "select count(*) filter (where direction = 'inbound'), "
                 "count(*) filter (where author_kind = 'assistant') from messages")).one()

@@ -38,6 +38,7 @@ from engium.config import Settings
 from engium.identity import api_keys
 from engium.kit.database import Database
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 
 PUBLIC_BASE_URL = "https://engium-bench.example"
 AUTH_TOKEN = "bench-twilio-auth-token-0123456789abcdef"
@@ -131,7 +132,7 @@ async def _drive(port: int, path: str, clients: int, warmup: float, duration: fl
 
 
 def _stored(database: Database, tenant_id: uuid.UUID) -> dict[str, int]:
-    with database.tenant_transaction(tenant_id) as session:
+    with tenant_transaction(database, tenant_id) as session:
         counts = session.execute(text(
             "select (select count(*) from messages where direction = 'inbound'), "
             "(select count(*) from inbound_deliveries where provider = 'twilio'), "

@@ -23,6 +23,7 @@ from engium.config import Settings
 from engium.identity import api_keys
 from engium.kit.database import Database
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 
 OWNER_PASSWORD = "correct horse battery staple"
 CLIENT_IP = "203.0.113.7"
@@ -143,7 +144,7 @@ def make_tenant(runtime: Runtime, name: str | None = None, timezone: str = "UTC"
 
 
 def make_api_key(runtime: Runtime, tenant: TenantHandle, role: Role) -> str:
-    from engium.kit.database import bind_tenant
+    from engium.tenancy.binding import bind_tenant
 
     with runtime.database.transaction() as session:
         bind_tenant(session, tenant.id)
@@ -153,7 +154,7 @@ def make_api_key(runtime: Runtime, tenant: TenantHandle, role: Role) -> str:
 
 def audit_events(runtime: Runtime, tenant: TenantHandle) -> list[dict[str, Any]]:
     """The tenant's audit log as engium_app sees it (RLS), oldest first."""
-    with runtime.database.tenant_transaction(tenant.id) as s:
+    with tenant_transaction(runtime.database, tenant.id) as s:
         rows = s.execute(
             text(
                 "select action, actor_kind, actor_id, host(ip), resource_type, resource_id, outcome, details "
@@ -170,7 +171,7 @@ def revealed_audit_events(runtime: Runtime, tenant: TenantHandle) -> list[dict[s
     from engium.audit.personal import PERSONAL_FIELD, reveal
 
     events = audit_events(runtime, tenant)
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         for event in events:
             details = event["details"]
             opened = reveal(session, tenant.id, details).values

@@ -19,7 +19,7 @@ from engium.identity import invitations
 from engium.identity import service as identity
 from engium.identity.credentials import PasswordHashing
 from engium.identity.models import Membership
-from engium.kit.database import bind_tenant
+from engium.tenancy.binding import bind_tenant
 from engium.tenancy.models import Tenant, TenantSettings
 
 

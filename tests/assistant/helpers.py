@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from engium.channels.settings import ChannelSettings
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.channels.inbound_helpers import (
     ChannelTenant,
     configured_tenant,
@@ -155,7 +156,7 @@ class SmsCustomer:
         return [body for author, body in self.transcript()[before + 1:] if author == "assistant"]
 
     def transcript(self) -> list[tuple[str, str]]:
-        with self.runtime.database.tenant_transaction(self.salon.tenant.id) as session:
+        with tenant_transaction(self.runtime.database, self.salon.tenant.id) as session:
             rows = session.execute(text(
                 "select m.author_kind, m.body from messages m join conversations c on c.id = m.conversation_id "
                 "join contacts k on k.id = c.contact_id where k.phone = :phone order by m.created_at, m.id"
@@ -169,5 +170,5 @@ def texting(client: TestClient, runtime: Runtime, salon: Salon, phone: str = "+1
 
 
 def rows(runtime: Runtime, tenant: TenantHandle, sql: str, **params: Any) -> list[tuple[Any, ...]]:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         return [tuple(row) for row in session.execute(text(sql), params).all()]

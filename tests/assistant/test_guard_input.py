@@ -14,6 +14,7 @@ from engium.assistant.action_gate import GATED_REPLY
 from engium.assistant.customer_data import UNVERIFIED_READ
 from engium.assistant.escalation import CUSTOMER_REPLIES
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from engium.tenancy.models import TenantSettings
 from tests.assistant.helpers import Salon, open_salon, rows, texting, visit
 from tests.conftest import audit_events, revealed_audit_events
@@ -122,7 +123,7 @@ def test_the_tenant_s_threshold_decides_what_is_flagged(client: TestClient, runt
     assert guard_events(runtime, salon, "guard.flagged") == []
 
     score = Detector().score(question, source="customer").score
-    with runtime.database.tenant_transaction(salon.tenant.id) as session:
+    with tenant_transaction(runtime.database, salon.tenant.id) as session:
         session.execute(update(TenantSettings).values(guard_threshold=score * 0.9))
     assert visitor.say(question) == ["Yes, there is free parking behind the salon."]  # flagged, still answered
     assert len(guard_events(runtime, salon, "guard.flagged")) == 1

@@ -13,6 +13,7 @@ from sqlalchemy import update
 
 from engium.assistant.escalation import CUSTOMER_REPLIES
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from engium.tenancy.models import TenantSettings
 from tests.assistant.helpers import Salon, open_salon, rows, visit
 from tests.assistant.knowledge_helpers import AFTERCARE, add_document
@@ -26,7 +27,7 @@ def events(runtime: Runtime, salon: Salon, action: str) -> list[dict[str, Any]]:
 
 
 def allow_links(runtime: Runtime, salon: Salon, *hosts: str) -> None:
-    with runtime.database.tenant_transaction(salon.tenant.id) as session:
+    with tenant_transaction(runtime.database, salon.tenant.id) as session:
         session.execute(update(TenantSettings).values(link_allow_list=list(hosts), website="https://salon.example"))
 
 

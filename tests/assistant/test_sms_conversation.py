@@ -12,6 +12,7 @@ from sqlalchemy import text
 from engium.assistant.confirmation_codes import ASK_FOR_CODE, GIVEN_UP, NOTHING_PENDING, WRONG_CODE
 from engium.conversations.outbound import SEND_JOB
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.assistant.helpers import SmsCustomer, open_salon, rows, texting, visit
 from tests.conftest import audit_events
 from tests.job_queue import job_rows
@@ -222,7 +223,7 @@ def test_a_proposal_stored_without_a_code_confirms_nothing_over_sms(client: Test
     booked_haircut(customer)
     proposed(customer.say("cancel my appointment"))
     # As a proposal made before codes existed was stored: the same state, without the code's hash.
-    with runtime.database.tenant_transaction(salon.tenant.id) as session:
+    with tenant_transaction(runtime.database, salon.tenant.id) as session:
         session.execute(text("update assistant_states set pending = pending - 'code_sha256' - 'wrong_codes'"))
     customer.say("yes")
     assert rows(runtime, salon.tenant, "select status from bookings") == [("confirmed",)]

@@ -12,6 +12,7 @@ from engium import jobs
 from engium.assistant.settings import AssistantSettings
 from engium.assistant.turn_queue import ASSISTANT_JOB
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.assistant.helpers import assistant, open_salon, rows, visit
 from tests.conftest import audit_events
 from tests.job_queue import BackgroundWorker, drain, job_rows, make_due, runtime_with
@@ -27,7 +28,7 @@ def test_a_job_naming_another_tenant_s_conversation_reads_and_writes_nothing(
     before = rows(runtime, victim.tenant, "select count(*) from messages")
 
     # A job of the attacker's tenant that names the victim's conversation and message.
-    with runtime.database.tenant_transaction(attacker.tenant.id) as session:
+    with tenant_transaction(runtime.database, attacker.tenant.id) as session:
         jobs.defer(session, ASSISTANT_JOB, tenant_id=str(attacker.tenant.id),
                    conversation_id=customer.conversation_id, message_id=message_id)
     drain(customer.worker)

@@ -20,6 +20,7 @@ from engium.audit.signing import Checkpoint, verifier_keys
 from engium.audit.verify import TenantReport, verify_database
 from engium.kit.database import Database
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 
 APPEND = text(
     "select seq from audit_append(:t, 'user', 'u-1', cast(:ip as inet), 'pytest', 'req-1', :action, "
@@ -32,7 +33,7 @@ def append(
     ip: str | None = "203.0.113.7",
 ) -> int:
     """One event in its own transaction, as engium_app bound to the tenant."""
-    with runtime.database.tenant_transaction(tenant_id) as session:
+    with tenant_transaction(runtime.database, tenant_id) as session:
         seq: int = session.execute(
             APPEND, {"t": tenant_id, "ip": ip, "action": action, "details": json.dumps(details or {})}
         ).scalar_one()

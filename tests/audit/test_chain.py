@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Engine, text
 
 from engium.audit.chain import FIELD_NAMES, FORMAT, GENESIS, canonical, event_hash
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.audit.conftest import append, seal, verify
 from tests.conftest import TenantHandle
 
@@ -29,7 +30,7 @@ def test_python_recomputes_the_hash_postgres_stored(runtime: Runtime, tenant: Te
     details = {"note": "Zoë ✂ 日本", "price": 12.50, "nested": {"b": [1, None, True]}, "a": "x\ny"}
     first = append(runtime, tenant.id, details=details, ip="2001:db8::1")
     second = append(runtime, tenant.id, ip=None)
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         rows = session.execute(
             text(
                 "select e.seq, audit_event_fields(e), audit_canonical(audit_event_fields(e)), e.prev_hash, e.hash "
@@ -67,7 +68,7 @@ def test_canonical_matches_postgres_for_any_text(app_connection: Connection, fie
 def test_parallel_writers_build_one_linear_chain(
     runtime: Runtime, tenant: TenantHandle, owner_engine: Engine
 ) -> None:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         start = session.execute(text("select coalesce(max(seq), 0) from audit_events")).scalar_one()
 
     def writer(n: int) -> list[int]:
@@ -77,7 +78,7 @@ def test_parallel_writers_build_one_linear_chain(
         written = [seq for seqs in pool.map(writer, range(WRITERS)) for seq in seqs]
     total = WRITERS * EVENTS_PER_WRITER
     assert sorted(written) == list(range(start + 1, start + total + 1))
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         stored = session.execute(text("select seq from audit_events order by seq")).scalars().all()
     assert stored == list(range(1, start + total + 1))
     report = verify(runtime, owner_engine, tenant.id)

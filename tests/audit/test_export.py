@@ -11,12 +11,13 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from engium.audit.export import iter_export_lines, verify_export_lines
 from engium.audit.signing import Checkpoint, KeyRing, SigningKey, export_public_keys
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.audit.conftest import append, engium_cli, seal
 from tests.conftest import TenantHandle
 
 
 def _export(runtime: Runtime, tenant: TenantHandle) -> list[str]:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         return list(iter_export_lines(session, tenant.id, export_public_keys(runtime.settings)))
 
 

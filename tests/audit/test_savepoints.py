@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle, audit_events
 
 PROBE = "savepoint-probe"
@@ -53,7 +54,7 @@ def probes(runtime: Runtime, tenant: TenantHandle) -> list[str]:
 def test_a_rolled_back_savepoint_drops_only_the_events_recorded_inside_it(
     runtime: Runtime, tenant: TenantHandle
 ) -> None:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         probe(session, tenant, "before")
         rolled_back_savepoint(session, tenant, "inside")
         probe(session, tenant, "after")
@@ -63,7 +64,7 @@ def test_a_rolled_back_savepoint_drops_only_the_events_recorded_inside_it(
 def test_a_released_savepoint_hands_its_events_to_the_transaction_in_order(
     runtime: Runtime, tenant: TenantHandle
 ) -> None:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         probe(session, tenant, "before")
         with session.begin_nested():
             probe(session, tenant, "inside")
@@ -74,7 +75,7 @@ def test_a_released_savepoint_hands_its_events_to_the_transaction_in_order(
 def test_rolling_back_a_savepoint_drops_the_events_of_savepoints_released_inside_it(
     runtime: Runtime, tenant: TenantHandle
 ) -> None:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         probe(session, tenant, "before")
         rolled_back_savepoint(session, tenant, "outer savepoint", released=("released inner savepoint",))
         probe(session, tenant, "after")
@@ -82,7 +83,7 @@ def test_rolling_back_a_savepoint_drops_the_events_of_savepoints_released_inside
 
 
 def test_an_inner_rollback_leaves_the_enclosing_savepoints_events(runtime: Runtime, tenant: TenantHandle) -> None:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         with session.begin_nested():
             probe(session, tenant, "outer savepoint")
             rolled_back_savepoint(session, tenant, "inner savepoint")
@@ -101,7 +102,7 @@ def test_a_savepoint_rolled_back_by_the_database_keeps_the_events_before_it(
     runtime: Runtime, tenant: TenantHandle
 ) -> None:
     """The shape of bookings.service._flushed_or_taken: the statement fails, the savepoint rolls back."""
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         probe(session, tenant, "before")
         with pytest.raises(DBAPIError, match="division by zero"):
             statement_fails_in_savepoint(session, tenant)
@@ -110,7 +111,7 @@ def test_a_savepoint_rolled_back_by_the_database_keeps_the_events_before_it(
 
 
 def failing_transaction(runtime: Runtime, tenant: TenantHandle) -> None:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         probe(session, tenant, "before")
         with session.begin_nested():
             probe(session, tenant, "released savepoint")
@@ -122,7 +123,7 @@ def test_rolling_back_the_transaction_drops_every_event(runtime: Runtime, tenant
         failing_transaction(runtime, tenant)
     assert probes(runtime, tenant) == []
     # Nothing is left behind for the session's next transaction either.
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         probe(session, tenant, "next transaction")
     assert probes(runtime, tenant) == ["next transaction"]
 
@@ -132,7 +133,7 @@ def test_events_are_appended_at_the_commit_not_at_a_savepoint_release(
 ) -> None:
     """Appending takes the tenant's chain lock until commit: a savepoint's release must not take it early."""
     count = text("select count(*) from audit_events where resource_type = :probe")
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         probe(session, tenant, "before")
         with session.begin_nested():
             probe(session, tenant, "inside")
@@ -142,7 +143,7 @@ def test_events_are_appended_at_the_commit_not_at_a_savepoint_release(
 
 def test_a_savepoint_left_open_at_commit_is_committed_with_its_events(runtime: Runtime, tenant: TenantHandle) -> None:
     """Committing the transaction releases a savepoint nobody closed; its events must not fall between."""
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         probe(session, tenant, "before")
         session.begin_nested()
         probe(session, tenant, "inside, never closed")

@@ -21,6 +21,7 @@ from engium.audit.signing import (
 )
 from engium.cli.job_worker import attach_job_worker
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.audit.conftest import append
 from tests.conftest import TenantHandle
 from tests.job_queue import BackgroundWorker, runtime_with
@@ -55,7 +56,7 @@ def test_the_periodic_seal_records_and_anchors_signed_checkpoints(
     assert [a.to_json() for a in anchored if isinstance(a, Checkpoint)] == [c.to_json() for c in stored]
     keys = verifier_keys(runtime.settings)
     assert all(keys.problem(c) is None for c in stored)
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         head = session.execute(text("select hash from audit_events where seq = :s"), {"s": last}).scalar_one()
     assert stored[-1].head_hash == bytes(head)
     line = (anchor_dir(runtime.settings) / f"{tenant.id}.jsonl").read_text().splitlines()[-1]

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from engium.conversations.models import Contact
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle
 
 API = "/api/v1"
@@ -27,7 +28,7 @@ def future_weekday(weekday: int, weeks_ahead: int = 1) -> date:
 def add_contact(runtime: Runtime, tenant: TenantHandle, name: str = "Ada Customer") -> uuid.UUID:
     # Inserted directly: the contacts API is written separately and is not under test here.
     contact_id = uuid.uuid4()
-    with runtime.database.tenant_transaction(tenant.id) as s:
+    with tenant_transaction(runtime.database, tenant.id) as s:
         s.add(Contact(tenant_id=tenant.id, id=contact_id, name=name, phone=f"+1555{uuid.uuid4().int % 10**7:07d}"))
     return contact_id
 

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from engium.conversations.models import Contact
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.bookings.conftest import API, EVERY_DAY_9_TO_5, Shop, create_service, create_staff, set_week
 from tests.conftest import CLIENT_IP, TenantHandle, audit_events
 from tests.conftest import acting_key_id as key_id
@@ -20,7 +21,7 @@ STAFF_EMAIL = "morgan.private@example.com"
 
 
 def contact_of(runtime: Runtime, shop: Shop) -> Contact:
-    with runtime.database.tenant_transaction(shop.tenant.id) as s:
+    with tenant_transaction(runtime.database, shop.tenant.id) as s:
         contact = s.get(Contact, (shop.tenant.id, shop.contact_id))
         assert contact is not None
         s.expunge(contact)

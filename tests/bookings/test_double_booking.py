@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from engium.app import create_app
 from engium.bookings.models import Booking
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.bookings.conftest import Shop
 
 ATTEMPTS = 50
@@ -49,7 +50,7 @@ def live_server(runtime: Runtime) -> Iterator[str]:
 
 
 def _confirmed(runtime: Runtime, shop: Shop) -> int:
-    with runtime.database.tenant_transaction(shop.tenant.id) as s:
+    with tenant_transaction(runtime.database, shop.tenant.id) as s:
         return s.execute(
             select(func.count())
             .select_from(Booking)
@@ -98,13 +99,13 @@ def test_the_database_refuses_an_overlapping_booking_even_without_the_service(
 
     def insert(*rows: Booking) -> None:
         # Connected as engium_app, in one tenant transaction, going straight to SQL past every app check.
-        with runtime.database.tenant_transaction(shop.tenant.id) as s:
+        with tenant_transaction(runtime.database, shop.tenant.id) as s:
             for booking in rows:
                 s.add(booking)
                 s.flush()
 
     def revive_cancelled() -> None:
-        with runtime.database.tenant_transaction(shop.tenant.id) as s:
+        with tenant_transaction(runtime.database, shop.tenant.id) as s:
             cancelled = s.execute(select(Booking).where(Booking.status == "cancelled")).scalar_one()
             cancelled.status = "confirmed"
             s.flush()

@@ -15,6 +15,7 @@ from sqlalchemy import text
 from twilio.request_validator import RequestValidator  # type: ignore[import-untyped]  # ships no types
 
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle, make_tenant
 
 BASE_URL = "https://engium.example.com"
@@ -101,7 +102,7 @@ def meta_headers(body: bytes, secret: str = WHATSAPP_APP_SECRET) -> dict[str, st
 
 def stored_messages(runtime: Runtime, tenant: TenantHandle) -> list[tuple[str, str, str]]:
     """(channel, direction, body) of every message of the tenant, oldest first."""
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         rows = session.execute(
             text(
                 "select c.channel, m.direction, m.body from messages m join conversations c "

@@ -15,6 +15,7 @@ from engium.channels.models import InboundDelivery
 from engium.channels.sender import ChannelSender
 from engium.channels.settings import ChannelSettings
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle, make_tenant
 
 AGES_DAYS = (1, 6.9, 7.1, 8, 30)
@@ -24,7 +25,7 @@ def seed(runtime: Runtime, tenant: TenantHandle) -> dict[str, float]:
     """One replay row per age; event id → age in days."""
     now = datetime.now(UTC)
     ids = {f"SM{uuid.uuid4().hex}": age for age in AGES_DAYS}
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         for event_id, age in ids.items():
             session.add(InboundDelivery(tenant_id=tenant.id, provider="twilio", provider_event_id=event_id,
                                         received_at=now - timedelta(days=age)))
@@ -32,7 +33,7 @@ def seed(runtime: Runtime, tenant: TenantHandle) -> dict[str, float]:
 
 
 def remaining(runtime: Runtime, tenant: TenantHandle) -> set[str]:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         return set(session.execute(text("select provider_event_id from inbound_deliveries")).scalars())
 
 

@@ -17,6 +17,7 @@ from engium.assistant.turn_queue import ASSISTANT_JOB
 from engium.channels.rate_limits import ChannelLimits
 from engium.channels.verify import webhook_common
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.channels import webhook_vectors as v
 from tests.channels.inbound_helpers import (
     ALL_SECRETS,
@@ -73,7 +74,7 @@ def test_a_replayed_delivery_stores_one_message(client: TestClient, runtime: Run
     # A second message from the same number joins the same open conversation.
     body, headers = twilio_request(ct.twilio_path(), sms_params("SM" + "3" * 32, body="Tomorrow?"))
     assert client.post(ct.twilio_path(), content=body, headers=headers).status_code == 200
-    with runtime.database.tenant_transaction(ct.tenant.id) as session:
+    with tenant_transaction(runtime.database, ct.tenant.id) as session:
         assert session.execute(text("select count(*) from conversations")).scalar_one() == 1
         assert session.execute(text("select count(*) from inbound_deliveries")).scalar_one() == 2
 
@@ -150,7 +151,7 @@ def test_the_previous_secret_is_accepted_during_the_grace_period_only(
     new = "new-twilio-token-abcdef0123456789"
     body, headers = twilio_request(ct.twilio_path(), sms_params("SM" + "a" * 32), token=new)
     assert client.post(ct.twilio_path(), content=body, headers=headers).status_code == 200
-    with runtime.database.tenant_transaction(ct.tenant.id) as session:
+    with tenant_transaction(runtime.database, ct.tenant.id) as session:
         session.execute(
             text("update integration_credentials set previous_valid_until = :t where id = :i"),
             {"t": datetime.now(UTC) - timedelta(seconds=1), "i": uuid.UUID(twilio_id)},
@@ -247,7 +248,7 @@ def test_replay_rows_are_kept_at_least_seven_days(client: TestClient, runtime: R
 
     body, headers = twilio_request(ct.twilio_path(), sms_params("SM" + "d" * 32))
     assert client.post(ct.twilio_path(), content=body, headers=headers).status_code == 200
-    with runtime.database.tenant_transaction(ct.tenant.id) as session:
+    with tenant_transaction(runtime.database, ct.tenant.id) as session:
         session.execute(text("update inbound_deliveries set received_at = now() - interval '6 days'"))
         # Asked to purge everything older than one hour: the 7-day floor keeps the row.
         assert store.purge_deliveries(session, timedelta(hours=1)) == 0

@@ -21,6 +21,7 @@ from engium import jobs
 from engium.channels.settings import ChannelSettings
 from engium.conversations.outbound import SEND_JOB
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.channels.fake_provider import FakeProvider
 from tests.channels.inbound_helpers import ALL_SECRETS, TWILIO_TOKEN, ChannelTenant, add_credential, configured_tenant
 from tests.conftest import TenantHandle, audit_events
@@ -64,7 +65,7 @@ def send_jobs(runtime: Runtime, tenant: TenantHandle) -> list[dict[str, Any]]:
 
 def delivery(runtime: Runtime, tenant: TenantHandle, message_id: str) -> tuple[str | None, str | None]:
     """The message's delivery state and error, as the API and the staff app show them."""
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         row = session.execute(text("select delivery_status, delivery_error from messages where id = :m"),
                               {"m": message_id}).one()
     return row[0], row[1]
@@ -239,7 +240,7 @@ def test_a_job_naming_another_tenants_message_sends_nothing(
     b = configured_tenant(client, runtime, suffix="-b")
     conversation_a = conversation(client, a.tenant, "sms")
     message_a = reply(client, a.tenant, conversation_a)
-    with runtime.database.tenant_transaction(b.tenant.id) as session:
+    with tenant_transaction(runtime.database, b.tenant.id) as session:
         jobs.defer(session, SEND_JOB, tenant_id=str(b.tenant.id), message_id=message_a)
     [own] = send_jobs(runtime, a.tenant)
     with runtime.database.transaction() as session:  # keep A's real job out of this run
@@ -281,7 +282,7 @@ def test_a_crafted_account_sid_never_reaches_the_url(
 def test_unknown_message_ids_send_nothing(
     runtime: Runtime, tenant: TenantHandle, fake_provider: FakeProvider
 ) -> None:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         jobs.defer(session, SEND_JOB, tenant_id=str(tenant.id), message_id=str(uuid.uuid4()))
     drain(sending(runtime, fake_provider))
     assert fake_provider.requests == []

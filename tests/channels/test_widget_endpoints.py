@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from engium.channels.rate_limits import ChannelLimits
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.channels.inbound_helpers import GENERIC_401, configured_tenant, stored_messages, widget_user_headers
 from tests.conftest import audit_events
 
@@ -39,7 +40,7 @@ def test_widget_key_is_required_and_tokens_isolate_visitors(client: TestClient, 
     cross = client.get("/widget/v1/messages", headers={"X-Widget-Key": other.widget_key, "X-Widget-Token": alice_token})
     assert cross.status_code == 401
     assert len(stored_messages(runtime, ct.tenant)) == 3
-    with runtime.database.tenant_transaction(ct.tenant.id) as session:
+    with tenant_transaction(runtime.database, ct.tenant.id) as session:
         hashes = session.execute(text("select token_hash from widget_sessions")).scalars().all()
     assert alice_token.encode() not in hashes
     assert len(hashes) == 2
@@ -62,7 +63,7 @@ def test_identity_signature_marks_the_visitor_verified(client: TestClient, runti
     assert (wrong.status_code, wrong.json()) == (401, GENERIC_401)
     unsigned = client.post("/widget/v1/conversations", json={}, headers={**key, "X-Widget-User-Id": "customer-42"})
     assert unsigned.status_code == 401
-    with runtime.database.tenant_transaction(ct.tenant.id) as session:
+    with tenant_transaction(runtime.database, ct.tenant.id) as session:
         ids = set(session.execute(text("select widget_id from contacts")).scalars())
     assert "user:customer-42" in ids
 

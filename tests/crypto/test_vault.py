@@ -19,6 +19,7 @@ from engium.crypto.secret import SecretBytes
 from engium.integrations import service
 from engium.integrations.service import CredentialReencryption
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from engium.tenancy.service import delete_tenant
 from tests.conftest import TenantHandle, audit_events, make_tenant
 from tests.integrations.vault_helpers import CHANNEL, rotate, stored, verification
@@ -27,12 +28,12 @@ pytestmark = pytest.mark.usefixtures("database")
 
 
 def reveal(runtime: Runtime, tenant_id: uuid.UUID, credential_id: uuid.UUID) -> str:
-    with runtime.database.tenant_transaction(tenant_id) as session:
+    with tenant_transaction(runtime.database, tenant_id) as session:
         return service.reveal_secret(session, runtime.vault, CHANNEL, credential_id, purpose="test").reveal_text()
 
 
 def copy_column(runtime: Runtime, tenant_id: uuid.UUID, sql: str, **params: object) -> None:
-    with runtime.database.tenant_transaction(tenant_id) as session:
+    with tenant_transaction(runtime.database, tenant_id) as session:
         session.execute(text(sql), params)
 
 
@@ -64,7 +65,7 @@ def test_a_ciphertext_copied_to_another_tenant_does_not_decrypt(
 ) -> None:
     victim = stored(runtime, tenant, "tenant-secret-value")
     decoy = stored(runtime, other_tenant, "decoy-secret-value")
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         stolen = session.execute(
             text("select ciphertext from integration_credentials where id = :i"), {"i": victim}
         ).scalar_one()
@@ -90,7 +91,7 @@ def test_root_rotation_keeps_every_credential_readable(runtime: Runtime) -> None
     runtime.vault.forget_cached()
     for tenant_id, (credential_id, secret) in secrets.items():
         assert reveal(runtime, tenant_id, credential_id) == secret
-        with runtime.database.tenant_transaction(tenant_id) as session:
+        with tenant_transaction(runtime.database, tenant_id) as session:
             assert {root for _, _, root in keys.versions(session, tenant_id)} == {report.root_key_id}
     with runtime.database.transaction() as session:
         assert set(keys.root_keys_in_use(session)) == {report.root_key_id}
@@ -106,7 +107,7 @@ def test_tenant_rotation_reencrypts_and_retires_the_old_version(runtime: Runtime
         runtime.database, runtime.vault, tenant.id, [CredentialReencryption()], batch_size=1
     )
     assert report.reencrypted == {"integration_credentials": 2}
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         states = {v: s for v, s, _ in keys.versions(session, tenant.id)}
         rows = session.execute(
             text("select key_version, substring(previous_ciphertext from 5 for 4) from integration_credentials")
@@ -124,7 +125,7 @@ def test_tenant_rotation_reencrypts_and_retires_the_old_version(runtime: Runtime
 def test_a_data_key_is_replaced_before_its_nonce_budget_runs_out(runtime: Runtime, tenant: TenantHandle) -> None:
     vault = DataKeyRing(runtime.vault.provider, encryption_limit=2)
     context = CipherContext(tenant.id, "test", "value", "1")
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         sealed = [vault.encrypt(session, context, SecretBytes(b"v")) for _ in range(5)]
         assert [int.from_bytes(c[4:8], "big") for c in sealed] == [1, 1, 2, 2, 3]
         assert all(vault.decrypt(session, context, c) == SecretBytes(b"v") for c in sealed)
@@ -133,15 +134,15 @@ def test_a_data_key_is_replaced_before_its_nonce_budget_runs_out(runtime: Runtim
 def test_a_deleted_tenants_copied_ciphertexts_become_unreadable(runtime: Runtime) -> None:
     doomed = make_tenant(runtime)
     credential = stored(runtime, doomed, "shredded-secret-value")
-    with runtime.database.tenant_transaction(doomed.id) as session:
+    with tenant_transaction(runtime.database, doomed.id) as session:
         copied = session.execute(text("select * from integration_credentials where id = :i"), {"i": credential}).one()
     with runtime.database.transaction() as session:
         delete_tenant(session, doomed.id)
-    with runtime.database.tenant_transaction(doomed.id) as session:
+    with tenant_transaction(runtime.database, doomed.id) as session:
         assert keys.versions(session, doomed.id) == []
         assert session.execute(text("select count(*) from integration_credentials")).scalar_one() == 0
     # Restore the copied row under a re-created tenant with the same id: its data key is gone for good.
-    with runtime.database.tenant_transaction(doomed.id) as session:
+    with tenant_transaction(runtime.database, doomed.id) as session:
         session.execute(text("insert into tenants (id, name) values (:t, 'Revenant')"), {"t": doomed.id})
         row = {**copied._mapping, "metadata": json.dumps(copied.metadata)}
         session.execute(
@@ -153,7 +154,7 @@ def test_a_deleted_tenants_copied_ciphertexts_become_unreadable(runtime: Runtime
         )
     with pytest.raises(DecryptionError):
         reveal(runtime, doomed.id, credential)
-    with runtime.database.tenant_transaction(doomed.id) as session:
+    with tenant_transaction(runtime.database, doomed.id) as session:
         runtime.vault.encrypt(session, CipherContext(doomed.id, "t", "c", "r"), SecretBytes(b"new key, same v1"))
     with pytest.raises(DecryptionError):
         reveal(runtime, doomed.id, credential)
@@ -163,10 +164,10 @@ def test_a_deleted_tenants_copied_ciphertexts_become_unreadable(runtime: Runtime
 def test_the_environment_provider_works_end_to_end(runtime: Runtime, tenant: TenantHandle) -> None:
     vault = DataKeyRing(EnvironmentKeyProvider(base64.b64encode(os.urandom(32)).decode()))
     context = CipherContext(tenant.id, "test", "value", "env")
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         sealed = vault.encrypt(session, context, SecretBytes(b"from the environment"))
     vault.forget_cached()
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         assert vault.decrypt(session, context, sealed).reveal() == b"from the environment"
         root = keys.versions(session, tenant.id)[0][2]
     assert root.startswith("env-")

@@ -20,6 +20,7 @@ from engium.privacy import requests
 from engium.privacy.policy import update_policy
 from engium.privacy.retention import run_for_tenant
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle, make_tenant
 from tests.privacy.seeding import contact
 from tests.tenancy.fixtures import owner_principal
@@ -44,7 +45,7 @@ def _forms(name: str, value: bytes) -> dict[str, bytes]:
 
 def _seed_tenant(runtime: Runtime, tenant: TenantHandle, scenario: Scenario, phone_prefix: str) -> None:
     database = runtime.database
-    with database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(database, tenant.id) as session:
         # Two data-key versions: a rotation to report.
         runtime.vault.active_version(session, tenant.id)
         runtime.vault.rotate(session, tenant.id)
@@ -75,7 +76,7 @@ def _seed_tenant(runtime: Runtime, tenant: TenantHandle, scenario: Scenario, pho
         scenario.secrets.update(_forms(f"{phone_prefix} api key hash {number}", bytes(blob)))
     # The owner turns MFA on: the legacy clear column and the sealed one both hold a secret.
     sealed = totp.seal(database, runtime.vault, tenant.owner_user_id, TOTP_SECRET)
-    with database.tenant_transaction(tenant.id, tenant.owner_user_id) as session:
+    with tenant_transaction(database, tenant.id, tenant.owner_user_id) as session:
         session.execute(text("update users set totp_secret = :s, totp_ciphertext = :c, totp_enabled = true "
                              "where id = :u"), {"s": TOTP_SECRET, "c": sealed, "u": tenant.owner_user_id})
     scenario.secrets.update(_forms(f"{phone_prefix} totp ciphertext", sealed))

@@ -17,6 +17,7 @@ from engium.evidence.sections import PLATFORM_SECTIONS, TENANT_SECTIONS
 from engium.evidence.verify import verify_archive
 from engium.evidence.window import Window
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import audit_events
 from tests.evidence.scenario import Scenario, archive_files, leaks
 from tests.incidents.fixtures import add_incident_notification
@@ -154,7 +155,7 @@ def test_each_tenant_and_the_platform_chain_record_the_export(runtime: Runtime, 
         assert len(mine) == 1
         assert len(mine[0]["details"]["digest"]) == 64
         assert mine[0]["details"]["sections"] == [s.name for s in TENANT_SECTIONS]
-    with runtime.database.tenant_transaction(PLATFORM_TENANT) as session:
+    with tenant_transaction(runtime.database, PLATFORM_TENANT) as session:
         platform = session.execute(text(
             "select count(*) from audit_events where action = 'evidence.exported' and actor_id = :who"),
             {"who": "auditor-test@host"}).scalar_one()

@@ -23,6 +23,7 @@ from engium.app import create_app
 from engium.config import Settings
 from engium.kit.database import Database
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.channels.inbound_helpers import add_credential
 from tests.conftest import TenantHandle, make_tenant, scratch_dir
 from tests.external_postgres.pgbouncer import pgbouncer
@@ -88,7 +89,7 @@ def test_the_binding_never_crosses_pooled_server_connections(bounced: Bounced, b
                     if tuple(seen[:2]) != ("", 0):
                         failures.append(f"unbound transaction saw tenant {seen[0]!r} and {seen[1]} contacts")
                     continue
-                with bounced.pooled.tenant_transaction(tenant.id) as session:
+                with tenant_transaction(bounced.pooled, tenant.id) as session:
                     # The same statements on every round: psycopg would prepare them after five uses.
                     bound, names, pid = session.execute(text(
                         "select current_setting('engium.tenant_id'), (select array_agg(name) from contacts),"

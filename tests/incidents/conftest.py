@@ -15,6 +15,7 @@ from engium.incidents import repository as repo
 from engium.incidents.models import Incident
 from engium.incidents.service import Operator
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from engium.webhooks import service as webhooks
 from engium.webhooks.schemas import EndpointCreate
 from engium.webhooks.settings import WebhookSettings
@@ -47,7 +48,7 @@ def add_endpoint(runtime: Runtime, tenant: TenantHandle, event_types: list[str])
     """An endpoint on a private address the runtime's guard refuses: queued deliveries never leave."""
     guard = webhooks.Guard(WebhookSettings(allowed_cidrs="10.0.0.0/8"))
     principal = Principal.system(tenant.id, "pytest")
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         endpoint, _ = webhooks.create_endpoint(
             session, runtime.vault, principal, EndpointCreate(url="https://10.9.8.7/hooks", event_types=event_types),
             guard)
@@ -55,7 +56,7 @@ def add_endpoint(runtime: Runtime, tenant: TenantHandle, event_types: list[str])
 
 
 def deliveries_of(runtime: Runtime, tenant: TenantHandle, event_type: str) -> list[dict[str, Any]]:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         rows = session.execute(text(
             "select endpoint_id, payload from webhook_deliveries where event_type = :t"), {"t": event_type}).all()
     return [{"endpoint_id": r[0], "payload": r[1]} for r in rows]

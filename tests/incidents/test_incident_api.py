@@ -11,6 +11,7 @@ from pydantic import SecretStr
 
 from engium.incidents.operator_auth import HEADER, new_token
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle, audit_events, make_tenant
 from tests.incidents.conftest import add_endpoint, deliveries_of
 
@@ -142,6 +143,6 @@ def test_a_tenant_bound_transaction_reads_no_incident_row(
     from sqlalchemy import text
 
     _declare(client, operator_token, [tenant])
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         assert session.execute(text("select count(*) from incidents")).scalar_one() == 0
         assert session.execute(text("select count(*) from incident_entries")).scalar_one() == 0

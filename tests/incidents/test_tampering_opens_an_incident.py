@@ -15,6 +15,7 @@ from engium.incidents.evidence import check_bundle, write_bundle
 from engium.incidents.tasks import VERIFY_JOB
 from engium.incidents.views import incident_detail
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.audit import tamper
 from tests.audit.conftest import append, seal
 from tests.conftest import audit_events, make_tenant
@@ -46,7 +47,7 @@ def test_a_tampered_audit_row_opens_an_incident_and_notifies_the_tenant(
     assert f"seq {seqs[1]}" in entries[0][1]
     assert entries[1][0] == "notification"
 
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         [notice] = repo.tenant_notifications(session)
     assert notice.incident_id == incident.id
     assert notice.severity == "high"

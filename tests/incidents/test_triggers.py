@@ -16,6 +16,7 @@ from engium.incidents.service import declare
 from engium.incidents.tasks import BURSTS_JOB, CLOCKS_JOB
 from engium.integrations import service as integrations
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.audit.conftest import append
 from tests.conftest import make_tenant
 from tests.incidents.conftest import OPERATOR, incidents_by_key, run_periodic
@@ -26,10 +27,10 @@ from tests.job_queue import drain, job_rows, runtime_with
 def test_a_credential_that_fails_to_decrypt_opens_an_incident_through_the_job_runtime(runtime: Runtime) -> None:
     tenant = make_tenant(runtime)
     source, target = stored(runtime, tenant, "secret-one-" + "x" * 8, "a"), stored(runtime, tenant, "two" * 4, "b")
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         session.execute(text("update integration_credentials set ciphertext = (select ciphertext from "
                              "integration_credentials where id = :s) where id = :t"), {"s": source, "t": target})
-    with runtime.database.tenant_transaction(tenant.id) as session, pytest.raises(DecryptionError):
+    with tenant_transaction(runtime.database, tenant.id) as session, pytest.raises(DecryptionError):
         integrations.reveal_secret(session, runtime.vault, CHANNEL, target, purpose="test")
     assert len(job_rows(runtime, DECRYPTION_JOB, tenant_id=str(tenant.id))) == 1
     drain(runtime)

@@ -11,6 +11,7 @@ from engium.errors import NotFound
 from engium.integrations import service
 from engium.integrations.schemas import CredentialKind
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle, audit_events
 from tests.integrations.leaks import assert_absent, new_secret
 from tests.integrations.vault_helpers import CHANNEL, rotate, stored, verification
@@ -20,7 +21,7 @@ from tests.tenancy.fixtures import owner_principal
 def test_reveal_by_id_or_name_is_access_logged(runtime: Runtime, tenant: TenantHandle) -> None:
     secret = new_secret()
     credential_id = stored(runtime, tenant, secret)
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         by_id = service.reveal_secret(session, runtime.vault, CHANNEL, credential_id, purpose="send_sms")
         by_name = service.reveal_secret(
             session, runtime.vault, owner_principal(tenant), (CredentialKind.TWILIO, "sms"), purpose="test_call"
@@ -41,7 +42,7 @@ def test_another_tenants_credential_cannot_be_revealed(
     runtime: Runtime, tenant: TenantHandle, other_tenant: TenantHandle
 ) -> None:
     credential_id = stored(runtime, tenant, new_secret())
-    with runtime.database.tenant_transaction(other_tenant.id) as session, pytest.raises(NotFound):
+    with tenant_transaction(runtime.database, other_tenant.id) as session, pytest.raises(NotFound):
         service.reveal_secret(session, runtime.vault, CHANNEL, credential_id, purpose="probe")
 
 
@@ -57,7 +58,7 @@ def test_webhook_verification_accepts_the_previous_secret_during_the_grace_perio
     assert verification(runtime, tenant, credential_id) == [first]
     rotate(runtime, tenant, credential_id, second, hours=24)
     assert verification(runtime, tenant, credential_id) == [second, first]
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         session.execute(
             text("update integration_credentials set previous_valid_until = :t where id = :i"),
             {"t": datetime.now(UTC) - timedelta(seconds=1), "i": credential_id},

@@ -9,6 +9,7 @@ from pydantic import SecretStr
 from engium.integrations import service
 from engium.integrations.schemas import CredentialCreate, CredentialKind, CredentialRotate
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle
 from tests.tenancy.fixtures import owner_principal
 
@@ -16,7 +17,7 @@ CHANNEL = service.SystemCaller("channels.twilio")
 
 
 def stored(runtime: Runtime, tenant: TenantHandle, secret: str, name: str = "sms") -> uuid.UUID:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         credential = service.create_credential(
             session, runtime.vault, owner_principal(tenant),
             CredentialCreate(kind=CredentialKind.TWILIO, name=name, secret=SecretStr(secret)),
@@ -25,7 +26,7 @@ def stored(runtime: Runtime, tenant: TenantHandle, secret: str, name: str = "sms
 
 
 def rotate(runtime: Runtime, tenant: TenantHandle, credential_id: uuid.UUID, secret: str, hours: float) -> None:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         service.rotate_credential(
             session, runtime.vault, owner_principal(tenant), credential_id,
             CredentialRotate(secret=SecretStr(secret), grace_period_hours=hours),
@@ -33,6 +34,6 @@ def rotate(runtime: Runtime, tenant: TenantHandle, credential_id: uuid.UUID, sec
 
 
 def verification(runtime: Runtime, tenant: TenantHandle, credential_id: uuid.UUID) -> list[str]:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         found = service.verification_secrets(session, runtime.vault, CHANNEL, credential_id)
     return [s.reveal_text() for s in found]

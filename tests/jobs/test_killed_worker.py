@@ -20,6 +20,7 @@ from sqlalchemy import text
 from engium.config import Settings
 from engium.kit.database import Database
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import scratch_dir
 from tests.jobs.one_delivery import queue_one_delivery
 from tests.live_server import cli_env
@@ -119,7 +120,7 @@ def test_a_job_of_a_killed_worker_is_retried_once_by_another(
                 "select count(*) from procrastinate_events where job_id = :j and type = 'started'"),
                 {"j": job_id}).scalar_one()
         assert (status, started) == ("succeeded", 2)
-        with database.tenant_transaction(tenant.id) as session:
+        with tenant_transaction(database, tenant.id) as session:
             deliveries = session.execute(text("select status from webhook_deliveries")).scalars().all()
         assert deliveries == ["delivered"]
     finally:

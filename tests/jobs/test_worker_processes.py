@@ -21,6 +21,7 @@ from sqlalchemy import text
 from engium.config import Settings
 from engium.kit.database import Database
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from engium.webhooks import service as webhooks
 from engium.webhooks.schemas import EndpointCreate
 from engium.webhooks.settings import WebhookSettings
@@ -94,7 +95,7 @@ def wait_for_registration(runtime: Runtime, count: int) -> int:
 def test_every_job_runs_once_across_worker_processes(shared: Runtime, workers_dir: Path, receiver: Receiver) -> None:
     tenant = make_tenant(shared)
     settings = WebhookSettings(allow_private_networks=True, allow_http=True)
-    with shared.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(shared.database, tenant.id) as session:
         webhooks.create_endpoint(
             session, shared.vault, owner_principal(tenant),
             EndpointCreate(url=receiver.url, event_types=["booking.created"]), webhooks.Guard(settings),
@@ -104,7 +105,7 @@ def test_every_job_runs_once_across_worker_processes(shared: Runtime, workers_di
         registered = wait_for_registration(shared, WORKERS)
         # Queued while the workers run: every job is announced to all of them at once.
         for _ in range(DELIVERIES):
-            with shared.database.tenant_transaction(tenant.id) as session:
+            with tenant_transaction(shared.database, tenant.id) as session:
                 webhooks.emit(session, tenant.id, "booking.created", {"booking_id": str(uuid.uuid4())})
         deadline = time.monotonic() + 120
         while len(receiver.requests) < DELIVERIES and time.monotonic() < deadline:

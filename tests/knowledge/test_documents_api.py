@@ -13,6 +13,7 @@ from sqlalchemy import text
 from engium.access.permissions import Role
 from engium.knowledge import service
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle, audit_events, bearer, make_api_key
 from tests.knowledge.sample_files import minimal_pdf
 
@@ -22,7 +23,7 @@ PRICES = "Haircuts cost 30 euros. A beard trim costs 15 euros. Colouring starts 
 
 
 def chunks_of(runtime: Runtime, tenant: TenantHandle, document_id: str) -> list[tuple[Any, ...]]:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         rows = session.execute(
             text(
                 "select id, ordinal, content, start_offset, end_offset from knowledge_chunks "

@@ -21,6 +21,7 @@ from engium.knowledge.parsing import SourceKind
 from engium.knowledge.repository import ScoredChunk
 from engium.knowledge.retrieval import Citation, MatchKind, retrieve
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from engium.tenancy.service import delete_tenant
 from tests.conftest import TenantHandle, make_tenant
 from tests.knowledge.helpers import partition_name, partitions_of
@@ -38,7 +39,7 @@ def owner(tenant_id: uuid.UUID) -> Principal:
 
 def add_salon_documents(runtime: Runtime, tenant_id: uuid.UUID) -> dict[str, uuid.UUID]:
     ids = {}
-    with runtime.database.tenant_transaction(tenant_id) as session:
+    with tenant_transaction(runtime.database, tenant_id) as session:
         for title, content in SALON:
             source = service.DocumentSource(title=title, kind=SourceKind.TEXT, body=content)
             ids[title] = service.add_document(session, owner(tenant_id), runtime.embedder, source).id
@@ -67,9 +68,9 @@ def test_retrieve_keeps_its_published_signature_and_citation_fields() -> None:
 def test_two_tenants_with_identical_documents_never_see_each_others_chunks(runtime: Runtime) -> None:
     alice, bob = make_tenant(runtime), make_tenant(runtime)
     alice_docs, bob_docs = add_salon_documents(runtime, alice.id), add_salon_documents(runtime, bob.id)
-    with runtime.database.tenant_transaction(bob.id) as session:
+    with tenant_transaction(runtime.database, bob.id) as session:
         bobs_chunks = chunk_ids(session, bob.id)
-    with runtime.database.tenant_transaction(alice.id) as session:
+    with tenant_transaction(runtime.database, alice.id) as session:
         alices_chunks = chunk_ids(session, alice.id)
         for query in ("How much is a beard trim?", "parking", "GV-2024", "haircut prices colouring voucher"):
             citations = retrieve(session, alice.id, query, runtime.embedder, k=10)
@@ -89,7 +90,7 @@ def test_two_tenants_with_identical_documents_never_see_each_others_chunks(runti
 def test_hybrid_ranking_finds_meaning_and_exact_terms_and_cites_the_span(runtime: Runtime) -> None:
     tenant = make_tenant(runtime)
     ids = add_salon_documents(runtime, tenant.id)
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         # No word in common with the parking text: only the embedding can find it.
         where_to_park = retrieve(session, tenant.id, "Is there somewhere for my automobile?", runtime.embedder, k=3)
         assert where_to_park[0].document_id == ids["Parking"]
@@ -142,7 +143,7 @@ def test_the_text_leg_needs_two_of_the_querys_words() -> None:
 def test_queries_with_tsquery_syntax_and_quotes_are_just_words(runtime: Runtime) -> None:
     tenant = make_tenant(runtime)
     add_salon_documents(runtime, tenant.id)
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         for query in ("beard' & !trim", "\\' | ('", "a:* <-> b", "O'Neil's beard trim", "the of and", "!!!", "'"):
             citations = retrieve(session, tenant.id, query, runtime.embedder, k=3)
             assert len(citations) == 3, query
@@ -172,7 +173,7 @@ def test_every_retrieval_statement_is_pruned_to_the_tenants_partition(
     neighbours = [make_tenant(runtime) for _ in range(2)]
     for owner_tenant in (tenant, *neighbours):
         add_salon_documents(runtime, owner_tenant.id)
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         captured_statements.clear()
         citations = retrieve(session, tenant.id, "beard trim prices", runtime.embedder, k=3)
         assert citations[0].matched_by is MatchKind.BOTH  # both legs ran and found the prices
@@ -202,7 +203,7 @@ def test_the_text_leg_can_use_the_full_text_index_that_rls_rules_out(runtime: Ru
     as the owner, whose policy is no barrier, so the index serves it."""
     tenant = make_tenant(runtime)
     documents = add_salon_documents(runtime, tenant.id)
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         # Enough other chunks that matching through the index is clearly the better plan.
         session.execute(
             text(
@@ -224,12 +225,12 @@ def test_the_text_leg_can_use_the_full_text_index_that_rls_rules_out(runtime: Ru
     finally:
         engine.dispose()
     assert f"{partition_name(tenant.id)}_tsv_idx" in owner_plan, owner_plan
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         app_plan = "\n".join(session.execute(statement, {"t": tenant.id}).scalars())
         assert "tsv_idx" not in app_plan, app_plan
         assert [c.content for c in retrieval.text_candidates(session, tenant.id, "beard trim", 5)] == [SALON[0][1]]
     # The function finds nothing for a tenant other than the bound one, nor without one, as RLS would.
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         assert retrieval.text_candidates(session, uuid.uuid4(), "beard trim", 5) == []
     with runtime.database.transaction() as session:
         assert retrieval.text_candidates(session, tenant.id, "beard trim", 5) == []
@@ -260,7 +261,7 @@ def test_each_tenant_gets_its_own_partition_and_loses_it_with_the_tenant(runtime
 def test_a_large_partition_gets_hnsw_and_retrieval_searches_it_wide_enough(runtime: Runtime) -> None:
     big = make_tenant(runtime)
     docs = add_salon_documents(runtime, big.id)
-    with runtime.database.tenant_transaction(big.id) as session:
+    with tenant_transaction(runtime.database, big.id) as session:
         small = index_partition(session, big.id)
         assert (small.chunks, small.built, small.indexed) == (3, False, False)
         # 10,000 more chunks: random directions around 20 centres, like topics in real knowledge.
@@ -309,5 +310,5 @@ def test_a_large_partition_gets_hnsw_and_retrieval_searches_it_wide_enough(runti
 
 
 def audit_events_of(runtime: Runtime, tenant: TenantHandle) -> list[tuple[str, dict[str, Any]]]:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         return [(row[0], row[1]) for row in session.execute(text("select action, details from audit_events"))]

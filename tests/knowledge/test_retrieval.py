@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from engium.knowledge import repository as knowledge
 from engium.knowledge.vector import to_literal
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle, make_tenant
 from tests.knowledge.helpers import add_random_document, partition_name, random_vector
 
@@ -43,10 +44,10 @@ def test_prepared_queries_touch_only_the_bound_tenants_partition(runtime: Runtim
     rng = random.Random(10)
     others = [make_tenant(runtime) for _ in range(2)]
     for owner in (tenant, *others):
-        with runtime.database.tenant_transaction(owner.id) as session:
+        with tenant_transaction(runtime.database, owner.id) as session:
             add_random_document(session, owner.id, rng, 5, "haircut prices")
     q = to_literal(random_vector(rng))
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         assert session.execute(text("show plan_cache_mode")).scalar_one() == "force_custom_plan"
         for sql, args in ((NEAREST, f"'{tenant.id}', '{q}', 5"), (FULL_TEXT, f"'{tenant.id}', 'haircut', 5")):
             named, plan = partitions_in_plan(session, f"q_{uuid.uuid4().hex}", sql, args)
@@ -61,7 +62,7 @@ def test_prepared_queries_touch_only_the_bound_tenants_partition(runtime: Runtim
 
 def test_the_repository_statements_never_get_a_generic_plan(runtime: Runtime, tenant: TenantHandle) -> None:
     rng = random.Random(11)
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         add_random_document(session, tenant.id, rng, 5)
         for _ in range(8):  # psycopg prepares a statement server-side from its sixth execution
             knowledge.nearest_chunks(session, tenant.id, random_vector(rng), 3)
@@ -83,7 +84,7 @@ def cosine_distance(a: Sequence[float], b: Sequence[float]) -> float:
 
 def test_exact_search_returns_the_true_nearest_neighbours(runtime: Runtime, tenant: TenantHandle) -> None:
     rng = random.Random(12)
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         _, chunks = add_random_document(session, tenant.id, rng, 300)
         by_ordinal = {i: c for i, c in enumerate(chunks)}
         for _ in range(10):
@@ -99,7 +100,7 @@ def test_exact_search_returns_the_true_nearest_neighbours(runtime: Runtime, tena
 def test_full_text_ranks_matching_chunks(runtime: Runtime, tenant: TenantHandle) -> None:
     embedding = [1.0] + [0.0] * 383
     texts = ["We open at nine on Saturdays.", "Haircuts cost 30 euros; a beard trim costs 15.", "Parking is free."]
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         knowledge.add_document(
             session, tenant.id, title="FAQ", source_kind=knowledge.SourceKind.FAQ, content=" ".join(texts),
             chunks=[knowledge.ChunkInput(t, 0, len(t), embedding) for t in texts],
@@ -113,11 +114,11 @@ def test_full_text_ranks_matching_chunks(runtime: Runtime, tenant: TenantHandle)
 
 def test_deleting_a_document_deletes_its_chunks(runtime: Runtime, tenant: TenantHandle) -> None:
     rng = random.Random(13)
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         doomed, _ = add_random_document(session, tenant.id, rng, 6, "doomed")
         kept, _ = add_random_document(session, tenant.id, rng, 2, "kept")
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         assert knowledge.delete_document(session, tenant.id, doomed)
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         rows = session.execute(text("select document_id, count(*) from knowledge_chunks group by 1")).all()
     assert rows == [(kept, 2)]

@@ -14,6 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from engium.webhooks import service as webhooks
 from engium.webhooks.schemas import EndpointCreate
 from engium.webhooks.settings import WebhookSettings
@@ -79,7 +80,7 @@ def booking(session: Session, tenant_id: UUID, staff_service: tuple[UUID, UUID],
 
 
 def webhook_endpoint(runtime: Runtime, tenant: TenantHandle) -> UUID:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         created, _secret = webhooks.create_endpoint(
             session, runtime.vault, owner_principal(tenant),
             EndpointCreate(url="https://10.1.2.3/crm", event_types=["booking.created"]),
@@ -93,7 +94,7 @@ def seed(runtime: Runtime, tenant: TenantHandle, *, conversations_each: int = 1)
     seeded = Seeded()
     t = tenant.id
     endpoint = webhook_endpoint(runtime, tenant)
-    with runtime.database.tenant_transaction(t) as session:
+    with tenant_transaction(runtime.database, t) as session:
         staff_service = booking_fixture(session, t)
         # An idle contact: nothing for years. Goes, with everything of theirs.
         idle = seeded.note("contacts", contact(session, t, OLD), expired=True)
@@ -131,5 +132,5 @@ def seed(runtime: Runtime, tenant: TenantHandle, *, conversations_each: int = 1)
 
 
 def remaining(runtime: Runtime, tenant_id: UUID, table: str) -> set[UUID]:
-    with runtime.database.tenant_transaction(tenant_id) as session:
+    with tenant_transaction(runtime.database, tenant_id) as session:
         return {UUID(str(r)) for r in session.execute(text(f"select id from {table}")).scalars()}

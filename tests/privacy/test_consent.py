@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from engium.access.permissions import Role
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.channels.inbound_helpers import configured_tenant
 from tests.conftest import TenantHandle, audit_events, bearer, make_api_key
 
@@ -64,7 +65,7 @@ def test_a_browser_sending_gpc_is_recorded_as_opted_out_of_sale_or_sharing(
     assert with_gpc.status_code == 201, with_gpc.text
     without = client.post("/widget/v1/conversations", json={}, headers={"X-Widget-Key": business.widget_key})
     assert without.status_code == 201
-    with runtime.database.tenant_transaction(business.tenant.id) as session:
+    with tenant_transaction(runtime.database, business.tenant.id) as session:
         rows = session.execute(text(
             "select c.purpose, c.granted, c.source, v.id from consents c "
             "join conversations v on v.contact_id = c.contact_id where c.purpose = 'sale_or_sharing'")).all()
@@ -81,7 +82,7 @@ def test_gpc_turned_on_mid_conversation_is_recorded_once(client: TestClient, run
     for _ in range(2):  # the visitor switched GPC on; every later write carries it
         sent = client.post("/widget/v1/messages", json={"body": "Are you open?"}, headers={**headers, "Sec-GPC": "1"})
         assert sent.status_code == 201, sent.text
-    with runtime.database.tenant_transaction(business.tenant.id) as session:
+    with tenant_transaction(runtime.database, business.tenant.id) as session:
         rows = session.execute(text("select purpose, granted, source from consents order by recorded_at")).all()
     assert [tuple(r) for r in rows] == [("ai_processing_notice", True, "widget"), ("sale_or_sharing", False, "gpc")]
 
@@ -95,7 +96,7 @@ def test_the_widget_shows_the_ai_notice_and_each_visitor_is_recorded_as_shown_it
     assert "not used to train" in config["ai_notice"]
     started = client.post("/widget/v1/conversations", json={}, headers={"X-Widget-Key": business.widget_key})
     assert started.status_code == 201
-    with runtime.database.tenant_transaction(business.tenant.id) as session:
+    with tenant_transaction(runtime.database, business.tenant.id) as session:
         rows = session.execute(text(
             "select c.purpose, c.granted, c.channel, c.source, c.wording_version from consents c "
             "join conversations v on v.contact_id = c.contact_id where v.id = :v"),

@@ -22,6 +22,7 @@ from engium.kit.database import Database
 from engium.knowledge import service as knowledge
 from engium.knowledge.parsing import SourceKind
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.cli.runner import ENGIUM
 from tests.conftest import TenantHandle, audit_events, revealed_audit_events
 from tests.privacy.seeding import NOW, booking, booking_fixture, webhook_endpoint
@@ -64,7 +65,7 @@ def _subject_with_everything(client: TestClient, runtime: Runtime, tenant: Tenan
     assert conversation.status_code == 201, conversation.text
     conversation_id = conversation.json()["id"]
     endpoint = webhook_endpoint(runtime, tenant)
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         booked = booking(session, tenant.id, booking_fixture(session, tenant.id), uuid.UUID(contact), NOW)
         session.execute(text("update bookings set notes = :n where id = :b"), {"n": person["name"], "b": booked})
         session.execute(text(
@@ -80,7 +81,7 @@ def _subject_with_everything(client: TestClient, runtime: Runtime, tenant: Tenan
             storage=False, data_categories=("communications",), prompt_tokens=12, completion_tokens=8,
             latency_ms=40, prompt_sha256=person["prompt_sha256"], redacted=0, outcome="ok"),
             principal=owner_principal(tenant), subject=uuid.UUID(contact))
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         # The business wrote them into its knowledge base (a VIP list): chunks and vectors hold them too.
         knowledge.add_document(session, owner_principal(tenant), runtime.embedder, knowledge.DocumentSource(
             title="VIP customers", kind=SourceKind.TEXT,
@@ -163,7 +164,7 @@ def test_erasure_reaches_every_copy_and_its_certificate_verifies_offline(
     assert statement["erased"]["procrastinate_jobs"] >= 1
     assert statement["erased"]["subject_keys"] >= 1
     assert statement["erased"]["knowledge_documents"] == 1
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         (content,) = session.execute(text("select content from knowledge_documents")).scalars()
     assert "[erased]" in content
     assert "prefers Sam" in content

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from engium.access.permissions import Role
 from engium.privacy.retention import run_for_tenant
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle, audit_events, bearer, make_api_key
 from tests.web.forms import sign_in
 from tests.web.members import owner_of
@@ -37,7 +38,7 @@ def test_the_export_can_be_read_again_as_json_and_as_a_page(client: TestClient, 
     assert again.status_code == 200, again.text
     assert again.json()["contact_id"] == contact
     assert again.json()["data"]["contacts"][0]["name"] == person["name"]
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         sealed = session.execute(text("select sealed from privacy_exports")).scalar_one()
     assert person["name"] not in sealed  # sealed, never in clear
     assert person["email"] not in sealed
@@ -65,14 +66,14 @@ def test_erasure_takes_the_kept_export_with_it(client: TestClient, runtime: Runt
 def test_an_expired_export_is_refused_and_retention_deletes_it(client: TestClient, runtime: Runtime,
                                                                 tenant: TenantHandle) -> None:
     _, request, _ = _exported(client, tenant)
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         session.execute(text("update privacy_exports set expires_at = now() - interval '1 minute'"))
     answer = client.get(f"{REQUESTS}/{request}/export", headers=tenant.headers)
     assert answer.status_code == 404
     assert "expired" in answer.json()["error"]["message"]
     report = run_for_tenant(runtime.database, tenant.id)
     assert report.counts["privacy_exports"] == 1
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         assert session.execute(text("select count(*) from privacy_exports")).scalar_one() == 0
 
 

@@ -14,6 +14,7 @@ from engium.assistant.turn_queue import ASSISTANT_JOB
 from engium.channels.keywords import keyword_of
 from engium.channels.sender import OPTED_OUT
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.channels.fake_provider import FakeProvider
 from tests.channels.inbound_helpers import ChannelTenant, configured_tenant, sms_params, twilio_request
 from tests.channels.test_sender import CUSTOMER, delivery, reply, sending
@@ -33,7 +34,7 @@ def _bodies(provider: FakeProvider) -> list[str]:
 
 
 def _conversation(runtime: Runtime, ct: ChannelTenant) -> str:
-    with runtime.database.tenant_transaction(ct.tenant.id) as session:
+    with tenant_transaction(runtime.database, ct.tenant.id) as session:
         return str(session.execute(text("select id from conversations")).scalar_one())
 
 
@@ -51,7 +52,7 @@ def test_stop_start_and_help(client: TestClient, runtime: Runtime, fake_provider
     _text(client, ct, "STOP")
     conversation = _conversation(runtime, ct)
     assert job_rows(runtime, ASSISTANT_JOB, tenant_id=str(ct.tenant.id)) == []  # no assistant turn on a keyword
-    with runtime.database.tenant_transaction(ct.tenant.id) as session:
+    with tenant_transaction(runtime.database, ct.tenant.id) as session:
         decisions = session.execute(text("select purpose, granted, channel, source from consents")).all()
     assert [tuple(d) for d in decisions] == [("messages", False, "sms", "keyword")]
     drain(worker)
@@ -81,5 +82,5 @@ def test_an_ordinary_message_still_reaches_the_assistant(client: TestClient, run
     ct = configured_tenant(client, runtime)
     _text(client, ct, "stop by at 3?")
     assert len(job_rows(runtime, ASSISTANT_JOB, tenant_id=str(ct.tenant.id))) == 1
-    with runtime.database.tenant_transaction(ct.tenant.id) as session:
+    with tenant_transaction(runtime.database, ct.tenant.id) as session:
         assert session.execute(text("select count(*) from consents")).scalar_one() == 0

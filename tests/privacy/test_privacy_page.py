@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from engium.privacy.data_map import ACTIVITIES, STORES
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle, make_tenant
 from tests.web.forms import sign_in
 from tests.web.members import add_member, owner_of
@@ -26,7 +27,7 @@ def _request(client: TestClient, tenant: TenantHandle, kind: str) -> str:
 def test_requests_are_shown_with_their_deadlines(client: TestClient, runtime: Runtime, tenant: TenantHandle) -> None:
     fresh = _request(client, tenant, "access")
     late = _request(client, tenant, "erasure")
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         session.execute(text("update privacy_requests set received_at = now() - interval '40 days', "
                              "clock_started_at = now() - interval '40 days', due_at = now() - interval '10 days' "
                              "where id = :id"), {"id": late})

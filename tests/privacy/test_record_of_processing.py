@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 
 from engium.access.permissions import Role
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from engium.webhooks import service as webhooks
 from engium.webhooks.schemas import EndpointCreate
 from engium.webhooks.settings import WebhookSettings
@@ -44,7 +45,7 @@ def test_recipients_follow_the_configured_integrations(
     assert client.get(URL, headers=tenant.headers).json()["recipients"] == []
     client.post("/api/v1/integrations", json={"kind": "twilio", "name": "default", "secret": os.urandom(16).hex(),
                                               "metadata": {"account_sid": "AC" + "1" * 32}}, headers=tenant.headers)
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         guard = webhooks.Guard(WebhookSettings(allowed_cidrs="10.0.0.0/8"))
         webhooks.create_endpoint(session, runtime.vault, owner_principal(tenant),
                                  EndpointCreate(url="https://10.1.2.3/crm", event_types=["booking.created"]), guard)

@@ -23,6 +23,7 @@ from engium.privacy.policy import LIMITS
 from engium.privacy.retention import dry_run, run_for_tenant
 from engium.privacy.retention_rules import RULES
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle, audit_events
 from tests.privacy.seeding import NOW, remaining, seed
 
@@ -43,7 +44,7 @@ def owner_engine(database: Database) -> Iterator[Engine]:
 
 def _keys(runtime: Runtime, tenant: TenantHandle, idle: UUID, regular: UUID) -> None:
     """A content key of the idle contact, and network keys of a long-gone month and of this month."""
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         for key in (SealingKey.of_contact(idle), SealingKey("network", regular, date(2015, 1, 1)),
                     SealingKey.network(regular)):
             runtime.subject_keys.seal(session, tenant.id, key, b'{"ip": "198.51.100.4"}')
@@ -58,7 +59,7 @@ def _seeded_with_keys(runtime: Runtime, tenant: TenantHandle) -> tuple[UUID, UUI
 
 
 def _key_count(runtime: Runtime, tenant: TenantHandle) -> int:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         return int(session.execute(text("select count(*) from subject_keys")).scalar_one())
 
 
@@ -83,7 +84,7 @@ def test_a_run_removes_exactly_what_expired_and_records_the_counts(
     _keys(runtime, tenant, idle, sorted(seeded.kept["contacts"])[0])
     untouched = seed(runtime, other_tenant)
     other_before = {t: remaining(runtime, other_tenant.id, t) for t in {*untouched.expired, *untouched.kept}}
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         preview = dry_run(session, tenant.id, NOW)
     # A dry run removes nothing and predicts exactly.
     assert all(seeded.expired[t] <= remaining(runtime, tenant.id, t) for t in seeded.expired)
@@ -132,7 +133,7 @@ def test_batches_resume_until_done_each_with_its_own_proof(runtime: Runtime, ten
 
 def test_longer_settings_keep_more(runtime: Runtime, tenant: TenantHandle) -> None:
     seed(runtime, tenant)
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         session.execute(text("insert into privacy_settings (tenant_id, delivery_log_days) values (:t, 365)"),
                         {"t": tenant.id})
         preview = dry_run(session, tenant.id, NOW)

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from engium.webhooks import service as webhooks
 from engium.webhooks.schemas import EndpointCreate
 from engium.webhooks.settings import WebhookSettings
@@ -17,7 +18,7 @@ from tests.tenancy.fixtures import owner_principal
 
 
 def _endpoint(runtime: Runtime, tenant: TenantHandle, host: str, *, sharing: bool) -> uuid.UUID:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         created, _secret = webhooks.create_endpoint(
             session, runtime.vault, owner_principal(tenant),
             EndpointCreate(url=f"https://{host}/hook", event_types=["conversation.resolved"],
@@ -47,7 +48,7 @@ def test_opted_out_customers_are_withheld_from_sharing_endpoints_only(
     sharing = _endpoint(runtime, tenant, "10.0.0.2", sharing=True)
     withheld = _resolved_conversation(client, tenant, opted_out=True)
     shared = _resolved_conversation(client, tenant, opted_out=False)
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         rows = session.execute(text("select endpoint_id, payload -> 'data' ->> 'conversation_id' "
                                     "from webhook_deliveries")).all()
     received = {(endpoint, conversation) for endpoint, conversation in rows}
@@ -90,7 +91,7 @@ def test_an_opt_out_request_is_carried_out_and_withholds_the_customer(
     conversation = client.post("/api/v1/conversations", json={"contact_id": contact, "channel": "web"},
                                headers=tenant.headers).json()["id"]
     assert client.post(f"/api/v1/conversations/{conversation}/resolve", headers=tenant.headers).status_code == 200
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         sent = session.execute(text("select count(*) from webhook_deliveries where endpoint_id = :e"),
                                {"e": sharing}).scalar_one()
     assert sent == 0

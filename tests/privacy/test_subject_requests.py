@@ -15,6 +15,7 @@ from engium.privacy.data_map import customer_stores
 from engium.privacy.requests import record_overdue
 from engium.privacy.subject_links import LINKS, SPECIAL
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle, audit_events, bearer, make_api_key
 
 REQUESTS = "/api/v1/privacy/requests"
@@ -123,11 +124,11 @@ def test_a_missed_deadline_is_recorded_once(client: TestClient, runtime: Runtime
     contact = _contact(client, tenant)
     late = _file(client, tenant, contact, "erasure")
     _file(client, tenant, contact, "access")
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         session.execute(text("update privacy_requests set due_at = now() - interval '1 day' where id = :id"),
                         {"id": late["id"]})
     for expected in (1, 0):
-        with runtime.database.tenant_transaction(tenant.id) as session:
+        with tenant_transaction(runtime.database, tenant.id) as session:
             assert record_overdue(session, Principal.system(tenant.id, "privacy.request_clocks")) == expected
     overdue = [e for e in audit_events(runtime, tenant) if e["action"] == "privacy.request_overdue"]
     assert [e["resource_id"] for e in overdue] == [late["id"]]

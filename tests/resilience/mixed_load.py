@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from engium.config import Settings
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.channels.inbound_helpers import ChannelTenant, configured_tenant, sms_params, twilio_request
 from tests.live_server import LiveServer, run_cli
 from tests.resilience.fake_twilio import FakeTwilio
@@ -90,7 +91,7 @@ def wait_until_answered(server: LiveServer, business: ChannelTenant, timeout: fl
     count of what the load saw accepted."""
     deadline = time.monotonic() + timeout
     while True:
-        with server.database.tenant_transaction(business.tenant.id) as session:
+        with tenant_transaction(server.database, business.tenant.id) as session:
             rows = session.execute(text("select provider_event_id, count(*) from inbound_deliveries group by 1"))
             stored: dict[str, int] = {sid: count for sid, count in rows}
             unanswered = session.execute(text("""select count(*) from (select conversation_id,
@@ -116,7 +117,7 @@ def wait_until_answered(server: LiveServer, business: ChannelTenant, timeout: fl
 def assert_nothing_lost_or_doubled(server: LiveServer, business: ChannelTenant, sent: list[Sent],
                                    twilio: FakeTwilio) -> None:
     stored_sids = wait_until_answered(server, business)
-    with server.database.tenant_transaction(business.tenant.id) as session:
+    with tenant_transaction(server.database, business.tenant.id) as session:
         contacts = set(session.execute(text("select widget_id from contacts where widget_id is not null")).scalars())
     assert {s.key for s in sent if s.kind == "contact" and s.status == 201} <= contacts
     assert not contacts & {s.key for s in sent if s.kind == "contact" and s.status != 201}  # a 503 stored nothing

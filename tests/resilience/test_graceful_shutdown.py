@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from engium.config import Settings
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import make_tenant, scratch_dir
 from tests.live_server import LiveServer, live_server
 
@@ -72,7 +73,7 @@ def test_sigterm_drains_in_flight_requests_and_loses_nothing(server: LiveServer)
     assert exit_code in {0, -signal.SIGTERM}
     assert {o.status for o in outcomes} <= {201, None}  # never a 5xx
     created = {o.name for o in outcomes if o.status == 201}
-    with server.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(server.database, tenant.id) as session:
         stored = set(session.execute(text("select name from contacts")).scalars())
     assert created <= stored  # every 201 was stored
     # A request whose answer was lost in the shutdown may or may not have been stored: the client saw no

@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from engium.config import Settings
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.ai.gateway.model_servers import COMPLETION_TEXT, StubModelServer, free_port, stub_model_server
 from tests.channels.inbound_helpers import ChannelTenant, configured_tenant, sms_params, twilio_request
 from tests.conftest import scratch_dir
@@ -75,7 +76,7 @@ def ask(server: LiveServer, business: ChannelTenant, replies_before: int) -> dic
         assert client.post(business.twilio_path(), content=body, headers=headers).status_code == 200
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
-            with server.database.tenant_transaction(business.tenant.id) as session:
+            with tenant_transaction(server.database, business.tenant.id) as session:
                 replies = session.execute(text(
                     "select m.id, m.body, c.status from messages m join conversations c on c.id = m.conversation_id "
                     "where m.author_kind = 'assistant' order by m.created_at")).all()

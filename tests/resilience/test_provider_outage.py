@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from engium.config import Settings
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.channels.inbound_helpers import configured_tenant, sms_params, twilio_request
 from tests.conftest import scratch_dir
 from tests.live_server import LiveServer, live_server
@@ -38,7 +39,7 @@ def server(twilio: FakeTwilio) -> Iterator[LiveServer]:
 
 
 def delivery_states(server: LiveServer, tenant_id: uuid.UUID) -> Counter[str]:
-    with server.database.tenant_transaction(tenant_id) as session:
+    with tenant_transaction(server.database, tenant_id) as session:
         rows = session.execute(text("select delivery_status from messages where author_kind = 'assistant'"))
         return Counter(str(status) for status in rows.scalars())
 

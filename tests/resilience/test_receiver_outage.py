@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from engium.config import Settings
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from engium.webhooks import service as webhooks
 from tests.conftest import scratch_dir
 from tests.jobs.one_delivery import queue_one_delivery
@@ -79,7 +80,7 @@ def server() -> Iterator[LiveServer]:
 
 
 def delivery_states(server: LiveServer, tenant_id: uuid.UUID) -> Counter[str]:
-    with server.database.tenant_transaction(tenant_id) as session:
+    with tenant_transaction(server.database, tenant_id) as session:
         return Counter(str(s) for s in session.execute(text("select status from webhook_deliveries")).scalars())
 
 
@@ -89,7 +90,7 @@ def test_deliveries_wait_out_a_receiver_outage_and_are_accepted_once(
     runtime = Runtime(settings=Settings(data_dir=server.data_dir, secure_cookies=False), database=server.database)
     tenant = queue_one_delivery(runtime, receiver.url)
     for n in range(EVENTS - 1):  # a steady trickle of events during the outage
-        with server.database.tenant_transaction(tenant.id) as session:
+        with tenant_transaction(server.database, tenant.id) as session:
             webhooks.emit(session, tenant.id, "booking.created", {"booking_id": f"b-{n + 2}"})
         time.sleep(0.2)
 

@@ -29,6 +29,7 @@ from engium.app import create_app
 from engium.config import Settings
 from engium.kit.database import Database
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.channels.inbound_helpers import ChannelTenant, configured_tenant, sms_params, twilio_request
 from tests.conftest import scratch_dir
 from tests.live_server import LiveServer, cli_env, live_server, run_cli
@@ -100,7 +101,7 @@ def summed(deployment: Deployment, sql: str, **params: Any) -> int:
     """A count over every business, each read bound to its tenant (forced RLS binds the owner too)."""
     total = 0
     for business in deployment.businesses:
-        with deployment.database.tenant_transaction(business.tenant.id) as session:
+        with tenant_transaction(deployment.database, business.tenant.id) as session:
             total += int(session.execute(text(sql), params).scalar_one())
     return total
 

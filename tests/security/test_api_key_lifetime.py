@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from engium.access.permissions import ROLE_PERMISSIONS, Role, can_grant
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle, bearer
 from tests.live_server import LiveServer
 from tests.security.sign_in import accept, invite, sign_in
@@ -73,10 +74,10 @@ def test_the_database_refuses_a_key_its_creator_could_no_longer_grant(
     with live.client() as client:
         user_id, email = member(client, live_tenant, "admin")
         key = key_made_by(live, email, "admin")
-        with live_runtime.database.tenant_transaction(live_tenant.id) as session:
+        with tenant_transaction(live_runtime.database, live_tenant.id) as session:
             session.execute(text("update memberships set role = 'agent' where user_id = :u"), {"u": user_id})
         assert not works(client, key["key"])
-        with live_runtime.database.tenant_transaction(live_tenant.id) as session:
+        with tenant_transaction(live_runtime.database, live_tenant.id) as session:
             session.execute(text("update memberships set role = 'admin' where user_id = :u"), {"u": user_id})
         assert works(client, key["key"])
 

@@ -33,6 +33,7 @@ from engium.bookings.models import Booking
 from engium.bookings.schemas import BookingCreate
 from engium.conversations import contacts as conversations
 from engium.conversations.schemas import ContactCreate
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle
 from tests.live_server import LiveServer
 
@@ -78,11 +79,11 @@ def test_losing_a_booking_race_in_a_savepoint_keeps_the_events_recorded_before_i
         """Runs as the booking for Alex is flushed, after its availability check: the race is lost."""
         if rivals or not any(isinstance(row, Booking) and row.staff_id == alex for row in session.new):
             return
-        with live.database.tenant_transaction(live_tenant.id) as rival:
+        with tenant_transaction(live.database, live_tenant.id) as rival:
             rivals.append(bookings.create_booking(rival, owner(live_tenant), BookingCreate(
                 service_id=service_id, staff_id=alex, contact_id=regular, starts_at=starts_at)).id)
 
-    with live.database.tenant_transaction(live_tenant.id) as session:
+    with tenant_transaction(live.database, live_tenant.id) as session:
         event.listen(session, "before_flush", rival_takes_alex_first)
         newcomer = conversations.create_contact(session, owner(live_tenant), ContactCreate(
             name="Newcomer", phone="+15550100456"))

@@ -17,6 +17,7 @@ import httpx2 as httpx
 from sqlalchemy import text
 
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle, make_tenant
 from tests.live_server import LiveServer
 
@@ -72,7 +73,7 @@ def test_migration_0011_gives_a_squatted_key_back_to_its_first_holder(live: Live
         key = widget_key_of(add_widget(client, victim))
         widget_key_of(add_widget(client, squatter))
         # The state a squat left behind before the fix: B's credential carries A's key.
-        with live_runtime.database.tenant_transaction(squatter.id) as session:
+        with tenant_transaction(live_runtime.database, squatter.id) as session:
             session.execute(text(
                 "update integration_credentials set metadata = jsonb_set(metadata, '{public_widget_key}', "
                 "to_jsonb(cast(:key as text))) where kind = 'widget'"), {"key": key})

@@ -7,6 +7,7 @@ import uuid
 from sqlalchemy import Connection, text
 
 from engium.kit.database import Database
+from engium.tenancy.binding import tenant_transaction
 
 
 def tenant_tables(conn: Connection, *, app_readable: bool = False) -> list[str]:
@@ -28,7 +29,7 @@ def tenant_tables(conn: Connection, *, app_readable: bool = False) -> list[str]:
 
 def victim_ids(database: Database, tenant_id: uuid.UUID) -> dict[str, list[uuid.UUID]]:
     ids: dict[str, list[uuid.UUID]] = {}
-    with database.tenant_transaction(tenant_id) as session:
+    with tenant_transaction(database, tenant_id) as session:
         for table in tenant_tables(session.connection(), app_readable=True):
             column = "user_id" if table == "memberships" else "id"
             has_column = session.execute(

@@ -24,6 +24,7 @@ from engium.integrations import service as credential_service
 from engium.integrations.schemas import CredentialCreate, CredentialKind
 from engium.knowledge import repository as knowledge
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle, make_tenant
 from tests.incidents.fixtures import add_incident_notification
 from tests.webhooks.fixtures import add_webhook_rows
@@ -36,7 +37,7 @@ def owner_principal(tenant: TenantHandle) -> Principal:
 
 def populated_tenant(runtime: Runtime) -> TenantHandle:
     tenant = make_tenant(runtime)
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         seed_salon(session, tenant.id)
         staff = session.execute(select(StaffMember)).scalars().first()
         service = session.execute(select(Service)).scalars().first()

@@ -17,6 +17,7 @@ from sqlalchemy import text
 
 from engium.kit.database import Database
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle, make_tenant
 from tests.tenancy.catalog_queries import tenant_tables, victim_ids
 from tests.tenancy.fixtures import populated_tenant
@@ -43,7 +44,7 @@ SKIPPED = {("post", "/api/v1/auth/logout")}
 
 
 def snapshot(database: Database, tenant_id: uuid.UUID) -> dict[str, list[Any]]:
-    with database.tenant_transaction(tenant_id) as session:
+    with tenant_transaction(database, tenant_id) as session:
         tables = [*tenant_tables(session.connection(), app_readable=True), "tenants"]
         return {
             t: sorted(str(tuple(r)) for r in session.execute(text(f"select * from {t}")).all())

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DBAPIError
 
 from engium.kit.database import Database
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle, make_tenant
 from tests.tenancy.catalog_queries import tenant_tables
 from tests.tenancy.fixtures import populated_tenant
@@ -68,7 +69,7 @@ def test_another_tenant_sees_none_of_the_rows(
     runtime: Runtime, database: Database, tenant_a: TenantHandle, tables: list[str]
 ) -> None:
     tenant_b = make_tenant(runtime)
-    with database.tenant_transaction(tenant_b.id) as session:
+    with tenant_transaction(database, tenant_b.id) as session:
         leaked = session.execute(
             text(" union all ".join(f"select tenant_id from {t} where tenant_id = :a" for t in tables)),
             {"a": tenant_a.id},
@@ -82,14 +83,14 @@ def test_inserting_a_row_for_another_tenant_fails_in_every_table(
     tenant_b = make_tenant(runtime)
     for table in tables:
         # The RLS WITH CHECK runs before NOT NULL and foreign-key checks, so a bare row suffices.
-        with pytest.raises(DBAPIError) as raised, database.tenant_transaction(tenant_a.id) as session:
+        with pytest.raises(DBAPIError) as raised, tenant_transaction(database, tenant_a.id) as session:
             session.execute(text(f"insert into {table} (tenant_id) values (:b)"), {"b": tenant_b.id})
         assert isinstance(raised.value.orig, pg_errors.InsufficientPrivilege), table
 
 
 def test_moving_a_row_to_another_tenant_fails(runtime: Runtime, database: Database, tenant_a: TenantHandle) -> None:
     tenant_b = make_tenant(runtime)
-    with pytest.raises(DBAPIError) as raised, database.tenant_transaction(tenant_a.id) as session:
+    with pytest.raises(DBAPIError) as raised, tenant_transaction(database, tenant_a.id) as session:
         session.execute(text("update contacts set tenant_id = :b"), {"b": tenant_b.id})
     assert isinstance(raised.value.orig, pg_errors.InsufficientPrivilege)
 
@@ -105,18 +106,18 @@ def test_updates_and_deletes_cannot_reach_another_tenant(
     for table in tables:
         if table.startswith("audit_") or table in APPEND_ONLY:
             # Append-only: DELETE is refused outright (tests/audit covers every role; tests/trust the register).
-            with pytest.raises(DBAPIError) as refused, database.tenant_transaction(tenant_b.id) as session:
+            with pytest.raises(DBAPIError) as refused, tenant_transaction(database, tenant_b.id) as session:
                 session.execute(text(f"delete from {table} where tenant_id = :a"), {"a": tenant_a.id})
             assert isinstance(refused.value.orig, pg_errors.InsufficientPrivilege), table
             continue
-        with database.tenant_transaction(tenant_b.id) as session:
+        with tenant_transaction(database, tenant_b.id) as session:
             deleted = session.execute(text(f"delete from {table} where tenant_id = :a"), {"a": tenant_a.id})
             assert deleted.rowcount == 0, table  # type: ignore[attr-defined]
     assert [t for t in tables if count_as_tenant(database, t, tenant_a.id) == 0] == []
 
 
 def test_creating_a_tenant_other_than_the_bound_one_fails(database: Database) -> None:
-    with pytest.raises(DBAPIError) as raised, database.tenant_transaction(uuid.uuid4()) as session:
+    with pytest.raises(DBAPIError) as raised, tenant_transaction(database, uuid.uuid4()) as session:
         session.execute(text("insert into tenants (id, name) values (:id, 'x')"), {"id": uuid.uuid4()})
     assert isinstance(raised.value.orig, pg_errors.InsufficientPrivilege)
 
@@ -136,7 +137,7 @@ def test_partitions_and_chain_heads_are_not_readable_directly(database: Database
     assert "audit_heads" in hidden
     assert any(t.startswith("audit_events_") for t in hidden)
     for table in hidden:
-        with pytest.raises(DBAPIError) as raised, database.tenant_transaction(tenant_a.id) as session:
+        with pytest.raises(DBAPIError) as raised, tenant_transaction(database, tenant_a.id) as session:
             session.execute(text(f"select count(*) from {table}"))
         assert isinstance(raised.value.orig, pg_errors.InsufficientPrivilege), table
 

@@ -9,6 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from engium.webhooks import service as webhooks
 from engium.webhooks.schemas import EndpointCreate
 from engium.webhooks.settings import WebhookSettings
@@ -26,12 +27,12 @@ def enable(client: TestClient, tenant: TenantHandle, body: dict[str, Any] = TWIL
 
 
 def public_id(runtime: Runtime, tenant: TenantHandle) -> str:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         return str(session.execute(text("select public_id from tenants")).scalar_one())
 
 
 def subscribe(runtime: Runtime, tenant: TenantHandle) -> None:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         guard = webhooks.Guard(WebhookSettings(allowed_cidrs="10.0.0.0/8"))
         webhooks.create_endpoint(session, runtime.vault, owner_principal(tenant),
                                  EndpointCreate(url="https://10.1.2.3/hook", event_types=["subprocessors.changed"]),

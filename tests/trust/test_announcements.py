@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from engium.access.permissions import Role
 from engium.cli.main import app as root
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from engium.trust import announcements
 from engium.trust.register import announcements as announced
 from engium.trust.settings import OperatorSubprocessor
@@ -69,7 +70,7 @@ def test_an_owner_objects_once_and_the_operator_sees_it(
     listed = client.get("/api/v1/trust/objections", headers=tenant.headers).json()["items"]
     assert [o["announcement_id"] for o in listed] == [str(announcement)]
     assert [e["action"] for e in audit_events(runtime, tenant)].count("subprocessor.objected") == 1
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         by_id = {a.id: a for a in announced(session)}
         views = announcements.describe(announcements.objections_of_tenant(session), by_id)
     assert [(v.tenant_id, v.announcement) for v in views] == [(tenant.id, NEW.name)]

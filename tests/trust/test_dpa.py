@@ -17,6 +17,7 @@ from sqlalchemy import text
 from engium.access.permissions import Role
 from engium.audit.signing import load_or_create_signing_key, signing_key_path
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from engium.trust.dpa_document import FORMAT
 from tests.conftest import TenantHandle, audit_events, bearer, make_api_key
 from tests.trust.seeding import TWILIO, enable
@@ -55,7 +56,7 @@ def test_the_pdf_lists_exactly_the_enabled_integrations_and_annex_two_matches_th
     assert re.findall(r"- ([^-]+?) \(tenant\)", annex_three) == ["Twilio Inc."]
     assert "The operator of this Engium deployment (operator)" in annex_three
 
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         forced, tables = session.execute(text(
             "select count(*) filter (where relforcerowsecurity), count(*) from pg_class c join pg_namespace n "
             "on n.oid = c.relnamespace where nspname = 'public' and relkind in ('r', 'p') and not relispartition"
@@ -79,7 +80,7 @@ def test_the_pdf_lists_exactly_the_enabled_integrations_and_annex_two_matches_th
 
 
 def test_annex_two_follows_the_tenants_state(client: TestClient, runtime: Runtime, tenant: TenantHandle) -> None:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         session.execute(text("update tenant_settings set mfa_required = true, guard_threshold = 0.7"))
     document = _generate(client, tenant)["document"]
     assert document["measures"]["mfa"]["required_for_all_members"] is True
@@ -91,7 +92,7 @@ def test_each_version_is_stored_with_its_hash_and_a_valid_signature(
     client: TestClient, runtime: Runtime, tenant: TenantHandle
 ) -> None:
     generated = _generate(client, tenant)
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         body, digest = session.execute(text("select document, sha256 from dpa_versions")).one()
     assert hashlib.sha256(body.encode()).hexdigest() == digest == generated["sha256"]
     assert json.loads(body)["format"] == FORMAT

@@ -13,6 +13,7 @@ from sqlalchemy import text
 
 from engium.audit.recorder import PLATFORM_TENANT
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from engium.trust.settings import CATEGORIES
 from tests.conftest import TenantHandle, audit_events
 from tests.trust.seeding import enable, public_id, subscribe
@@ -92,7 +93,7 @@ def test_a_change_is_sent_as_a_signed_webhook_event_in_the_same_transaction(
 ) -> None:
     subscribe(runtime, tenant)
     enable(client, tenant)
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         rows = session.execute(text("select event_type, payload from webhook_deliveries")).all()
     assert [r[0] for r in rows] == ["subprocessors.changed"]
     assert rows[0][1]["data"]["change"] == "added"
@@ -124,7 +125,7 @@ def test_the_public_register_shows_one_tenant_only_and_nothing_internal(
 
 
 def test_unknown_and_malformed_ids_answer_the_same_404(client: TestClient, runtime: Runtime) -> None:
-    with runtime.database.tenant_transaction(PLATFORM_TENANT) as session:
+    with tenant_transaction(runtime.database, PLATFORM_TENANT) as session:
         platform = session.execute(text("select public_id from tenants")).scalar() or "x" * 40
     for pid in ("nope-nope-no", platform, "%00", "a" * 40, "a.b", "00000000-0000-0000-0000-000000000000"):
         for suffix in ("", ".json", ".atom"):
@@ -157,7 +158,7 @@ def test_deleting_a_tenant_takes_its_register_with_it(client: TestClient, runtim
     enable(client, doomed)
     with runtime.database.transaction() as session:
         delete_tenant(session, doomed.id)
-    with runtime.database.tenant_transaction(doomed.id) as session:
+    with tenant_transaction(runtime.database, doomed.id) as session:
         assert session.execute(text("select count(*) from subprocessor_changes")).scalar_one() == 0
 
 

@@ -13,8 +13,8 @@ from uuid import UUID
 
 from engium.access.permissions import Role
 from engium.identity import api_keys
-from engium.kit.database import bind_tenant
 from engium.runtime import Runtime
+from engium.tenancy.binding import bind_tenant
 from tests.web.members import Credentials
 
 

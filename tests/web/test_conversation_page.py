@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from engium.audit.actions import AuditAction, Outcome
 from engium.audit.recorder import record
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle
 from tests.web.forms import page_token, sign_in
 from tests.web.members import owner_of
@@ -29,7 +30,7 @@ def test_a_guard_flag_is_shown_on_the_customer_message_it_was_about(
 ) -> None:
     conversation_id, message_id = _sms_conversation(client, tenant)
     contact_id = client.get(f"/api/v1/conversations/{conversation_id}", headers=tenant.headers).json()["contact_id"]
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         # As the engine writes it (assistant/guard_audit.py): ids, rule names, a score, and a masked excerpt
         # sealed under the customer's key.
         record(session, None, AuditAction.GUARD_FLAGGED, resource_type="conversation", resource_id=conversation_id,
@@ -67,7 +68,7 @@ def test_a_reply_the_model_could_not_give_says_so_beside_it(
     client.post(f"/conversations/{conversation_id}/reply", data={"csrf_token": token, "body": "We open at 9."})
     messages = client.get(f"/api/v1/conversations/{conversation_id}/messages", headers=tenant.headers).json()
     reply_id = next(m["id"] for m in messages["items"] if m["body"] == "We open at 9.")
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         # As turn_writing.py writes it when the model server was down or too slow.
         record(session, None, AuditAction.ASSISTANT_REPLIED, resource_type="message", resource_id=reply_id,
                outcome=Outcome.SUCCESS, tenant_id=tenant.id, details={

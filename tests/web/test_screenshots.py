@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import text
 
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.incidents.fixtures import add_incident_notification
 from tests.live_server import LiveServer
 from tests.web.conftest import SCREENSHOTS, phone_overflow, screenshot, sign_in
@@ -43,7 +44,7 @@ def _trust_centre(page: Any, runtime: Runtime, showcase: Showcase) -> dict[str, 
     assert enabled.status == 201, enabled.text()
     generated = page.request.post("/api/v1/trust/dpa", headers=showcase.headers)
     assert generated.status == 201, generated.text()
-    with runtime.database.tenant_transaction(showcase.tenant_id) as session:
+    with tenant_transaction(runtime.database, showcase.tenant_id) as session:
         public_id = session.execute(text("select public_id from tenants")).scalar_one()
     pdf = page.request.get(f"/api/v1/trust/dpa/{generated.json()['version']}/pdf", headers=showcase.headers)
     assert pdf.status == 200

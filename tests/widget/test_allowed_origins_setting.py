@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle, audit_events
 
 
@@ -70,5 +71,5 @@ def test_a_change_is_audited_and_stays_within_the_tenant(
 
 def test_the_database_refuses_a_malformed_list_written_around_the_api(runtime: Runtime, tenant: TenantHandle) -> None:
     for bad in (["*"], ["https://example.com/"], ["https://Example.com"], [None]):
-        with pytest.raises(IntegrityError), runtime.database.tenant_transaction(tenant.id) as session:
+        with pytest.raises(IntegrityError), tenant_transaction(runtime.database, tenant.id) as session:
             session.execute(text("update tenant_settings set widget_allowed_origins = :o"), {"o": bad})

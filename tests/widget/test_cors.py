@@ -16,6 +16,7 @@ from sqlalchemy import text
 
 from engium.audit.recorder import PLATFORM_TENANT
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.channels.inbound_helpers import ChannelTenant, configured_tenant
 from tests.conftest import audit_events
 
@@ -43,7 +44,7 @@ def start(client: TestClient, business: ChannelTenant, origin: str | None, **bod
 
 
 def contacts(runtime: Runtime, business: ChannelTenant) -> int:
-    with runtime.database.tenant_transaction(business.tenant.id) as session:
+    with tenant_transaction(runtime.database, business.tenant.id) as session:
         return int(session.execute(text("select count(*) from contacts")).scalar_one())
 
 

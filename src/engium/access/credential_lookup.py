@@ -13,6 +13,8 @@ from uuid import UUID
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from engium.tenancy.binding import set_config_sql
+
 
 @dataclass(frozen=True)
 class ApiKeyGrant:
@@ -37,13 +39,12 @@ class SessionGrant:
 # row the verified hash found, so an unknown credential binds nothing.
 _RESOLVE_AND_BIND_API_KEY = text(
     "select k.tenant_id, k.api_key_id, k.role, k.last_used_at,"
-    " set_config('engium.tenant_id', k.tenant_id::text, true), set_config('engium.user_id', '', true)"
+    f" {set_config_sql('k.tenant_id::text')}"
     " from auth_api_key(:h) k"
 )
 _RESOLVE_AND_BIND_SESSION = text(
     "select s.tenant_id, s.session_id, s.user_id, s.role, s.mfa_verified, s.csrf_hash, s.last_seen_at,"
-    " set_config('engium.tenant_id', s.tenant_id::text, true),"
-    " set_config('engium.user_id', s.user_id::text, true)"
+    f" {set_config_sql('s.tenant_id::text', 's.user_id::text')}"
     " from auth_session(:h) s"
 )
 

@@ -47,6 +47,7 @@ from engium.crypto.keyring import DataKeyRing
 from engium.kit.database import Database
 from engium.kit.jobs import Backoff
 from engium.knowledge.retrieval import Citation, retrieve
+from engium.tenancy.binding import tenant_transaction
 
 log = logging.getLogger(__name__)
 
@@ -100,12 +101,12 @@ class AssistantWorker:
             answer = model_reply.answer(self.gateway, planned.policy, question, ctx.business.name,
                                         ctx.business.persona, guard=self.guard,
                                         canary=self.guard.canary(ctx.tenant_id, ctx.conversation_id))
-        with self.database.tenant_transaction(tenant_id) as session:
+        with tenant_transaction(self.database, tenant_id) as session:
             write_turn(session, planned.ctx, planned.plan, answer, self.screen, guard_flagged=planned.guard_flagged)
 
     def _planned(self, tenant_id: UUID, job_id: str, payload: dict[str, object]) -> Planned | None:
         now = self.clock()
-        with self.database.tenant_transaction(tenant_id) as session:
+        with tenant_transaction(self.database, tenant_id) as session:
             loaded = self._plan(session, tenant_id, job_id, payload, now)
             if isinstance(loaded, Skip):
                 record_skip(session, tenant_id, job_id, payload, loaded)
@@ -116,7 +117,7 @@ class AssistantWorker:
 
     def give_up(self, tenant_id: UUID, job_id: str, conversation_id: UUID, attempts: int, error: str) -> None:
         """Out of attempts: a person takes over, so the customer's message is still answered."""
-        with self.database.tenant_transaction(tenant_id) as session:
+        with tenant_transaction(self.database, tenant_id) as session:
             handed_over = escalation.escalate_silently(session, tenant_id, conversation_id, "error")
             record(
                 session, assistant_principal(tenant_id), AuditAction.ASSISTANT_FAILED, resource_type="conversation",

@@ -23,8 +23,9 @@ from engium.audit.actions import ActorKind, AuditAction, Outcome
 from engium.audit.recorder import has_pending, record
 from engium.context import RequestContext, current_request_context
 from engium.errors import database_unavailable
-from engium.kit.database import Database, bind_tenant
+from engium.kit.database import Database
 from engium.kit.throttle import SlidingWindowLimiter
+from engium.tenancy.binding import bind_tenant
 
 log = logging.getLogger(__name__)
 

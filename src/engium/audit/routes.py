@@ -25,6 +25,7 @@ from engium.kit.app_state import runtime_of
 from engium.kit.pagination import MAX_LIMIT
 from engium.kit.request_fields import IsoDatetime
 from engium.kit.transaction import DbSession
+from engium.tenancy.binding import tenant_transaction
 
 router = APIRouter(tags=["audit"])
 
@@ -64,7 +65,7 @@ def export_audit_events(request: Request, principal: AuditRead, session: DbSessi
 
     def lines() -> Iterator[str]:
         # Its own transaction: the request's session is closed once this response starts streaming.
-        with runtime.database.tenant_transaction(principal.tenant_id) as export_session:
+        with tenant_transaction(runtime.database, principal.tenant_id) as export_session:
             yield from iter_export_lines(export_session, principal.tenant_id, public_keys)
 
     filename = f"engium-audit-{principal.tenant_id}.jsonl"

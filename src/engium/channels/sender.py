@@ -46,6 +46,7 @@ from engium.integrations.schemas import CredentialKind
 from engium.kit.database import Database
 from engium.kit.jobs import Backoff
 from engium.privacy import consent
+from engium.tenancy.binding import tenant_transaction
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ class ChannelSender:
     def attempt(self, tenant_id: UUID, message_id: UUID, attempt: int) -> None:
         """One send of the message; raises :class:`SendFailed` when it should be tried again."""
         facts: dict[str, object] = {"message_id": message_id, "attempts": attempt}
-        with self.database.tenant_transaction(tenant_id) as session:
+        with tenant_transaction(self.database, tenant_id) as session:
             try:
                 message, request = self._request(session, message_id)
             except providers.NotConfigured as exc:
@@ -113,7 +114,7 @@ class ChannelSender:
                 pause = min(pause * 2, 5.0)
 
     def _settle(self, tenant_id: UUID, message_id: UUID, facts: dict[str, object], sent: providers.SendAttempt) -> None:
-        with self.database.tenant_transaction(tenant_id) as session:
+        with tenant_transaction(self.database, tenant_id) as session:
             extra: dict[str, object] = {"status_code": sent.status_code}
             if sent.succeeded:
                 conversations.record_delivery(session, message_id, "sent", None, self.clock())
@@ -131,7 +132,7 @@ class ChannelSender:
     def give_up(self, tenant_id: UUID, message_id: UUID, attempts: int, error: BaseException) -> None:
         """The last attempt failed: the message is marked failed, for staff to see and act on."""
         summary = str(error) if isinstance(error, SendFailed) else type(error).__name__
-        with self.database.tenant_transaction(tenant_id) as session:
+        with tenant_transaction(self.database, tenant_id) as session:
             self._fail(session, tenant_id, message_id, {"message_id": message_id, "attempts": attempts}, summary,
                        None, reason="attempts exhausted")
 

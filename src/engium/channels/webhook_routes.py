@@ -18,8 +18,8 @@ from engium.channels import inbound, store
 from engium.channels.rate_limits import RawBody, refuse
 from engium.channels.verify.verification import RejectReason, WebhookRejected
 from engium.kit.app_state import runtime_of
-from engium.kit.database import bind_tenant
 from engium.kit.transaction import DbSession
+from engium.tenancy.binding import bind_tenant
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
 

@@ -42,8 +42,8 @@ from engium.integrations import service as credentials
 from engium.integrations.models import IntegrationCredential
 from engium.integrations.schemas import CredentialKind
 from engium.integrations.widget_keys import METADATA_KEY
-from engium.kit.database import bind_tenant
 from engium.kit.pagination import Cursor
+from engium.tenancy.binding import bind_tenant
 
 TOKEN_TTL = timedelta(days=7)
 # The furthest ahead an identity signature may expire: bounds what a leaked one is worth.

@@ -22,6 +22,7 @@ from engium.audit.export import iter_export_lines, verify_export_lines
 from engium.audit.signing import KeyRing, export_public_keys, verifier_keys
 from engium.audit.verify import verify_database
 from engium.cli.operator import migrated
+from engium.tenancy.binding import tenant_transaction
 
 if TYPE_CHECKING:
     pass
@@ -94,7 +95,7 @@ def export(
     data_dir: DataDir = None,
 ) -> None:
     """Write one tenant's chain, checkpoints and public keys as JSON Lines."""
-    with migrated(data_dir) as (settings, database), database.tenant_transaction(tenant) as session:
+    with migrated(data_dir) as (settings, database), tenant_transaction(database, tenant) as session:
         lines = iter_export_lines(session, tenant, export_public_keys(settings))
         if output is None:
             sys.stdout.writelines(lines)

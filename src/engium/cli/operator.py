@@ -21,6 +21,7 @@ from engium.config import Settings
 from engium.errors import NotFound
 from engium.kit.database import Database
 from engium.kit.server_requirements import UnsupportedServer
+from engium.tenancy.binding import tenant_transaction
 from engium.tenancy.service import get_tenant
 
 
@@ -47,7 +48,7 @@ def fail(message: str) -> NoReturn:
 @contextmanager
 def existing_tenant_transaction(database: Database, tenant_id: UUID) -> Iterator[Session]:
     """A transaction bound to ``tenant_id``, after checking the tenant exists (RLS hides unknown ones)."""
-    with database.tenant_transaction(tenant_id) as session:
+    with tenant_transaction(database, tenant_id) as session:
         try:
             get_tenant(session)
         except NotFound:

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from engium.audit.recorder import PLATFORM_TENANT
 from engium.cli.operator import fail, migrated, operator_name
 from engium.privacy.retention import tenant_ids
+from engium.tenancy.binding import tenant_transaction
 from engium.trust import announcements
 from engium.trust.register import announcements as announced
 from engium.trust.settings import CATEGORIES, OperatorSubprocessor
@@ -70,7 +71,7 @@ def objections(
         for tenant_id in tenant_ids(database):
             if tenant_id == PLATFORM_TENANT:
                 continue  # the platform's own vault tenant is no business and never objects
-            with database.tenant_transaction(tenant_id) as session:
+            with tenant_transaction(database, tenant_id) as session:
                 found += announcements.describe(announcements.objections_of_tenant(session), by_id)
     for o in found:
         if as_json:

@@ -19,6 +19,7 @@ from engium.audit.actions import ActorKind, AuditAction
 from engium.crypto import repository as repo
 from engium.crypto.keyring import DataKeyRing
 from engium.kit.database import Database
+from engium.tenancy.binding import tenant_transaction
 
 # Who rotates (the operator at the CLI); None: unattributed.
 Actor = tuple[ActorKind, str] | None
@@ -68,7 +69,7 @@ def rotate_tenant_data_key(
     batch_size: int = 100,
     actor: Actor = None,
 ) -> TenantRotationReport:
-    with database.tenant_transaction(tenant_id) as session:
+    with tenant_transaction(database, tenant_id) as session:
         version = vault.rotate(session, tenant_id)
         audit.record(
             session, None, AuditAction.KEY_DATA_ROTATED, resource_type="data_key", resource_id=f"v{version}",
@@ -78,13 +79,13 @@ def rotate_tenant_data_key(
     for target in targets:
         after: str | None = None
         while True:
-            with database.tenant_transaction(tenant_id) as session:
+            with tenant_transaction(database, tenant_id) as session:
                 batch = target.reencrypt_batch(session, vault, tenant_id, after, batch_size)
             report.reencrypted[target.name] = report.reencrypted.get(target.name, 0) + batch.changed
             if batch.last is None:
                 break
             after = batch.last
-    with database.tenant_transaction(tenant_id) as session:
+    with tenant_transaction(database, tenant_id) as session:
         report.retired_versions = [v for v, state, _ in repo.versions(session, tenant_id) if state == "retired"]
         audit.record(
             session, None, AuditAction.KEY_DATA_ROTATED, resource_type="data_key", resource_id=f"v{version}",
@@ -105,7 +106,7 @@ def rewrap_all_tenants(database: Database, vault: DataKeyRing, *, actor: Actor =
         with database.transaction() as session:
             tenants = repo.vault_tenant_ids(session)
         for tenant_id in tenants:
-            with database.tenant_transaction(tenant_id) as session:
+            with tenant_transaction(database, tenant_id) as session:
                 moved = vault.rewrap(session, tenant_id)
                 if moved:
                     audit.record(

@@ -26,12 +26,12 @@ from engium.identity.service import new_secret_password
 from engium.integrations import service as integrations
 from engium.integrations.schemas import CredentialCreate
 from engium.integrations.widget_keys import METADATA_KEY
-from engium.kit.database import bind_tenant
 from engium.knowledge import service as knowledge
 from engium.knowledge.parsing import SourceKind
 from engium.knowledge.service import DocumentSource
 from engium.provisioning import provision_tenant
 from engium.runtime import Runtime
+from engium.tenancy.binding import bind_tenant
 from engium.tenancy.models import TenantSettings
 
 DEMO_OWNER_EMAIL = "owner@demo-salon.example"

@@ -33,6 +33,7 @@ from engium.evidence.scope import PlatformScope, TenantScope
 from engium.evidence.sections import PLATFORM_SECTIONS, TENANT_SECTIONS
 from engium.evidence.window import Window
 from engium.kit.database import Database
+from engium.tenancy.binding import tenant_transaction
 
 
 def _generator() -> str:
@@ -99,7 +100,7 @@ def export_operator(database: Database, signer: SigningKey, keys: KeyRing, ancho
     files: list[EvidenceFile] = []
     for tenant_id in tenants:
         report = reports.get(tenant_id, TenantReport(tenant_id))
-        with database.tenant_transaction(tenant_id) as session:
+        with tenant_transaction(database, tenant_id) as session:
             mine = collect_tenant(session, tenant_id, window, moment, _already(report))
             record_export(session, Principal.operator(tenant_id, operator), window,
                           {"sections": [s.name for s in TENANT_SECTIONS], "files": len(mine),

@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from engium.identity.models import ApiKey, DashboardSession, Invitation, Membership, User
+from engium.tenancy.binding import set_config_sql
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def begin_login_attempt(session: Session, user_id: UUID, *, max_failures: int, l
 
 _RESOLVE_AND_BIND_INVITATION = text(
     "select i.tenant_id, i.invitation_id, i.email, i.email_normalized, i.role, i.expires_at, i.tenant_name,"
-    " set_config('engium.tenant_id', i.tenant_id::text, true), set_config('engium.user_id', '', true)"
+    f" {set_config_sql('i.tenant_id::text')}"
     " from auth_invitation(:h) i"
 )
 

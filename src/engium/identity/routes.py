@@ -28,8 +28,8 @@ from engium.identity.schemas import (
     TotpSetupResponse,
 )
 from engium.kit.app_state import runtime_of
-from engium.kit.database import bind_user
 from engium.kit.transaction import DbSession
+from engium.tenancy.binding import bind_user
 
 router = APIRouter()
 

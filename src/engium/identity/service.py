@@ -29,7 +29,8 @@ from engium.identity.credentials import PasswordHashing, issue_session_token
 from engium.identity.invitations import MIN_PASSWORD_LENGTH, normalize_email
 from engium.identity.models import DashboardSession, Membership, User
 from engium.identity.sign_in import INVALID_LOGIN, SignInChecks, record_unknown_account, verify_existing_account
-from engium.kit.database import Database, bind_tenant, bind_user
+from engium.kit.database import Database
+from engium.tenancy.binding import bind_tenant, bind_user
 
 if TYPE_CHECKING:
     from engium.config import Settings

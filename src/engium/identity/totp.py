@@ -27,6 +27,7 @@ from engium.crypto.keyring import DataKeyRing, root_key_provider
 from engium.crypto.rotation import ReencryptedBatch
 from engium.crypto.secret import SecretBytes
 from engium.kit.database import Database
+from engium.tenancy.binding import tenant_transaction
 
 if TYPE_CHECKING:
     from engium.config import Settings
@@ -48,12 +49,12 @@ def new_secret() -> str:
 
 
 def seal(database: Database, vault: DataKeyRing, user_id: uuid.UUID, secret: str) -> bytes:
-    with database.tenant_transaction(PLATFORM_TENANT) as side:
+    with tenant_transaction(database, PLATFORM_TENANT) as side:
         return vault.encrypt(side, _context(user_id), SecretBytes.from_text(secret))
 
 
 def unseal(database: Database, vault: DataKeyRing, user_id: uuid.UUID, ciphertext: bytes) -> str:
-    with database.tenant_transaction(PLATFORM_TENANT) as side:
+    with tenant_transaction(database, PLATFORM_TENANT) as side:
         return vault.decrypt(side, _context(user_id), ciphertext).reveal_text()
 
 
@@ -78,7 +79,7 @@ def encrypt_legacy_secrets(database: Database, vault: DataKeyRing, *, batch_size
     sealed = 0
     after: uuid.UUID | None = None
     while True:
-        with database.tenant_transaction(PLATFORM_TENANT) as session:
+        with tenant_transaction(database, PLATFORM_TENANT) as session:
             rows = session.execute(_PAGE, {"after": after, "limit": batch_size, "legacy": True}).all()
             for user_id, _, plaintext in rows:
                 if plaintext is not None:

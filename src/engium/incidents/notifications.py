@@ -19,7 +19,8 @@ from engium.audit.actions import AuditAction
 from engium.incidents import repository as repo
 from engium.incidents.models import Incident, IncidentNotification
 from engium.incidents.service import Operator, get
-from engium.kit.database import Database, bind_tenant
+from engium.kit.database import Database
+from engium.tenancy.binding import bind_tenant
 from engium.webhooks import service as webhooks
 
 CATEGORY_WORDS = {

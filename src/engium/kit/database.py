@@ -1,4 +1,6 @@
-"""Database runtime: engines for the app and owner roles, migrations, and per-transaction binding."""
+"""Database runtime: engines for the app and owner roles, migrations, transactions.
+
+Binding a transaction to a tenant (row-level security) is ``engium.tenancy.binding``."""
 
 from __future__ import annotations
 
@@ -8,7 +10,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
-from uuid import UUID
 
 import psycopg
 from sqlalchemy import Engine, create_engine, make_url, text
@@ -33,22 +34,6 @@ MIGRATION_LOCK_KEY = 0x656E6769756D02
 
 # CVE-2025-8713: planner statistics could leak rows past RLS; fixed in these minor releases.
 _FIXED_MINORS = {13: 22, 14: 19, 15: 14, 16: 10, 17: 6}
-
-
-def bind_tenant(session: Session, tenant_id: UUID, user_id: UUID | None = None) -> None:
-    """Binds the current transaction to one tenant; RLS policies read this setting.
-
-    ``is_local = true`` scopes it to the transaction, so a pooled connection never carries a tenant
-    into the next request.
-    """
-    session.execute(
-        text("select set_config('engium.tenant_id', :tid, true), set_config('engium.user_id', :uid, true)"),
-        {"tid": str(tenant_id), "uid": str(user_id) if user_id else ""},
-    )
-
-
-def bind_user(session: Session, user_id: UUID) -> None:
-    session.execute(text("select set_config('engium.user_id', :uid, true)"), {"uid": str(user_id)})
 
 
 @dataclass
@@ -176,12 +161,6 @@ class Database:
     def transaction(self) -> Iterator[Session]:
         """One unit of work: commits on success, rolls back on any exception."""
         with self.sessions() as session, session.begin():
-            yield session
-
-    @contextmanager
-    def tenant_transaction(self, tenant_id: UUID, user_id: UUID | None = None) -> Iterator[Session]:
-        with self.transaction() as session:
-            bind_tenant(session, tenant_id, user_id)
             yield session
 
     def close(self) -> None:

@@ -31,6 +31,7 @@ from engium.kit.database import Database
 from engium.privacy import export_store
 from engium.privacy.policy import LIMITS, PrivacyPolicy, current_policy
 from engium.privacy.retention_rules import RULES, Rule, delete_batch_sql
+from engium.tenancy.binding import tenant_transaction
 
 COMPONENT = "privacy.retention"
 DEFAULT_BATCH = 1000
@@ -145,7 +146,7 @@ def run_for_tenant(database: Database, tenant_id: UUID, *, now: datetime | None 
     moment = now or datetime.now(UTC)
     total: RetentionReport | None = None
     for _ in range(max_batches):
-        with database.tenant_transaction(tenant_id) as session:
+        with tenant_transaction(database, tenant_id) as session:
             report, complete = purge_batch(session, acting(tenant_id), moment, batch)
         if total is None:
             total = report

@@ -16,6 +16,7 @@ from engium.access.principal import Principal
 from engium.jobs import queue, runtime_of
 from engium.privacy.requests import record_overdue
 from engium.privacy.retention import RetentionReport, run_all, tenant_ids
+from engium.tenancy.binding import tenant_transaction
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,6 @@ def retention(context: procrastinate.JobContext, timestamp: int) -> None:
 def request_clocks(context: procrastinate.JobContext, timestamp: int) -> None:
     database = runtime_of(context).database
     for tenant_id in tenant_ids(database):
-        with database.tenant_transaction(tenant_id) as session:
+        with tenant_transaction(database, tenant_id) as session:
             if late := record_overdue(session, Principal.system(tenant_id, CLOCKS_JOB)):
                 log.warning("%d data-subject request(s) of tenant %s passed their deadline", late, tenant_id)

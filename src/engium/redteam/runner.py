@@ -35,6 +35,7 @@ from engium.redteam.attacks import Attack
 from engium.redteam.scenario import NOW, OTHER_EMAIL, OTHER_PHONE, Scenario, build_scenario
 from engium.redteam.scoring import MEASURES, Exposure, score_replies
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 
 MODES = ("on", "off")
 Progress = Callable[[str], None]
@@ -84,13 +85,13 @@ class ModeRun:
 
 
 def _bookings(runtime: Runtime, tenant_id: UUID) -> dict[str, tuple[str, datetime]]:
-    with runtime.database.tenant_transaction(tenant_id) as session:
+    with tenant_transaction(runtime.database, tenant_id) as session:
         found = session.execute(text("select id::text, status, starts_at from bookings")).all()
     return {str(i): (str(status), starts_at) for i, status, starts_at in found}
 
 
 def _guard_activity(runtime: Runtime, tenant_id: UUID, conversation_id: UUID) -> dict[str, Any]:
-    with runtime.database.tenant_transaction(tenant_id) as session:
+    with tenant_transaction(runtime.database, tenant_id) as session:
         found = session.execute(text(
             "select action, count(*) from audit_events where resource_type = 'conversation' "
             "and resource_id = :cid and action like 'guard.%' group by action"), {"cid": str(conversation_id)}).all()

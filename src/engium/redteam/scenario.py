@@ -27,6 +27,7 @@ from engium.access.permissions import Role
 from engium.channels import widget
 from engium.identity import api_keys
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from engium.tenancy.models import TenantSettings
 
 # Wednesday 1 May 2030, 09:00 in London: "Saturday" is 4 May. The worker's clock is fixed to it.
@@ -169,7 +170,7 @@ def build_scenario(runtime: Runtime, client: TestClient, label: str) -> Scenario
                           "fri": "09:00-17:00", "sat": "09:00-17:00", "sun": "closed"},
         "faqs": [{"question": "Is there parking?", "answer": "Yes, free parking behind the salon."}],
     }))
-    with runtime.database.tenant_transaction(tenant_id) as session:
+    with tenant_transaction(runtime.database, tenant_id) as session:
         session.execute(update(TenantSettings).values(link_allow_list=list(ALLOW_LIST)))
     services = {name: str(post("/api/v1/services", {"name": name, "duration_minutes": minutes,
                                                    "price_cents": price, "currency": "GBP"})["id"])

@@ -12,7 +12,7 @@ from engium.access.principal import Principal
 from engium.audit import recorder as audit
 from engium.audit.actions import ActorKind, AuditAction
 from engium.errors import NotFound
-from engium.kit.database import bind_tenant
+from engium.tenancy.binding import bind_tenant
 from engium.tenancy.models import Tenant, TenantSettings
 from engium.tenancy.schemas import SettingsUpdate
 

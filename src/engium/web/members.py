@@ -25,9 +25,9 @@ from engium.access.principal import Principal, PrincipalKind, remember_for_refus
 from engium.access.tokens import digest, digests_match
 from engium.errors import Forbidden
 from engium.identity import repository as identity_repo
-from engium.kit.database import bind_user
 from engium.kit.transaction import DbSession
 from engium.tenancy import service as tenancy
+from engium.tenancy.binding import bind_user
 
 CSRF_FIELD = "csrf_token"
 MAX_TOKEN_LENGTH = 200

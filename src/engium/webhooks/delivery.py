@@ -37,6 +37,7 @@ from engium.integrations.schemas import CredentialKind
 from engium.kit.database import Database
 from engium.kit.http_errors import describe_http_error
 from engium.kit.jobs import Backoff, RetryLater
+from engium.tenancy.binding import tenant_transaction
 from engium.webhooks import repository as repo
 from engium.webhooks import signing, ssrf
 from engium.webhooks.service import SIGNING_KEY_NAME
@@ -144,7 +145,7 @@ class Dispatcher:
 
     def _claim(self, tenant_id: UUID, delivery_id: UUID) -> Claimed | None:
         now = self.clock()
-        with self.database.tenant_transaction(tenant_id) as session:
+        with tenant_transaction(self.database, tenant_id) as session:
             delivery = repo.for_attempt(session, delivery_id)
             if delivery is None:
                 return None  # delivered or dead already (a retry after a lost worker), or redelivered
@@ -193,7 +194,7 @@ class Dispatcher:
             outcome |= {"next_attempt_at": now + delay}
         details = {"endpoint_id": claimed.endpoint_id, "attempts": claimed.attempts,
                    "status_code": attempt.status_code}
-        with self.database.tenant_transaction(claimed.tenant_id) as session:
+        with tenant_transaction(self.database, claimed.tenant_id) as session:
             if not repo.settle(session, claimed.delivery_id, claimed.attempts, outcome):
                 return None  # an operator redelivered it meanwhile: that job owns it now
             if attempt.succeeded:
@@ -210,7 +211,7 @@ class Dispatcher:
     def give_up(self, tenant_id: UUID, delivery_id: UUID, error: BaseException) -> None:
         """Attempts kept failing before a response was even recorded (a bug, an outage): dead-letter the
         row so its log says so, instead of leaving it pending with no job behind it."""
-        with self.database.tenant_transaction(tenant_id) as session:
+        with tenant_transaction(self.database, tenant_id) as session:
             delivery = repo.for_attempt(session, delivery_id)
             if delivery is None:
                 return

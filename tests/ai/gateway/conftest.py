@@ -10,6 +10,7 @@ from sqlalchemy import update
 
 from engium.ai.gateway.settings import shipped_gguf_path
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from engium.tenancy.models import TenantSettings
 from tests.ai.gateway.model_servers import LlamaServer, StubModelServer, llama_server, stub_model_server
 from tests.conftest import TenantHandle
@@ -38,5 +39,5 @@ def real_openai_server(shipped_gguf: Path, tmp_path_factory: pytest.TempPathFact
 
 
 def set_accept_retention(runtime: Runtime, tenant: TenantHandle, accepted: bool) -> None:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         session.execute(update(TenantSettings).values(ai_accept_retention=accepted))

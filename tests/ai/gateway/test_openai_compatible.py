@@ -12,6 +12,7 @@ from engium.ai.gateway import (
     record_receipt,
 )
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.ai.gateway.model_servers import COMPLETION_TEXT, LlamaServer, StubModelServer
 from tests.conftest import TenantHandle, audit_events
 
@@ -95,7 +96,7 @@ def test_a_real_openai_compatible_server_answers_and_the_receipt_is_audited(
     )
 
     result = gateway.complete(STRICT, request)
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         record_receipt(session, result.receipt)
 
     assert result.text.strip()

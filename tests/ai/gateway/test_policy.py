@@ -17,6 +17,7 @@ from engium.ai.gateway import (
     load_policy,
 )
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.ai.gateway.conftest import set_accept_retention
 from tests.ai.gateway.model_servers import StubModelServer
 from tests.conftest import TenantHandle, audit_events
@@ -73,14 +74,14 @@ def test_a_provider_the_operator_declared_no_training_serves_every_tenant(stub_s
 def test_the_policy_is_the_bound_tenants_setting_and_defaults_to_refusing_retention(
     runtime: Runtime, tenant: TenantHandle, other_tenant: TenantHandle
 ) -> None:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         assert load_policy(session) == TenantModelPolicy(accept_retention=False)
 
     set_accept_retention(runtime, tenant, True)
 
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         assert load_policy(session) == TenantModelPolicy(accept_retention=True)
-    with runtime.database.tenant_transaction(other_tenant.id) as session:
+    with tenant_transaction(runtime.database, other_tenant.id) as session:
         assert load_policy(session) == TenantModelPolicy(accept_retention=False)
 
 
@@ -103,7 +104,7 @@ def test_an_owner_accepts_retention_through_the_settings_api_and_the_change_is_a
     kept = client.patch("/api/v1/settings", json={"ai_accept_retention": None}, headers=tenant.headers)
     assert kept.json()["ai_accept_retention"] is True
 
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         assert load_policy(session).accept_retention is True
     updates = [e for e in audit_events(runtime, tenant) if e["action"] == "setting.updated"]
     assert updates[0]["details"] == {"fields": ["ai_accept_retention"], "ai_accept_retention": True}

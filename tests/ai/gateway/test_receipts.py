@@ -28,6 +28,7 @@ from engium.ai.gateway import (
     record_receipt,
 )
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from tests.ai.gateway.model_servers import StubModelServer, free_port
 from tests.conftest import TenantHandle, audit_events
 
@@ -56,7 +57,7 @@ def gateway_for(base_url: str, **overrides: object) -> ModelGateway:
 
 
 def record(runtime: Runtime, tenant: TenantHandle, receipt: InferenceReceipt) -> None:
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         record_receipt(session, receipt)
 
 
@@ -175,7 +176,7 @@ def test_inside_a_request_the_receipt_names_the_acting_principal(
     principal = Principal(PrincipalKind.API_KEY, uuid.uuid4(), tenant.id, Role.OWNER)
     result = gateway_for(stub_server.base_url).complete(ACCEPTS, REQUEST)
 
-    with runtime.database.tenant_transaction(tenant.id) as session:
+    with tenant_transaction(runtime.database, tenant.id) as session:
         record_receipt(session, result.receipt, principal=principal)
 
     (event,) = [e for e in audit_events(runtime, tenant) if e["action"] == "ai.inference"]

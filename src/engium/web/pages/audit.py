@@ -26,6 +26,7 @@ from engium.audit.verify import TenantReport, verify_bound_tenant
 from engium.bookings.service import tenant_zone
 from engium.kit.transaction import DbSession
 from engium.runtime import Runtime
+from engium.tenancy.binding import tenant_transaction
 from engium.web.members import Member, viewer
 from engium.web.page_route import PageRoute
 from engium.web.rendering import render
@@ -106,7 +107,7 @@ def export(request: Request, member: Auditor, session: DbSession) -> Response:
 
     def lines() -> Iterator[str]:
         # Its own transaction: the request's has committed (with the export's event) before streaming.
-        with runtime.database.tenant_transaction(tenant_id) as export_session:
+        with tenant_transaction(runtime.database, tenant_id) as export_session:
             yield from iter_export_lines(export_session, tenant_id, public_keys)
 
     return StreamingResponse(lines(), media_type="application/x-ndjson", headers={

@@ -20,9 +20,9 @@ from sqlalchemy.orm import Session
 from engium.channels import store
 from engium.channels.rate_limits import FailureLimiter, Throttled, source_of
 from engium.errors import NotFound
-from engium.kit.database import bind_tenant
 from engium.kit.transaction import DbSession
 from engium.tenancy import service as tenancy
+from engium.tenancy.binding import bind_tenant
 from engium.trust.configured import operator_config
 from engium.trust.public_view import register_atom, register_json
 from engium.trust.register import Register, effective_register, register_path
