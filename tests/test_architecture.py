@@ -3,7 +3,9 @@ no cycle between top-level packages, and the low layers import nothing above the
 
 from __future__ import annotations
 
+import ast
 from collections import defaultdict
+from pathlib import Path
 
 import grimp
 import pytest
@@ -108,3 +110,90 @@ def test_no_domain_imports_the_composition_root(edges: dict[str, set[str]]) -> N
 def test_the_foundation_imports_only_what_lies_below_it(edges: dict[str, set[str]], layer: str) -> None:
     below = set(FOUNDATION[: FOUNDATION.index(layer)])
     assert edges.get(layer, set()) <= below
+
+
+# --- queries on another domain's tables ----------------------------------------------------------------
+
+SOURCE = Path(__file__).resolve().parent.parent / "src" / "engium"
+# Calls that build or run a query on the classes given to them.
+QUERY_CALLS = frozenset({
+    "select", "update", "delete", "insert", "exists",  # statements
+    "where", "filter", "filter_by", "join", "outerjoin", "order_by", "values",  # their clauses
+    "get", "query",  # Session.get(Model, id), Session.query(Model)
+})
+# (module under src/engium, model class) pairs allowed to query another domain's table, with the reason.
+CROSS_DOMAIN_QUERIES = {
+    # The demo seeder writes a sample business's rows directly, bypassing the services, and records one
+    # demo.seeded event for all of them (seed_demo); it reads back what it has just written.
+    ("demo/seed.py", "TenantSettings"),
+    ("demo/seed.py", "Message"),
+}
+
+
+def _foreign_models(tree: ast.Module, package: str) -> tuple[dict[str, str], set[str]]:
+    """Names bound to another package's model classes, and names bound to another package's models module."""
+    classes: dict[str, str] = {}
+    modules: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom) or node.module is None or not node.module.startswith("engium."):
+            continue
+        parts = node.module.split(".")
+        if parts[1] == package:
+            continue
+        for alias in node.names:
+            if parts[-1] == "models":
+                classes[alias.asname or alias.name] = alias.name
+            elif alias.name == "models":
+                modules.add(alias.asname or alias.name)
+    return classes, modules
+
+
+def cross_domain_queries(module: str, source: str) -> set[tuple[str, str]]:
+    """(module, model class) for each query ``module`` (a path under src/engium) builds on another package's
+    model classes. Importing them for type hints, or handling rows that domain's service returned, is fine."""
+    tree = ast.parse(source, module)
+    classes, modules = _foreign_models(tree, module.split("/")[0].removesuffix(".py"))
+    found: set[tuple[str, str]] = set()
+    for call in ast.walk(tree):
+        if not isinstance(call, ast.Call):
+            continue
+        name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", None)
+        if name not in QUERY_CALLS:
+            continue
+        for argument in [*call.args, *(keyword.value for keyword in call.keywords)]:
+            for node in ast.walk(argument):
+                if isinstance(node, ast.Name) and node.id in classes:
+                    found.add((module, classes[node.id]))
+                elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in modules:
+                    found.add((module, node.attr))
+    return found
+
+
+def test_no_module_queries_another_domains_tables() -> None:
+    """A domain reads and writes another domain's rows through that domain's service: its tables, their
+    columns and their rules (reads under RLS, delivery states, read events) stay in one place. The
+    retention purge and evidence/ (ADR 0022, 0027) go by table name in SQL, and name every table there."""
+    found: set[tuple[str, str]] = set()
+    for path in SOURCE.rglob("*.py"):
+        module = path.relative_to(SOURCE).as_posix()
+        if not module.startswith("migrations/"):
+            found |= cross_domain_queries(module, path.read_text())
+    assert found - CROSS_DOMAIN_QUERIES == set()
+    assert CROSS_DOMAIN_QUERIES - found == set(), "an exception no longer needed: remove it"
+
+
+def test_the_query_check_finds_queries_on_another_domains_models() -> None:
+    source = (
+        "from sqlalchemy import select\n"
+        "from engium.channels.models import ChannelMessage\n"
+        "from engium.conversations.models import Message, Contact\n"
+        "from engium.tenancy import models as tenancy_models\n"
+        "def read(session, message: Message, contact: Contact):\n"
+        "    session.execute(select(ChannelMessage).where(ChannelMessage.id == message.id))\n"
+        "    session.execute(select(Message.id))\n"
+        "    session.get(tenancy_models.TenantSettings, 1)\n"
+    )
+    assert cross_domain_queries("channels/probe.py", source) == {
+        ("channels/probe.py", "Message"),
+        ("channels/probe.py", "TenantSettings"),
+    }

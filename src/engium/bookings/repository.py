@@ -18,7 +18,6 @@ from engium.bookings.models import (
     StaffMember,
     StaffService,
 )
-from engium.conversations.models import Contact
 from engium.kit.pagination import Cursor
 
 
@@ -191,11 +190,6 @@ def delete_exception(session: Session, exception_id: UUID) -> None:
 
 
 # --- bookings -------------------------------------------------------------------------------------
-
-
-def contact_exists(session: Session, contact_id: UUID) -> bool:
-    # Read under RLS: another tenant's contact id simply does not exist here.
-    return bool(session.execute(select(exists().where(Contact.id == contact_id))).scalar())
 
 
 def confirmed_between(

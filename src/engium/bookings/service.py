@@ -33,6 +33,7 @@ from engium.bookings.schemas import (
     BookingCreate,
     BookingUpdate,
 )
+from engium.conversations import contacts
 from engium.errors import Conflict, NotFound, Unprocessable
 from engium.kit.pagination import PageRequest, encode_cursor
 from engium.tenancy.service import get_settings
@@ -234,7 +235,7 @@ def create_booking(
     session: Session, principal: Principal, body: BookingCreate, *, now: datetime | None = None
 ) -> Booking:
     service = _bookable_service(session, body.service_id)
-    if not repo.contact_exists(session, body.contact_id):
+    if not contacts.contact_exists(session, body.contact_id):
         raise NotFound("Contact not found")
     interval = _requested_interval(body.starts_at, service)
     zone = tenant_zone(session)

@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 from uuid import UUID
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engium.conversations.models import Message
+from engium.conversations import service as conversations
 
 
 class DeliveryState(StrEnum):
@@ -32,11 +31,7 @@ class Delivery:
 
 def delivery_states(session: Session, message_ids: Sequence[UUID]) -> dict[UUID, Delivery]:
     """The delivery of each message that had to be sent through a provider; other messages are absent."""
-    if not message_ids:
-        return {}
-    rows = session.execute(
-        select(Message.id, Message.delivery_status, Message.delivery_error).where(
-            Message.id.in_(list(message_ids)), Message.delivery_status.is_not(None)
-        )
-    )
-    return {message_id: Delivery(DeliveryState(state), error) for message_id, state, error in rows if state}
+    return {
+        message_id: Delivery(DeliveryState(state), error)
+        for message_id, state, error in conversations.delivery_statuses(session, message_ids)
+    }

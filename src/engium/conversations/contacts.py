@@ -134,6 +134,11 @@ def contact_by_id(session: Session, contact_id: UUID) -> Contact | None:
     return repo.get_contact(session, contact_id)
 
 
+def contact_exists(session: Session, contact_id: UUID) -> bool:
+    """Whether the bound tenant has this contact: read under RLS, another tenant's id does not exist here."""
+    return repo.contact_exists(session, contact_id)
+
+
 def find_or_create_contact(
     session: Session, actor: Principal | None, field: IdentifierField, value: str, *, tenant_id: UUID,
     name: str = "",

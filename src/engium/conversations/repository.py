@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Row, delete, or_, select, text, tuple_
+from sqlalchemy import Row, delete, exists, or_, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from engium.conversations.models import Contact, Conversation, Message
@@ -59,6 +59,10 @@ def find_contacts_by_identifiers(
     if excluding is not None:
         stmt = stmt.where(Contact.id != excluding)
     return list(session.execute(stmt).scalars())
+
+
+def contact_exists(session: Session, contact_id: UUID) -> bool:
+    return bool(session.execute(select(exists().where(Contact.id == contact_id))).scalar())
 
 
 def delete_contact(session: Session, contact_id: UUID) -> None:
@@ -115,6 +119,15 @@ def list_messages(
     if cursor is not None:
         stmt = stmt.where(tuple_(Message.created_at, Message.id) > tuple_(cursor.at, cursor.id))
     return list(session.execute(stmt.limit(limit + 1)).scalars())
+
+
+def delivery_statuses(session: Session, message_ids: list[UUID]) -> list[tuple[UUID, str, str | None]]:
+    rows = session.execute(
+        select(Message.id, Message.delivery_status, Message.delivery_error).where(
+            Message.id.in_(message_ids), Message.delivery_status.is_not(None)
+        )
+    )
+    return [(message_id, status, error) for message_id, status, error in rows if status]
 
 
 INBOX_CHANNEL = "engium_inbox"

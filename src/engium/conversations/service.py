@@ -12,6 +12,7 @@ transitions and counts only: never names, identifiers, subjects, message bodies 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -417,6 +418,11 @@ def record_delivery(session: Session, message_id: UUID, status: str, error: str 
         update(Message).where(Message.id == message_id)
         .values(delivery_status=status, delivery_error=error[:500] if error else None, delivery_updated_at=at)
     )
+
+
+def delivery_statuses(session: Session, message_ids: Sequence[UUID]) -> list[tuple[UUID, str, str | None]]:
+    """(id, status, error) of each listed message that leaves through a provider; the others are absent."""
+    return repo.delivery_statuses(session, list(message_ids)) if message_ids else []
 
 
 def transcript(session: Session, conversation_id: UUID, *, after: Cursor | None, limit: int) -> list[Message]:

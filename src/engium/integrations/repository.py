@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from engium.integrations.models import IntegrationCredential
@@ -23,6 +23,11 @@ def get(session: Session, credential_id: UUID, *, lock: bool = False) -> Integra
 def get_by_name(session: Session, kind: str, name: str) -> IntegrationCredential | None:
     query = select(IntegrationCredential).where(IntegrationCredential.kind == kind, IntegrationCredential.name == name)
     return session.execute(query).scalar_one_or_none()
+
+
+def count_of_kind(session: Session, kind: str) -> int:
+    query = select(func.count()).select_from(IntegrationCredential).where(IntegrationCredential.kind == kind)
+    return int(session.execute(query).scalar_one())
 
 
 def page_for_update(session: Session, after: UUID | None, limit: int) -> list[IntegrationCredential]:

@@ -93,6 +93,11 @@ def list_credentials(session: Session) -> list[IntegrationCredential]:
     return repo.list_all(session)
 
 
+def kind_in_use(session: Session, kind: str) -> bool:
+    """Whether the bound tenant still has a credential of this kind (another one may outlive a deletion)."""
+    return repo.count_of_kind(session, kind) > 0
+
+
 def get_credential(session: Session, credential_id: uuid.UUID) -> IntegrationCredential:
     return _find(session, credential_id)
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from uuid import UUID
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from engium.access.principal import Principal
 from engium.audit import recorder as audit
 from engium.audit.actions import AuditAction
-from engium.integrations.models import IntegrationCredential
+from engium.integrations import service as integrations
 from engium.integrations.register_hook import IntegrationChange
 from engium.trust.catalog import INTEGRATION_PROCESSORS, Processor, RemoteModels, model_processors
 from engium.trust.models import SubprocessorAnnouncement, SubprocessorChange
@@ -130,11 +130,6 @@ def effective_register(session: Session, operator: OperatorConfig, *, today: dat
     return Register(current=current, upcoming=upcoming, history=history)
 
 
-def _kind_still_enabled(session: Session, kind: str) -> bool:
-    query = select(func.count()).select_from(IntegrationCredential).where(IntegrationCredential.kind == kind)
-    return bool(session.execute(query).scalar_one())
-
-
 def _write(session: Session, principal: Principal, tenant_id: UUID, processor: Processor, change: str,
            reason: str) -> SubprocessorChange:
     row = SubprocessorChange(
@@ -164,6 +159,6 @@ def on_integration_change(session: Session, principal: Principal, tenant_id: UUI
     listed = processor.key in _tenant_current(_changes(session))
     if change is IntegrationChange.ENABLED and not listed:
         _write(session, principal, tenant_id, processor, "added", f"{kind} integration enabled")
-    elif change is IntegrationChange.DISABLED and listed and not _kind_still_enabled(session, kind):
+    elif change is IntegrationChange.DISABLED and listed and not integrations.kind_in_use(session, kind):
         _write(session, principal, tenant_id, processor, "removed",
                f"{kind} integration disabled (its last credential removed)")
