@@ -197,3 +197,52 @@ def test_the_query_check_finds_queries_on_another_domains_models() -> None:
         ("channels/probe.py", "Message"),
         ("channels/probe.py", "TenantSettings"),
     }
+
+
+# --- test modules ----------------------------------------------------------------------------------------
+
+TESTS = Path(__file__).resolve().parent
+
+
+def imported_test_modules(module: str, source: str) -> set[str]:
+    """The test modules (``test_*``) that ``module`` (a path under tests/) imports."""
+    package = module.split("/")[:-1]
+    imported: set[str] = set()
+    for node in ast.walk(ast.parse(source, module)):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else []
+            prefix = ".".join([*base, *(node.module.split(".") if node.module else [])])
+            names = [prefix, *(f"{prefix}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        imported |= {name for name in names if name.rsplit(".", 1)[-1].startswith("test_")}
+    return imported
+
+
+def test_no_test_module_imports_another() -> None:
+    """Shared test code lives in fixtures (conftest.py) or helper modules: importing a test module runs its
+    module-level code again and makes pytest collect nothing new, and moving a test then breaks another."""
+    found = {
+        (path.relative_to(TESTS).as_posix(), imported)
+        for path in TESTS.rglob("*.py")
+        for imported in imported_test_modules(path.relative_to(TESTS).as_posix(), path.read_text())
+    }
+    assert found == set()
+
+
+def test_the_test_import_check_finds_imports_of_test_modules() -> None:
+    source = (
+        "from tests.channels.test_sender import reply\n"
+        "from tests.channels import test_widget_endpoints\n"
+        "from .test_keywords import CUSTOMER\n"
+        "import tests.jobs.test_retries\n"
+        "from tests.channels.outbound_replies import sending\n"
+    )
+    assert imported_test_modules("privacy/test_probe.py", source) == {
+        "tests.channels.test_sender",
+        "tests.channels.test_widget_endpoints",
+        "privacy.test_keywords",
+        "tests.jobs.test_retries",
+    }

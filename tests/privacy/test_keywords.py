@@ -17,7 +17,7 @@ from engium.runtime import Runtime
 from engium.tenancy.binding import tenant_transaction
 from tests.channels.fake_provider import FakeProvider
 from tests.channels.inbound_helpers import ChannelTenant, configured_tenant, sms_params, twilio_request
-from tests.channels.test_sender import CUSTOMER, delivery, reply, sending
+from tests.channels.outbound_replies import CUSTOMER, delivery, reply, sending
 from tests.job_queue import drain, job_rows
 
 _sids = itertools.count(1)
