@@ -21,6 +21,7 @@ import signal
 import threading
 import time
 from typing import TYPE_CHECKING, Any, cast
+from uuid import UUID
 
 import procrastinate
 import psycopg
@@ -33,7 +34,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from engium.kit.database_clock import DATABASE_CLOCK
-from engium.kit.jobs import cron_every
+from engium.kit.jobs import cron_every, job_arguments
 
 if TYPE_CHECKING:
     from engium.runtime import Runtime
@@ -88,16 +89,18 @@ def runtime_of(context: procrastinate.JobContext) -> Runtime:
     return cast("Runtime", context.additional_context[RUNTIME_KEY])
 
 
-def defer(session: Session, task_name: str, *, lock: str | None = None, **ids: str) -> int:
+def defer(session: Session, task_name: str, *, lock: str | None = None, **ids: str | UUID) -> int:
     """Queues ``task_name(**ids)`` in ``session``'s transaction (on its connection); returns the job id.
 
     By name, so that the code that asks for work needs none of the code that does it. The values must
     be ids: never text a customer wrote, never a secret. ``lock``: jobs sharing it run one at a time,
-    in the order they were queued (one conversation's turns)."""
+    in the order they were queued (one conversation's turns). Anything else is refused with
+    :class:`~engium.kit.jobs.NotAnId` before a row is written."""
+    arguments = job_arguments(task_name, ids)
     connection = session.connection().connection.driver_connection
     deferrer = configure_task(name=task_name, job_manager=queue.job_manager, connection=connection, lock=lock)
     try:
-        return deferrer.defer(**ids)
+        return deferrer.defer(**arguments)
     except ConnectorException as exc:
         # procrastinate wraps the driver's error in its own; unwrapped into the error every other
         # statement of the transaction raises, a full disk or a lost connection while queueing answers

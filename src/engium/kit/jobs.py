@@ -17,10 +17,12 @@ Domain-free: tenants appear as ids, tasks and their context come from the caller
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TypeVar
+from uuid import UUID
 
 import procrastinate
 from procrastinate.jobs import Job
@@ -30,6 +32,41 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from engium.kit.database_clock import DATABASE_CLOCK
 
 T = TypeVar("T")
+
+# The job arguments that are not UUIDs, and the shape each must have. A table name is schema, not data
+# (incidents.decryption_failed names the credential table whose ciphertext failed to decrypt).
+NAMED_ARGUMENTS = {"table": re.compile(r"[a-z][a-z0-9_]{0,62}")}
+# A UUID as str(UUID) writes it: 32 hex digits without the hyphens could be a token, not an id.
+_UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+
+
+class NotAnId(ValueError):
+    """A job argument that is not an id: it would copy customer text or a secret into the job table."""
+
+
+def job_arguments(task_name: str, ids: Mapping[str, str | UUID]) -> dict[str, str]:
+    """The arguments as the job stores them (text), after checking each is a UUID, or a name of the shape
+    :data:`NAMED_ARGUMENTS` gives for its argument. The error names the argument, never its value, which
+    may be the very secret it keeps out of the job table."""
+    arguments: dict[str, str] = {}
+    for name, value in ids.items():
+        if isinstance(value, UUID):
+            arguments[name] = str(value)
+            continue
+        if isinstance(value, str):
+            shape = NAMED_ARGUMENTS.get(name)
+            if shape is not None and shape.fullmatch(value):
+                arguments[name] = value
+                continue
+            if _UUID_TEXT.fullmatch(value):
+                arguments[name] = value
+                continue
+        expected = f"a UUID or a name like {NAMED_ARGUMENTS[name].pattern}" if name in NAMED_ARGUMENTS else "a UUID"
+        raise NotAnId(
+            f"{task_name}: argument {name!r} ({type(value).__name__}) is not {expected}; a job carries ids only, "
+            "never text a customer wrote or a secret"
+        )
+    return arguments
 
 
 @dataclass
