@@ -23,8 +23,12 @@ OWN_NODES = ("tenancy.binding",)
 
 
 @pytest.fixture(scope="module")
-def edges() -> dict[str, set[str]]:
-    graph = grimp.build_graph("engium", exclude_type_checking_imports=True)
+def graph() -> grimp.ImportGraph:
+    return grimp.build_graph("engium", exclude_type_checking_imports=True)
+
+
+@pytest.fixture(scope="module")
+def edges(graph: grimp.ImportGraph) -> dict[str, set[str]]:
     found: dict[str, set[str]] = defaultdict(set)
     for module in graph.modules:
         source = _top(module)
@@ -46,10 +50,9 @@ def _top(module: str) -> str | None:
     return parts[1] if len(parts) > 1 else None
 
 
-def test_a_package_whose_module_is_its_own_node_imports_nothing_on_import() -> None:
+def test_a_package_whose_module_is_its_own_node_imports_nothing_on_import(graph: grimp.ImportGraph) -> None:
     """Importing engium.tenancy.binding runs engium/tenancy/__init__.py first: it must stay import-free,
     or the foundation would pull the tenancy domain in after all."""
-    graph = grimp.build_graph("engium", exclude_type_checking_imports=True)
     for node in OWN_NODES:
         package = "engium." + node.rsplit(".", 1)[0]
         assert graph.find_modules_directly_imported_by(package) == set()
@@ -92,6 +95,14 @@ def _cycles(edges: dict[str, set[str]]) -> list[list[str]]:
 
 def test_no_import_cycle_between_top_level_packages(edges: dict[str, set[str]]) -> None:
     assert _cycles(edges) == []
+
+
+def test_no_import_cycle_between_modules(graph: grimp.ImportGraph) -> None:
+    """Within a package too (cli/main and its *_commands, a domain's service and its repository): a module
+    that imports one that imports it back works only in one import order. Imports inside functions count;
+    those under TYPE_CHECKING do not, since they never run."""
+    modules = {module: set(graph.find_modules_directly_imported_by(module)) for module in graph.modules}
+    assert _cycles(modules) == []
 
 
 def test_the_cycle_check_finds_a_cycle() -> None:

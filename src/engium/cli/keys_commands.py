@@ -33,7 +33,6 @@ def _fail(message: str) -> None:
 
 @contextmanager
 def _vault(data_dir: Path | None) -> Iterator[tuple[Database, DataKeyRing]]:
-    # Imported here: main imports this module, so a top-level import would be circular.
     with migrated(data_dir) as (settings, database):
         try:
             yield database, DataKeyRing(root_key_provider(settings))
