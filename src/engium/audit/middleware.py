@@ -64,6 +64,12 @@ def _is_value(segment: str, value: object) -> bool:
 
 
 def audit_mutation_before_commit(session: Session, request: Request) -> None:
+    # The actor comes from the request context, as for a refusal, not from request.state or a dependency:
+    # the acting party is often named where there is no Request to put it on - identity's login service
+    # names the member it has just signed in, the widget the contact a visitor becomes (mid-request),
+    # inbound verification the webhook sender - and each says so through remember_for_refusals. Threading
+    # the request into those services would couple them to HTTP; this fallback and the refusal path are
+    # the context's only readers, and no service reads it.
     ctx = current_request_context()
     if request.method not in MUTATING_METHODS or ctx is None:
         return
@@ -77,7 +83,7 @@ def audit_mutation_before_commit(session: Session, request: Request) -> None:
             resource_type="http",
             resource_id=_route_template(request.scope),
             details={"method": request.method},
-            # The middleware's own fallback event: the authenticated party it was told about.
+            # The middleware's own fallback event: the authenticated party it was told about (see above).
             actor=(ActorKind(ctx.actor.kind), ctx.actor.id),
         )
 
