@@ -1,0 +1,19 @@
+"""docs/architecture.md names every task the job runtime knows, so the list a newcomer reads cannot fall
+behind the code (it missed privacy.request_clocks and the incident tasks once)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engium import jobs
+
+ARCHITECTURE = Path(__file__).resolve().parents[2] / "docs" / "architecture.md"
+
+
+def test_the_architecture_page_names_every_task() -> None:
+    jobs.queue.perform_import_paths()
+    ours = {name for name, task in jobs.queue.tasks.items() if task.queue != "builtin"}
+    page = ARCHITECTURE.read_text()
+
+    assert "channels.send" in ours
+    assert {name for name in ours if f"`{name}`" not in page} == set()
