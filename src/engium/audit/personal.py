@@ -29,7 +29,6 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal, Protocol
 from uuid import UUID
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
 PERSONAL_FIELD = "personal"
@@ -81,11 +80,6 @@ def install_sealer(sessions: sessionmaker[Session], sealer: PersonalDataSealer) 
 def sealer_of(session: Session) -> PersonalDataSealer | None:
     found: PersonalDataSealer | None = session.info.get(SEALER_INFO_KEY)
     return found
-
-
-def bound_tenant(session: Session) -> UUID | None:
-    value = session.execute(text("select nullif(current_setting('engium.tenant_id', true), '')")).scalar()
-    return UUID(str(value)) if value else None
 
 
 def seal_groups(

@@ -24,8 +24,9 @@ from sqlalchemy.orm import Session, SessionTransaction
 
 from engium.access.principal import Principal
 from engium.audit.actions import ActorKind, AuditAction, Outcome
-from engium.audit.personal import PERSONAL_FIELD, SealingKey, bound_tenant, seal_groups
+from engium.audit.personal import PERSONAL_FIELD, SealingKey, seal_groups
 from engium.context import current_request_context
+from engium.tenancy.binding import bound_tenant
 
 # The platform chain: events that happen before any tenant is known (failed authentication).
 PLATFORM_TENANT = UUID(int=0)

@@ -5,10 +5,11 @@ Each tenant table's policy compares its ``tenant_id`` with ``current_setting('en
 binding is transaction-local (``set_config(..., true)``, i.e. ``SET LOCAL``): a pooled connection never
 carries a tenant into the next request or job.
 
-Four ways in, one set of settings:
+One set of settings, and every way in:
 
 * :func:`tenant_transaction` - a unit of work for a known tenant (jobs, the CLI, side transactions);
-* :func:`bind_tenant` / :func:`bind_user` - bind a transaction that is already open;
+* :func:`bind_tenant` / :func:`bind_user` - bind a transaction that is already open, and
+  :func:`bound_tenant` - read which tenant it is bound to;
 * :func:`set_config_sql` - the same two settings as SQL, for the credential lookups that resolve a key,
   session or invitation and bind its tenant in the same round trip (``access/credential_lookup.py``,
   ``identity/repository.py``), so an unknown credential binds nothing.
@@ -41,6 +42,7 @@ def set_config_sql(tenant_expression: str, user_expression: str = "''") -> str:
     )
 
 
+_BOUND_TENANT = text(f"select nullif(current_setting('{TENANT_SETTING}', true), '')")
 _BIND_TENANT = text(f"select {set_config_sql(':tid', ':uid')}")
 _BIND_USER = text(f"select set_config('{USER_SETTING}', :uid, true)")
 
@@ -53,6 +55,12 @@ def bind_tenant(session: Session, tenant_id: UUID, user_id: UUID | None = None) 
 def bind_user(session: Session, user_id: UUID) -> None:
     """Names the acting user in a transaction already bound to its tenant."""
     session.execute(_BIND_USER, {"uid": str(user_id)})
+
+
+def bound_tenant(session: Session) -> UUID | None:
+    """The tenant this transaction is bound to, or None before any binding (the platform's own work)."""
+    value = session.execute(_BOUND_TENANT).scalar()
+    return UUID(str(value)) if value else None
 
 
 @contextmanager
