@@ -2,7 +2,8 @@
 
 Playwright's own browser downloads are not used: the system's ``/usr/bin/chromium`` is. Where it is
 missing, the browser tests are deselected and the run says so loudly (:func:`deselect_browser_tests`,
-called from a conftest's ``pytest_collection_modifyitems``); every other test still runs.
+called from a conftest's ``pytest_collection_modifyitems``); every other test still runs. Under
+``ENGIUM_REQUIRE_SYSTEM_PACKAGES`` (CI) they fail instead (tests/deselection.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import os
 from pathlib import Path
 
 import pytest
+
+from tests.deselection import leave_out
 
 # ENGIUM_TEST_CHROMIUM: another Chromium binary, as for tests/web.
 CHROMIUM = Path(os.environ.get("ENGIUM_TEST_CHROMIUM", "/usr/bin/chromium"))
@@ -40,11 +43,8 @@ def deselect_browser_tests(config: pytest.Config, items: list[pytest.Item], unde
     if reason is None:
         return
     chosen = [item for item in items if item.get_closest_marker(MARKER) and under in item.path.parents]
-    if not chosen:
-        return
-    config.hook.pytest_deselected(items=chosen)
-    items[:] = [item for item in items if item not in chosen]
-    _deselected.extend(f"{item.nodeid}: {reason}" for item in chosen)
+    if leave_out(config, items, chosen, reason):
+        _deselected.extend(f"{item.nodeid}: {reason}" for item in chosen)
 
 
 def report_deselected(terminal: pytest.TerminalReporter) -> None:

@@ -1,5 +1,6 @@
 """Tests against a PostgreSQL server Engium did not start, or through PgBouncer. Without Debian's PostgreSQL 15
-or PgBouncer the tests needing them are deselected, and the summary says so in red: a gap, never a silent pass."""
+or PgBouncer the tests needing them are deselected, and the summary says so in red: a gap, never a silent pass.
+Under ENGIUM_REQUIRE_SYSTEM_PACKAGES (CI) they fail instead, naming the package (tests/deselection.py)."""
 
 from __future__ import annotations
 

@@ -45,9 +45,14 @@ class OwnServer:
     front_port: int
 
 
-def readme_role_statements() -> tuple[list[str], list[str]]:
-    """The README's SQL block, split at ``\\connect engium``: (for the server, for the new database)."""
-    block = README.read_text().split("<!-- role statements -->", 1)[1].split("```sql", 1)[1].split("```", 1)[0]
+PG16_ROLE_STATEMENTS = "<!-- role statements -->"
+PG15_ROLE_STATEMENTS = "<!-- role statements, PostgreSQL 15 -->"
+
+
+def readme_role_statements(marker: str = PG16_ROLE_STATEMENTS) -> tuple[list[str], list[str]]:
+    """The README's SQL block after ``marker``, split at ``\\connect engium``: (for the server, for the new
+    database)."""
+    block = README.read_text().split(marker, 1)[1].split("```sql", 1)[1].split("```", 1)[0]
     server, database = block.split("\\connect engium", 1)
 
     def statements(sql: str) -> list[str]:

@@ -7,12 +7,9 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -22,6 +19,7 @@ from engium.kit.database import Database
 from engium.runtime import Runtime
 from engium.tenancy.binding import tenant_transaction
 from tests.conftest import scratch_dir
+from tests.jobs.hanging_receiver import HangingReceiver
 from tests.jobs.one_delivery import queue_one_delivery
 from tests.live_server import cli_env
 
@@ -30,43 +28,6 @@ FAST_RECOVERY = {
     "ENGIUM_JOBS_HEARTBEAT_SECONDS": "0.5", "ENGIUM_JOBS_STALLED_AFTER_SECONDS": "3",
     "ENGIUM_JOBS_STALLED_CHECK_SECONDS": "1",
 }
-
-
-class HangingReceiver:
-    """Holds the first request open for a minute (the worker sending it is killed meanwhile); answers
-    every later one at once. Records each delivery id it was sent."""
-
-    def __init__(self) -> None:
-        self.ids: list[str] = []
-        self.first_arrived = threading.Event()
-        self.release = threading.Event()
-        ids, first, release = self.ids, self.first_arrived, self.release
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                self.rfile.read(int(self.headers.get("content-length", "0")))
-                ids.append(self.headers["webhook-id"])
-                if len(ids) == 1:
-                    first.set()
-                    release.wait(60)
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, format: str, *args: Any) -> None:
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.release.set()  # the held request ends, and its socket is closed with it
-        self.server.shutdown()
-        self.server.server_close()  # joins the request threads
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
 
 
 @pytest.fixture(scope="module")

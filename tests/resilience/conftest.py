@@ -1,6 +1,7 @@
 """Faults that need more than a test process has everywhere: mounting a small disk (root) and skewing a
 process's clock (Debian's faketime). Without them those tests are deselected and the summary says so in
-red: a gap, never a silent pass. CI has both (.ci/run runs as root and installs faketime)."""
+red: a gap, never a silent pass. CI has both (.ci/run runs as root and installs faketime) and sets
+ENGIUM_REQUIRE_SYSTEM_PACKAGES, under which they fail instead, naming what is missing (tests/deselection.py)."""
 
 from __future__ import annotations
 

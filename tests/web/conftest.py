@@ -1,7 +1,8 @@
 """Fixtures for the staff web app: a real ``engium serve`` and a headless Chromium driven by Playwright.
 
 The browser is Debian's ``chromium`` (``/usr/bin/chromium``; ``.ci/run`` installs it). Without it the
-browser tests are deselected, and the summary says so in capitals: they are never skipped silently.
+browser tests are deselected, and the summary says so in capitals: they are never skipped silently (under
+``ENGIUM_REQUIRE_SYSTEM_PACKAGES``, set by CI, they fail instead: tests/deselection.py).
 Every screenshot a test takes goes to one folder per run, printed at the end of the run.
 """
 
@@ -20,6 +21,7 @@ from engium.config import Settings
 from engium.incidents.operator_auth import new_token
 from engium.runtime import Runtime
 from tests.conftest import TenantHandle, make_tenant, scratch_dir
+from tests.deselection import leave_out
 from tests.live_server import LiveServer, live_server
 from tests.web.members import Credentials
 
@@ -40,10 +42,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if CHROMIUM.exists():
         return
     browser_items = [item for item in items if item.get_closest_marker(BROWSER_MARK)]
-    if browser_items:
+    if leave_out(config, items, browser_items, f"{CHROMIUM} is missing (apt-get install chromium)"):
         _deselected.extend(item.nodeid for item in browser_items)
-        config.hook.pytest_deselected(items=browser_items)
-        items[:] = [item for item in items if not item.get_closest_marker(BROWSER_MARK)]
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
