@@ -5,6 +5,7 @@ still catches tampering with what remains, rows deleted without a record, and a 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import uuid
 from dataclasses import dataclass
@@ -52,6 +53,8 @@ def seed(runtime: Runtime, superuser: Engine) -> Seeded:
     seqs = [append(runtime, tenant_id) for _ in range(sum(PER_MONTH.values()))]
     last_of: dict[date, int] = {}
     with triggers_disabled(superuser) as conn:
+        # A tenant row without the events provisioning would add, for the operator's commands.
+        conn.execute(text("insert into tenants (id, name) values (:t, :n)"), {"t": tenant_id, "n": f"Old {tenant_id}"})
         position = 0
         for month, count in PER_MONTH.items():
             for index in range(count):
@@ -198,8 +201,9 @@ def test_the_database_refuses_every_other_removal(runtime: Runtime, superuser_en
     tenant_id = seeded.tenant_id
     # The app role has no DELETE on the audit log, even with the pruning flag set by hand.
     with pytest.raises(DBAPIError) as refused, runtime.database.tenant_transaction(tenant_id) as session:
-        session.execute(text("select set_config('engium.audit_pruning', 'on', true)"))
-        session.execute(text("delete from audit_events where seq = 1"))
+        session.execute(text(
+            "select set_config('engium.audit_pruning', 'on', true); delete from audit_events where seq = 1"
+        ))
     assert isinstance(refused.value.orig, pg_errors.InsufficientPrivilege)
     cases = {
         # Not closed by a checkpoint (only the head of the chain is sealed).
@@ -217,3 +221,24 @@ def test_the_database_refuses_every_other_removal(runtime: Runtime, superuser_en
                             {"s": through, "d": bytes(32), "m": months})
         assert reason in str(raised.value.orig), reason
     assert first_seq(runtime, tenant_id) == 1
+
+
+def test_the_operator_cli_lists_then_removes_expired_months(
+    runtime: Runtime, superuser_engine: Engine, data_dir: Path
+) -> None:
+    seeded = seed(runtime, superuser_engine)
+    seal(runtime)
+    tenant = str(seeded.tenant_id)
+    preview_run = engium_cli(data_dir, "retention", "run", "--dry-run", "--tenant", tenant, "--json")
+    assert preview_run.returncode == 0, preview_run.stderr
+    shown = json.loads(preview_run.stdout)
+    assert shown["audit_months"] == {label(m): PER_MONTH[m] for m in OLD}
+    assert shown["counts"]["audit_events"] == 7
+    assert remaining_months(runtime, seeded.tenant_id)[label(OLD[0])] == 3
+
+    real = engium_cli(data_dir, "retention", "run", "--tenant", tenant)
+    assert real.returncode == 0, real.stderr
+    assert "audit_events 7" in real.stdout
+    assert remaining_months(runtime, seeded.tenant_id) == {label(KEPT): 2, label(THIS_MONTH): 1}
+    intact = engium_cli(data_dir, "audit", "verify", "--tenant", tenant)
+    assert intact.returncode == 0, intact.stdout + intact.stderr
