@@ -8,7 +8,7 @@ import hashlib
 import json
 import os
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
@@ -242,3 +242,24 @@ def test_the_operator_cli_lists_then_removes_expired_months(
     assert remaining_months(runtime, seeded.tenant_id) == {label(KEPT): 2, label(THIS_MONTH): 1}
     intact = engium_cli(data_dir, "audit", "verify", "--tenant", tenant)
     assert intact.returncode == 0, intact.stdout + intact.stderr
+
+
+def test_months_whose_export_cannot_be_written_are_kept(
+    runtime: Runtime, superuser_engine: Engine, tmp_path: Path
+) -> None:
+    seeded = seed(runtime, superuser_engine)
+    seal(runtime)
+    blocked = tmp_path / "not-a-directory"
+    blocked.write_text("a file where the archive directory should be")
+    report = run_for_tenant(runtime.database, seeded.tenant_id, now=NOW,
+                            audit_archive=replace(archive(runtime), directory=blocked))
+    assert report.counts["audit_events"] == 0
+    assert report.audit_kept is not None
+    assert "could not be written" in report.audit_kept
+    assert first_seq(runtime, seeded.tenant_id) == 1
+    # The proof of the run says why the expired months stayed.
+    with runtime.database.tenant_transaction(seeded.tenant_id) as session:
+        proof = session.execute(text(
+            "select details from audit_events where action = 'retention.purged' order by seq desc limit 1"
+        )).scalar_one()
+    assert proof["audit_kept"] == report.audit_kept

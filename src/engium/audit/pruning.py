@@ -135,10 +135,13 @@ class PreparedPrune:
 
 
 def _write_export(session: Session, tenant_id: UUID, archive: AuditArchive, plan: MonthsPlan) -> tuple[str, bytes]:
-    """Writes the range's export under a temporary name, fsynced, then moves it into place."""
+    """Writes the range's export under a temporary name, fsynced, then moves it into place. Every export
+    gets a name of its own: two runs racing for the same range must never overwrite the file that the one
+    that wins records (the loser's export then lacks the removed events, fails its check and is deleted)."""
     folder = archive.directory / str(tenant_id)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    name = f"{tenant_id}/audit-{plan.after[0] + 1:012d}-{plan.through:012d}.jsonl"
+    written = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    name = f"{tenant_id}/audit-{plan.after[0] + 1:012d}-{plan.through:012d}-{written}-{os.urandom(4).hex()}.jsonl"
     final = archive.directory / name
     partial = final.with_suffix(".partial")
     digest = hashlib.sha256()
@@ -176,6 +179,7 @@ def prepare(database: Database, tenant_id: UUID, archive: AuditArchive, plan: Mo
     except OSError as exc:
         return f"kept: the export could not be written ({type(exc).__name__}: {exc.strerror or exc})"
     if check.first is not None or check.events != plan.events:
+        path.unlink(missing_ok=True)
         return f"kept: the export does not verify ({check.first.describe() if check.first else 'events missing'})"
     return PreparedPrune(plan.through, sha256, name, plan.months, audit_months)
 
