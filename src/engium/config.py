@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     # Where signed checkpoints are appended (one JSON Lines file per tenant); put it on storage the
     # database administrator cannot rewrite. Default: <data_dir>/audit-anchors.
     audit_anchor_dir: Path | None = None
+    # Where the retention run writes the export of the audit months it removes (ADR 0030), one JSON Lines
+    # file per removed range and tenant; keep it with the evidence. Default: <data_dir>/audit-archives.
+    audit_archive_dir: Path | None = None
     # The longest a new audit event stays unsealed (not covered by a signed, anchored checkpoint).
     audit_seal_interval_seconds: float = Field(default=60.0, gt=0)
 

@@ -7,8 +7,9 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 from pydantic import SecretStr
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from engium.access.permissions import Role
 from engium.access.principal import Principal, PrincipalKind
@@ -111,7 +112,26 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
         )
     # Incident response (migration 0020_incidents): a notification of an incident affecting the tenant.
     add_incident_notification(runtime, tenant.id)
+    add_pruned_range(runtime, tenant.id)
     return tenant
+
+
+def add_pruned_range(runtime: Runtime, tenant_id: uuid.UUID) -> None:
+    """A record of removed audit months (migration 0021_audit_pruning). Only ``audit_prune`` writes one, and
+    only for months over a year old, so the superuser writes this one (tests/privacy/test_audit_pruning.py
+    covers the real thing)."""
+    assert runtime.database.embedded is not None
+    engine = create_engine(runtime.database.embedded.superuser_url, poolclass=NullPool)
+    try:
+        with engine.begin() as conn:
+            conn.execute(
+                text("insert into audit_pruned_ranges (tenant_id, first_seq, last_seq, first_month, last_month, "
+                     "events, checkpoint_hash, export_sha256, export_name) values (:t, 1, 1, '2020-01-01', "
+                     "'2020-01-01', 1, :h, :d, 'fixture.jsonl')"),
+                {"t": tenant_id, "h": os.urandom(32), "d": os.urandom(32)},
+            )
+    finally:
+        engine.dispose()
 
 
 def add_privacy_rows(session: Session, tenant_id: uuid.UUID, contact_id: uuid.UUID) -> None:

@@ -78,13 +78,15 @@ class ChainWalker:
 
     ``wanted`` are the sequence numbers whose stored hashes the caller needs afterwards (those of
     checkpoints); keeping only those lets a chain of any length be checked in constant memory.
+    ``start``: the seq and hash the remaining chain continues from once its oldest months were removed
+    (ADR 0030): the hash signed by the checkpoint that closes the removed range; the genesis otherwise.
     """
 
-    def __init__(self, tenant_id: UUID, wanted: Collection[int] = ()) -> None:
+    def __init__(self, tenant_id: UUID, wanted: Collection[int] = (), start: tuple[int, bytes] = (0, GENESIS)) -> None:
         self.tenant_id = tenant_id
         self.events = 0
-        self.last_seq = 0
-        self.last_hash = GENESIS
+        self.start_seq, self.start_hash = start
+        self.last_seq, self.last_hash = start
         self.hashes: dict[int, bytes] = {}
         self.findings: list[Finding] = []
         self._wanted = frozenset(wanted)
@@ -122,10 +124,12 @@ class ChainWalker:
         return self
 
 
-def walk_tenant(connection: Connection, tenant_id: UUID, wanted: Collection[int] = ()) -> ChainWalker:
+def walk_tenant(
+    connection: Connection, tenant_id: UUID, wanted: Collection[int] = (), start: tuple[int, bytes] = (0, GENESIS)
+) -> ChainWalker:
     """Streams a tenant's events from the database through a walker, in constant memory."""
     driver: psycopg.Connection[Any] = connection.connection.driver_connection  # type: ignore[assignment]
-    walker = ChainWalker(tenant_id, wanted)
+    walker = ChainWalker(tenant_id, wanted, start)
     with driver.cursor(binary=True) as cursor:
         for seq, fields, prev_hash, stored_hash in cursor.stream(_EVENTS, (tenant_id,), size=_STREAM_CHUNK):
             walker.feed(seq, fields, prev_hash, stored_hash)

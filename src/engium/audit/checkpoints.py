@@ -19,6 +19,7 @@ from sqlalchemy import text
 
 from engium.audit.signing import Checkpoint, SigningKey, load_or_create_signing_key, signing_key_path
 from engium.kit.database import Database
+from engium.tenancy.binding import tenant_transaction
 
 if TYPE_CHECKING:
     from engium.config import Settings
@@ -142,6 +143,25 @@ def seal(database: Database, signer: SigningKey, anchors: AnchorStore) -> list[C
             )
         anchors.append(checkpoints)
     return checkpoints
+
+
+def seal_at(database: Database, signer: SigningKey, anchors: AnchorStore, tenant_id: UUID, seq: int) -> Checkpoint:
+    """Signs, records and anchors a checkpoint of one event that a later checkpoint already covers: the one
+    that closes a range of months about to be removed (ADR 0030), so the remaining chain has a signed
+    hash to continue from. The caller has verified the chain up to a later checkpoint first."""
+    with tenant_transaction(database, tenant_id) as session:
+        session.execute(text("select pg_advisory_xact_lock(:key)"), {"key": SEAL_LOCK_KEY})
+        sealed_at: datetime = session.execute(text("select clock_timestamp()")).scalar_one()
+        head = session.execute(
+            text("select hash from audit_events where tenant_id = :t and seq = :s"), {"t": tenant_id, "s": seq}
+        ).scalar_one()
+        checkpoint = signer.sign(tenant_id, seq, bytes(head), sealed_at)
+        session.execute(_RECORD, {
+            "tenant_id": tenant_id, "seq": seq, "head_hash": checkpoint.head_hash, "sealed_at": sealed_at,
+            "key_id": checkpoint.key_id, "signature": checkpoint.signature,
+        })
+        anchors.append([checkpoint])
+    return checkpoint
 
 
 def seal_with_settings(database: Database, settings: Settings) -> list[Checkpoint]:

@@ -1,12 +1,12 @@
-"""Mirrors of the audit tables (migration 0002). Rows are written only through ``audit_append``."""
+"""Mirrors of the audit tables (migrations 0002, 0021_audit_pruning). Written only by their SQL functions."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import BigInteger, DateTime, Index, LargeBinary, Text
+from sqlalchemy import BigInteger, Date, DateTime, Index, LargeBinary, Text, func
 from sqlalchemy.dialects.postgresql import INET, JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -55,3 +55,20 @@ class AuditCheckpoint(Base):
     sealed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     key_id: Mapped[str] = mapped_column(Text)
     signature: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class AuditPrunedRange(Base):
+    """Events a retention run removed (migration 0021_audit_pruning), written only by ``audit_prune``."""
+
+    __tablename__ = "audit_pruned_ranges"
+
+    tenant_id: Mapped[UUID] = mapped_column(primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    first_seq: Mapped[int] = mapped_column(BigInteger)
+    first_month: Mapped[date] = mapped_column(Date)
+    last_month: Mapped[date] = mapped_column(Date)
+    events: Mapped[int] = mapped_column(BigInteger)
+    checkpoint_hash: Mapped[bytes] = mapped_column(LargeBinary)
+    export_sha256: Mapped[bytes] = mapped_column(LargeBinary)
+    export_name: Mapped[str] = mapped_column(Text)
+    pruned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

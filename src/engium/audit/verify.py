@@ -6,7 +6,10 @@ Checks, per tenant, and what each one catches:
 * signed checkpoints (database and anchors) against the walked hashes: a chain rewritten and
   re-hashed after an edit, a deletion or a truncation, since no one without the key can re-sign it;
 * anchors against ``audit_checkpoints``: checkpoints deleted or replaced in the database;
-* ``audit_heads`` against the last event: a head left pointing past a truncated tail.
+* ``audit_heads`` against the last event: a head left pointing past a truncated tail;
+* pruned ranges (months removed by retention, ADR 0030): the remaining chain must continue from the hash
+  that a valid signed checkpoint gives for the last removed event; rows deleted without such a record
+  are a gap, and a record no valid checkpoint closes is a finding.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from uuid import UUID
 from sqlalchemy import Connection, Engine, text
 from sqlalchemy.orm import Session
 
-from engium.audit.chain import ChainWalker, Finding, walk_tenant
+from engium.audit.chain import GENESIS, ChainWalker, Finding, walk_tenant
 from engium.audit.checkpoints import SEAL_LOCK_KEY, AnchorStore
 from engium.audit.signing import Checkpoint, KeyRing
 
@@ -43,6 +46,40 @@ _CHECKPOINTS = text(
     "where tenant_id = :tenant_id order by seq"
 )
 _HEAD = text("select last_seq, last_hash from audit_heads where tenant_id = :tenant_id")
+_PRUNED = text(
+    "select first_seq, last_seq, checkpoint_hash from audit_pruned_ranges where tenant_id = :tenant_id "
+    "order by last_seq"
+)
+
+
+@dataclass(frozen=True)
+class PrunedRange:
+    """Events a retention run removed with their months (ADR 0030), closed by the checkpoint at ``last_seq``."""
+
+    first_seq: int
+    last_seq: int
+    checkpoint_hash: bytes
+
+
+def pruned_ranges(conn: Connection, tenant_id: UUID) -> list[PrunedRange]:
+    return [PrunedRange(int(r[0]), int(r[1]), bytes(r[2])) for r in conn.execute(_PRUNED, {"tenant_id": tenant_id})]
+
+
+def chain_start(tenant_id: UUID, ranges: Sequence[PrunedRange]) -> tuple[tuple[int, bytes], list[Finding]]:
+    """Where the remaining chain continues from (the last range's closing checkpoint), and what is wrong
+    with the ranges themselves: each one must start right after the previous one. Whether a valid signed
+    checkpoint closes the last one is checked with the other checkpoints (``check_checkpoints``)."""
+    findings = []
+    expected = 1
+    for pruned in ranges:
+        if pruned.first_seq != expected:
+            findings.append(Finding(
+                expected, f"pruning records do not join: one covers {pruned.first_seq}..{pruned.last_seq} "
+                f"but the previous one ends at {expected - 1}", tenant_id))
+        expected = pruned.last_seq + 1
+    if not ranges:
+        return (0, GENESIS), findings
+    return (ranges[-1].last_seq, ranges[-1].checkpoint_hash), findings
 
 
 @dataclass
@@ -100,10 +137,19 @@ def check_checkpoints(
     unique = {(c.seq, c.head_hash, c.sealed_at, c.key_id, c.signature): c for c in checkpoints}
     findings: list[Finding] = []
     verified = 0
+    anchored = walker.start_seq == 0
     for checkpoint in sorted(unique.values(), key=lambda c: c.seq):
         problem = keys.problem(checkpoint)
         if problem is not None:
             findings.append(Finding(checkpoint.seq, problem, tenant_id))
+            continue
+        if checkpoint.seq < walker.start_seq:
+            # Its events were removed with their months (ADR 0030): the signature is all there is to check.
+            verified = max(verified, checkpoint.seq)
+            continue
+        if checkpoint.seq == walker.start_seq:
+            if checkpoint.head_hash == walker.start_hash:
+                anchored, verified = True, max(verified, checkpoint.seq)
             continue
         stored = walker.hashes.get(checkpoint.seq)
         if stored == checkpoint.head_hash:
@@ -126,6 +172,13 @@ def check_checkpoints(
                 f"{checkpoint.seq} differs from the checkpoint signed at {checkpoint.sealed_at.isoformat()}",
                 tenant_id,
             ))
+    if not anchored:
+        findings.append(Finding(
+            walker.start_seq + 1,
+            f"the chain continues from seq {walker.start_seq} (older months removed), but no valid signed "
+            "checkpoint closes that seq with the hash it continues from",
+            tenant_id,
+        ))
     return findings, verified
 
 
@@ -176,7 +229,9 @@ def verify_tenant(
     ]
     anchored = [a for a in anchored_items if isinstance(a, Checkpoint)]
     report.findings.extend(Finding(0, f"anchor store: {a}", tenant_id) for a in anchored_items if isinstance(a, str))
-    walker = walk_tenant(conn, tenant_id, {c.seq for c in (*stored, *anchored)})
+    start, range_findings = chain_start(tenant_id, pruned_ranges(conn, tenant_id))
+    report.findings.extend(range_findings)
+    walker = walk_tenant(conn, tenant_id, {c.seq for c in (*stored, *anchored)}, start)
     report.findings.extend(walker.findings)
     checkpoint_findings, verified = check_checkpoints(walker, [*stored, *anchored], keys)
     report.findings.extend(checkpoint_findings)

@@ -292,6 +292,9 @@ STORES: tuple[Store, ...] = (
                                        "created_at updated_at"),
             ("incident_entries", "incidents", "incident_id seq at kind actor body"),
             ("audit_checkpoints", "audit", "tenant_id seq head_hash sealed_at key_id signature"),
+            # Which months of the audit log were removed, and the digest of the export that holds them.
+            ("audit_pruned_ranges", "audit", "tenant_id first_seq last_seq first_month last_month events "
+                                             "checkpoint_hash export_sha256 export_name pruned_at"),
             ("procrastinate_events", "jobs", "id job_id type at"),
             ("procrastinate_periodic_defers", "jobs", "id task_name defer_timestamp job_id periodic_id"),
             ("procrastinate_workers", "jobs", "id last_heartbeat"),

@@ -13,8 +13,8 @@ HEADER = """# Where personal data lives
 
 Generated from `src/engium/privacy/data_map.py` by `python -m engium.privacy.data_map_document`; a test
 keeps the two equal. Export and erasure of a customer walk exactly these stores (docs/privacy.md). Tables
-that hold no personal data are listed last. One retention is not enforced yet: `audit_months` is stored
-and published, but removing whole audit months is not built (docs/privacy.md, "Not yet available").
+that hold no personal data are listed last. `audit_months` removes whole months of the audit log only once
+they are sealed and exported; the removal is recorded in `audit_pruned_ranges` (docs/audit.md, ADR 0030).
 
 | Table | Personal columns (category, whose) | One customer's rows | Erasure | Removed in the end by |
 |---|---|---|---|---|

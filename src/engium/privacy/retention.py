@@ -8,8 +8,10 @@ interrupted anywhere (a worker killed, the database restarted) has lost nothing:
 what is left. A run with nothing to remove still records one event with zeros: the proof that it ran.
 
 Customers' IP addresses and user agents in the audit log are removed by destroying the monthly network
-keys they were sealed under (ADR 0021); the audit log itself loses whole months only after export
-(``audit_months``), never row by row.
+keys they were sealed under (ADR 0021); the audit log itself loses whole months only once they are
+sealed and exported (``audit_months``, ADR 0030, audit/pruning.py): the export and the checkpoint that
+closes the range are prepared before the first batch, and the events go in the first batch's transaction,
+with its proof. A run without an archive location (``audit_archive=None``) keeps every audit month.
 """
 
 from __future__ import annotations
@@ -26,6 +28,16 @@ from sqlalchemy.orm import Session
 from engium.access.principal import Principal
 from engium.audit import recorder as audit
 from engium.audit.actions import AuditAction
+from engium.audit.pruning import (
+    AuditArchive,
+    MonthsPlan,
+    PreparedPrune,
+    month_start,
+    months_before,
+    plan_months,
+    prepare,
+    remove,
+)
 from engium.crypto.subject_keys import destroy_keys_of_contacts, destroy_network_keys_before
 from engium.kit.database import Database
 from engium.privacy import export_store
@@ -38,6 +50,8 @@ DEFAULT_BATCH = 1000
 DRY_RUN_BATCH = 2**31 - 1
 NETWORK_KEYS = "subject_keys.network"
 CONTACT_KEYS = "subject_keys.contact"
+AUDIT_EVENTS = "audit_events"
+NOT_EXPORTED = "kept: not exported (this run has no archive location)"
 
 
 @dataclass
@@ -50,6 +64,9 @@ class RetentionReport:
     cutoffs: dict[str, str]
     counts: dict[str, int] = field(default_factory=dict)
     batches: int = 0
+    # Audit months removed (or, dry, that would be), with their event counts, and why expired ones stayed.
+    audit_months: dict[str, int] = field(default_factory=dict)
+    audit_kept: str | None = None
 
     def add(self, category: str, rows: int) -> None:
         self.counts[category] = self.counts.get(category, 0) + rows
@@ -60,7 +77,8 @@ class RetentionReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {"tenant_id": str(self.tenant_id), "dry_run": self.dry_run, "cutoffs": self.cutoffs,
-                "counts": dict(sorted(self.counts.items())), "total": self.total, "batches": self.batches}
+                "counts": dict(sorted(self.counts.items())), "total": self.total, "batches": self.batches,
+                "audit_months": self.audit_months, "audit_kept": self.audit_kept}
 
 
 def first_kept_month(now: datetime, days: int) -> date:
@@ -82,18 +100,31 @@ def _params(tenant_id: UUID, rule: Rule, cutoffs: dict[str, datetime], batch: in
 def _empty_report(tenant_id: UUID, dry: bool, policy: PrivacyPolicy, now: datetime) -> RetentionReport:
     cutoffs = {name: moment.isoformat() for name, moment in cutoffs_of(policy, now).items()}
     cutoffs["network_metadata_days"] = first_kept_month(now, policy.network_metadata_days).isoformat()
-    return RetentionReport(tenant_id, dry, cutoffs, {rule.table: 0 for rule in RULES})
+    cutoffs["audit_months"] = months_before(month_start(now.astimezone(UTC)), policy.audit_months).isoformat()
+    return RetentionReport(tenant_id, dry, cutoffs, {rule.table: 0 for rule in RULES} | {AUDIT_EVENTS: 0})
+
+
+def _audit_plan(session: Session, report: RetentionReport, policy: PrivacyPolicy, now: datetime) -> MonthsPlan:
+    plan = plan_months(session, policy.audit_months, now)
+    if plan.unsealed:
+        report.audit_kept = "kept: expired months not yet sealed by a signed checkpoint"
+    return plan
 
 
 def dry_run(session: Session, tenant_id: UUID, now: datetime) -> RetentionReport:
     """What a run would remove now for the bound tenant, exactly: the purge itself, in a savepoint that is
     rolled back (a count per rule would count twice what one rule's cascade takes before another's)."""
+    policy = current_policy(session)
     savepoint = session.begin_nested()
     try:
-        report, _complete = _purge(session, tenant_id, current_policy(session), now, DRY_RUN_BATCH)
+        report, _complete = _purge(session, tenant_id, policy, now, DRY_RUN_BATCH)
     finally:
         savepoint.rollback()
     report.dry_run = True
+    # Audit months: what is expired and sealed now; the real run exports them first, then removes them.
+    plan = _audit_plan(session, report, policy, now)
+    report.add(AUDIT_EVENTS, plan.events)
+    report.audit_months = plan.months
     return report
 
 
@@ -104,10 +135,24 @@ def system_principal(tenant_id: UUID) -> Principal:
 Acting = Callable[[UUID], Principal]
 
 
-def purge_batch(session: Session, principal: Principal, now: datetime, batch: int) -> tuple[RetentionReport, bool]:
-    """One batch for the bound tenant, with its ``retention.purged`` event; True when nothing is left."""
+AuditMonths = PreparedPrune | str | None
+
+
+def purge_batch(session: Session, principal: Principal, now: datetime, batch: int,
+                audit_months: AuditMonths = None) -> tuple[RetentionReport, bool]:
+    """One batch for the bound tenant, with its ``retention.purged`` event; True when nothing is left.
+    ``audit_months``: the prepared removal of audit months (or why they are kept), for the first batch."""
     policy = current_policy(session)
     report, complete = _purge(session, principal.tenant_id, policy, now, batch)
+    if isinstance(audit_months, PreparedPrune):
+        outcome = remove(session, audit_months)
+        if isinstance(outcome, int):
+            report.add(AUDIT_EVENTS, outcome)
+            report.audit_months = audit_months.months
+        else:
+            report.audit_kept = outcome
+    elif audit_months is not None:
+        report.audit_kept = audit_months
     audit.record(
         session, principal, AuditAction.RETENTION_PURGED,
         resource_type="privacy_settings", resource_id=principal.tenant_id,
@@ -139,15 +184,31 @@ def _purge(session: Session, tenant_id: UUID, policy: PrivacyPolicy, now: dateti
     return report, complete
 
 
+def _prepare_audit_months(database: Database, tenant_id: UUID, archive: AuditArchive | None,
+                          now: datetime) -> AuditMonths:
+    with tenant_transaction(database, tenant_id) as session:
+        audit_months = current_policy(session).audit_months
+        plan = plan_months(session, audit_months, now)
+    if not plan.events:
+        return "kept: expired months not yet sealed by a signed checkpoint" if plan.unsealed else None
+    if archive is None:
+        return NOT_EXPORTED
+    return prepare(database, tenant_id, archive, plan, audit_months)
+
+
 def run_for_tenant(database: Database, tenant_id: UUID, *, now: datetime | None = None, batch: int = DEFAULT_BATCH,
-                   max_batches: int = 10_000, acting: Acting = system_principal) -> RetentionReport:
+                   max_batches: int = 10_000, acting: Acting = system_principal,
+                   audit_archive: AuditArchive | None = None) -> RetentionReport:
     """Purges the tenant's expired rows batch by batch until nothing expired is left. ``acting``: who the
-    proof names (the system's scheduler, or the operator who ran ``engium retention run``)."""
+    proof names (the system's scheduler, or the operator who ran ``engium retention run``).
+    ``audit_archive``: where expired, sealed audit months are exported before they are removed."""
     moment = now or datetime.now(UTC)
     total: RetentionReport | None = None
+    audit_months = _prepare_audit_months(database, tenant_id, audit_archive, moment)
     for _ in range(max_batches):
         with tenant_transaction(database, tenant_id) as session:
-            report, complete = purge_batch(session, acting(tenant_id), moment, batch)
+            report, complete = purge_batch(session, acting(tenant_id), moment, batch,
+                                           audit_months if total is None else None)
         if total is None:
             total = report
         else:
@@ -168,10 +229,10 @@ def tenant_ids(database: Database) -> list[UUID]:
 
 def run_all(database: Database, *, now: datetime | None = None, batch: int = DEFAULT_BATCH,
             on_tenant: Callable[[RetentionReport], None] | None = None,
-            acting: Acting = system_principal) -> list[RetentionReport]:
+            acting: Acting = system_principal, audit_archive: AuditArchive | None = None) -> list[RetentionReport]:
     reports = []
     for tenant_id in tenant_ids(database):
-        report = run_for_tenant(database, tenant_id, now=now, batch=batch, acting=acting)
+        report = run_for_tenant(database, tenant_id, now=now, batch=batch, acting=acting, audit_archive=audit_archive)
         reports.append(report)
         if on_tenant is not None:
             on_tenant(report)

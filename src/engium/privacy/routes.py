@@ -88,7 +88,8 @@ def patch_privacy_settings(
 def preview_retention(principal: PrivacyRead, session: DbSession) -> RetentionPreviewOut:
     """What the next retention run would remove now, per category; removes nothing."""
     report = dry_run(session, principal.tenant_id, datetime.now(UTC))
-    return RetentionPreviewOut(cutoffs=report.cutoffs, counts=report.counts, total=report.total)
+    return RetentionPreviewOut(cutoffs=report.cutoffs, counts=report.counts, total=report.total,
+                               audit_months=report.audit_months, audit_kept=report.audit_kept)
 
 
 def _out(request: PrivacyRequest) -> RequestOut:

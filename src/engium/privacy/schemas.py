@@ -119,6 +119,10 @@ class RetentionPreviewOut(BaseModel):
     cutoffs: dict[str, str]
     counts: dict[str, int]
     total: int
+    # Whole audit months (YYYY-MM) expired and sealed, with their event counts: exported, then removed.
+    audit_months: dict[str, int] = {}
+    # Why expired audit months are kept this time (not sealed yet), or null.
+    audit_kept: str | None = None
 
 
 class RequestCreate(BaseModel):

@@ -13,6 +13,7 @@ import logging
 import procrastinate
 
 from engium.access.principal import Principal
+from engium.audit.pruning import AuditArchive
 from engium.jobs import queue, runtime_of
 from engium.privacy.requests import record_overdue
 from engium.privacy.retention import RetentionReport, run_all, tenant_ids
@@ -31,7 +32,8 @@ def _log(report: RetentionReport) -> None:
 
 @queue.task(name=RETENTION_JOB, pass_context=True, queue="maintenance", queueing_lock=RETENTION_JOB)
 def retention(context: procrastinate.JobContext, timestamp: int) -> None:
-    run_all(runtime_of(context).database, on_tenant=_log)
+    runtime = runtime_of(context)
+    run_all(runtime.database, on_tenant=_log, audit_archive=AuditArchive.from_settings(runtime.settings))
 
 
 @queue.task(name=CLOCKS_JOB, pass_context=True, queue="maintenance", queueing_lock=CLOCKS_JOB)
