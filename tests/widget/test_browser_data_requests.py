@@ -32,14 +32,17 @@ def test_a_visitor_asks_for_a_copy_of_their_data_and_confirms_with_the_texted_co
     add_credential(business.api, business.tenant, "twilio", "default", "twilio-auth-token-browser-0123",
                    {"account_sid": "AC" + "0" * 32, "phone_number": "+15005550006"})
     contact = business.post("/api/v1/contacts", {"name": "Ada Lovelace", "phone": "+447700900123"})
+    screens = Path(os.environ.get("ENGIUM_WIDGET_SCREENSHOTS", "/tmp"))
     page = visit.page
     page.goto(host_site.origin() + host_site.publish("/", live.url, business.widget_key))
     page.get_by_role("button", name="Open chat").click()
+    page.screenshot(path=screens / "widget-your-data-link.png")
     page.get_by_role("button", name="Your data").click()
     section = page.get_by_role("region", name="Your data")
     expect(section).to_be_visible()
     expect(page.get_by_label("Message", exact=True)).to_be_hidden()  # the chat steps aside
 
+    page.screenshot(path=screens / "widget-your-data-form.png")
     page.get_by_label("Mobile number").fill("07700 900123")
     page.get_by_role("button", name="Text me a code").click()
     expect(section.get_by_role("alert")).to_contain_text("international form")
@@ -53,11 +56,11 @@ def test_a_visitor_asks_for_a_copy_of_their_data_and_confirms_with_the_texted_co
     page.get_by_label("Code").fill(f"{(int(code) + 1) % 1_000_000:06d}")
     page.get_by_role("button", name="Confirm").click()
     expect(section.get_by_role("alert")).to_contain_text("That code doesn't match. 2 tries left.")
+    page.screenshot(path=screens / "widget-your-data-code.png")
 
     page.get_by_label("Code").fill(code)
     page.get_by_role("button", name="Confirm").click()
     expect(section).to_contain_text("Thank you: your request was received. The business must answer by")
-    screens = Path(os.environ.get("ENGIUM_WIDGET_SCREENSHOTS", "/tmp"))
     page.screenshot(path=screens / "widget-your-data.png")
 
     (request,) = business.get("/api/v1/privacy/requests")["items"]

@@ -341,6 +341,7 @@
       aiNotice.hidden = false;
     }
     composer.hidden = false;
+    $(".foot").hidden = false;  // "Your data": only where this website may use the widget
   }
 
   // ---- messages ---------------------------------------------------------------------------------------

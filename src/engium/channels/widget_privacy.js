@@ -28,7 +28,7 @@
       '<button class="privacy-go" type="submit">Confirm</button></form>' +
       '<p class="privacy-done" role="status" hidden></p>' +
       '<button class="privacy-back" type="button">Back to chat</button></section>' +
-      '<p class="foot"><button class="privacy-open" type="button">Your data</button></p>';
+      '<p class="foot" hidden><button class="privacy-open" type="button">Your data</button></p>';
   }
 
   function privacyCss() {
