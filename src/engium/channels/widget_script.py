@@ -9,8 +9,8 @@ changed. This is the one response that overrides the application's default ``Cac
 The script is written in parts (widget.js, and the "Your data" form in widget_privacy.js): each line
 ``/* @include <file> */`` in widget.js is replaced by that file, so the browser still gets one script,
 one closure, one request. It is read once per process and compressed once (gzip with a fixed mtime: the
-same bytes, and so the same ETag, on every server behind a load balancer). ``Access-Control-Allow-Origin: *`` and
-``Cross-Origin-Resource-Policy: cross-origin`` let any page load it, also pages with subresource
+same bytes, and so the same ETag, on every server behind a load balancer). ``Access-Control-Allow-Origin:
+*`` and ``Cross-Origin-Resource-Policy: cross-origin`` let any page load it, also pages with subresource
 integrity or a cross-origin embedder policy: the script is public and carries no secret.
 """
 
