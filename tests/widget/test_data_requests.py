@@ -14,8 +14,8 @@ from sqlalchemy import text
 
 from engium.conversations.outbound import SEND_JOB
 from engium.runtime import Runtime
-from tests.channels.inbound_helpers import ChannelTenant, configured_tenant
-from tests.conftest import audit_events, make_tenant
+from tests.channels.inbound_helpers import GENERIC_401, ChannelTenant, configured_tenant
+from tests.conftest import audit_events
 from tests.job_queue import job_rows
 
 PHONE = "+447700900123"
@@ -225,10 +225,13 @@ def test_bad_requests_are_refused_with_a_useful_message(
 
 def test_no_key_or_no_token_is_the_generic_401(client: TestClient, runtime: Runtime) -> None:
     business = configured_tenant(client, runtime)
+    customer(client, business)
     body = {"kind": "export", "phone": PHONE}
-    assert client.post(REQUESTS, json=body).status_code == 401
-    assert client.post(REQUESTS, json=body, headers={"X-Widget-Key": business.widget_key}).status_code == 401
-    assert make_tenant(runtime)  # another tenant exists; nothing leaks across
+    for headers in ({}, {"X-Widget-Key": business.widget_key},
+                    {"X-Widget-Key": business.widget_key, "X-Widget-Token": "A" * 43}):
+        refused = client.post(REQUESTS, json=body, headers=headers)
+        assert (refused.status_code, refused.json()) == (401, GENERIC_401)
+    assert sent_codes(runtime, business) == []
 
 
 def test_erasing_the_person_removes_their_challenges(client: TestClient, runtime: Runtime) -> None:
