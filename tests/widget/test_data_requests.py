@@ -17,6 +17,8 @@ from engium.runtime import Runtime
 from tests.channels.inbound_helpers import GENERIC_401, ChannelTenant, configured_tenant
 from tests.conftest import audit_events
 from tests.job_queue import job_rows
+from tests.web.forms import sign_in
+from tests.web.members import owner_of
 
 PHONE = "+447700900123"
 REQUESTS = "/widget/v1/privacy/requests"
@@ -98,6 +100,12 @@ def test_a_known_number_gets_a_code_by_text_and_the_right_code_files_the_request
     assert (request["source"], request["kind"], request["contact_id"]) == ("widget", "erasure", contact_id)
     assert request["days_left"] == 29
     assert request["overdue"] is False
+    # The staff app's page shows it too, marked as the customer's own.
+    sign_in(client, owner_of(business.tenant))
+    page = client.get("/privacy")
+    assert f'data-request="{answer["request_id"]}"' in page.text
+    assert "29 days left" in page.text
+    assert "by the customer, number verified" in page.text
     with runtime.database.tenant_transaction(business.tenant.id) as session:
         payload, logged_by = session.execute(text("select payload, logged_by from privacy_requests")).one()
     assert base64.b64decode(payload).startswith(b"ENS1")  # the verified number, sealed under the person's key
