@@ -4,6 +4,7 @@ from engium.assistant import models as _assistant
 from engium.audit import models as _audit
 from engium.bookings import models as _bookings
 from engium.channels import models as _channels
+from engium.channels import widget_privacy_models as _widget_privacy
 from engium.conversations import models as _conversations
 from engium.crypto import models as _crypto
 from engium.identity import models as _identity
@@ -33,5 +34,6 @@ __all__ = [
     "_tenancy",
     "_trust",
     "_webhooks",
+    "_widget_privacy",
     "metadata",
 ]

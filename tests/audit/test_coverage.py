@@ -33,6 +33,8 @@ UNATTRIBUTED = {
     ("post", "/widget/v1/conversations"),
     ("post", "/widget/v1/messages"),
     ("put", "/widget/v1/contact"),
+    ("post", "/widget/v1/privacy/requests"),
+    ("post", "/widget/v1/privacy/requests/{challenge_id}/confirm"),
     # Redeeming an invitation: the token is the credential, the actor is the person who accepts it
     # (tests/security/test_account_takeover.py checks invitation.accepted and member.added).
     ("post", "/api/v1/invitations/preview"),

@@ -149,6 +149,10 @@ def add_privacy_rows(session: Session, tenant_id: uuid.UUID, contact_id: uuid.UU
         "insert into consents (tenant_id, id, contact_id, purpose, granted, channel, source, wording_version) "
         "values (:t, gen_random_uuid(), :c, 'marketing', true, 'staff', 'staff', 'v1')",
         "insert into keyword_replies (tenant_id, message_id, keyword) select :t, id, 'help' from messages limit 1",
+        # A widget visitor's one-time-code challenge (migration 0022).
+        "insert into widget_privacy_challenges (tenant_id, id, kind, contact_id, requested_by, channel, code_sha256, "
+        "expires_at) values (:t, gen_random_uuid(), 'export', :c, :c, 'sms', repeat('0', 64), "
+        "now() + interval '10 minutes')",
     ):
         session.execute(text(statement), values)
     add_trust_rows(session, tenant_id)

@@ -32,6 +32,9 @@ UNAUTHENTICATED = {
     ("get", "/webhooks/whatsapp/{tenant_public_id}"),
     ("post", "/webhooks/whatsapp/{tenant_public_id}"),
     ("post", "/webhooks/events/{tenant_public_id}"),
+    # A widget route that names a resource: the key, the token and its visitor decide, before RLS does
+    # (another tenant's or another visitor's challenge is 404: tests/widget/test_data_requests.py).
+    ("post", "/widget/v1/privacy/requests/{challenge_id}/confirm"),
     # The operator's incident API takes the operator token, never a tenant's credentials (a tenant's key
     # gets 401); an incident may span tenants. tests/incidents checks its credential and what tenants see.
     *((method, f"/api/v1/operator/incidents{suffix}") for method, suffix in (

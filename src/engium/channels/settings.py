@@ -21,6 +21,9 @@ MIN_RETENTION_DAYS = 7
 FAILURES_PER_MINUTE = 30
 # Widget requests one (widget key, source address) pair may make per minute.
 WIDGET_REQUESTS_PER_MINUTE = 60
+# One-time codes for the widget's data-subject requests, per phone number and per (widget key, source
+# address), per hour (widget_privacy_routes.py): a flood of codes to one number is refused with 429.
+PRIVACY_CODES_PER_HOUR = 5
 
 
 def _base_url(value: str) -> str:
@@ -61,6 +64,7 @@ class ChannelSettings(BaseSettings):
     # the fuzzer reaches the routes' logic; a raised limit never lets an unsigned request through.
     failures_per_minute: int = Field(default=FAILURES_PER_MINUTE, ge=1)
     widget_requests_per_minute: int = Field(default=WIDGET_REQUESTS_PER_MINUTE, ge=1)
+    privacy_codes_per_hour: int = Field(default=PRIVACY_CODES_PER_HOUR, ge=1)
 
     _check_twilio = field_validator("twilio_api_base")(_base_url)
     _check_whatsapp = field_validator("whatsapp_api_base")(_base_url)

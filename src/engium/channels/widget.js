@@ -74,6 +74,7 @@
     this.status = status;
     this.code = body && body.error ? body.error.code : "";
     this.details = body && body.error ? body.error.details : null;
+    this.message = body && body.error ? body.error.message : "";
   }
 
   function call(method, path, body, extraHeaders) {
@@ -188,7 +189,7 @@
       '<input class="input" id="engium-input" autocomplete="off" maxlength="2000" ' +
       'placeholder="Type your message">' +
       '<button class="send" type="submit" aria-label="Send message">' + icon("send") + '</button></form>' +
-      '</section>';
+      privacyTemplate() + '</section>';
   }
 
   function icon(name, className) {
@@ -271,7 +272,7 @@
       '.sr{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);' +
       'white-space:nowrap;border:0}' +
       '@media (max-width:480px){.panel{right:0;bottom:0;width:100vw;max-width:100vw;height:100%;' +
-      'max-height:100%;border-radius:0}.launcher{right:16px;bottom:16px}}';
+      'max-height:100%;border-radius:0}.launcher{right:16px;bottom:16px}}' + privacyCss();
   }
 
   // ---- opening and closing ----------------------------------------------------------------------------
@@ -340,6 +341,7 @@
       aiNotice.hidden = false;
     }
     composer.hidden = false;
+    $(".foot").hidden = false;  // "Your data": only where this website may use the widget
   }
 
   // ---- messages ---------------------------------------------------------------------------------------
@@ -439,14 +441,17 @@
   // The first message starts the conversation: no conversation (and no contact) for a visitor who only
   // opened the panel.
   function start(text) {
-    var headers = USER ? {
-      "X-Widget-User-Id": USER.id, "X-Widget-User-Expires": USER.expires, "X-Widget-User-Signature": USER.signature
-    } : {};
-    return call("POST", "/conversations", { message: text }, headers).then(function (started) {
+    return call("POST", "/conversations", { message: text }, userHeaders()).then(function (started) {
       grant = started;
       save(started);
       return null;  // the first message arrives with the next poll
     });
+  }
+
+  function userHeaders() {
+    return USER ? {
+      "X-Widget-User-Id": USER.id, "X-Widget-User-Expires": USER.expires, "X-Widget-User-Signature": USER.signature
+    } : {};
   }
 
   function failed(error) {
@@ -539,6 +544,9 @@
       }
     }).then(function () { save.disabled = false; });
   });
+
+  // ---- "Your data" (widget_privacy.js, inlined here when served) --------------------------------------
+  /* @include widget_privacy.js */
 
   // ---- go -------------------------------------------------------------------------------------------------
   function mount() {

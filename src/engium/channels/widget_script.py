@@ -6,9 +6,11 @@ content, named by a strong ETag (SHA-256 of the file). Browsers keep it for a da
 changed. This is the one response that overrides the application's default ``Cache-Control: no-store``
 (app.py's security headers only fill in what a response did not set).
 
-The file is read once per process and compressed once (gzip with a fixed mtime: the same bytes, and so
-the same ETag, on every server behind a load balancer). ``Access-Control-Allow-Origin: *`` and
-``Cross-Origin-Resource-Policy: cross-origin`` let any page load it, also pages with subresource
+The script is written in parts (widget.js, and the "Your data" form in widget_privacy.js): each line
+``/* @include <file> */`` in widget.js is replaced by that file, so the browser still gets one script,
+one closure, one request. It is read once per process and compressed once (gzip with a fixed mtime: the
+same bytes, and so the same ETag, on every server behind a load balancer). ``Access-Control-Allow-Origin:
+*`` and ``Cross-Origin-Resource-Policy: cross-origin`` let any page load it, also pages with subresource
 integrity or a cross-origin embedder policy: the script is public and carries no secret.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -23,6 +26,7 @@ from importlib import resources
 from fastapi import APIRouter, Request, Response
 
 SCRIPT_FILE = "widget.js"
+_INCLUDE = re.compile(rb"^[ \t]*/\* @include ([a-z_]+\.js) \*/[ \t]*$", re.MULTILINE)
 MEDIA_TYPE = "text/javascript; charset=utf-8"
 # A day fresh; past that, used once more while the browser revalidates in the background.
 CACHE_CONTROL = "public, max-age=86400, stale-while-revalidate=604800"
@@ -43,7 +47,9 @@ class WidgetScript:
 
 @cache
 def widget_script() -> WidgetScript:
-    source = resources.files("engium.channels").joinpath(SCRIPT_FILE).read_bytes()
+    folder = resources.files("engium.channels")
+    source = _INCLUDE.sub(lambda part: folder.joinpath(part.group(1).decode()).read_bytes().rstrip(b"\n"),
+                          folder.joinpath(SCRIPT_FILE).read_bytes())
     return WidgetScript(source, gzip.compress(source, compresslevel=9, mtime=0), hashlib.sha256(source).hexdigest())
 
 

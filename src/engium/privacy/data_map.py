@@ -208,6 +208,11 @@ STORES: tuple[Store, ...] = (
           _other("tenant_id id kind status regime source received_at clock_started_at due_at extended_until "
                  "completed_at outcome logged_by overdue_recorded_at created_at updated_at"),
           BY_CONTACT, Erasure.KEPT_AS_EVIDENCE, "request_evidence_days"),
+    # A widget visitor's one-time-code challenge (ADR 0031): the code only as a salted hash, no number.
+    Store("widget_privacy_challenges", "channels", Activity.PRIVACY,
+          _fields(C, contact_id=K.REFERENCE, requested_by=K.REFERENCE, code_sha256=K.CREDENTIALS),
+          _other("tenant_id id kind channel wrong_codes created_at expires_at voided_at confirmed_at request_id"),
+          "contact_id or requested_by = the contact", Erasure.CASCADE, "session_days"),
     Store("privacy_exports", "privacy", Activity.PRIVACY, _fields(C, contact_id=K.REFERENCE, sealed=K.REQUESTS),
           _other("tenant_id request_id bytes created_at expires_at"), BY_CONTACT, Erasure.DELETED, "30 days"),
     Store("privacy_certificates", "privacy", Activity.PRIVACY, _fields(C, statement=K.REFERENCE),

@@ -1,6 +1,8 @@
 """Data-subject requests and their legal clocks (GDPR Art. 12(3); CCPA 1798.130, 7021 CCR).
 
-A request filed by staff starts its clock when received: the business has verified the person itself.
+A request filed by staff starts its clock when received: the business has verified the person itself. One
+a customer files from the chat widget starts it when they proved control of their number with a one-time
+code (privacy/challenges.py, ADR 0031).
 The deadline depends on the regime: GDPR one month (counted as 30 days), extendable once by two more
 months when the request is complex; CCPA 45 days, extendable once by 45; a CCPA opt-out of sale or
 sharing 15 business days (counted as 21 calendar days). Every step is audited with ids, kinds and dates;
@@ -62,20 +64,38 @@ def _details(request: PrivacyRequest, **more: Any) -> dict[str, Any]:
 def file_request(session: Session, principal: Principal, kind: RequestKind, contact_id: UUID,
                  regime: Regime | None = None) -> PrivacyRequest:
     """Staff log a request from a person they have identified; the clock starts now."""
+    now = _now()
+    return _file(session, principal, kind, contact_id, regime, source="staff", received_at=now, verified_at=now)
+
+
+def file_verified_request(session: Session, principal: Principal, kind: RequestKind, contact_id: UUID, *,
+                          received_at: datetime, verified_at: datetime, payload: str | None,
+                          evidence: dict[str, Any]) -> PrivacyRequest:
+    """A request the person filed themselves (the chat widget) and proved with a one-time code: received
+    when they asked, its clock started when they proved control of the number (GDPR Art. 12(6): the
+    business may first confirm who asks). ``payload`` is what they supplied, sealed under their key;
+    ``evidence`` (ids and kinds only) goes into the audit event."""
+    return _file(session, principal, kind, contact_id, None, source="widget", received_at=received_at,
+                 verified_at=verified_at, payload=payload, evidence=evidence)
+
+
+def _file(session: Session, principal: Principal, kind: RequestKind, contact_id: UUID, regime: Regime | None, *,
+          source: Literal["staff", "widget"], received_at: datetime, verified_at: datetime,
+          payload: str | None = None, evidence: dict[str, Any] | None = None) -> PrivacyRequest:
     if contact_by_id(session, contact_id) is None:
         raise NotFound("contact not found")
-    now = _now()
     chosen: Regime = regime or current_policy(session).regime
+    now = _now()
     request = PrivacyRequest(
-        tenant_id=principal.tenant_id, id=uuid.uuid4(), kind=kind, status="open", regime=chosen, source="staff",
-        contact_id=contact_id, received_at=now, clock_started_at=now,
-        due_at=now + timedelta(days=clock_for(chosen, kind).days), outcome={}, logged_by=principal.actor_id,
-        created_at=now, updated_at=now,
+        tenant_id=principal.tenant_id, id=uuid.uuid4(), kind=kind, status="open", regime=chosen, source=source,
+        contact_id=contact_id, received_at=received_at, clock_started_at=verified_at,
+        due_at=verified_at + timedelta(days=clock_for(chosen, kind).days), outcome={}, payload=payload,
+        logged_by=principal.actor_id, created_at=now, updated_at=now,
     )
     session.add(request)
     session.flush()
     audit.record(session, principal, AuditAction.PRIVACY_REQUEST_RECEIVED, resource_type="privacy_request",
-                 resource_id=request.id, details=_details(request, source="staff"))
+                 resource_id=request.id, details=_details(request, source=source, **(evidence or {})))
     return request
 
 

@@ -57,6 +57,8 @@ RULES: tuple[Rule, ...] = (
     Rule("procrastinate_jobs", "job_days", "id", _FINISHED_JOB),
     Rule("sessions", "session_days", "id", "expires_at < :cutoff"),
     Rule("widget_sessions", "session_days", "id", "expires_at < :cutoff"),
+    # A data-subject request's one-time code lives ten minutes; the challenge row then only waits here.
+    Rule("widget_privacy_challenges", "session_days", "id", "expires_at < :cutoff"),
     Rule("invitations", "session_days", "id", "accepted_at is null and expires_at < :cutoff"),
     # Handled requests are the business's evidence; their certificate and any export go with them.
     Rule("privacy_requests", "request_evidence_days", "id",

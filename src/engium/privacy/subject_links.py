@@ -42,6 +42,9 @@ LINKS: dict[str, Link] = {link.table: link for link in (
     Link("keyword_replies", f"message_id in ({_MESSAGES})"),
     Link("subject_keys", "contact_id = cast(:contact as uuid)", ("ciphertext",)),
     Link("privacy_requests", "contact_id = cast(:contact as uuid)", ("payload",)),
+    # A widget visitor's code challenges: for their number, or asked for from their conversation.
+    Link("widget_privacy_challenges", "contact_id = cast(:contact as uuid) or requested_by = cast(:contact as uuid)",
+         ("code_sha256",)),
     Link("privacy_exports", "contact_id = cast(:contact as uuid)", ("sealed",)),
     Link("privacy_certificates",
          "request_id in (select id from privacy_requests where contact_id = cast(:contact as uuid))",
