@@ -9,8 +9,8 @@ credentials in the vault, is left for issue 15 (ADR 0032).
 from __future__ import annotations
 
 import ipaddress
+from email import policy
 from email.headerregistry import Address
-from email.utils import parseaddr
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
@@ -34,11 +34,12 @@ def parse_sender(value: str) -> Address:
     """``noreply@example.com`` or ``Example Salon <noreply@example.com>``, as one header-safe address."""
     if any(c in value for c in "\r\n\0"):
         raise ValueError("must be one line")
-    name, address = parseaddr(value, strict=True)
-    local, at, domain = address.rpartition("@")
-    if not (local and at and domain and "." in domain) or any(c.isspace() for c in address):
-        raise ValueError("must be an e-mail address, optionally with a display name: 'Name <user@example.com>'")
-    return Address(display_name=name, username=local, domain=domain)
+    header = policy.default.header_factory("From", value)
+    addresses = getattr(header, "addresses", ())
+    if header.defects or len(addresses) != 1 or not addresses[0].username or "." not in addresses[0].domain:
+        raise ValueError("must be one e-mail address, optionally with a display name: 'Name <user@example.com>'")
+    found: Address = addresses[0]
+    return found
 
 
 class MailSettings(BaseSettings):

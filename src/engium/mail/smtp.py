@@ -94,11 +94,12 @@ def send(message: EmailMessage, settings: MailSettings, tls_context: ssl.SSLCont
     try:
         return asyncio.run(_send(message, settings, tls_context))
     except aiosmtplib.SMTPRecipientsRefused as exc:
-        codes = [r.code for r in exc.recipients]
-        reply = scrub("; ".join(f"{r.code} {r.message}" for r in exc.recipients), settings)
-        if codes and min(codes) >= 500:
-            raise SmtpRejected(min(codes), reply) from None
-        raise SmtpUnavailable(reply, min(codes, default=None)) from None
+        # One recipient per e-mail, so one refusal.
+        code = min((r.code for r in exc.recipients), default=0)
+        reply = scrub("; ".join(r.message for r in exc.recipients), settings)
+        if code >= 500:
+            raise SmtpRejected(code, reply) from None
+        raise SmtpUnavailable(f"{code} {reply}", code) from None
     except aiosmtplib.SMTPResponseException as exc:
         reply = scrub(exc.message, settings)
         if exc.code >= 500:
