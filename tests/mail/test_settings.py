@@ -4,6 +4,7 @@ password never shown; and the scrubbing of error texts."""
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -38,7 +39,7 @@ def test_unset_host_means_no_e_mail() -> None:
     ({"host": "smtp.example.com", "mail_from": "nobody"}, "must be one e-mail address"),
     ({"host": "smtp.example.com\r\nX", "mail_from": "a@example.com"}, "must be one word"),
 ])
-def test_bad_settings_are_refused_at_start_up(values: dict[str, str], message: str) -> None:
+def test_bad_settings_are_refused_at_start_up(values: dict[str, Any], message: str) -> None:
     with pytest.raises(ValidationError, match=message):
         MailSettings(**values)
 

@@ -35,11 +35,10 @@ def parse_sender(value: str) -> Address:
     if any(c in value for c in "\r\n\0"):
         raise ValueError("must be one line")
     header = policy.default.header_factory("From", value)
-    addresses = getattr(header, "addresses", ())
+    addresses: tuple[Address, ...] = getattr(header, "addresses", ())
     if header.defects or len(addresses) != 1 or not addresses[0].username or "." not in addresses[0].domain:
         raise ValueError("must be one e-mail address, optionally with a display name: 'Name <user@example.com>'")
-    found: Address = addresses[0]
-    return found
+    return addresses[0]
 
 
 class MailSettings(BaseSettings):
