@@ -9,12 +9,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import ProgrammingError
 
+from engium.conversations.contacts import delete_contact
 from engium.mail import service
 from engium.mail.sender import MailSender
 from engium.mail.settings import MailSettings
+from engium.privacy.erasure import erase_subject
 from engium.runtime import Runtime
 from tests.conftest import TenantHandle
-from tests.mail.conftest import SmtpServer, mail_jobs, mail_row, queue
+from tests.mail.conftest import SmtpServer, mail_jobs, mail_row, new_contact, queue
 from tests.tenancy.fixtures import owner_principal
 
 
@@ -90,7 +92,26 @@ def test_a_mail_about_a_contact_goes_with_the_contact(
     queue(runtime, tenant, smtp_server.settings(), contact_id=contact)
     assert _count(runtime, tenant) == 1
     with runtime.database.tenant_transaction(tenant.id) as session:
-        from engium.conversations.contacts import delete_contact
-
         delete_contact(session, owner_principal(tenant), contact)
     assert _count(runtime, tenant) == 0
+
+
+def test_erasure_takes_the_contacts_mails_and_their_jobs(
+    runtime: Runtime, tenant: TenantHandle, other_tenant: TenantHandle, smtp_server: SmtpServer,
+) -> None:
+    settings = smtp_server.settings()
+    contact = new_contact(runtime, tenant, "zoe@example.com")
+    about = queue(runtime, tenant, settings, to="zoe@example.com", contact_id=contact)
+    # Sent to their address before any contact was linked (a code for a request they made by e-mail).
+    unlinked = queue(runtime, tenant, settings, to="Zoe@Example.com")
+    stranger = queue(runtime, tenant, settings, to="someone-else@example.com")
+    bystander = queue(runtime, other_tenant, settings, to="zoe@example.com")
+    with runtime.database.tenant_transaction(tenant.id) as session:
+        counts = erase_subject(session, owner_principal(tenant), contact, runtime.embedder)
+    assert counts["outbound_mail"] == 2
+    assert counts["procrastinate_jobs"] == 2
+    assert [len(mail_jobs(runtime, m)) for m in (about, unlinked, stranger, bystander)] == [0, 0, 1, 1]
+    with runtime.database.tenant_transaction(tenant.id) as session:
+        assert {service.mail_by_id(session, m) is None for m in (about, unlinked)} == {True}
+        assert service.mail_by_id(session, stranger) is not None
+    assert mail_row(runtime, other_tenant, bystander).status == "queued"
