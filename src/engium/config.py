@@ -18,6 +18,7 @@ from engium.assistant.settings import AssistantSettings
 from engium.channels.settings import ChannelSettings
 from engium.incidents.settings import IncidentSettings
 from engium.kit.jobs import JobSettings
+from engium.mail.settings import MailSettings
 from engium.trust.settings import DEFAULT_NOTICE_DAYS, DEFAULT_SUBPROCESSORS, OperatorSubprocessor
 from engium.webhooks.settings import WebhookSettings
 
@@ -114,6 +115,8 @@ class Settings(BaseSettings):
     assistant: AssistantSettings = Field(default_factory=AssistantSettings)
     # The job runtime: concurrency, fallback polling, shutdown grace (ENGIUM_JOBS_*).
     jobs: JobSettings = Field(default_factory=JobSettings)
+    # Outbound e-mail through the operator's SMTP server (ENGIUM_SMTP_*, ENGIUM_MAIL_FROM); unset host: none.
+    mail: MailSettings = Field(default_factory=MailSettings)
     # Incident response: the GDPR clocks, automatic triggers, the operator API's token (ENGIUM_INCIDENTS_*).
     incidents: IncidentSettings = Field(default_factory=IncidentSettings)
 

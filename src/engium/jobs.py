@@ -46,6 +46,7 @@ TASK_MODULES = (
     "engium.audit.tasks",
     "engium.channels.tasks",
     "engium.incidents.tasks",
+    "engium.mail.tasks",
     "engium.privacy.tasks",
     "engium.webhooks.tasks",
 )

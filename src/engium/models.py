@@ -12,6 +12,7 @@ from engium.incidents import models as _incidents
 from engium.integrations import models as _integrations
 from engium.kit.orm import Base
 from engium.knowledge import models as _knowledge
+from engium.mail import models as _mail
 from engium.privacy import models as _privacy
 from engium.tenancy import models as _tenancy
 from engium.trust import models as _trust
@@ -30,6 +31,7 @@ __all__ = [
     "_incidents",
     "_integrations",
     "_knowledge",
+    "_mail",
     "_privacy",
     "_tenancy",
     "_trust",

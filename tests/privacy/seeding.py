@@ -117,6 +117,14 @@ def seed(runtime: Runtime, tenant: TenantHandle, *, conversations_each: int = 1)
                                    "'{}', :status, case when :status = 'pending' then now() end, :at)",
                           t=t, e=endpoint, status=status, at=settled)
             seeded.note("webhook_deliveries", row, expired=expired)
+        for settled, status, expired in ((ago(400), "sent", True), (ago(60), "failed", True),
+                                         (ago(400), "queued", False), (ago(2), "sent", False)):
+            row = _insert(session, "insert into outbound_mail (tenant_id, id, recipient, subject, body, status, "
+                                   "sent_at, created_at) values (:t, :id, 'ada@example.com', 'Your code', "
+                                   "case when :status = 'queued' then 'Code: 123456' else '' end, :status, "
+                                   "case when :status = 'sent' then cast(:at as timestamptz) end, :at)",
+                          t=t, status=status, at=settled)
+            seeded.note("outbound_mail", row, expired=expired)
         for expires, expired in ((ago(400), True), (NOW + timedelta(days=1), False)):
             row = _insert(session, "insert into sessions (tenant_id, id, user_id, token_hash, csrf_hash, mfa_verified, "
                                    "created_at, expires_at) values (:t, :id, :u, :h, :h, false, :c, :e)",

@@ -81,6 +81,13 @@ def _subject_with_everything(client: TestClient, runtime: Runtime, tenant: Tenan
             storage=False, data_categories=("communications",), prompt_tokens=12, completion_tokens=8,
             latency_ms=40, prompt_sha256=person["prompt_sha256"], redacted=0, outcome="ok"),
             principal=owner_principal(tenant), subject=uuid.UUID(contact))
+        # E-mails: one about them, queued; one to their address before any contact was linked, failed.
+        session.execute(text(
+            "insert into outbound_mail (tenant_id, id, contact_id, recipient, subject, body, status, last_error) "
+            "values (:t, gen_random_uuid(), :c, :m, 'Your code', :w, 'queued', null), "
+            "(:t, gen_random_uuid(), null, upper(:m), 'Your code', '', 'failed', :e)"),
+            {"t": tenant.id, "c": contact, "m": person["email"], "w": person["words"],
+             "e": f"550 5.1.1 <{person['email']}>: no such user"})
     with tenant_transaction(runtime.database, tenant.id) as session:
         # The business wrote them into its knowledge base (a VIP list): chunks and vectors hold them too.
         knowledge.add_document(session, owner_principal(tenant), runtime.embedder, knowledge.DocumentSource(
@@ -123,6 +130,7 @@ def test_export_holds_everything_the_map_says_is_theirs(client: TestClient, runt
     assert [m["body"] for m in data["messages"]] == [person["words"]]
     assert data["bookings"][0]["notes"] == person["name"]
     assert len(data["webhook_deliveries"]) == 1
+    assert len(data["outbound_mail"]) == 2
     assert len(data["procrastinate_jobs"]) >= 1
     assert "token_hash" not in json.dumps(data["widget_sessions"])
     excerpts = [e["personal"].get("excerpt") for e in bundle["audit_events"]]
@@ -161,6 +169,7 @@ def test_erasure_reaches_every_copy_and_its_certificate_verifies_offline(
     assert statement["erased"]["messages"] == 1
     assert statement["erased"]["bookings"] == 1
     assert statement["erased"]["webhook_deliveries"] == 1
+    assert statement["erased"]["outbound_mail"] == 2
     assert statement["erased"]["procrastinate_jobs"] >= 1
     assert statement["erased"]["subject_keys"] >= 1
     assert statement["erased"]["knowledge_documents"] == 1

@@ -28,6 +28,7 @@ from engium.runtime import Runtime
 from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle, make_tenant
 from tests.incidents.fixtures import add_incident_notification
+from tests.mail.fixtures import add_mail_row
 from tests.webhooks.fixtures import add_webhook_rows
 
 
@@ -84,6 +85,8 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
         # The conversation engine's memory (migration 0009).
         session.add(AssistantState(tenant_id=tenant.id, conversation_id=conversation.id, pending=None))
         add_webhook_rows(session, runtime, owner_principal(tenant))
+        # Outbound e-mail (migration 0023_outbound_mail): a sent one about the contact.
+        add_mail_row(session, tenant.id, conversation.contact_id)
         # Joining by invitation (migration 0012).
         invitations.invite(
             session, invitations.Inviter(owner_principal(tenant)), tenant_id=tenant.id,

@@ -106,6 +106,12 @@ class AuditAction(StrEnum):
     CHANNEL_MESSAGE_SENT = "channel.message_sent"
     CHANNEL_SEND_FAILED = "channel.send_failed"
 
+    # Outbound e-mail (mail/): ids, attempts and SMTP reply codes; never the subject or body, and the
+    # address only sealed under the customer's key (ADR 0021) when the e-mail is about one.
+    MAIL_QUEUED = "mail.queued"
+    MAIL_SENT = "mail.sent"
+    MAIL_FAILED = "mail.failed"
+
     # --- ai: the model gateway (ai/gateway/). One event per model call, refused and failed included;
     # details are the inference receipt (provider, host, retention, token counts, prompt SHA-256), never
     # prompt or completion text, never an API key.

@@ -19,6 +19,7 @@ from engium.cli.incident_commands import incident_app, operator_app
 from engium.cli.job_worker import attach_job_worker, run_in_foreground
 from engium.cli.keys_commands import register as register_key_commands
 from engium.cli.knowledge_commands import register as register_knowledge_commands
+from engium.cli.mail_commands import mail_app
 from engium.cli.operator import existing_tenant_transaction, fail, migrated, open_database, operator_name, settings_for
 from engium.cli.privacy_commands import privacy_app
 from engium.cli.retention_commands import retention_app
@@ -44,6 +45,7 @@ app.add_typer(evidence_app, name="evidence")
 app.add_typer(subprocessors_app, name="subprocessors")
 app.add_typer(incident_app, name="incident")
 app.add_typer(operator_app, name="operator")
+app.add_typer(mail_app, name="mail")
 register_key_commands(app, tenant_app)
 register_knowledge_commands(app)
 

@@ -176,6 +176,14 @@ STORES: tuple[Store, ...] = (
                  "last_status_code last_error created_at"),
           "payload names the contact, one of its conversations or bookings", Erasure.DELETED,
           "delivery_log_days"),
+    # E-mails (mail/): one-time codes for a customer's request, later staff notifications. Settled rows keep
+    # no body (emptied when sent or failed); those not tied to a contact are reached by their address.
+    Store("outbound_mail", "mail", Activity.PRIVACY,
+          _fields(C, contact_id=K.REFERENCE, recipient=K.CONTACT_DETAILS, subject=K.COMMUNICATIONS,
+                  body=K.COMMUNICATIONS, last_error=K.COMMUNICATIONS),
+          _other("tenant_id id status attempts smtp_message_id created_at sent_at"),
+          "contact_id = the contact, or no contact and recipient = one of the contact's e-mail addresses",
+          Erasure.DELETED, "delivery_log_days"),
     Store("knowledge_documents", "knowledge", Activity.ASSISTANT,
           _fields(C, title=K.COMMUNICATIONS, content=K.COMMUNICATIONS, source_filename=K.COMMUNICATIONS),
           _other("tenant_id id source_kind content_sha256 source_bytes chunk_count embedding_model created_at "

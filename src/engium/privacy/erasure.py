@@ -2,7 +2,7 @@
 deletion certificate.
 
 It walks the same links as the export (``subject_links.py``), in an order that lets the database do what
-it can: copies outside the contact's own rows first (webhook payloads, queued jobs, exports), then the
+it can: copies outside the contact's own rows first (webhook payloads, queued jobs, exports, e-mails), then the
 contact through its domain's service, whose foreign keys take conversations, messages, bookings,
 assistant state and widget sessions, clear replay rows' links to the messages, and which destroys the
 person's keys, so their sealed values in the audit log can never be read again (ADR 0021). Handled
@@ -31,7 +31,7 @@ from engium.privacy.certificates import issue_certificate
 from engium.privacy.subject_links import LINKS, count_sql, delete_sql
 
 # Deleted explicitly, before the contact: copies the foreign keys do not reach.
-COPIES = ("webhook_deliveries", "procrastinate_jobs", "privacy_exports")
+COPIES = ("webhook_deliveries", "procrastinate_jobs", "privacy_exports", "outbound_mail")
 # Taken by the contact's deletion (ON DELETE CASCADE / SET NULL) or by its key destruction: counted first.
 WITH_THE_CONTACT = ("contacts", "conversations", "messages", "bookings", "assistant_states", "widget_sessions",
                     "inbound_deliveries", "consents", "keyword_replies", "subject_keys", "widget_privacy_challenges")

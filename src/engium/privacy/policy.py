@@ -41,7 +41,8 @@ LIMITS: dict[str, Limit] = {
                                    "contacts with no conversation, booking or change since (keys destroyed too)"),
     "booking_days": Limit(1095, 30, 3650, "days", "bookings that ended before"),
     "delivery_log_days": Limit(30, 7, 365, "days",
-                               "outbound webhook deliveries that are no longer pending, and inbound replay ids"),
+                               "outbound webhook deliveries and e-mails that are no longer pending, and inbound "
+                               "replay ids"),
     "job_days": Limit(7, 1, 90, "days", "finished background jobs of the business"),
     "session_days": Limit(30, 1, 365, "days", "staff sessions and invitations that expired before"),
     "network_metadata_days": Limit(90, 30, 730, "days",

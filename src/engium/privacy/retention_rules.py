@@ -54,6 +54,7 @@ RULES: tuple[Rule, ...] = (
     Rule("bookings", "booking_days", "id", "ends_at < :cutoff"),
     Rule("webhook_deliveries", "delivery_log_days", "id", "status <> 'pending' and created_at < :cutoff"),
     Rule("inbound_deliveries", "delivery_log_days", "provider, provider_event_id", "received_at < :cutoff"),
+    Rule("outbound_mail", "delivery_log_days", "id", "status <> 'queued' and created_at < :cutoff"),
     Rule("procrastinate_jobs", "job_days", "id", _FINISHED_JOB),
     Rule("sessions", "session_days", "id", "expires_at < :cutoff"),
     Rule("widget_sessions", "session_days", "id", "expires_at < :cutoff"),

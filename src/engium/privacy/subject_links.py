@@ -13,6 +13,10 @@ from dataclasses import dataclass
 _CONVERSATIONS = "select id from conversations where contact_id = cast(:contact as uuid)"
 _MESSAGES = f"select id from messages where conversation_id in ({_CONVERSATIONS})"
 _BOOKINGS = "select id from bookings where contact_id = cast(:contact as uuid)"
+# E-mails about the contact, and those sent to one of their addresses before any contact was linked.
+_MAIL = ("contact_id = cast(:contact as uuid) or (contact_id is null and lower(recipient) in "
+         "(select lower(e) from contacts, unnest(array[email, unverified_email]) e "
+         "where id = cast(:contact as uuid) and e is not null))")
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,9 @@ LINKS: dict[str, Link] = {link.table: link for link in (
     Link("procrastinate_jobs",
          "args ->> 'tenant_id' = :tenant and (args ->> 'conversation_id' in "
          f"(select cast(id as text) from ({_CONVERSATIONS}) c) or args ->> 'message_id' in "
-         f"(select cast(id as text) from ({_MESSAGES}) m))"),
+         f"(select cast(id as text) from ({_MESSAGES}) m) or args ->> 'mail_id' in "
+         f"(select cast(id as text) from outbound_mail where {_MAIL}))"),
+    Link("outbound_mail", _MAIL),
     Link("consents", "contact_id = cast(:contact as uuid)"),
     Link("keyword_replies", f"message_id in ({_MESSAGES})"),
     Link("subject_keys", "contact_id = cast(:contact as uuid)", ("ciphertext",)),

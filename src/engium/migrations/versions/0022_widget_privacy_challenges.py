@@ -23,7 +23,7 @@ from alembic import op
 
 from engium.migrations.tenant_rls import enable_tenant_rls
 
-revision = "0022"
+revision = "0022_widget_privacy_challenges"
 down_revision = "0021_audit_pruning"
 branch_labels = None
 depends_on = None
