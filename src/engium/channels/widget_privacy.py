@@ -40,8 +40,8 @@ from engium.audit.recorder import record
 from engium.channels.inbound import primary_credential
 from engium.channels.verify.verification import WebhookRejected
 from engium.channels.widget_privacy_models import WidgetPrivacyChallenge
+from engium.conversations import contacts
 from engium.conversations import service as conversations
-from engium.conversations.models import Contact, Conversation
 from engium.conversations.outbound import SENDABLE_CHANNELS
 from engium.errors import Conflict, NotFound
 from engium.integrations.schemas import CredentialKind
@@ -85,11 +85,7 @@ def _can_send(session: Session, channel: SendingChannel) -> bool:
 def sending_channel(session: Session, contact_id: UUID) -> SendingChannel | None:
     """Where a code can reach the contact: the channel they last wrote on, if the business can still send
     there; otherwise SMS, otherwise WhatsApp; None when the business has neither."""
-    last = session.execute(
-        select(Conversation.channel)
-        .where(Conversation.contact_id == contact_id, Conversation.channel.in_(SENDABLE_CHANNELS))
-        .order_by(Conversation.last_message_at.desc()).limit(1)
-    ).scalar_one_or_none()
+    last = contacts.last_channel_among(session, contact_id, tuple(SENDABLE_CHANNELS))
     order: list[SendingChannel] = ["sms", "whatsapp"]
     if last == "whatsapp":
         order.reverse()
@@ -114,7 +110,7 @@ def start_challenge(session: Session, visitor: Principal, kind: SelfServiceKind,
     code. ``visitor`` is the widget conversation's contact. The caller answers the same either way."""
     now = _now()
     challenge_id = uuid.uuid4()
-    contact = session.execute(select(Contact).where(Contact.phone == phone)).scalar_one_or_none()
+    contact = contacts.contact_by_phone(session, phone)
     channel = sending_channel(session, contact.id) if contact is not None else None
     digest = None
     if contact is not None and channel is not None:
@@ -156,7 +152,7 @@ def confirm(session: Session, visitor: Principal, challenge_id: UUID, code: str)
         raise Conflict("this code is no longer valid after too many wrong tries: ask for a new code")
     if challenge.expires_at <= now:
         raise Conflict("this code has expired: ask for a new code")
-    contact = session.get(Contact, (challenge.tenant_id, challenge.contact_id)) if challenge.contact_id else None
+    contact = contacts.contact_by_id(session, challenge.contact_id) if challenge.contact_id else None
     # Salted with the number the contact holds now: a code sent before staff changed it proves nothing.
     if (contact is None or contact.phone is None or challenge.code_sha256 is None
             or not digest_matches(challenge.code_sha256, _salt(challenge.id, contact.phone), code)):

@@ -134,6 +134,20 @@ def contact_by_id(session: Session, contact_id: UUID) -> Contact | None:
     return repo.get_contact(session, contact_id)
 
 
+def contact_by_phone(session: Session, phone: str) -> Contact | None:
+    """The bound tenant's contact with this (normalised) number, if any."""
+    return session.execute(select(Contact).where(Contact.phone == phone)).scalar_one_or_none()
+
+
+def last_channel_among(session: Session, contact_id: UUID, channels: tuple[str, ...]) -> str | None:
+    """Of ``channels``, the one the contact's most recent conversation is on; None when none is."""
+    return session.execute(
+        select(Conversation.channel)
+        .where(Conversation.contact_id == contact_id, Conversation.channel.in_(channels))
+        .order_by(Conversation.last_message_at.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
 def contact_exists(session: Session, contact_id: UUID) -> bool:
     """Whether the bound tenant has this contact: read under RLS, another tenant's id does not exist here."""
     return repo.contact_exists(session, contact_id)
