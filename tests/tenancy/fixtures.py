@@ -7,9 +7,8 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 from pydantic import SecretStr
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
-from sqlalchemy.pool import NullPool
 
 from engium.access.permissions import Role
 from engium.access.principal import Principal, PrincipalKind
@@ -121,12 +120,14 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
 
 def add_pruned_range(runtime: Runtime, tenant_id: uuid.UUID) -> None:
     """A record of removed audit months (migration 0021_audit_pruning). Only ``audit_prune`` writes one, and
-    only for months over a year old, so the superuser writes this one (tests/privacy/test_audit_pruning.py
-    covers the real thing)."""
-    assert runtime.database.embedded is not None
-    engine = create_engine(runtime.database.embedded.superuser_url, poolclass=NullPool)
+    only for months over a year old, so the fixture writes this one as the audit role, which the owner may
+    become (README role statements): it works on the embedded server and on an operator's own one alike
+    (tests/external_postgres run tests/tenancy there). tests/audit/test_retention_by_months.py covers the
+    real thing."""
+    engine = runtime.database.owner_engine()
     try:
         with engine.begin() as conn:
+            conn.execute(text("set local role engium_audit"))
             conn.execute(
                 text("insert into audit_pruned_ranges (tenant_id, first_seq, last_seq, first_month, last_month, "
                      "events, checkpoint_hash, export_sha256, export_name) values (:t, 1, 1, '2020-01-01', "
