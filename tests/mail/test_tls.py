@@ -4,7 +4,6 @@ server's certificate is verified, and implicit TLS (port 465 style) works."""
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import ssl
 import uuid
 from collections.abc import Iterator
@@ -15,13 +14,10 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from engium.mail import smtp
 from engium.mail.settings import MailSettings, Security
+from tests.loopback_certificate import loopback_certificate
 from tests.mail.conftest import Collector, SmtpServer, free_port
 
 
@@ -33,22 +29,7 @@ class TlsServer:
 
 
 def _certificate(base: Path) -> tuple[Path, Path]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "engium test smtp")])
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
-        .sign(key, hashes.SHA256())
-    )
-    key_path, cert_path = base / "smtp.key", base / "smtp.crt"
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    return key_path, cert_path
+    return loopback_certificate(base, "smtp", "engium test smtp")
 
 
 @contextmanager
