@@ -6,11 +6,18 @@ from __future__ import annotations
 import time
 import uuid
 
+import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import text as sql
+from sqlalchemy.exc import IntegrityError
 
 from engium import jobs
 from engium.assistant.settings import AssistantSettings
+from engium.assistant.tasks import turn_runner
+from engium.assistant.turn import assistant_principal
 from engium.assistant.turn_queue import ASSISTANT_JOB
+from engium.assistant.turn_writing import write_turn
+from engium.conversations import service as conversations
 from engium.runtime import Runtime
 from engium.tenancy.binding import tenant_transaction
 from tests.assistant.helpers import assistant, open_salon, rows, visit
@@ -92,3 +99,52 @@ def test_odd_input_gets_an_answer_not_an_error(client: TestClient, runtime: Runt
         assert len(handled) <= 1
     statuses = {j["status"] for j in job_rows(runtime, ASSISTANT_JOB, tenant_id=str(salon.tenant.id))}
     assert statuses == {"succeeded"}
+
+
+def test_a_turn_run_again_after_its_done_mark_was_lost_does_not_reply_twice(
+    client: TestClient, runtime: Runtime
+) -> None:
+    salon = open_salon(client, runtime)
+    visitor = visit(client, runtime, salon)
+    assert len(visitor.say("When are you open?")) == 1
+    [job] = job_rows(runtime, ASSISTANT_JOB, tenant_id=str(salon.tenant.id))
+
+    # The reply committed, but the worker lost the job's "done" mark (the database restarted), so the
+    # stalled-job check hands the same job out again.
+    with runtime.database.transaction() as session:
+        session.execute(sql("update procrastinate_jobs set status = 'todo' where id = :i"), {"i": job["id"]})
+    drain(visitor.worker)
+
+    assert [m["author_kind"] for m in visitor.messages()] == ["contact", "assistant"]
+    [job] = job_rows(runtime, ASSISTANT_JOB, tenant_id=str(salon.tenant.id))
+    assert job["status"] == "succeeded"
+    skipped = [e["details"] for e in audit_events(runtime, salon.tenant) if e["action"] == "assistant.skipped"]
+    assert [d["reason"] for d in skipped] == ["answered"]
+
+
+def test_two_runs_of_one_turn_racing_store_one_reply(client: TestClient, runtime: Runtime) -> None:
+    salon = open_salon(client, runtime)
+    visitor = visit(client, runtime, salon)
+    headers = {"X-Widget-Key": salon.channels.widget_key, "X-Widget-Token": visitor.token}
+    assert client.post("/widget/v1/messages", json={"body": "When are you open?"}, headers=headers).status_code == 201
+    [(customer_message,)] = rows(runtime, salon.tenant, "select id from messages where author_kind = 'contact'")
+    worker = turn_runner(visitor.worker)
+    tenant, conversation = salon.tenant.id, uuid.UUID(visitor.conversation_id)
+    ids: dict[str, object] = {"conversation_id": str(conversation), "message_id": str(customer_message)}
+
+    # Both runs planned before either wrote: the second finds the reply under the conversation's lock.
+    first, second = (worker._planned(tenant, "run", ids) for _ in range(2))
+    assert first is not None
+    assert second is not None
+    for planned in (first, second):
+        with tenant_transaction(runtime.database, tenant) as session:
+            write_turn(session, planned.ctx, planned.plan, None, worker.screen, guard_flagged=False)
+    assert [m["author_kind"] for m in visitor.messages()] == ["contact", "assistant"]
+
+    # And the database refuses a second reply to the same message whatever the code above does.
+    with tenant_transaction(runtime.database, tenant) as session:
+        held = conversations.get_conversation(session, assistant_principal(tenant), conversation, for_update=True)
+        with pytest.raises(IntegrityError):
+            conversations.post_assistant_message(session, assistant_principal(tenant), held, "again",
+                                                 in_reply_to=customer_message)
+        session.rollback()

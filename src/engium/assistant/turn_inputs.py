@@ -85,6 +85,10 @@ def load_turn_context(
         return Skip("not_a_customer_message", conversation_id)
     if conversation.status == "escalated":
         return Skip("escalated", conversation_id)
+    if conversations.is_answered(session, message_id):
+        # The job ran before and its reply committed, but the worker lost the job's "done" mark (a
+        # database restart, a killed worker) and the job runtime retried it.
+        return Skip("answered", conversation_id)
     contact = contacts.contact_by_id(session, conversation.contact_id)
     settings = get_settings(session)
     remembered = state.load(session, conversation_id)

@@ -93,8 +93,10 @@ def write_turn(session: Session, ctx: TurnContext, plan: Plan, answer: ModelAnsw
     # What the guard saw while planning is recorded whatever happens next.
     record_guard_events(session, ctx, plan.guard_events)
     conversation = _locked_conversation(session, ctx)
-    if conversation is None or conversation.status == "escalated":
-        reason = "not_found" if conversation is None else "escalated"
+    # Checked again under the conversation's lock: a retried run of this turn may have replied meanwhile.
+    answered = conversation is not None and conversations.is_answered(session, ctx.message_id)
+    if conversation is None or conversation.status == "escalated" or answered:
+        reason = "not_found" if conversation is None else "answered" if answered else "escalated"
         record_skip(session, ctx.tenant_id, ctx.job_id, {"conversation_id": ctx.conversation_id,
                                                          "message_id": ctx.message_id},
                     Skip(reason, ctx.conversation_id))
@@ -118,7 +120,8 @@ def write_turn(session: Session, ctx: TurnContext, plan: Plan, answer: ModelAnsw
         calls += handed.tool_calls
         escalated = "guard"
         reply = handed.reply or Reply(escalation.CUSTOMER_REPLIES["guard"])
-    message = conversations.post_assistant_message(session, principal, conversation, reply.text)
+    message = conversations.post_assistant_message(session, principal, conversation, reply.text,
+                                                  in_reply_to=ctx.message_id)
 
     failed = 0 if escalated else (ctx.failed_turns + 1 if (plan.failed or done.failed) else 0)
     state.save(session, ctx.tenant_id, ctx.conversation_id, pending=None if escalated else done.pending,

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import DateTime, ForeignKey, ForeignKeyConstraint, Index, Text, UniqueConstraint, func
+from sqlalchemy import DateTime, ForeignKey, ForeignKeyConstraint, Index, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engium.kit.orm import Base
@@ -67,6 +67,8 @@ class Message(Base):
             ondelete="CASCADE",
         ),
         Index("messages_conversation_idx", "tenant_id", "conversation_id", "created_at", "id"),
+        Index("messages_in_reply_to_key", "tenant_id", "in_reply_to", unique=True,
+              postgresql_where=text("in_reply_to is not null")),
     )
 
     tenant_id: Mapped[UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
@@ -81,3 +83,6 @@ class Message(Base):
     delivery_status: Mapped[str | None] = mapped_column(Text)
     delivery_error: Mapped[str | None] = mapped_column(Text)
     delivery_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The customer message an assistant reply answers: at most one reply each (a unique index), so a
+    # turn run again after its worker lost the job's "done" mark does not text the customer twice.
+    in_reply_to: Mapped[UUID | None]

@@ -313,13 +313,15 @@ def _append(
     return message
 
 
-def post_assistant_message(session: Session, principal: Principal, conversation: Conversation, body: str) -> Message:
+def post_assistant_message(session: Session, principal: Principal, conversation: Conversation, body: str,
+                           *, in_reply_to: UUID | None = None) -> Message:
     """The assistant's reply on a conversation the caller holds locked: stored outbound with author_kind
-    "assistant", and queued for sending on SMS/WhatsApp in the same transaction, like an agent's."""
+    "assistant", and queued for sending on SMS/WhatsApp in the same transaction, like an agent's.
+    ``in_reply_to``: the customer message it answers (one reply each, see :func:`is_answered`)."""
     now = max(_now(), conversation.last_message_at)
     message = Message(
         tenant_id=conversation.tenant_id, id=uuid.uuid4(), conversation_id=conversation.id, direction="outbound",
-        author_kind="assistant", author_user_id=None, body=body, created_at=now,
+        author_kind="assistant", author_user_id=None, body=body, created_at=now, in_reply_to=in_reply_to,
     )
     repo.add(session, message)
     _record_message(session, principal, message)
@@ -410,6 +412,12 @@ def conversation_by_id(session: Session, conversation_id: UUID, *, for_update: b
 
 def message_by_id(session: Session, message_id: UUID) -> Message | None:
     return session.execute(select(Message).where(Message.id == message_id)).scalar_one_or_none()
+
+
+def is_answered(session: Session, message_id: UUID) -> bool:
+    """Whether the assistant has replied to this customer message already."""
+    found = session.execute(select(Message.id).where(Message.in_reply_to == message_id).limit(1)).first()
+    return found is not None
 
 
 def record_delivery(session: Session, message_id: UUID, status: str, error: str | None, at: datetime) -> None:

@@ -1,7 +1,7 @@
 """Outbound e-mail: one row per e-mail the operator's SMTP server is asked to send (ADR 0032).
 
 Revision ID: 0023_outbound_mail
-Revises: 0020_incidents
+Revises: 0022_widget_privacy_challenges
 
 ``outbound_mail`` is a tenant table (forced RLS on ``tenant_id``). ``contact_id`` names the customer an
 e-mail is about, if any; the row goes with the contact (``on delete cascade``), and retention removes
