@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -87,16 +88,30 @@ class SmtpServer:
                                   "connect_timeout_seconds": 2.0}
         return MailSettings(**(values | changes))
 
+    def environment(self) -> dict[str, str]:
+        """The same server as an ``engium serve`` process's settings (a live server sends through it)."""
+        return {"ENGIUM_SMTP_HOST": "127.0.0.1", "ENGIUM_SMTP_PORT": str(self.port), "ENGIUM_SMTP_SECURITY": "none",
+                "ENGIUM_MAIL_FROM": SENDER}
 
-@pytest.fixture
-def smtp_server() -> Iterator[SmtpServer]:
+
+@contextmanager
+def running_smtp_server() -> Iterator[SmtpServer]:
+    """The server, started on a free loopback port for as long as the block runs."""
     collector = Collector()
     port = free_port()
     controller = Controller(collector, hostname="127.0.0.1", port=port, authenticator=collector.authenticate,
                             auth_require_tls=False, ready_timeout=10)
     controller.start()
-    yield SmtpServer(collector, port)
-    controller.stop()
+    try:
+        yield SmtpServer(collector, port)
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    with running_smtp_server() as server:
+        yield server
 
 
 def queue(runtime: Runtime, tenant: TenantHandle, settings: MailSettings, *, to: str = "ada@example.com",

@@ -22,6 +22,7 @@ from tests import headless_chromium
 from tests.channels.inbound_helpers import add_credential
 from tests.conftest import OWNER_PASSWORD, TenantHandle, make_tenant, scratch_dir
 from tests.live_server import LiveServer, free_port, live_server
+from tests.mail.conftest import SmtpServer, running_smtp_server
 
 HERE = Path(__file__).resolve().parent
 WIDGET_SECRET = "widget-identity-secret-for-the-browser-tests"
@@ -109,8 +110,17 @@ def host_site() -> Iterator[HostSite]:
 
 
 @pytest.fixture(scope="package")
-def live() -> Iterator[LiveServer]:
-    with scratch_dir("engium-widget-live-") as scratch, live_server(scratch / "data") as server:
+def live_smtp() -> Iterator[SmtpServer]:
+    """The operator's SMTP relay for the live server: a real one on loopback (tests/mail) that keeps what
+    it receives, so a test can read the code a visitor was e-mailed."""
+    with running_smtp_server() as server:
+        yield server
+
+
+@pytest.fixture(scope="package")
+def live(live_smtp: SmtpServer) -> Iterator[LiveServer]:
+    with scratch_dir("engium-widget-live-") as scratch, \
+            live_server(scratch / "data", live_smtp.environment()) as server:
         yield server
 
 

@@ -1,21 +1,24 @@
   /*
    * "Your data": the visitor asks the business for a copy of their data or to delete it, and proves the
-   * phone number is theirs with a code sent to it by text message (docs/adr/0031). Served inside
-   * widget.js's closure (channels/widget_script.py inlines this file where widget.js names it), so it
-   * shares call(), grant and the shadow root. Codes go by text only: Engium cannot send e-mail yet.
+   * phone number or e-mail address is theirs with a code sent to it by text message or e-mail
+   * (docs/adr/0031). Served inside widget.js's closure (channels/widget_script.py inlines this file where
+   * widget.js names it), so it shares call(), grant and the shadow root.
    */
   function privacyTemplate() {
     return '' +
       '<section class="privacy" hidden aria-labelledby="engium-privacy-title">' +
       '<h3 id="engium-privacy-title" tabindex="-1">Your data</h3>' +
       '<form class="privacy-ask" novalidate>' +
-      '<p class="hint">Ask the business for a copy of your data, or to delete it. We will text a code to the ' +
-      'phone number the business has for you.</p>' +
+      '<p class="hint">Ask the business for a copy of your data, or to delete it. We will send a code to the ' +
+      'phone number or e-mail address the business has for you.</p>' +
       '<fieldset><legend>What would you like?</legend>' +
       '<label class="choice"><input type="radio" name="kind" value="export" checked> A copy of my data</label>' +
       '<label class="choice"><input type="radio" name="kind" value="erasure"> Delete my data</label></fieldset>' +
-      '<label for="engium-privacy-phone">Mobile number</label>' +
-      '<input id="engium-privacy-phone" name="phone" type="tel" autocomplete="tel" maxlength="40" ' +
+      '<fieldset><legend>Send the code by</legend>' +
+      '<label class="choice"><input type="radio" name="via" value="phone" checked> Text message</label>' +
+      '<label class="choice"><input type="radio" name="via" value="email"> E-mail</label></fieldset>' +
+      '<label for="engium-privacy-to">Mobile number</label>' +
+      '<input id="engium-privacy-to" name="to" type="tel" autocomplete="tel" maxlength="254" ' +
       'placeholder="+44 7700 900123" required>' +
       '<p class="privacy-error" role="alert"></p>' +
       '<button class="privacy-go" type="submit">Text me a code</button></form>' +
@@ -39,7 +42,7 @@
       '.privacy fieldset{border:0;margin:0;padding:0;display:flex;flex-direction:column;gap:4px}' +
       '.privacy legend,.privacy label{font-size:12px;font-weight:500}' +
       '.privacy .choice{font-size:14px;font-weight:400;display:flex;gap:6px;align-items:center}' +
-      '.privacy input[type=tel],.privacy input[name=code]{display:block;width:100%;padding:8px 10px;' +
+      '.privacy input[name=to],.privacy input[name=code]{display:block;width:100%;padding:8px 10px;' +
       'border:1px solid #cbd2d9;border-radius:8px;background:#fff;color:#1f2933;font-size:14px}' +
       '.privacy-error{margin:0;color:#b91c1c;font-size:13px}.privacy-error:empty{display:none}' +
       '.privacy-sent,.privacy-done{margin:0}' +
@@ -55,6 +58,15 @@
   var privacyCode = $(".privacy-code");
   var privacyDone = $(".privacy-done");
   var privacyOpen = $(".privacy-open");
+  var privacyTo = privacyAsk.elements.namedItem("to");
+  // Per way of sending: the field's label, its type (and autocomplete), example, button, and what to say
+  // when it is empty or refused.
+  var VIA = {
+    phone: ["Mobile number", "tel", "+44 7700 900123", "Text me a code", "Please enter your phone number.",
+      "Please enter the phone number in international form, starting with + and the country code."],
+    email: ["E-mail address", "email", "you@example.com", "E-mail me a code", "Please enter your e-mail address.",
+      "Please enter your e-mail address in full, such as you@example.com."]
+  };
   var challenge = null;
   var chatParts = [log, typing, notice, details, composer];
   var hiddenChat = [];
@@ -73,8 +85,23 @@
     }
     privacy.hidden = !wanted;
     privacyOpen.hidden = wanted;
-    if (wanted) { privacyAsk.elements.namedItem("phone").focus(); } else { focusInside(); }
+    if (wanted) { privacyTo.focus(); } else { focusInside(); }
   }
+
+  function privacyVia() {
+    return VIA[privacyAsk.querySelector("input[name=via]:checked").value];
+  }
+
+  privacyAsk.addEventListener("change", function (event) {
+    if (event.target.name !== "via") { return; }
+    var via = privacyVia();
+    $("label[for=engium-privacy-to]").textContent = via[0];
+    privacyTo.type = privacyTo.autocomplete = via[1];
+    privacyTo.placeholder = via[2];
+    privacyTo.value = "";
+    privacyAsk.querySelector(".privacy-go").textContent = via[3];
+    privacyError(privacyAsk, "");
+  });
 
   function privacyError(form, text) {
     form.querySelector(".privacy-error").textContent = text;
@@ -104,19 +131,20 @@
 
   privacyAsk.addEventListener("submit", function (event) {
     event.preventDefault();
-    var fields = privacyAsk.elements;
-    var phone = fields.namedItem("phone").value.trim();
-    var kind = privacyAsk.querySelector("input[name=kind]:checked").value;
-    if (!phone) {
-      privacyError(privacyAsk, "Please enter your phone number.");
-      fields.namedItem("phone").focus();
+    var to = privacyTo.value.trim();
+    var via = privacyVia();
+    var ask = { kind: privacyAsk.querySelector("input[name=kind]:checked").value };
+    ask[via[1] === "tel" ? "phone" : "email"] = to;
+    if (!to) {
+      privacyError(privacyAsk, via[4]);
+      privacyTo.focus();
       return;
     }
     var button = privacyAsk.querySelector(".privacy-go");
     button.disabled = true;
     privacyError(privacyAsk, "");
     withGrant().then(function () {
-      return call("POST", "/privacy/requests", { kind: kind, phone: phone });
+      return call("POST", "/privacy/requests", ask);
     }).then(function (sent) {
       challenge = sent.challenge_id;
       privacyAsk.hidden = true;
@@ -127,9 +155,8 @@
       privacyCode.elements.namedItem("code").focus();
     }, function (error) {
       if (error.status === 422) {
-        privacyError(privacyAsk, "Please enter the phone number in international form, starting with + and " +
-          "the country code.");
-        fields.namedItem("phone").focus();
+        privacyError(privacyAsk, via[5]);
+        privacyTo.focus();
       } else {
         privacyFailed(privacyAsk, error);
       }
@@ -141,7 +168,7 @@
     var input = privacyCode.elements.namedItem("code");
     var code = input.value.replace(/\s+/g, "");
     if (!/^[0-9]{6}$/.test(code)) {
-      privacyError(privacyCode, "Please enter the 6-digit code from the text message.");
+      privacyError(privacyCode, "Please enter the 6-digit code we sent you.");
       input.focus();
       return;
     }

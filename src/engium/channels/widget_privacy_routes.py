@@ -1,17 +1,18 @@
 """``/widget/v1/privacy/requests``: a customer asks from the chat widget to see, export or delete their data,
-and proves control of their phone number with a one-time code (channels/widget_privacy.py, ADR 0031).
+and proves control of their phone number or e-mail address with a one-time code (channels/widget_privacy.py,
+ADR 0031).
 
 Like every widget route: the public widget key, the visitor's conversation token, the per-(key, source)
-throttle, the generic 401. On top, codes are limited per phone number and per (key, source) to
-``ENGIUM_CHANNELS_PRIVACY_CODES_PER_HOUR`` an hour per number (5) and twice that per (key, source): 429,
-so nobody can flood a number with texts.
+throttle, the generic 401. On top, codes are limited per number or address and per (key, source) to
+``ENGIUM_CHANNELS_PRIVACY_CODES_PER_HOUR`` an hour per number or address (5) and twice that per (key,
+source): 429, so nobody can flood a phone or a mailbox with codes.
 """
 
 from __future__ import annotations
 
 import hashlib
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, Self
 from uuid import UUID
 
 from fastapi import APIRouter, Request
@@ -23,42 +24,47 @@ from engium.channels import widget, widget_privacy
 from engium.channels.rate_limits import FailureLimiter, Throttled, refuse, source_of
 from engium.channels.verify.verification import WebhookRejected
 from engium.channels.widget_routes import WidgetKey, WidgetToken, _visitor
-from engium.conversations.schemas import PhoneNumber
+from engium.conversations.schemas import ContactEmail, PhoneNumber
 from engium.errors import error_body
 from engium.kit.app_state import runtime_of
+from engium.kit.request_fields import exactly_one_given
 from engium.kit.transaction import DbSession
 
 router = APIRouter(prefix="/widget/v1/privacy", tags=["widget"])
 _REFUSALS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Unknown widget key or token"},
-    429: {"description": "Too many codes asked for this number or from this visitor; try again later"},
+    429: {"description": "Too many codes asked for this number or address, or from this visitor; try again later"},
 }
-NO_EMAIL = ("codes cannot be sent by e-mail yet (Engium has no e-mail sender): give the phone number the "
-            "business has for you, or ask the business directly")
+NEITHER = "give the phone number or the e-mail address the business has for you"
+BOTH = "give a phone number or an e-mail address, not both: the code goes to one of them"
 SENT = ("If this number is on file with the business, we have sent a {digits}-digit code to it by text "
         "message. Enter it here within {minutes} minutes.")
+SENT_BY_EMAIL = ("If this e-mail address is on file with the business, we have sent a {digits}-digit code to "
+                 "it. Enter it here within {minutes} minutes.")
 
 
 class DataRequestStart(BaseModel):
-    """What the visitor asks for, and the phone number (international form, +44 20 7946 0000) the business
-    has for them. Codes go by text message only; a body naming an ``email`` is refused with 422 saying so."""
+    """What the visitor asks for, and where the code should go: exactly one of the phone number
+    (international form, +44 20 7946 0000) or the e-mail address the business has for them."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra=exactly_one_given("phone", "email"))
 
     kind: Literal["access", "export", "erasure"] = Field(
         description="access: what the business holds; export: a copy as a file; erasure: delete it")
-    phone: PhoneNumber
+    phone: PhoneNumber | None = Field(default=None, description="The code goes by text message")
+    email: ContactEmail | None = Field(default=None, description="The code goes by e-mail")
 
-    @model_validator(mode="before")
-    @classmethod
-    def _no_email(cls, data: Any) -> Any:
-        if isinstance(data, dict) and "email" in data:
-            raise ValueError(NO_EMAIL)
-        return data
+    @model_validator(mode="after")
+    def _one_way(self) -> Self:
+        if self.phone is None and self.email is None:
+            raise ValueError(NEITHER)
+        if self.phone is not None and self.email is not None:
+            raise ValueError(BOTH)
+        return self
 
 
 class ChallengeOut(BaseModel):
-    """The same for every number, on file or not: a code was sent only if it is."""
+    """The same for every number or address, on file or not: a code was sent only if it is."""
 
     challenge_id: UUID
     expires_at: datetime
@@ -69,7 +75,7 @@ class ChallengeOut(BaseModel):
 class CodeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    code: str = Field(pattern=r"^[0-9]{6}$", description="The 6-digit code from the text message")
+    code: str = Field(pattern=r"^[0-9]{6}$", description="The 6-digit code from the text message or e-mail")
 
 
 class FiledRequestOut(BaseModel):
@@ -94,12 +100,13 @@ def _limiters(request: Request) -> tuple[FailureLimiter, FailureLimiter]:
     return limiters
 
 
-def _throttle(request: Request, key: str | None, phone: str) -> None:
-    """Counts one code against the source and against the number (kept as a hash, not as the number)."""
-    per_number, per_source = _limiters(request)
+def _throttle(request: Request, key: str | None, address: str) -> None:
+    """Counts one code against the source and against the number or e-mail address (kept as a hash, not
+    in clear; a number and an address never share a key: only one has an @)."""
+    per_address, per_source = _limiters(request)
     if not per_source.hit(f"{key or ''}|{source_of(request)}"):
         raise Throttled()
-    if not per_number.hit(hashlib.sha256(phone.encode()).hexdigest()):
+    if not per_address.hit(hashlib.sha256(address.encode()).hexdigest()):
         raise Throttled()
 
 
@@ -116,22 +123,31 @@ def _visitor_contact(request: Request, session: DbSession, key: str | None,
 @router.post("/requests", response_model=ChallengeOut, status_code=202, responses=_REFUSALS)
 def ask_for_code(body: DataRequestStart, request: Request, session: DbSession, key: WidgetKey = None,
                  token: WidgetToken = None) -> ChallengeOut:
-    """Starts a data-subject request: if the number is on file and the business can text it, a 6-digit
-    code goes to it, valid 10 minutes. The answer is the same whether or not it is on file."""
+    """Starts a data-subject request: if the number or e-mail address is on file and the business can
+    text it (the server can e-mail it), a 6-digit code goes to it, valid 10 minutes. The answer is the same
+    whether or not it is on file."""
     visitor = _visitor_contact(request, session, key, token)
-    _throttle(request, key, body.phone)
-    challenge = widget_privacy.start_challenge(session, visitor, body.kind, body.phone)
+    if body.email is not None:
+        _throttle(request, key, body.email)
+        challenge = widget_privacy.start_email_challenge(session, visitor, body.kind, body.email,
+                                                         runtime_of(request).settings.mail)
+        sent = SENT_BY_EMAIL
+    else:
+        assert body.phone is not None  # one of the two: the model's rule
+        _throttle(request, key, body.phone)
+        challenge = widget_privacy.start_challenge(session, visitor, body.kind, body.phone)
+        sent = SENT
     minutes = int(widget_privacy.CODE_TTL.total_seconds() // 60)
     return ChallengeOut(challenge_id=challenge.id, expires_at=challenge.expires_at,
                         code_digits=widget_privacy.CODE_DIGITS,
-                        message=SENT.format(digits=widget_privacy.CODE_DIGITS, minutes=minutes))
+                        message=sent.format(digits=widget_privacy.CODE_DIGITS, minutes=minutes))
 
 
 @router.post("/requests/{challenge_id}/confirm", response_model=FiledRequestOut, status_code=201,
              responses=_REFUSALS)
 def confirm_code(challenge_id: UUID, body: CodeIn, request: Request, session: DbSession, key: WidgetKey = None,
                  token: WidgetToken = None) -> FiledRequestOut | JSONResponse:
-    """The code from the text message files the request. A wrong code is 422 and counts: the third voids
+    """The code from the text message or e-mail files the request. A wrong code is 422 and counts: the third voids
     the code. An expired, voided or used code is 409; another visitor's or an unknown challenge 404."""
     visitor = _visitor_contact(request, session, key, token)
     outcome = widget_privacy.confirm(session, visitor, challenge_id, body.code)

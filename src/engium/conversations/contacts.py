@@ -139,6 +139,13 @@ def contact_by_phone(session: Session, phone: str) -> Contact | None:
     return session.execute(select(Contact).where(Contact.phone == phone)).scalar_one_or_none()
 
 
+def contact_by_email(session: Session, email: str) -> Contact | None:
+    """The bound tenant's contact with this address as its identifier, if any. Every writer stores the
+    address lower-cased (``ContactEmail``) and ``(tenant_id, email)`` is unique, so at most one holds it;
+    the caller lower-cases what it looks up the same way. ``unverified_email`` is never searched."""
+    return session.execute(select(Contact).where(Contact.email == email)).scalar_one_or_none()
+
+
 def last_channel_among(session: Session, contact_id: UUID, channels: tuple[str, ...]) -> str | None:
     """Of ``channels``, the one the contact's most recent conversation is on; None when none is."""
     return session.execute(

@@ -156,3 +156,8 @@ def not_nullable(*fields: str) -> Callable[[dict[str, Any]], None]:
 def at_least_one_given(*fields: str) -> dict[str, Any]:
     """``json_schema_extra`` of a model that needs at least one of ``fields`` present and not null."""
     return {"anyOf": [{"required": [name], "properties": {name: {"not": {"type": "null"}}}} for name in fields]}
+
+
+def exactly_one_given(*fields: str) -> dict[str, Any]:
+    """``json_schema_extra`` of a model that needs exactly one of ``fields`` present and not null."""
+    return {"oneOf": [{"required": [name], "properties": {name: {"not": {"type": "null"}}}} for name in fields]}
