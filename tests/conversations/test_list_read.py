@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from engium.access.permissions import Role
 from engium.conversations import repository as repo
-from engium.conversations.schemas import ConversationOut
+from engium.conversations.schemas import ContactOut, ConversationOut
 from engium.kit.async_pool import AsyncAppPool
 from engium.kit.pagination import Page, decode_cursor, encode_cursor
 from engium.runtime import Runtime
@@ -184,3 +184,36 @@ def test_a_pool_serves_only_the_loop_that_opened_it(runtime: Runtime, tenant: Te
     # Two separate loops, each with its own connections: neither reuses the other's.
     assert asyncio.run(twice()) in ([None, None], ["", ""], [None, ""], ["", None])
     assert asyncio.run(twice()) in ([None, None], ["", ""], [None, ""], ["", None])
+
+
+def test_the_contact_list_is_byte_for_byte_what_the_models_wrote(
+    client: TestClient, runtime: Runtime, tenant: TenantHandle, other_tenant: TenantHandle
+) -> None:
+    for n, name in enumerate(("Ana 100% sure", "Ana_2", "Bob", "Zoë")):
+        made = client.post(f"{API}/contacts", json={"name": name, "widget_id": f"v{n}"}, headers=tenant.headers)
+        assert made.status_code == 201, made.text
+    theirs = {"name": "Ana of another business", "widget_id": "v0"}
+    assert client.post(f"{API}/contacts", json=theirs, headers=other_tenant.headers).status_code == 201
+
+    def model_bytes_of_contacts(limit: int, cursor: str | None = None, q: str | None = None) -> bytes:
+        with tenant_transaction(runtime.database, tenant.id) as session:
+            rows = repo.list_contacts(session, cursor=decode_cursor(cursor), limit=limit, q=q)
+        items = rows[:limit]
+        next_cursor = encode_cursor(items[-1].created_at, items[-1].id) if len(rows) > limit else None
+        page = Page[ContactOut](items=[ContactOut.model_validate(row) for row in items], next_cursor=next_cursor)
+        return bytes(JSONResponse(page.model_dump(mode="json")).body)
+
+    first = client.get(f"{API}/contacts", params={"limit": 3}, headers=tenant.headers)
+    assert first.content == model_bytes_of_contacts(3)
+    cursor = first.json()["next_cursor"]
+    second = client.get(f"{API}/contacts", params={"limit": 3, "cursor": cursor}, headers=tenant.headers)
+    assert second.content == model_bytes_of_contacts(3, cursor)
+    # % and _ are matched as themselves, and another business's Ana is never found.
+    percent = client.get(f"{API}/contacts", params={"q": " 100% "}, headers=tenant.headers)
+    assert [c["name"] for c in percent.json()["items"]] == ["Ana 100% sure"]
+    underscore = client.get(f"{API}/contacts", params={"q": "a_"}, headers=tenant.headers)
+    assert [c["name"] for c in underscore.json()["items"]] == ["Ana_2"]
+    anas = client.get(f"{API}/contacts", params={"q": "ana"}, headers=tenant.headers)
+    assert anas.content == model_bytes_of_contacts(50, q="ana")
+    assert sorted(c["name"] for c in anas.json()["items"]) == ["Ana 100% sure", "Ana_2"]
+    assert client.get(f"{API}/contacts", params={"q": "x" * 201}, headers=tenant.headers).status_code == 422

@@ -41,12 +41,14 @@ ContactsRead = Annotated[Principal, Requires(Permission.CONTACTS_READ)]
 ContactsWrite = Annotated[Principal, Requires(Permission.CONTACTS_WRITE)]
 ConversationsRead = Annotated[Principal, Requires(Permission.CONVERSATIONS_READ)]
 ConversationsWrite = Annotated[Principal, Requires(Permission.CONVERSATIONS_WRITE)]
+ContactsReadTransaction = Annotated[ReadTransaction, ReadsWith(Permission.CONTACTS_READ)]
 ConversationsReadTransaction = Annotated[ReadTransaction, ReadsWith(Permission.CONVERSATIONS_READ)]
 Paging = Annotated[PageRequest, Depends(page_request)]
 
 Row = TypeVar("Row", Contact, Conversation, Message, SaRow[Any])
 Out = TypeVar("Out", bound=BaseModel)
 CONVERSATION_FIELDS = tuple(ConversationOut.model_fields)
+CONTACT_FIELDS = tuple(ContactOut.model_fields)
 
 
 def _page(rows: list[Row], page: PageRequest, out: type[Out], key: Callable[[Row], datetime]) -> Page[Out]:
@@ -60,14 +62,16 @@ def _page(rows: list[Row], page: PageRequest, out: type[Out], key: Callable[[Row
 
 
 @router.get("/contacts", response_model=Page[ContactOut], tags=["contacts"])
-def list_contacts(
-    principal: ContactsRead,
-    session: DbSession,
+async def list_contacts(
+    read: ContactsReadTransaction,
     page: Paging,
     q: Annotated[str | None, Query(max_length=200, description="Matches name, email or phone")] = None,
-) -> Page[ContactOut]:
-    rows = contacts.list_contacts(session, principal, page, q)
-    return _page(rows, page, ContactOut, lambda contact: contact.created_at)
+) -> Response:
+    # On the event loop like the conversation list (ADR 0034).
+    params = repo.contact_page_params(cursor=page.cursor, limit=page.limit, q=q.strip() if q else None)
+    query, columns = repo.contact_page_sql(params)
+    rows = await read.fetch_and_commit(query, params)
+    return page_json(rows, columns, page, CONTACT_FIELDS, sort_key="created_at")
 
 
 @router.post("/contacts", response_model=ContactOut, status_code=status.HTTP_201_CREATED, tags=["contacts"])
