@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, LiteralString
 from uuid import UUID
 
 import psycopg
@@ -88,33 +88,34 @@ def touch_session(session: Session, session_id: UUID) -> None:
     session.execute(_TOUCH_SESSION, {"id": session_id})
 
 
-# The same lookups on an asyncio connection whose transaction the caller has begun. Sent in pipeline mode
-# they ride with the caller's ``begin``: one round trip.
-_ASYNC_RESOLVE_API_KEY = _RESOLVE_AND_BIND_API_KEY_SQL.format(h="%(h)s")
-_ASYNC_RESOLVE_SESSION = _RESOLVE_AND_BIND_SESSION_SQL.format(h="%(h)s")
+# The same lookups on an asyncio connection, as statements to queue in a pipeline after the caller's
+# ``begin`` (engium.access.read_transaction): they ride in the caller's one round trip.
+ASYNC_RESOLVE_API_KEY: LiteralString = _RESOLVE_AND_BIND_API_KEY_SQL.format(h="%(h)s")
+ASYNC_RESOLVE_SESSION: LiteralString = _RESOLVE_AND_BIND_SESSION_SQL.format(h="%(h)s")
+_ASYNC_BIND = f"select {set_config_sql('%(tenant)s', '%(user)s')}"
 _ASYNC_TOUCH_API_KEY = _TOUCH_API_KEY_SQL.format(id="%(id)s")
 _ASYNC_TOUCH_SESSION = _TOUCH_SESSION_SQL.format(id="%(id)s")
 
 
-async def begin_and_resolve_api_key(conn: AsyncConnection, key_hash: bytes) -> ApiKeyGrant | None:
-    async with conn.pipeline():
-        await conn.execute("begin")
-        found = await conn.execute(_ASYNC_RESOLVE_API_KEY, {"h": key_hash})
-    row = await found.fetchone()
+def api_key_grant(row: tuple[Any, ...] | None) -> ApiKeyGrant | None:
     return ApiKeyGrant(*row[:4]) if row else None
 
 
-async def begin_and_resolve_session(conn: AsyncConnection, token_hash: bytes) -> SessionGrant | None:
-    async with conn.pipeline():
-        await conn.execute("begin")
-        found = await conn.execute(_ASYNC_RESOLVE_SESSION, {"h": token_hash})
-    row = await found.fetchone()
+def session_grant(row: tuple[Any, ...] | None) -> SessionGrant | None:
     return SessionGrant(*row[:7]) if row else None
 
 
-async def touch_api_key_async(conn: AsyncConnection, api_key_id: UUID) -> None:
-    await conn.execute(_ASYNC_TOUCH_API_KEY, {"id": api_key_id})
-
-
-async def touch_session_async(conn: AsyncConnection, session_id: UUID) -> None:
-    await conn.execute(_ASYNC_TOUCH_SESSION, {"id": session_id})
+async def touch_in_own_transaction(conn: AsyncConnection, grant: ApiKeyGrant | SessionGrant) -> None:
+    """Refreshes last_used_at / last_seen_at in a transaction of its own, bound like the request's (the
+    request's has committed by then). One round trip, at most once a minute per credential and process."""
+    if isinstance(grant, ApiKeyGrant):
+        bind = {"tenant": str(grant.tenant_id), "user": ""}
+        touch, params = _ASYNC_TOUCH_API_KEY, {"id": grant.api_key_id}
+    else:
+        bind = {"tenant": str(grant.tenant_id), "user": str(grant.user_id)}
+        touch, params = _ASYNC_TOUCH_SESSION, {"id": grant.session_id}
+    async with conn.pipeline():
+        await conn.execute("begin")
+        await conn.execute(_ASYNC_BIND, bind)
+        await conn.execute(touch, params)
+        await conn.execute("commit")

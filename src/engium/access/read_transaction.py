@@ -8,9 +8,14 @@ resolved by the SECURITY DEFINER ``auth_*`` function in the statement that calls
 so the binding is transaction-local and row-level security scopes every row the route then reads. Nothing
 filters by tenant in Python.
 
-Two round trips per request, both pipelined: ``begin`` + resolve-and-bind while the dependency runs (a
-refusal, 401 or 403, therefore still comes before any 400/422 for the query string, as it does for every
-other route), then the route's query + ``commit`` (:meth:`ReadTransaction.fetch_and_commit`).
+One round trip per request: the dependency queues ``begin`` and the resolve-and-bind statement on a
+pipeline and does not wait; the route queues its statement and ``commit`` behind them and sends the lot
+(:meth:`ReadTransaction.fetch_and_commit`). The route's statement runs under whatever binding the resolve
+statement made: none for an unknown credential, so row-level security shows it no row. Its rows are
+handed over only after the credential's answer is checked, 401 or 403 otherwise, with the same messages.
+When the query string is refused (400/422) before the route runs, the dependency sees that error and
+checks the credential first, so a refused credential still answers first, as on every other route.
+A stale ``last_used_at``/``last_seen_at`` is refreshed after the commit, in a transaction of its own.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from typing import Annotated, Any, LiteralString
 import psycopg
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials
+from psycopg import AsyncCursor, AsyncPipeline
 from sqlalchemy.exc import DBAPIError
 
 from engium.access import credential_lookup as repo
@@ -36,46 +42,77 @@ from engium.access.authentication import (
     session_principal,
     stale,
 )
+from engium.access.credential_lookup import ApiKeyGrant, SessionGrant
 from engium.access.permissions import Permission
 from engium.access.principal import Principal
 from engium.access.tokens import digest
 from engium.kit.async_pool import AsyncAppPool, AsyncConnection
 
 
-@dataclass
-class ReadTransaction:
-    """A transaction bound to ``principal``'s tenant, open on ``connection`` until the route reads."""
+@dataclass(frozen=True)
+class _Credential:
+    """What the request presents, before the database has said whose it is."""
 
-    connection: AsyncConnection
-    principal: Principal
-    committed: bool = False
-
-    async def fetch_and_commit(self, query: LiteralString, params: dict[str, Any]) -> list[tuple[Any, ...]]:
-        """Runs the route's one statement and commits, in one round trip."""
-        try:
-            async with self.connection.pipeline():
-                found = await self.connection.execute(query, params)
-                await self.connection.execute("commit")
-            self.committed = True
-            return await found.fetchall()
-        except psycopg.Error as exc:
-            raise _as_dbapi_error(exc) from exc
+    resolve: LiteralString
+    hash: bytes
+    is_api_key: bool
 
 
-async def _authenticate(conn: AsyncConnection, request: Request) -> Principal:
+def _credential(request: Request) -> _Credential:
+    """The request's credential, or 401 for a missing or malformed one (before any database work)."""
     authorization = request.headers.get("authorization")
     if authorization is not None:
-        key_grant = await repo.begin_and_resolve_api_key(conn, digest(bearer_token(authorization)))
-        principal = api_key_principal(key_grant)
-        if key_grant is not None and stale(key_grant.last_used_at):
-            await repo.touch_api_key_async(conn, key_grant.api_key_id)
-        return principal
-    cookie = session_cookie(request)
-    found = await repo.begin_and_resolve_session(conn, digest(cookie))
-    principal = session_principal(request, found)
-    if found is not None and stale(found.last_seen_at):
-        await repo.touch_session_async(conn, found.session_id)
-    return principal
+        return _Credential(repo.ASYNC_RESOLVE_API_KEY, digest(bearer_token(authorization)), is_api_key=True)
+    return _Credential(repo.ASYNC_RESOLVE_SESSION, digest(session_cookie(request)), is_api_key=False)
+
+
+@dataclass
+class ReadTransaction:
+    """A transaction whose ``begin`` and resolve-and-bind statement are queued on ``connection``'s pipeline;
+    :meth:`fetch_and_commit` queues the route's statement and ``commit`` behind them and sends all four."""
+
+    connection: AsyncConnection
+    pipeline: AsyncPipeline
+    request: Request
+    permission: Permission
+    credential: _Credential
+    resolved: AsyncCursor[tuple[Any, ...]]
+    committed: bool = False
+    checked: bool = False
+    grant: ApiKeyGrant | SessionGrant | None = None
+
+    async def fetch_and_commit(self, query: LiteralString, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+        """Runs the route's one statement and commits, in the round trip that also resolves the credential;
+        the rows are returned only once the credential is known and permitted (401/403 otherwise)."""
+        try:
+            found = await self.connection.execute(query, params)
+            await self.connection.execute("commit")
+            await self.pipeline.sync()
+        except psycopg.Error as exc:
+            raise _as_dbapi_error(exc) from exc
+        self.committed = True
+        await self.check()
+        return await found.fetchall()
+
+    async def check(self) -> Principal:
+        """The principal, once the resolve statement's answer is in (after a sync): 401 for an unknown,
+        revoked or expired credential, 403 without the permission, exactly as ``Requires`` refuses."""
+        self.checked = True
+        row = await self.resolved.fetchone()
+        if self.credential.is_api_key:
+            key_grant = repo.api_key_grant(row)
+            principal = api_key_principal(key_grant)
+            self.grant = key_grant
+        else:
+            found = repo.session_grant(row)
+            principal = session_principal(self.request, found)
+            self.grant = found
+        return check_permission(principal, self.permission)
+
+    def needs_touch(self) -> bool:
+        if isinstance(self.grant, ApiKeyGrant):
+            return stale(self.grant.last_used_at)
+        return isinstance(self.grant, SessionGrant) and stale(self.grant.last_seen_at)
 
 
 def _as_dbapi_error(exc: psycopg.Error) -> DBAPIError:
@@ -98,19 +135,34 @@ def reads_with(permission: Permission) -> Callable[..., AsyncIterator[ReadTransa
         _api_key: Annotated[HTTPAuthorizationCredentials | None, Security(API_KEY_SCHEME)] = None,
         _session_cookie: Annotated[str | None, Security(SESSION_SCHEME)] = None,
     ) -> AsyncIterator[ReadTransaction]:
+        credential = _credential(request)
         pool: AsyncAppPool = request.app.state.async_pool
         async with pool.connection() as conn:
             try:
-                principal = check_permission(await _authenticate(conn, request), permission)
-                read = ReadTransaction(conn, principal)
-                yield read
+                async with conn.pipeline() as pipeline:
+                    await conn.execute("begin")
+                    resolved = await conn.execute(credential.resolve, {"h": credential.hash})
+                    read = ReadTransaction(conn, pipeline, request, permission, credential, resolved)
+                    try:
+                        yield read
+                    except BaseException:
+                        # The query string was refused (400/422) before the route ran, or the route failed.
+                        # A refused credential answers first, as on every route that checks it before its
+                        # parameters: check() raises its 401/403 in place of the original error.
+                        if not read.checked:
+                            await pipeline.sync()
+                            await read.check()
+                        raise
                 if not read.committed:
+                    await read.check()
                     await conn.execute("commit")
+                if read.grant is not None and read.needs_touch():
+                    await repo.touch_in_own_transaction(conn, read.grant)
             except psycopg.Error as exc:
                 await _rollback(conn)
                 raise _as_dbapi_error(exc) from exc
             except BaseException:
-                # A refusal (401/403), the query string's 400/422, or the route's own error.
+                # A refusal, the query string's 400/422, or the route's own error: nothing to keep.
                 await _rollback(conn)
                 raise
 
