@@ -34,7 +34,9 @@ class AsyncAppPool:
         url = make_url(database.urls.app).set(drivername="postgresql")
         self._conninfo = url.render_as_string(hide_password=False)
         self._options: dict[str, Any] = {"autocommit": True, **app_connection_options(database.pooler)}
-        self._max_size = max_size or database.pool_size
+        # Half the engine's size: a read holds its connection for one round trip, and the engine's pool (up
+        # to twice ENGIUM_DB_POOL_SIZE with overflow) shares the server's max_connections with this one.
+        self._max_size = max_size or max(4, database.pool_size // 2)
         self._pool: AsyncConnectionPool[AsyncConnection] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._opening = asyncio.Lock()
