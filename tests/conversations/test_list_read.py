@@ -4,7 +4,9 @@ the thread-pool routes, with the credential lookup, the binding and the page in 
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -217,3 +219,22 @@ def test_the_contact_list_is_byte_for_byte_what_the_models_wrote(
     assert anas.content == model_bytes_of_contacts(50, q="ana")
     assert sorted(c["name"] for c in anas.json()["items"]) == ["Ana 100% sure", "Ana_2"]
     assert client.get(f"{API}/contacts", params={"q": "x" * 201}, headers=tenant.headers).status_code == 422
+
+
+def test_an_unreachable_database_is_a_quick_503(client: TestClient, runtime: Runtime, tenant: TenantHandle) -> None:
+    # Port 9 (discard): nothing listens there, so every connection attempt is refused.
+    unreachable = replace(runtime.database.urls, app="postgresql+psycopg://engium_app@127.0.0.1:9/engium")
+    nowhere = replace(runtime.database, urls=unreachable)
+    app_state = client.app.state  # type: ignore[attr-defined]
+    broken = AsyncAppPool(nowhere)
+    working, app_state.async_pool = app_state.async_pool, broken
+    try:
+        started = time.monotonic()
+        answer = client.get(f"{API}/conversations", headers=tenant.headers)
+        assert answer.status_code == 503
+        assert answer.headers["retry-after"]
+        assert time.monotonic() - started < 10
+    finally:
+        app_state.async_pool = working
+        assert client.portal is not None
+        client.portal.call(broken.close)

@@ -137,34 +137,38 @@ def reads_with(permission: Permission) -> Callable[..., AsyncIterator[ReadTransa
     ) -> AsyncIterator[ReadTransaction]:
         credential = _credential(request)
         pool: AsyncAppPool = request.app.state.async_pool
-        async with pool.connection() as conn:
-            try:
-                async with conn.pipeline() as pipeline:
-                    await conn.execute("begin")
-                    resolved = await conn.execute(credential.resolve, {"h": credential.hash})
-                    read = ReadTransaction(conn, pipeline, request, permission, credential, resolved)
-                    try:
-                        yield read
-                    except BaseException:
-                        # The query string was refused (400/422) before the route ran, or the route failed.
-                        # A refused credential answers first, as on every route that checks it before its
-                        # parameters: check() raises its 401/403 in place of the original error.
-                        if not read.checked:
-                            await pipeline.sync()
-                            await read.check()
-                        raise
-                if not read.committed:
-                    await read.check()
-                    await conn.execute("commit")
-                if read.grant is not None and read.needs_touch():
-                    await repo.touch_in_own_transaction(conn, read.grant)
-            except psycopg.Error as exc:
-                await _rollback(conn)
-                raise _as_dbapi_error(exc) from exc
-            except BaseException:
-                # A refusal, the query string's 400/422, or the route's own error: nothing to keep.
-                await _rollback(conn)
-                raise
+        try:
+            async with pool.connection() as conn:
+                try:
+                    async with conn.pipeline() as pipeline:
+                        await conn.execute("begin")
+                        resolved = await conn.execute(credential.resolve, {"h": credential.hash})
+                        read = ReadTransaction(conn, pipeline, request, permission, credential, resolved)
+                        try:
+                            yield read
+                        except BaseException:
+                            # The query string was refused (400/422) before the route ran, or the route
+                            # failed. A refused credential answers first, as on every route that checks it
+                            # before its parameters: check() raises its 401/403 in place of that error.
+                            if not read.checked:
+                                await pipeline.sync()
+                                await read.check()
+                            raise
+                    if not read.committed:
+                        await read.check()
+                        await conn.execute("commit")
+                    if read.grant is not None and read.needs_touch():
+                        await repo.touch_in_own_transaction(conn, read.grant)
+                except psycopg.Error as exc:
+                    await _rollback(conn)
+                    raise _as_dbapi_error(exc) from exc
+                except BaseException:
+                    # A refusal, the query string's 400/422, or the route's own error: nothing to keep.
+                    await _rollback(conn)
+                    raise
+        except psycopg.Error as exc:
+            # No connection to be had (the pool timed out, the server refused): 503, as for the engine.
+            raise _as_dbapi_error(exc) from exc
 
     return dependency
 

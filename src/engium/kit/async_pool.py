@@ -27,6 +27,7 @@ from sqlalchemy import make_url
 from engium.kit.database import Database, app_connection_options
 
 AsyncConnection = psycopg.AsyncConnection[tuple[Any, ...]]
+ACQUIRE_TIMEOUT_SECONDS = 3.0
 
 
 class AsyncAppPool:
@@ -56,6 +57,9 @@ class AsyncAppPool:
                     kwargs=self._options,
                     min_size=1,
                     max_size=self._max_size,
+                    # A request waits this long for a connection, then gets a 503: a read holds one for a
+                    # round trip, so a longer wait means the server is unreachable, not busy.
+                    timeout=ACQUIRE_TIMEOUT_SECONDS,
                     open=False,
                     name="engium-async-reads",
                 )
@@ -71,7 +75,9 @@ class AsyncAppPool:
             async with pool.connection() as conn:
                 yield conn
             return
-        conn = await psycopg.AsyncConnection.connect(self._conninfo, **self._options)
+        conn = await psycopg.AsyncConnection.connect(
+            self._conninfo, connect_timeout=int(ACQUIRE_TIMEOUT_SECONDS), **self._options
+        )
         try:
             yield conn
         finally:
