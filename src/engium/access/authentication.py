@@ -99,7 +99,7 @@ def authenticate(
     _api_key: Annotated[HTTPAuthorizationCredentials | None, Security(API_KEY_SCHEME)] = None,
     _session_cookie: Annotated[str | None, Security(SESSION_SCHEME)] = None,
 ) -> Principal:
-    # The asyncio twin of this dependency is engium.access.read_transaction.authenticated_read: a change
+    # The asyncio twin of this dependency is engium.access.read_transaction (ReadTransaction.check): a change
     # to one is a change to both.
     authorization = request.headers.get("authorization")
     if authorization is not None:
