@@ -8,7 +8,9 @@ phases with a cheap asyncio/uvloop raw-socket HTTP/1.1 client (one keep-alive co
 
 * ``read``  -- only ``GET /api/v1/conversations``;
 * ``write`` -- only ``POST /api/v1/conversations/{id}/messages`` with ``{"body": "..."}``;
-* ``mixed`` -- reads with a fraction (--write-fraction) of writes.
+* ``mixed`` -- reads with a fraction (--write-fraction) of writes;
+* ``healthz`` -- only ``GET /healthz`` (no credential, no database): the same server's ceiling, so
+  ``read_to_healthz`` in the headline compares the authenticated read with it from one run.
 
 The client shares the machine with the server and PostgreSQL; the CPU seconds each of the three used
 during a phase are reported so the numbers can be read for what they are.
@@ -35,7 +37,7 @@ import tempfile
 import time
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +54,9 @@ from engium.tenancy.binding import tenant_transaction
 
 BENCH_DIR = Path(__file__).resolve().parent
 READ_TARGET_PER_S = 1500.0
+# The authenticated read should reach at least this share of the same server's /healthz throughput.
+READ_TO_HEALTHZ_TARGET = 0.5
+HEALTHZ_PATH = "/healthz"
 
 
 def parse_args() -> argparse.Namespace:
@@ -62,7 +67,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--clients", type=int, help="concurrent keep-alive clients (default 32; quick 8)")
     parser.add_argument("--duration", type=float, help="measured seconds per phase (default 15; quick 3)")
     parser.add_argument("--warmup", type=float, help="unmeasured seconds before each phase (default 2; quick 1)")
-    parser.add_argument("--phases", default="read,write,mixed", help="which of read,write,mixed to run")
+    parser.add_argument(
+        "--phases", default="healthz,read,write,mixed", help="which of healthz,read,write,mixed to run"
+    )
     parser.add_argument("--write-fraction", type=float, default=0.1, help="share of writes in the mixed phase")
     parser.add_argument("--conversations", type=int, default=500, help="conversations seeded for the tenant")
     parser.add_argument("--messages-per-conversation", type=int, default=5)
@@ -282,16 +289,18 @@ def descendants(root: int) -> list[int]:
     return found
 
 
-def postgres_pids() -> list[int]:
-    pids = []
+def postgres_pids(data_dir: Path) -> list[int]:
+    """The benchmark's own PostgreSQL: the postmaster started on ``data_dir`` and its backends (other
+    work on a shared machine runs servers of its own, which must not count)."""
+    marker = str(data_dir).encode()
     for pid in _all_pids():
         try:
-            comm = Path(f"/proc/{pid}/comm").read_text().strip()
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
         except OSError:
             continue
-        if comm.startswith("postgres"):
-            pids.append(pid)
-    return pids
+        if args[0].endswith(b"/postgres") and b"-D" in args and any(arg.startswith(marker) for arg in args):
+            return [pid, *descendants(pid)]
+    return []
 
 
 def cpu_by_pid(pids: list[int]) -> dict[int, float]:
@@ -435,7 +444,7 @@ def summarize(tallies: dict[str, Tally], seconds: float) -> dict[str, Any]:
         if tally.ok == 0 and not tally.errors:
             continue
         values = sorted(v / 1e6 for v in tally.latencies_ns)
-        out[f"{op}s_per_s"] = round(tally.ok / seconds, 1)
+        out[f"{op}s_per_s" if op in ("read", "write") else f"{op}_per_s"] = round(tally.ok / seconds, 1)
         out[op] = {
             "ok": tally.ok,
             "errors": sum(tally.errors.values()),
@@ -471,18 +480,22 @@ async def preflight(load: Load) -> dict[str, Any]:
 def run_phase(
     name: str, server: Server, load: Load, args: argparse.Namespace, clients: int, warmup: float, duration: float
 ) -> dict[str, Any]:
-    write_fraction = {"read": 0.0, "write": 1.0, "mixed": args.write_fraction}[name]
+    write_fraction = {"healthz": 0.0, "read": 0.0, "write": 1.0, "mixed": args.write_fraction}[name]
+    if name == "healthz":
+        load = replace(load, read_path=HEALTHZ_PATH)
     def server_pids() -> list[int]:
         return [server.process.pid, *descendants(server.process.pid)]
 
     client_before = time.process_time()
-    server_before, pg_before = cpu_by_pid(server_pids()), cpu_by_pid(postgres_pids())
+    server_before, pg_before = cpu_by_pid(server_pids()), cpu_by_pid(postgres_pids(args.pg_data_dir))
     wall = time.perf_counter()
     tallies, seconds = asyncio.run(drive(load, clients, warmup, duration, write_fraction, args.seed))
     wall = time.perf_counter() - wall
     client_cpu = time.process_time() - client_before
     server_cpu = cpu_delta(server_before, cpu_by_pid(server_pids()))
-    pg_cpu = cpu_delta(pg_before, cpu_by_pid(postgres_pids()))
+    pg_cpu = cpu_delta(pg_before, cpu_by_pid(postgres_pids(args.pg_data_dir)))
+    if name == "healthz":
+        tallies = {"healthz": tallies["read"]}
     result = summarize(tallies, seconds)
     result["cpu_s_incl_warmup"] = {
         "client": round(client_cpu, 2),
@@ -504,7 +517,7 @@ def main() -> None:
     warmup = args.warmup if args.warmup is not None else (1.0 if quick else 2.0)
     phases = [p.strip() for p in args.phases.split(",") if p.strip()]
     for phase in phases:
-        if phase not in ("read", "write", "mixed"):
+        if phase not in ("healthz", "read", "write", "mixed"):
             raise SystemExit(f"unknown phase {phase!r}")
     try:
         import uvloop
@@ -520,6 +533,7 @@ def main() -> None:
         temp_dir = Path(tempfile.mkdtemp(prefix="engium-bench-api-"))
         data_dir = temp_dir
     data_dir = data_dir.resolve()
+    args.pg_data_dir = data_dir
     database = Database.open(app_url=None, owner_url=None, data_dir=data_dir, pool_size=2)
     runs: list[dict[str, Any]] = []
     try:
@@ -569,6 +583,12 @@ def main() -> None:
         (r["phases"].get("read", {}).get("reads_per_s", 0.0) for r in runs),
         default=0.0,
     )
+    # Per worker count: the read's throughput as a share of /healthz on the same server in the same run.
+    ratios = {
+        str(r["workers"]): round(r["phases"]["read"]["reads_per_s"] / r["phases"]["healthz"]["healthz_per_s"], 3)
+        for r in runs
+        if r["phases"].get("read", {}).get("reads_per_s") and r["phases"].get("healthz", {}).get("healthz_per_s")
+    }
     emit(
         {
             "benchmark": "api_throughput",
@@ -587,6 +607,9 @@ def main() -> None:
                 "best_reads_per_s": best_reads,
                 "target_reads_per_s": READ_TARGET_PER_S,
                 "meets_target": best_reads >= READ_TARGET_PER_S,
+                "read_to_healthz_by_workers": ratios,
+                "target_read_to_healthz": READ_TO_HEALTHZ_TARGET,
+                "meets_ratio_target": bool(ratios) and min(ratios.values()) >= READ_TO_HEALTHZ_TARGET,
             },
             "machine": machine_info(),
         }

@@ -33,6 +33,7 @@ from engium.identity.routes import router as identity_router
 from engium.incidents.routes import operator_router as operator_incidents_router
 from engium.incidents.routes import tenant_router as incident_notifications_router
 from engium.integrations.routes import router as integrations_router
+from engium.kit.async_pool import AsyncAppPool
 from engium.kit.body_limit import BodyLimitMiddleware
 from engium.knowledge.routes import router as knowledge_router
 from engium.privacy.routes import router as privacy_router
@@ -82,9 +83,14 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     the lifespan's shutdown is the last reliable place to stop the embedded PostgreSQL.
     """
 
+    # The hot reads' asyncio connections (ADR 0034): one pool per application, opened on first use by the
+    # event loop that serves it, closed here before the database.
+    async_pool = AsyncAppPool(runtime.database)
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        await async_pool.close()
         if owns_database:
             runtime.database.close()
 
@@ -99,6 +105,7 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     )
     app.state.runtime = runtime
     app.state.database = runtime.database
+    app.state.async_pool = async_pool
     app.state.before_commit = audit_mutation_before_commit
     install_error_handlers(app)
     install_api_document(app)

@@ -13,26 +13,43 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from functools import cache
+from typing import Any, LiteralString
 from uuid import UUID
 
-from sqlalchemy import Row, delete, exists, or_, select, text, tuple_
+from sqlalchemy import DateTime, Row, Select, Uuid, bindparam, delete, exists, or_, select, text, tuple_
+from sqlalchemy.dialects.postgresql import psycopg as psycopg_dialect
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 
 from engium.conversations.models import Contact, Conversation, Message
 from engium.kit.pagination import Cursor
+
+# A keyset position (pagination.Cursor) as bind parameters, shared by the list statements below.
+_CURSOR_POSITION = tuple_(bindparam("cursor_at", type_=DateTime(timezone=True)), bindparam("cursor_id", type_=Uuid()))
+_PSYCOPG = psycopg_dialect.dialect()  # type: ignore[no-untyped-call]
+
+
+def _as_psycopg(stmt: Select[Any]) -> tuple[LiteralString, tuple[str, ...]]:
+    """A statement as psycopg SQL (``%(name)s`` parameters) and its column names, for the asyncio reads
+    (engium.access.read_transaction): compiled once per shape by the callers' caches."""
+    sql: LiteralString = stmt.compile(dialect=_PSYCOPG).string
+    return sql, tuple(column.name for column in stmt.selected_columns)
 
 
 def _escape_like(value: str) -> str:
     return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def list_contacts(session: Session, *, cursor: Cursor | None, limit: int, q: str | None) -> list[Contact]:
-    stmt = select(Contact).order_by(Contact.created_at.desc(), Contact.id.desc())
-    if cursor is not None:
-        stmt = stmt.where(tuple_(Contact.created_at, Contact.id) < tuple_(cursor.at, cursor.id))
-    if q:
-        pattern = f"%{_escape_like(q)}%"
+def _contact_page(*, entity: bool, after: bool, search: bool) -> Select[Any]:
+    """The contact list of one shape (a cursor, a search), as ORM objects (``entity``) or plain columns;
+    values are named bind parameters (:func:`contact_page_params`)."""
+    stmt: Select[Any] = select(Contact) if entity else select(*Contact.__table__.columns)
+    stmt = stmt.order_by(Contact.created_at.desc(), Contact.id.desc())
+    if after:
+        stmt = stmt.where(tuple_(Contact.created_at, Contact.id) < _CURSOR_POSITION)
+    if search:
+        pattern: BindParameter[Any] = bindparam("pattern")
         stmt = stmt.where(
             or_(
                 Contact.name.ilike(pattern, escape="\\"),
@@ -40,7 +57,32 @@ def list_contacts(session: Session, *, cursor: Cursor | None, limit: int, q: str
                 Contact.phone.ilike(pattern, escape="\\"),
             )
         )
-    return list(session.execute(stmt.limit(limit + 1)).scalars())
+    return stmt.limit(bindparam("limit"))
+
+
+def contact_page_params(*, cursor: Cursor | None, limit: int, q: str | None) -> dict[str, Any]:
+    params: dict[str, Any] = {"limit": limit + 1}
+    if cursor is not None:
+        params |= {"cursor_at": cursor.at, "cursor_id": cursor.id}
+    if q:
+        params["pattern"] = f"%{_escape_like(q)}%"
+    return params
+
+
+def list_contacts(session: Session, *, cursor: Cursor | None, limit: int, q: str | None) -> list[Contact]:
+    params = contact_page_params(cursor=cursor, limit=limit, q=q)
+    stmt = _contact_page(entity=True, after="cursor_at" in params, search="pattern" in params)
+    return list(session.execute(stmt, params).scalars())
+
+
+@cache
+def _compiled_contact_page(after: bool, search: bool) -> tuple[LiteralString, tuple[str, ...]]:
+    return _as_psycopg(_contact_page(entity=False, after=after, search=search))
+
+
+def contact_page_sql(params: dict[str, Any]) -> tuple[LiteralString, tuple[str, ...]]:
+    """:func:`list_contacts`'s statement as psycopg SQL and its column names (see conversation_page_sql)."""
+    return _compiled_contact_page("cursor_at" in params, "pattern" in params)
 
 
 def get_contact(session: Session, contact_id: UUID) -> Contact | None:
@@ -69,8 +111,31 @@ def delete_contact(session: Session, contact_id: UUID) -> None:
     session.execute(delete(Contact).where(Contact.id == contact_id))
 
 
-def list_conversations(
-    session: Session,
+def _conversation_page(
+    *, after: bool, status: bool, channel: bool, assignee: bool, contact: bool
+) -> Select[Any]:
+    """The conversation list of one shape: which filters apply. Values are named bind parameters
+    (:func:`conversation_page_params`), so a shape compiles once for the asyncio read as well."""
+    stmt = select(*Conversation.__table__.columns).order_by(
+        Conversation.last_message_at.desc(), Conversation.id.desc()
+    )
+    if after:
+        stmt = stmt.where(
+            tuple_(Conversation.last_message_at, Conversation.id)
+            < _CURSOR_POSITION
+        )
+    if status:
+        stmt = stmt.where(Conversation.status == bindparam("status"))
+    if channel:
+        stmt = stmt.where(Conversation.channel == bindparam("channel"))
+    if assignee:
+        stmt = stmt.where(Conversation.assignee_user_id == bindparam("assignee_user_id"))
+    if contact:
+        stmt = stmt.where(Conversation.contact_id == bindparam("contact_id"))
+    return stmt.limit(bindparam("limit"))
+
+
+def conversation_page_params(
     *,
     cursor: Cursor | None,
     limit: int,
@@ -78,25 +143,45 @@ def list_conversations(
     channel: str | None = None,
     assignee_user_id: UUID | None = None,
     contact_id: UUID | None = None,
-) -> list[Row[Any]]:
+) -> dict[str, Any]:
+    params: dict[str, Any] = {"limit": limit + 1}
+    if cursor is not None:
+        params |= {"cursor_at": cursor.at, "cursor_id": cursor.id}
+    filters = {"status": status, "channel": channel, "assignee_user_id": assignee_user_id, "contact_id": contact_id}
+    return params | {name: value for name, value in filters.items() if value is not None}
+
+
+def _shape(params: dict[str, Any]) -> dict[str, bool]:
+    return {
+        "after": "cursor_at" in params,
+        "status": "status" in params,
+        "channel": "channel" in params,
+        "assignee": "assignee_user_id" in params,
+        "contact": "contact_id" in params,
+    }
+
+
+def list_conversations(session: Session, **page: Any) -> list[Row[Any]]:
+    """``page``: the arguments of :func:`conversation_page_params`."""
     # Plain rows, not ORM instances: a page is read-only, and identity-map bookkeeping for 51 objects
     # was a large share of a list request's CPU time.
-    stmt = select(*Conversation.__table__.columns).order_by(
-        Conversation.last_message_at.desc(), Conversation.id.desc()
+    params = conversation_page_params(**page)
+    return list(session.execute(_conversation_page(**_shape(params)), params))
+
+
+@cache
+def _compiled_conversation_page(
+    after: bool, status: bool, channel: bool, assignee: bool, contact: bool
+) -> tuple[LiteralString, tuple[str, ...]]:
+    return _as_psycopg(
+        _conversation_page(after=after, status=status, channel=channel, assignee=assignee, contact=contact)
     )
-    if cursor is not None:
-        stmt = stmt.where(
-            tuple_(Conversation.last_message_at, Conversation.id) < tuple_(cursor.at, cursor.id)
-        )
-    if status is not None:
-        stmt = stmt.where(Conversation.status == status)
-    if channel is not None:
-        stmt = stmt.where(Conversation.channel == channel)
-    if assignee_user_id is not None:
-        stmt = stmt.where(Conversation.assignee_user_id == assignee_user_id)
-    if contact_id is not None:
-        stmt = stmt.where(Conversation.contact_id == contact_id)
-    return list(session.execute(stmt.limit(limit + 1)))
+
+
+def conversation_page_sql(params: dict[str, Any]) -> tuple[LiteralString, tuple[str, ...]]:
+    """The same statement as :func:`list_conversations` runs, as psycopg SQL (``%(name)s`` parameters),
+    and the names of its columns: for :class:`engium.access.read_transaction.ReadTransaction`."""
+    return _compiled_conversation_page(**_shape(params))
 
 
 def get_conversation(session: Session, conversation_id: UUID, *, for_update: bool = False) -> Conversation | None:

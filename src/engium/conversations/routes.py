@@ -14,7 +14,9 @@ from sqlalchemy import Row as SaRow
 from engium.access.authentication import Requires
 from engium.access.permissions import Permission
 from engium.access.principal import Principal
+from engium.access.read_transaction import ReadsWith, ReadTransaction
 from engium.conversations import contacts, service
+from engium.conversations import repository as repo
 from engium.conversations.models import Contact, Conversation, Message
 from engium.conversations.schemas import (
     AssignRequest,
@@ -30,7 +32,7 @@ from engium.conversations.schemas import (
     MessageCreate,
     MessageOut,
 )
-from engium.kit.pagination import Page, PageRequest, encode_cursor, page_request
+from engium.kit.pagination import Page, PageRequest, encode_cursor, page_json, page_request
 from engium.kit.transaction import DbSession
 
 router = APIRouter()
@@ -39,10 +41,14 @@ ContactsRead = Annotated[Principal, Requires(Permission.CONTACTS_READ)]
 ContactsWrite = Annotated[Principal, Requires(Permission.CONTACTS_WRITE)]
 ConversationsRead = Annotated[Principal, Requires(Permission.CONVERSATIONS_READ)]
 ConversationsWrite = Annotated[Principal, Requires(Permission.CONVERSATIONS_WRITE)]
+ContactsReadTransaction = Annotated[ReadTransaction, ReadsWith(Permission.CONTACTS_READ)]
+ConversationsReadTransaction = Annotated[ReadTransaction, ReadsWith(Permission.CONVERSATIONS_READ)]
 Paging = Annotated[PageRequest, Depends(page_request)]
 
 Row = TypeVar("Row", Contact, Conversation, Message, SaRow[Any])
 Out = TypeVar("Out", bound=BaseModel)
+CONVERSATION_FIELDS = tuple(ConversationOut.model_fields)
+CONTACT_FIELDS = tuple(ContactOut.model_fields)
 
 
 def _page(rows: list[Row], page: PageRequest, out: type[Out], key: Callable[[Row], datetime]) -> Page[Out]:
@@ -56,14 +62,16 @@ def _page(rows: list[Row], page: PageRequest, out: type[Out], key: Callable[[Row
 
 
 @router.get("/contacts", response_model=Page[ContactOut], tags=["contacts"])
-def list_contacts(
-    principal: ContactsRead,
-    session: DbSession,
+async def list_contacts(
+    read: ContactsReadTransaction,
     page: Paging,
     q: Annotated[str | None, Query(max_length=200, description="Matches name, email or phone")] = None,
-) -> Page[ContactOut]:
-    rows = contacts.list_contacts(session, principal, page, q)
-    return _page(rows, page, ContactOut, lambda contact: contact.created_at)
+) -> Response:
+    # On the event loop like the conversation list (ADR 0034).
+    params = repo.contact_page_params(cursor=page.cursor, limit=page.limit, q=q.strip() if q else None)
+    query, columns = repo.contact_page_sql(params)
+    rows = await read.fetch_and_commit(query, params)
+    return page_json(rows, columns, page, CONTACT_FIELDS, sort_key="created_at")
 
 
 @router.post("/contacts", response_model=ContactOut, status_code=status.HTTP_201_CREATED, tags=["contacts"])
@@ -93,25 +101,26 @@ def delete_contact(contact_id: UUID, principal: ContactsWrite, session: DbSessio
 
 
 @router.get("/conversations", response_model=Page[ConversationOut], tags=["conversations"])
-def list_conversations(
-    principal: ConversationsRead,
-    session: DbSession,
+async def list_conversations(
+    read: ConversationsReadTransaction,
     page: Paging,
     status_filter: Annotated[ConversationStatus | None, Query(alias="status")] = None,
     channel: Channel | None = None,
     assignee_user_id: UUID | None = None,
     contact_id: UUID | None = None,
-) -> Page[ConversationOut]:
-    rows = service.list_conversations(
-        session,
-        principal,
-        page,
+) -> Response:
+    # The hot read (ADR 0034): on the event loop, rows straight to the JSON Page[ConversationOut] would give.
+    params = repo.conversation_page_params(
+        cursor=page.cursor,
+        limit=page.limit,
         status=status_filter,
         channel=channel,
         assignee_user_id=assignee_user_id,
         contact_id=contact_id,
     )
-    return _page(rows, page, ConversationOut, lambda conversation: conversation.last_message_at)
+    query, columns = repo.conversation_page_sql(params)
+    rows = await read.fetch_and_commit(query, params)
+    return page_json(rows, columns, page, CONVERSATION_FIELDS, sort_key="last_message_at")
 
 
 @router.post(

@@ -36,12 +36,25 @@ MIGRATION_LOCK_KEY = 0x656E6769756D02
 _FIXED_MINORS = {13: 22, 14: 19, 15: 14, 16: 10, 17: 6}
 
 
+def app_connection_options(pooler: Pooler) -> dict[str, object]:
+    """psycopg connection arguments for the app role, shared by the engine and the asyncio pool
+    (:mod:`engium.kit.async_pool`), so both plan and prepare statements alike."""
+    if pooler == "transaction":
+        # Unnamed statements only: each execution is planned with its parameters (a custom plan, so
+        # partitions are pruned at plan time, as plan_cache_mode=force_custom_plan ensures below).
+        return {"prepare_threshold": None}
+    # Partitioned tables (knowledge) must be pruned at plan time: never use generic plans.
+    return {"options": "-c plan_cache_mode=force_custom_plan"}
+
+
 @dataclass
 class Database:
     urls: DatabaseUrls
     app_engine: Engine
     sessions: sessionmaker[Session]
     embedded: EmbeddedPostgres | None = None
+    pooler: Pooler = "none"
+    pool_size: int = 20
 
     @classmethod
     def open(
@@ -74,21 +87,20 @@ class Database:
             if owner_url is None:
                 raise ValueError("ENGIUM_OWNER_DATABASE_URL is required when ENGIUM_DATABASE_URL is set")
             urls = DatabaseUrls(app=app_url, owner=owner_url, listen=listen_url)
-        if pooler == "transaction":
-            # Unnamed statements only: each execution is planned with its parameters (a custom plan, so
-            # partitions are pruned at plan time, as plan_cache_mode=force_custom_plan ensures below).
-            connect_args: dict[str, object] = {"prepare_threshold": None}
-        else:
-            # Partitioned tables (knowledge) must be pruned at plan time: never use generic plans.
-            connect_args = {"options": "-c plan_cache_mode=force_custom_plan"}
         engine = create_engine(
-            urls.app, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=False, connect_args=connect_args
+            urls.app,
+            pool_size=pool_size,
+            max_overflow=pool_size,
+            pool_pre_ping=False,
+            connect_args=app_connection_options(pooler),
         )
         db = cls(
             urls=urls,
             app_engine=engine,
             sessions=sessionmaker(engine, expire_on_commit=False, autoflush=False),
             embedded=embedded,
+            pooler=pooler,
+            pool_size=pool_size,
         )
         try:
             db.check_server()

@@ -11,11 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID
 
 from fastapi import Query
 from pydantic import BaseModel
+from pydantic_core import to_json
+from starlette.responses import Response
 
 from engium.errors import BadRequest
 
@@ -70,3 +72,21 @@ async def page_request(
 class Page(BaseModel, Generic[T]):
     items: list[T]
     next_cursor: str | None = None
+
+
+def page_json(
+    rows: list[tuple[Any, ...]], columns: tuple[str, ...], page: PageRequest, fields: tuple[str, ...], *, sort_key: str
+) -> Response:
+    """A page of database rows as the JSON response ``Page[Out]`` would be, without building the models.
+
+    ``rows`` come one past ``page.limit`` (there is a next page when that one is there) with ``columns``;
+    ``fields`` are the output model's, in its order, each a column. pydantic's own serializer writes the
+    values, so the bytes are the model's (tests/conversations/test_list_read.py compares them); the values
+    are the database's typed columns, which the model would only pass through."""
+    positions = [columns.index(name) for name in fields]
+    items = [{name: row[at] for name, at in zip(fields, positions, strict=True)} for row in rows[: page.limit]]
+    next_cursor = None
+    if len(rows) > page.limit:
+        last = rows[page.limit - 1]
+        next_cursor = encode_cursor(last[columns.index(sort_key)], last[columns.index("id")])
+    return Response(to_json({"items": items, "next_cursor": next_cursor}), media_type="application/json")
