@@ -1,7 +1,7 @@
 """The per-request credential lookups keep one generic plan instead of planning on every call.
 
 Revision ID: 0026_generic_auth_plans
-Revises: 0024_one_reply_per_message
+Revises: 0025_widget_privacy_email
 
 The app role's connections run with ``plan_cache_mode=force_custom_plan`` (partitioned tables must be
 pruned at plan time, kit/database.py), and a function inherits the setting: ``auth_api_key``'s recursive
@@ -19,7 +19,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0026_generic_auth_plans"
-down_revision = "0024_one_reply_per_message"
+down_revision = "0025_widget_privacy_email"
 branch_labels = None
 depends_on = None
 
