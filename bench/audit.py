@@ -5,8 +5,9 @@ count runs a timed phase in which every writer thread owns one ``engium_app`` co
 events in their own transactions (BEGIN; bind tenant; ``audit_append``; COMMIT), exactly as a request
 does, spread over --tenants tenants (writer i appends to tenant i mod T, so several writers contend for
 one chain's head lock whenever writers > tenants). Then seals every chain and times
-``engium.audit.verify.verify_database`` over all of them as the owner role (chain recomputed in Python
-from ``audit_event_fields``, checkpoint signatures, anchors, heads).
+``engium.audit.verify.verify_database`` over all of them as the owner role (every hash recomputed in
+Python from the canonical bytes of ``audit_event_fields``, links, checkpoint signatures, anchors, heads;
+chains cut into segments walked by several connections, ADR 0033).
 
 Usage:
     .venv/bin/python bench/audit.py              # 10 s per phase, 16 tenants
@@ -37,7 +38,7 @@ from engium.config import Settings
 from engium.kit.database import Database
 
 APPEND_TARGET_PER_S = 2_000.0
-VERIFY_TARGET_PER_S = 100_000.0
+VERIFY_TARGET_PER_S = 200_000.0
 APPEND = (
     "select seq from audit_append(%s, 'user', %s, '203.0.113.7'::inet, 'bench/1.0', %s, 'booking.created', "
     "'booking', %s, 'success', %s::jsonb)"

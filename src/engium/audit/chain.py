@@ -2,8 +2,9 @@
 
 The 14 canonical fields are produced by PostgreSQL (``audit_event_fields``) both when an event is
 appended and when it is verified, so timestamp, inet and jsonb text formatting exist in one place
-only. The encoding and the hash are recomputed here, independently of the database, so a verifier
-does not have to trust the SQL that wrote the chain.
+only. The hash is recomputed here, independently of the database, so a verifier does not have to trust
+the SQL that wrote the chain: from the fields (an export's, ``canonical``) or, when verifying the
+database, from the encoding of them that the verifier's own query builds (``chain_scan``, ADR 0033).
 """
 
 from __future__ import annotations
@@ -11,11 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 from uuid import UUID
-
-import psycopg
-from sqlalchemy import Connection
 
 GENESIS = bytes(32)
 FORMAT = "engium-audit-v1"
@@ -38,14 +35,6 @@ FIELD_NAMES = (
 # A walk keeps going after a break (to count events) but stops collecting findings: the first one
 # is what an operator acts on, and a rewritten chain would otherwise produce one per event.
 MAX_FINDINGS = 100
-
-_EVENTS = (
-    "select e.seq, audit_event_fields(e), e.prev_hash, e.hash from audit_events e "
-    "where e.tenant_id = %s order by e.seq"
-)
-# Rows arrive in chunks while PostgreSQL keeps producing the next ones, so the server formats fields
-# while this process hashes: the walk costs roughly max(server, client), not their sum.
-_STREAM_CHUNK = 2_000
 
 
 def canonical(fields: Sequence[str]) -> bytes:
@@ -80,24 +69,36 @@ class ChainWalker:
     checkpoints); keeping only those lets a chain of any length be checked in constant memory.
     ``start``: the seq and hash the remaining chain continues from once its oldest months were removed
     (ADR 0030): the hash signed by the checkpoint that closes the removed range; the genesis otherwise.
+    ``segment``: a walker over one seq range of a chain, walked apart from the rest (in parallel, ADR
+    0033): its first event's link is checked when a walker of everything before it joins it (``join``).
     """
 
-    def __init__(self, tenant_id: UUID, wanted: Collection[int] = (), start: tuple[int, bytes] = (0, GENESIS)) -> None:
+    def __init__(
+        self,
+        tenant_id: UUID,
+        wanted: Collection[int] = (),
+        start: tuple[int, bytes] = (0, GENESIS),
+        *,
+        segment: bool = False,
+    ) -> None:
         self.tenant_id = tenant_id
         self.events = 0
         self.start_seq, self.start_hash = start
         self.last_seq, self.last_hash = start
         self.hashes: dict[int, bytes] = {}
         self.findings: list[Finding] = []
+        # A segment's first event: its seq and prev_hash, linked to the previous segment by ``join``.
+        self.opening: tuple[int, bytes] | None = None
+        self._segment = segment
         self._wanted = frozenset(wanted)
-        self._tenant_text = str(tenant_id)
+        # The canonical encoding starts with the format and the tenant: one prefix test checks both.
+        self._prefix = canonical([FORMAT, str(tenant_id)])
 
     def broken(self, seq: int, reason: str) -> None:
         if len(self.findings) < MAX_FINDINGS:
             self.findings.append(Finding(seq, reason, self.tenant_id))
 
-    def feed(self, seq: int, fields: Sequence[str], prev_hash: bytes, stored_hash: bytes) -> None:
-        self.events += 1
+    def _link(self, seq: int, prev_hash: bytes) -> None:
         expected = self.last_seq + 1
         if seq < expected:
             self.broken(seq, f"sequence number {seq} repeats or goes backwards after {self.last_seq}")
@@ -106,31 +107,88 @@ class ChainWalker:
             self.broken(expected, f"event(s) {missing} missing (deleted)")
         elif prev_hash != self.last_hash:
             self.broken(seq, "prev_hash does not link to the previous event's hash")
-        if len(fields) != len(FIELD_NAMES) or fields[0] != FORMAT or fields[1] != self._tenant_text:
+
+    def feed(self, seq: int, fields: Sequence[str], prev_hash: bytes, stored_hash: bytes) -> None:
+        """One event given by its canonical fields (an export's)."""
+        encoded = canonical(fields) if len(fields) == len(FIELD_NAMES) else None
+        self.feed_canonical(seq, encoded, prev_hash, stored_hash)
+
+    def feed_canonical(self, seq: int, encoded: bytes | None, prev_hash: bytes, stored_hash: bytes) -> None:
+        """One event given by its canonical encoding (``None``: its fields are not the 14 expected)."""
+        self.events += 1
+        if self._segment and self.events == 1:
+            self.opening = (seq, prev_hash)
+            self.last_seq = seq
+        else:
+            self._link(seq, prev_hash)
+        # The encoding is prefix-free, so these tests say exactly: format, tenant and seq fields as expected.
+        prefix = self._prefix
+        if encoded is None or not encoded.startswith(prefix):
             self.broken(seq, "canonical fields are malformed or name another tenant")
-        elif fields[2] != str(seq):
-            self.broken(seq, f"canonical seq field {fields[2]!r} differs from the row's seq")
-        # Hash with the row's own prev_hash: one altered event yields one finding, not a cascade.
-        elif event_hash(prev_hash, fields) != stored_hash:
-            self.broken(seq, "content does not match its stored hash (event altered)")
+        else:
+            seq_text = str(seq)
+            if not encoded.startswith(f"{len(seq_text)}:{seq_text},".encode(), len(prefix)):
+                self.broken(seq, f"canonical seq field {_field_at(encoded, len(prefix))!r} differs from the row's seq")
+            # Hash with the row's own prev_hash: one altered event yields one finding, not a cascade.
+            elif hashlib.sha256(prev_hash + encoded).digest() != stored_hash:
+                self.broken(seq, "content does not match its stored hash (event altered)")
         if seq in self._wanted:
             self.hashes[seq] = stored_hash
         self.last_seq = max(self.last_seq, seq)
         self.last_hash = stored_hash
+
+    def feed_encoded(self, rows: Iterable[tuple[int, bytes | None, bytes, bytes]]) -> None:
+        """``feed_canonical`` for every row. An event that passes every check (the next seq, linked to the
+        previous hash, format, tenant and seq fields as expected, its hash recomputed and equal) only moves
+        the walk on, inline: the checks are the same, without a method call per event. Anything else
+        takes ``feed_canonical``, which reports it."""
+        sha256, prefix, wanted = hashlib.sha256, self._prefix, self._wanted
+        offset = len(prefix)
+        linked = self.events > 0 or not self._segment  # a segment's first event is linked by ``join``
+        last_seq, last_hash, events = self.last_seq, self.last_hash, self.events
+        for seq, encoded, prev_hash, stored_hash in rows:
+            if (
+                linked
+                and seq == last_seq + 1
+                and prev_hash == last_hash
+                and encoded is not None
+                and encoded.startswith(prefix)
+                and encoded.startswith(b"%d:%d," % (len(str(seq)), seq), offset)
+                and sha256(prev_hash + encoded).digest() == stored_hash
+            ):
+                events += 1
+                if seq in wanted:
+                    self.hashes[seq] = stored_hash
+            else:
+                self.last_seq, self.last_hash, self.events = last_seq, last_hash, events
+                self.feed_canonical(seq, encoded, prev_hash, stored_hash)
+                events, linked = self.events, True
+                seq = self.last_seq
+            last_seq, last_hash = seq, stored_hash
+        self.last_seq, self.last_hash, self.events = last_seq, last_hash, events
 
     def feed_all(self, rows: Iterable[tuple[int, Sequence[str], bytes, bytes]]) -> ChainWalker:
         for seq, fields, prev_hash, stored_hash in rows:
             self.feed(seq, fields, prev_hash, stored_hash)
         return self
 
+    def join(self, segment: ChainWalker) -> None:
+        """Continues this walk with ``segment``, the walk of the seq range right after everything fed so
+        far: the result is what feeding its events here would have given, findings in the same order."""
+        if segment.opening is not None:
+            self._link(*segment.opening)
+        for finding in segment.findings:
+            self.broken(finding.seq, finding.reason)
+        self.events += segment.events
+        self.hashes.update(segment.hashes)
+        if segment.events:
+            self.last_seq = max(self.last_seq, segment.last_seq)
+            self.last_hash = segment.last_hash
 
-def walk_tenant(
-    connection: Connection, tenant_id: UUID, wanted: Collection[int] = (), start: tuple[int, bytes] = (0, GENESIS)
-) -> ChainWalker:
-    """Streams a tenant's events from the database through a walker, in constant memory."""
-    driver: psycopg.Connection[Any] = connection.connection.driver_connection  # type: ignore[assignment]
-    walker = ChainWalker(tenant_id, wanted, start)
-    with driver.cursor(binary=True) as cursor:
-        for seq, fields, prev_hash, stored_hash in cursor.stream(_EVENTS, (tenant_id,), size=_STREAM_CHUNK):
-            walker.feed(seq, fields, prev_hash, stored_hash)
-    return walker
+
+def _field_at(encoded: bytes, offset: int) -> str:
+    """The field encoded at ``offset`` (for a finding's text), or what is there if it is not one."""
+    length, colon, rest = encoded[offset:].partition(b":")
+    if colon and length.isdigit():
+        return rest[: int(length)].decode(errors="replace")
+    return encoded[offset:offset + 40].decode(errors="replace")
