@@ -5,7 +5,7 @@ Per event, the database sends the canonical encoding of ``audit_event_fields`` (
 ``audit_append`` hashed: the same expression as ``audit_canonical``, one field after another) with the
 stored ``prev_hash`` and ``hash``; this process hashes it and checks every link. Formatting the fields
 is the database's part either way (timestamps, inet and jsonb text exist only there); sending one
-``bytea`` instead of a 14-element array, and an inlined ``audit_event_fields`` (migration 0026), is
+``bytea`` instead of a 14-element array, and an inlined ``audit_event_fields`` (migration 0027), is
 what makes the database's part cheap, and several segments at once use more than one core.
 """
 
