@@ -22,8 +22,8 @@ from engium.audit.signing import verifier_keys
 from engium.audit.verify import TenantReport, verify_database
 from engium.runtime import Runtime
 from tests.audit import tamper
+from tests.audit.attacks import ATTACKS, sealed_chain
 from tests.audit.conftest import append, seal
-from tests.audit.test_tampering import ATTACKS, _sealed_chain
 from tests.conftest import make_tenant
 
 
@@ -49,7 +49,7 @@ def _same_as_one_walk(runtime: Runtime, owner_engine: Engine, tenant: UUID) -> T
 def test_segments_walked_in_parallel_find_what_one_walk_finds(
     runtime: Runtime, owner_engine: Engine, superuser_engine: Engine, attack: str, cover_up: str
 ) -> None:
-    tenant, seqs = _sealed_chain(runtime)
+    tenant, seqs = sealed_chain(runtime)
     intact = _same_as_one_walk(runtime, owner_engine, tenant)
     assert intact.findings == []
     assert intact.events == seqs[-1]
@@ -103,10 +103,10 @@ def _moved_from_another_chain(conn: Connection, tenant: UUID, seqs: list[int], o
 def test_rows_outside_the_planned_segments_are_walked_too(
     runtime: Runtime, owner_engine: Engine, superuser_engine: Engine, extra: Extra
 ) -> None:
-    # Sealed (by _sealed_chain) before anything is moved out of it, so that later seals still succeed.
+    # Sealed (by sealed_chain) before anything is moved out of it, so that later seals still succeed.
     other = make_tenant(runtime).id
     append(runtime, other)
-    tenant, seqs = _sealed_chain(runtime)
+    tenant, seqs = sealed_chain(runtime)
     with tamper.triggers_disabled(superuser_engine) as conn:
         seq, reason = extra(conn, tenant, seqs, other)
     report = _same_as_one_walk(runtime, owner_engine, tenant)

@@ -3,68 +3,15 @@ recompute the whole chain; `engium audit verify` names the first broken event ev
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
-from uuid import UUID
 
 import pytest
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Engine
 
 from engium.runtime import Runtime
 from tests.audit import tamper
-from tests.audit.conftest import append, engium_cli, seal, verify
-from tests.conftest import make_tenant
-
-EVENTS = 5
-
-
-def _sealed_chain(runtime: Runtime) -> tuple[UUID, list[int]]:
-    """A dedicated tenant whose events are each covered by their own signed, anchored checkpoint."""
-    tenant = make_tenant(runtime).id
-    seal(runtime)
-    seqs = []
-    for n in range(EVENTS):
-        seqs.append(append(runtime, tenant, details={"n": n}))
-        seal(runtime)
-    return tenant, seqs
-
-
-Attack = Callable[[Connection, UUID, list[int]], int]
-
-
-def _modify(conn: Connection, tenant: UUID, seqs: list[int]) -> int:
-    tamper.modify_details(conn, tenant, seqs[2])
-    return seqs[2]
-
-
-def _delete(conn: Connection, tenant: UUID, seqs: list[int]) -> int:
-    tamper.delete_event(conn, tenant, seqs[1])
-    return seqs[1]
-
-
-def _delete_and_renumber(conn: Connection, tenant: UUID, seqs: list[int]) -> int:
-    tamper.delete_event(conn, tenant, seqs[1])
-    tamper.renumber_after(conn, tenant, seqs[1])
-    return seqs[1]
-
-
-def _reorder(conn: Connection, tenant: UUID, seqs: list[int]) -> int:
-    tamper.swap_events(conn, tenant, seqs[1], seqs[3])
-    return seqs[1]
-
-
-def _truncate(conn: Connection, tenant: UUID, seqs: list[int]) -> int:
-    tamper.truncate_after(conn, tenant, seqs[2])
-    return seqs[3]
-
-
-ATTACKS: dict[str, Attack] = {
-    "modify": _modify,
-    "delete": _delete,
-    "delete_renumber": _delete_and_renumber,
-    "reorder": _reorder,
-    "truncate": _truncate,
-}
+from tests.audit.attacks import ATTACKS, sealed_chain
+from tests.audit.conftest import append, engium_cli, verify
 
 
 @pytest.mark.parametrize("attack", ATTACKS)
@@ -72,7 +19,7 @@ ATTACKS: dict[str, Attack] = {
 def test_verify_names_the_first_broken_event(
     runtime: Runtime, owner_engine: Engine, superuser_engine: Engine, attack: str, cover_up: str
 ) -> None:
-    tenant, seqs = _sealed_chain(runtime)
+    tenant, seqs = sealed_chain(runtime)
     assert verify(runtime, owner_engine, tenant).findings == []
 
     with tamper.triggers_disabled(superuser_engine) as conn:
@@ -91,7 +38,7 @@ def test_verify_names_the_first_broken_event(
 
 
 def test_rechained_edit_is_reported_by_the_cli(runtime: Runtime, superuser_engine: Engine, data_dir: Path) -> None:
-    tenant, seqs = _sealed_chain(runtime)
+    tenant, seqs = sealed_chain(runtime)
     intact = engium_cli(data_dir, "audit", "verify", "--tenant", str(tenant))
     assert intact.returncode == 0, intact.stderr
     assert "intact" in intact.stdout
@@ -115,7 +62,7 @@ def test_unsealed_tail_deletion_is_the_documented_limit(
 ) -> None:
     """Events newer than the last anchored checkpoint can be removed without a trace: the reason
     the seal interval is short."""
-    tenant, seqs = _sealed_chain(runtime)
+    tenant, seqs = sealed_chain(runtime)
     append(runtime, tenant)
     with tamper.triggers_disabled(superuser_engine) as conn:
         tamper.truncate_after(conn, tenant, seqs[-1])
