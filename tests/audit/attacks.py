@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from uuid import UUID
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from engium.runtime import Runtime
 from tests.audit import tamper
@@ -63,3 +63,18 @@ ATTACKS: dict[str, Attack] = {
     "reorder": _reorder,
     "truncate": _truncate,
 }
+
+
+COVER_UPS = ("none", "rechain", "rechain_and_drop_checkpoints")
+
+
+def attack_and_cover_up(superuser_engine: Engine, tenant: UUID, seqs: list[int], attack: str, cover_up: str) -> int:
+    """Runs ``attack`` with the triggers off, then the cover-up; returns the first sequence number it broke."""
+    with tamper.triggers_disabled(superuser_engine) as conn:
+        broken = ATTACKS[attack](conn, tenant, seqs)
+        if cover_up != "none":
+            tamper.rechain(conn, tenant)
+        if cover_up == "rechain_and_drop_checkpoints":
+            # The thorough attacker also removes every checkpoint the rewrite contradicts.
+            tamper.drop_checkpoints_after(conn, tenant, broken - 1)
+    return broken

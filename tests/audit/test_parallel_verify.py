@@ -22,7 +22,7 @@ from engium.audit.signing import verifier_keys
 from engium.audit.verify import TenantReport, verify_database
 from engium.runtime import Runtime
 from tests.audit import tamper
-from tests.audit.attacks import ATTACKS, sealed_chain
+from tests.audit.attacks import ATTACKS, COVER_UPS, attack_and_cover_up, sealed_chain
 from tests.audit.conftest import append, seal
 from tests.conftest import make_tenant
 
@@ -45,7 +45,7 @@ def _same_as_one_walk(runtime: Runtime, owner_engine: Engine, tenant: UUID) -> T
 
 
 @pytest.mark.parametrize("attack", ATTACKS)
-@pytest.mark.parametrize("cover_up", ["none", "rechain", "rechain_and_drop_checkpoints"])
+@pytest.mark.parametrize("cover_up", COVER_UPS)
 def test_segments_walked_in_parallel_find_what_one_walk_finds(
     runtime: Runtime, owner_engine: Engine, superuser_engine: Engine, attack: str, cover_up: str
 ) -> None:
@@ -54,12 +54,7 @@ def test_segments_walked_in_parallel_find_what_one_walk_finds(
     assert intact.findings == []
     assert intact.events == seqs[-1]
 
-    with tamper.triggers_disabled(superuser_engine) as conn:
-        broken = ATTACKS[attack](conn, tenant, seqs)
-        if cover_up != "none":
-            tamper.rechain(conn, tenant)
-        if cover_up == "rechain_and_drop_checkpoints":
-            tamper.drop_checkpoints_after(conn, tenant, broken - 1)
+    broken = attack_and_cover_up(superuser_engine, tenant, seqs, attack, cover_up)
 
     report = _same_as_one_walk(runtime, owner_engine, tenant)
     assert report.first is not None

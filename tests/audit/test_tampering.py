@@ -10,25 +10,19 @@ from sqlalchemy import Engine
 
 from engium.runtime import Runtime
 from tests.audit import tamper
-from tests.audit.attacks import ATTACKS, sealed_chain
+from tests.audit.attacks import ATTACKS, COVER_UPS, attack_and_cover_up, sealed_chain
 from tests.audit.conftest import append, engium_cli, verify
 
 
 @pytest.mark.parametrize("attack", ATTACKS)
-@pytest.mark.parametrize("cover_up", ["none", "rechain", "rechain_and_drop_checkpoints"])
+@pytest.mark.parametrize("cover_up", COVER_UPS)
 def test_verify_names_the_first_broken_event(
     runtime: Runtime, owner_engine: Engine, superuser_engine: Engine, attack: str, cover_up: str
 ) -> None:
     tenant, seqs = sealed_chain(runtime)
     assert verify(runtime, owner_engine, tenant).findings == []
 
-    with tamper.triggers_disabled(superuser_engine) as conn:
-        broken = ATTACKS[attack](conn, tenant, seqs)
-        if cover_up != "none":
-            tamper.rechain(conn, tenant)
-        if cover_up == "rechain_and_drop_checkpoints":
-            # The thorough attacker also removes every checkpoint the rewrite contradicts.
-            tamper.drop_checkpoints_after(conn, tenant, broken - 1)
+    broken = attack_and_cover_up(superuser_engine, tenant, seqs, attack, cover_up)
 
     report = verify(runtime, owner_engine, tenant)
     first = report.first
