@@ -21,7 +21,14 @@ from engium.conversations.outbound import SEND_JOB
 from engium.runtime import Runtime
 from engium.tenancy.binding import tenant_transaction
 from tests.channels.fake_provider import FakeProvider
-from tests.channels.inbound_helpers import ALL_SECRETS, TWILIO_TOKEN, ChannelTenant, add_credential, configured_tenant
+from tests.channels.inbound_helpers import (
+    ALL_SECRETS,
+    BASE_URL,
+    TWILIO_TOKEN,
+    ChannelTenant,
+    add_credential,
+    configured_tenant,
+)
 from tests.channels.outbound_replies import CUSTOMER, REPLY, conversation, delivery, reply, send_jobs, sending
 from tests.conftest import TenantHandle, audit_events
 from tests.job_queue import BackgroundWorker, drain, make_due
@@ -51,7 +58,11 @@ def test_an_agent_sms_reply_is_sent_through_twilio(
     assert sent.method == "POST"
     assert sent.path == f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json"
     assert sent.headers["content-type"] == "application/x-www-form-urlencoded"
-    assert parse_qs(sent.body.decode()) == {"To": [CUSTOMER], "From": ["+15005550006"], "Body": [REPLY]}
+    # Twilio reports the message's progress to the tenant's status callback, signed with its auth token.
+    assert parse_qs(sent.body.decode()) == {
+        "To": [CUSTOMER], "From": ["+15005550006"], "Body": [REPLY],
+        "StatusCallback": [f"{BASE_URL}/webhooks/twilio/{ct.public_id}/status"],
+    }
     expected = base64.b64encode(f"{ACCOUNT_SID}:{TWILIO_TOKEN}".encode()).decode()
     assert sent.headers["authorization"] == f"Basic {expected}"
 
@@ -104,7 +115,8 @@ def test_without_an_access_token_a_whatsapp_reply_fails_without_a_request(
     message_id = reply(client, ct.tenant, conversation(client, ct.tenant, "whatsapp"))
     drain(sending(runtime, fake_provider))
     assert fake_provider.requests == []
-    assert delivery(runtime, ct.tenant, message_id) == ("failed", "no usable whatsapp credential")
+    assert delivery(runtime, ct.tenant, message_id) == (
+        "failed", "not sent: no WhatsApp access token credential is set up for this business (Integrations → add one)")
     [failed] = [e for e in audit_events(runtime, ct.tenant) if e["action"] == "channel.send_failed"]
     assert failed["outcome"] == "failed"
 
@@ -166,7 +178,7 @@ def test_a_4xx_fails_permanently(
     drain(worker)
     [job] = send_jobs(runtime, ct.tenant)
     assert job["status"] == "succeeded"  # the job did its work: the message is marked failed
-    assert delivery(runtime, ct.tenant, message_id) == ("failed", "HTTP 400")
+    assert delivery(runtime, ct.tenant, message_id) == ("failed", "refused by Twilio (HTTP 400)")
     drain(worker)
     assert len(fake_provider.requests) == 1
     [failed] = [e for e in audit_events(runtime, ct.tenant) if e["action"] == "channel.send_failed"]

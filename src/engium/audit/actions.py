@@ -105,6 +105,9 @@ class AuditAction(StrEnum):
     WIDGET_MESSAGE_RECEIVED = "widget.message_received"
     CHANNEL_MESSAGE_SENT = "channel.message_sent"
     CHANNEL_SEND_FAILED = "channel.send_failed"
+    # A provider's signed status callback moved a message forward (sent, delivered) or reported it failed.
+    CHANNEL_DELIVERY_UPDATED = "channel.delivery_updated"
+    CHANNEL_DELIVERY_FAILED = "channel.delivery_failed"
 
     # Outbound e-mail (mail/): ids, attempts and SMTP reply codes; never the subject or body, and the
     # address only sealed under the customer's key (ADR 0021) when the e-mail is about one.

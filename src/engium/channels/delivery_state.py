@@ -1,7 +1,8 @@
 """Whether an outbound SMS/WhatsApp message has left: the one place the staff web app asks.
 
 The state lives on the message (``delivery_status``: queued when the reply is stored, then sent or failed
-as the sender settles it, with the provider's error). Inbound messages and web chat replies, which the
+as the sender settles it, then delivered or failed as the provider reports (delivery_receipts.py), with
+the reason when it failed). Inbound messages and web chat replies, which the
 widget fetches itself, have none. Reads under the bound tenant's RLS.
 """
 
@@ -20,6 +21,7 @@ from engium.conversations import service as conversations
 class DeliveryState(StrEnum):
     QUEUED = "queued"
     SENT = "sent"
+    DELIVERED = "delivered"
     FAILED = "failed"
 
 

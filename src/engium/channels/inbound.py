@@ -10,7 +10,7 @@ delivery finds its id taken and stores nothing twice.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -54,6 +54,13 @@ AUXILIARY_NAMES = frozenset({VERIFY_TOKEN_CREDENTIAL, ACCESS_TOKEN_CREDENTIAL})
 class IngestOutcome:
     stored: int
     duplicates: int
+    # Delivery reports (WhatsApp ``statuses``) that moved one of the tenant's replies forward.
+    updated: int = 0
+
+
+# Applies the delivery reports of a verified payload as the verified sender; returns how many moved a reply
+# (channels/delivery_receipts.py, passed in by the route so that this module does not depend on it).
+StatusHandler = Callable[[Principal, object], int]
 
 
 def verified_sender(tenant_id: UUID, provider: str) -> Principal:
@@ -124,6 +131,7 @@ def _received(session: Session, sender: Principal, verified: VerifiedWebhook, ou
         session, sender, AuditAction.WEBHOOK_RECEIVED, resource_type="webhook", resource_id=provider,
         details={
             "provider": provider, "stored": outcome.stored, "duplicates": outcome.duplicates,
+            "delivery_reports": outcome.updated,
             # Which secret matched: an operator sees when the previous one of a rotation is unused.
             "secret": "current" if verified.matched_secret_index == 0 else "previous",
         },
@@ -177,7 +185,8 @@ def _whatsapp_messages(payload: object) -> list[tuple[str, str, str]]:
 
 
 def ingest_whatsapp(
-    session: Session, vault: DataKeyRing, tenant_id: UUID, body: bytes, headers: HeaderSource
+    session: Session, vault: DataKeyRing, tenant_id: UUID, body: bytes, headers: HeaderSource,
+    statuses: StatusHandler | None = None,
 ) -> IngestOutcome:
     _, secrets = load_secrets(session, vault, CredentialKind.WHATSAPP)
     verified = verify_meta(body, headers, secrets)
@@ -191,7 +200,8 @@ def ingest_whatsapp(
             stored += 1
         else:
             duplicates += 1
-    outcome = IngestOutcome(stored, duplicates)
+    updated = statuses(meta, verified.payload) if statuses is not None else 0
+    outcome = IngestOutcome(stored, duplicates, updated)
     _received(session, meta, verified, outcome)
     return outcome
 

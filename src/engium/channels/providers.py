@@ -3,8 +3,10 @@
 One call, one attempt; retry decisions belong to the sender. The clients never follow redirects (a
 3xx from a provider API is not something to chase with credentials attached), ignore proxy variables
 of the environment (``trust_env=False``: the base URL settings are the one place that decides where
-credentials go) and never read more of the response than its status code. ``SendAttempt.error`` is a
-short summary for the job row: never a response body, header, URL, phone number or exception text,
+credentials go) and read at most ``MAX_ANSWER_BYTES`` of the response: enough for the provider's id of
+the accepted message (Twilio's ``sid``, WhatsApp's ``messages[0].id``) or its numeric error code, both
+checked against their shapes (provider_answers.py). ``SendAttempt.error`` is a short summary for the
+message and the job row: never a response body's text, header, URL, phone number or exception text,
 any of which could carry the message or a secret.
 """
 
@@ -12,15 +14,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal
 
 import httpx2
 
+from engium.channels.provider_answers import (
+    MAX_ANSWER_BYTES,
+    Provider,
+    ProviderAnswer,
+    describe_rejection,
+    read_answer,
+)
 from engium.channels.settings import ChannelSettings
 from engium.crypto.secret import SecretBytes
 from engium.kit.http_errors import describe_http_error
 
-Provider = Literal["twilio", "whatsapp"]
 USER_AGENT = "Engium-Channels/1"
 # Tenant-supplied metadata ends up in the request path: only these exact shapes are accepted, so a
 # crafted value cannot walk the path ("../") or add a query to another account's resource.
@@ -38,6 +45,8 @@ class NotConfigured(Exception):
 class SendAttempt:
     status_code: int | None = None
     error: str | None = None
+    # The provider's id for the accepted message: what its status callbacks will name.
+    provider_message_id: str | None = None
 
     @property
     def succeeded(self) -> bool:
@@ -58,6 +67,8 @@ class TwilioRequest:
     to_number: str
     body: str
     auth_token: SecretBytes
+    # Where Twilio posts the message's status changes; None when the tenant has no public base URL.
+    status_callback: str | None = None
 
     def __repr__(self) -> str:  # dataclass repr would print the recipient and the text
         return "TwilioRequest(...)"
@@ -77,13 +88,14 @@ class WhatsAppRequest:
 OutboundRequest = TwilioRequest | WhatsAppRequest
 
 
-def twilio_request(metadata: dict[str, object], to_number: str, body: str, token: SecretBytes) -> TwilioRequest:
+def twilio_request(metadata: dict[str, object], to_number: str, body: str, token: SecretBytes,
+                   status_callback: str | None = None) -> TwilioRequest:
     sid, sender = metadata.get("account_sid"), metadata.get("phone_number")
     if not isinstance(sid, str) or not TWILIO_ACCOUNT_SID.match(sid):
         raise NotConfigured("twilio credential metadata needs account_sid (AC + 32 hex digits)")
     if not isinstance(sender, str) or not E164.match(sender):
         raise NotConfigured("twilio credential metadata needs phone_number (E.164)")
-    return TwilioRequest(sid, sender, to_number, body, token)
+    return TwilioRequest(sid, sender, to_number, body, token, status_callback)
 
 
 def whatsapp_request(metadata: dict[str, object], to_number: str, body: str, token: SecretBytes) -> WhatsAppRequest:
@@ -100,23 +112,36 @@ def _client(settings: ChannelSettings, auth: tuple[str, str] | None = None) -> h
     return httpx2.Client(follow_redirects=False, trust_env=False, timeout=timeout, auth=auth)
 
 
-def _outcome(code: int) -> SendAttempt:
+def _outcome(provider: Provider, code: int, answer: ProviderAnswer) -> SendAttempt:
     if 200 <= code < 300:
-        return SendAttempt(code)
+        return SendAttempt(code, provider_message_id=answer.message_id)
     if 300 <= code < 400:
         return SendAttempt(code, f"HTTP {code}: redirects are not followed")
-    return SendAttempt(code, f"HTTP {code}")
+    if code >= 500 or code in (408, 429):
+        return SendAttempt(code, f"HTTP {code}")  # transient: the job retries, the reason is the status
+    return SendAttempt(code, describe_rejection(provider, code, answer.error_code))
+
+
+def _answer(provider: Provider, response: httpx2.Response) -> SendAttempt:
+    body = bytearray()
+    for chunk in response.iter_bytes():
+        body += chunk
+        if len(body) > MAX_ANSWER_BYTES:
+            break
+    return _outcome(provider, response.status_code, read_answer(provider, bytes(body[:MAX_ANSWER_BYTES])))
 
 
 def send_twilio(request: TwilioRequest, settings: ChannelSettings) -> SendAttempt:
     url = f"{settings.twilio_api_base}/2010-04-01/Accounts/{request.account_sid}/Messages.json"
     form = {"To": request.to_number, "From": request.from_number, "Body": request.body}
+    if request.status_callback:
+        form["StatusCallback"] = request.status_callback
     try:
         with (
             _client(settings, (request.account_sid, request.auth_token.reveal_text())) as client,
             client.stream("POST", url, data=form, headers={"User-Agent": USER_AGENT}) as response,
         ):
-            return _outcome(response.status_code)
+            return _answer("twilio", response)
     except httpx2.HTTPError as exc:
         return SendAttempt(error=describe_http_error(exc))
 
@@ -133,7 +158,7 @@ def send_whatsapp(request: WhatsAppRequest, settings: ChannelSettings) -> SendAt
     headers = {"Authorization": f"Bearer {request.access_token.reveal_text()}", "User-Agent": USER_AGENT}
     try:
         with _client(settings) as client, client.stream("POST", url, json=payload, headers=headers) as response:
-            return _outcome(response.status_code)
+            return _answer("whatsapp", response)
     except httpx2.HTTPError as exc:
         return SendAttempt(error=describe_http_error(exc))
 

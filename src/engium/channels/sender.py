@@ -9,11 +9,15 @@ and marks the message ``queued``. One run of the job (channels/tasks.py) is one 
    I/O. Everything is read under that tenant's RLS, so a job can only ever be sent with the credentials
    of the tenant that owns it, and a job naming another tenant's message finds nothing.
 2. The provider client makes the request (providers.py).
-3. A second transaction records the outcome on the message: 2xx ``sent`` (``channel.message_sent``);
+3. A second transaction records the outcome on the message: 2xx ``sent`` with the provider's id for
+   the message (``channel.message_sent``), which its status callbacks name later (delivery_receipts.py);
    4xx other than 408/429 ``failed`` at once; network errors and 5xx raise, so the job runtime retries
    after the backoff, and after the last attempt :meth:`ChannelSender.give_up` marks it ``failed``
-   (``channel.send_failed``). Audit details hold ids, provider, status code and attempts: never the
-   text or a phone number.
+   (``channel.send_failed`` and a ``message.delivery_failed`` webhook event). Audit details hold ids,
+   provider, status code and attempts: never the text or a phone number.
+
+A Twilio send passes a StatusCallback URL when the tenant has a public base URL; WhatsApp reports
+through the tenant's one webhook, configured at Meta.
 """
 
 from __future__ import annotations
@@ -31,11 +35,11 @@ from sqlalchemy.orm import Session
 
 from engium.audit import recorder as audit
 from engium.audit.actions import ActorKind, AuditAction, Outcome
-from engium.channels import providers, store
+from engium.channels import delivery_receipts, providers, store
 from engium.channels.inbound import ACCESS_TOKEN_CREDENTIAL, primary_credential
 from engium.channels.settings import ChannelSettings
 from engium.channels.verify.verification import WebhookRejected
-from engium.conversations import contacts
+from engium.conversations import contacts, delivery
 from engium.conversations import service as conversations
 from engium.conversations.models import Message
 from engium.conversations.outbound import SENDABLE_CHANNELS
@@ -55,6 +59,9 @@ COMPONENT = "channels.sender"
 SETTLE_PATIENCE_SECONDS = 120.0
 ACTOR = (ActorKind.SYSTEM, COMPONENT)
 OPTED_OUT = "not sent: the customer opted out (STOP); a START from them resubscribes"
+# Words staff can act on, for a send that never reached a provider.
+NO_CREDENTIAL = "not sent: no {provider} credential is set up for this business (Integrations → add one)"
+SETTLED = frozenset({"sent", "delivered", "failed"})
 Clock = Callable[[], datetime]
 Transport = Callable[[providers.OutboundRequest, ChannelSettings], providers.SendAttempt]
 
@@ -92,7 +99,7 @@ class ChannelSender:
                 self._fail(session, tenant_id, message_id, facts, str(exc), None)
                 return
             facts |= {"conversation_id": message.conversation_id, "provider": providers.provider_of(request)}
-            if message.delivery_status in {"sent", "failed"}:
+            if message.delivery_status in SETTLED:
                 # An earlier attempt settled it, but its job was not marked finished (the database went
                 # away in between, or its worker died): retried jobs resume, they never send twice.
                 log.info("message %s of tenant %s is already %s", message_id, tenant_id, message.delivery_status)
@@ -117,12 +124,14 @@ class ChannelSender:
         with tenant_transaction(self.database, tenant_id) as session:
             extra: dict[str, object] = {"status_code": sent.status_code}
             if sent.succeeded:
-                conversations.record_delivery(session, message_id, "sent", None, self.clock())
+                delivery.record_accepted(session, message_id, str(facts["provider"]), sent.provider_message_id,
+                                         self.clock())
+                extra["provider_message_id"] = sent.provider_message_id
                 self._audit(session, tenant_id, AuditAction.CHANNEL_MESSAGE_SENT, facts, extra)
                 return
             if not sent.retryable:
-                self._fail(session, tenant_id, message_id, facts, sent.error or "rejected", sent.status_code,
-                           reason="rejected by the provider")
+                self._fail(session, tenant_id, message_id, facts, sent.error or "rejected by the provider",
+                           sent.status_code, reason="rejected by the provider")
                 return
             # Still queued; the error stays visible on the message while the retries run.
             conversations.record_delivery(session, message_id, "queued", sent.error, self.clock())
@@ -154,20 +163,24 @@ class ChannelSender:
             credential = primary_credential(session, kind)
             if kind is CredentialKind.TWILIO:
                 token = credentials.reveal_secret(session, self.vault, caller, credential.id, purpose="channel_send")
-                return message, providers.twilio_request(credential.config, phone, message.body, token)
+                callback = delivery_receipts.twilio_status_callback(session)
+                return message, providers.twilio_request(credential.config, phone, message.body, token, callback)
             # The app secret only verifies deliveries; sending needs the Graph API access token, a
             # separate encrypted credential (named by ``access_token_credential``, default "access_token").
             name = str(credential.config.get("access_token_credential") or ACCESS_TOKEN_CREDENTIAL)
             token = credentials.reveal_secret(session, self.vault, caller, (kind, name), purpose="channel_send")
             return message, providers.whatsapp_request(credential.config, phone, message.body, token)
         except (WebhookRejected, NotFound):
-            raise providers.NotConfigured(f"no usable {kind.value} credential") from None
+            label = "Twilio (SMS)" if kind is CredentialKind.TWILIO else "WhatsApp access token"
+            raise providers.NotConfigured(NO_CREDENTIAL.format(provider=label)) from None
 
     def _fail(self, session: Session, tenant_id: UUID, message_id: UUID, facts: dict[str, object], error: str,
               status_code: int | None, *, reason: str | None = None) -> None:
         conversations.record_delivery(session, message_id, "failed", error, self.clock())
         self._audit(session, tenant_id, AuditAction.CHANNEL_SEND_FAILED, facts,
                     {"reason": reason or error, "status_code": status_code, "error": error}, failed=True)
+        provider = facts.get("provider")
+        delivery_receipts.announce_failure(session, tenant_id, message_id, str(provider) if provider else None, None)
 
     @staticmethod
     def _audit(session: Session, tenant_id: UUID, action: AuditAction, facts: dict[str, object],

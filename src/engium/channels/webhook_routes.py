@@ -14,7 +14,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
-from engium.channels import inbound, store
+from engium.channels import delivery_receipts, inbound, store
 from engium.channels.rate_limits import RawBody, refuse
 from engium.channels.verify.verification import RejectReason, WebhookRejected
 from engium.kit.app_state import runtime_of
@@ -49,6 +49,20 @@ def twilio_sms(tenant_public_id: str, request: Request, body: RawBody, session: 
     return Response(EMPTY_TWIML, media_type="text/xml")
 
 
+@router.post("/twilio/{tenant_public_id}/status", response_class=Response, status_code=204, responses=_UNAUTHORIZED)
+def twilio_status(tenant_public_id: str, request: Request, body: RawBody, session: DbSession) -> Response:
+    """Twilio's StatusCallback for a reply (form-encoded, ``X-Twilio-Signature`` with the tenant's auth
+    token): moves the message to sent, delivered or failed. Unknown or stale reports are acknowledged."""
+    try:
+        tenant_id = _bind(session, tenant_public_id)
+        url = inbound.twilio_public_url(session, request.url.path, request.url.query)
+        delivery_receipts.ingest_twilio_status(session, runtime_of(request).vault, tenant_id, body,
+                                               request.headers.raw, url, runtime_of(request).clock())
+    except WebhookRejected as rejected:
+        raise refuse(request, "twilio", rejected.reason.value) from None
+    return Response(status_code=204)
+
+
 @router.get("/whatsapp/{tenant_public_id}", response_class=Response, responses=_UNAUTHORIZED)
 def whatsapp_handshake(tenant_public_id: str, request: Request, session: DbSession) -> Response:
     """Meta's subscription check: echoes ``hub.challenge`` when ``hub.verify_token`` matches."""
@@ -62,10 +76,15 @@ def whatsapp_handshake(tenant_public_id: str, request: Request, session: DbSessi
 
 @router.post("/whatsapp/{tenant_public_id}", responses=_UNAUTHORIZED)
 def whatsapp_messages(tenant_public_id: str, request: Request, body: RawBody, session: DbSession) -> dict[str, str]:
-    """WhatsApp Cloud API deliveries (``X-Hub-Signature-256`` over the raw JSON)."""
+    """WhatsApp Cloud API deliveries (``X-Hub-Signature-256`` over the raw JSON): customers' messages, and
+    ``statuses`` reporting the delivery of the business's replies."""
+    now = runtime_of(request).clock()
     try:
         tenant_id = _bind(session, tenant_public_id)
-        inbound.ingest_whatsapp(session, runtime_of(request).vault, tenant_id, body, request.headers.raw)
+        inbound.ingest_whatsapp(
+            session, runtime_of(request).vault, tenant_id, body, request.headers.raw,
+            lambda sender, payload: delivery_receipts.apply_whatsapp_statuses(session, sender, payload, now),
+        )
     except WebhookRejected as rejected:
         raise refuse(request, "whatsapp", rejected.reason.value) from None
     return {"status": "ok"}

@@ -69,6 +69,9 @@ class Message(Base):
         Index("messages_conversation_idx", "tenant_id", "conversation_id", "created_at", "id"),
         Index("messages_in_reply_to_key", "tenant_id", "in_reply_to", unique=True,
               postgresql_where=text("in_reply_to is not null")),
+        # Migration 0028: a provider's status callback names only its own id for the message.
+        Index("messages_provider_message_key", "tenant_id", "provider", "provider_message_id", unique=True,
+              postgresql_where=text("provider_message_id is not null")),
     )
 
     tenant_id: Mapped[UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
@@ -79,10 +82,14 @@ class Message(Base):
     author_user_id: Mapped[UUID | None]
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    # Replies that leave through a provider (SMS, WhatsApp): queued → sent, or failed with the reason.
+    # Replies that leave through a provider (SMS, WhatsApp): queued → sent → delivered, or failed with the
+    # reason (channels/delivery_receipts.py moves them forward only).
     delivery_status: Mapped[str | None] = mapped_column(Text)
     delivery_error: Mapped[str | None] = mapped_column(Text)
     delivery_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Who accepted the send ("twilio", "whatsapp") and its id for the message (Twilio's sid, WhatsApp's wamid).
+    provider: Mapped[str | None] = mapped_column(Text)
+    provider_message_id: Mapped[str | None] = mapped_column(Text)
     # The customer message an assistant reply answers: at most one reply each (a unique index), so a
     # turn run again after its worker lost the job's "done" mark does not text the customer twice.
     in_reply_to: Mapped[UUID | None]

@@ -227,6 +227,11 @@ def _announce(session: Session, changed: Iterable[tuple[UUID, UUID]]) -> None:
         session.execute(_NOTIFY, {"channel": INBOX_CHANNEL, "payload": payload})
 
 
+def announce_changed(session: Session, changed: Iterable[tuple[UUID, UUID]]) -> None:
+    """Tells the staff app's live transcript that these (tenant, conversation) pairs changed."""
+    _announce(session, changed)
+
+
 def add(session: Session, *rows: Contact | Conversation | Message) -> None:
     session.add_all(rows)
     session.flush()

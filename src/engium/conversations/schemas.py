@@ -19,6 +19,7 @@ EditableStatus = Literal["open", "pending"]
 Direction = Literal["inbound", "outbound"]
 AuthorKind = Literal["contact", "assistant", "agent"]
 PostingAuthor = Literal["agent", "contact"]
+DeliveryStatus = Literal["queued", "sent", "delivered", "failed"]
 
 IDENTIFIERS = ("email", "phone", "widget_id")
 
@@ -185,6 +186,11 @@ class MessageOut(BaseModel):
     author_user_id: UUID | None
     body: str
     created_at: datetime
+    # Replies sent through a provider (SMS, WhatsApp) only; null on every other message. A failed reply
+    # carries the reason in words staff can act on (never the provider's raw answer).
+    delivery_status: DeliveryStatus | None = None
+    delivery_error: str | None = None
+    delivery_updated_at: datetime | None = None
 
 
 class EscalateRequest(BaseModel):

@@ -152,7 +152,7 @@ STORES: tuple[Store, ...] = (
     Store("messages", "conversations", Activity.CONVERSATIONS,
           _fields(C, body=K.COMMUNICATIONS, delivery_error=K.COMMUNICATIONS),
           _other("tenant_id id conversation_id direction author_kind author_user_id created_at delivery_status "
-                 "delivery_updated_at in_reply_to"),
+                 "delivery_updated_at in_reply_to provider provider_message_id"),
           BY_CONVERSATION, Erasure.CASCADE, "conversation_days"),
     Store("bookings", "bookings", Activity.APPOINTMENTS,
           _fields(C, contact_id=K.REFERENCE, starts_at=K.APPOINTMENTS, notes=K.APPOINTMENTS),

@@ -17,6 +17,8 @@ EventType = Literal[
     "subprocessors.changed",
     # An incident affecting the business (incidents/notifications.py): ids, severity, categories, window.
     "incident.notified",
+    # An SMS/WhatsApp reply was not sent or not delivered (channels/delivery_receipts.py): ids, provider, code.
+    "message.delivery_failed",
 ]
 EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 DeliveryStatus = Literal["pending", "delivered", "dead"]
