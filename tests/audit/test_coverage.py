@@ -28,6 +28,7 @@ UNATTRIBUTED = {
     # Public channel endpoints have no API-key actor: a refusal is unattributed (platform chain), a
     # verified delivery is attributed to the webhook or widget visitor. tests/channels checks both.
     ("post", "/webhooks/twilio/{tenant_public_id}/sms"),
+    ("post", "/webhooks/twilio/{tenant_public_id}/status"),
     ("post", "/webhooks/whatsapp/{tenant_public_id}"),
     ("post", "/webhooks/events/{tenant_public_id}"),
     ("post", "/widget/v1/conversations"),

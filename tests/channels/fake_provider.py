@@ -35,6 +35,8 @@ class FakeProvider:
     # The message ids handed out, in order.
     issued: list[str] = field(default_factory=list)
     counter: Iterator[int] = field(default_factory=itertools.count)
+    # An id to answer with instead of a fresh one (a provider, or an impostor, answering oddly).
+    issued_override: str | None = None
 
     def answer(self, path: str, status: int) -> bytes:
         if status >= 300:
@@ -44,7 +46,7 @@ class FakeProvider:
             message_id = f"wamid.HBgLMTQxNTU1NTAxMjMVAgARGBI{number:06d}"
             self.issued.append(message_id)
             return json.dumps({"messaging_product": "whatsapp", "messages": [{"id": message_id}]}).encode()
-        sid = f"SM{number:032x}"
+        sid = self.issued_override or f"SM{number:032x}"
         self.issued.append(sid)
         return json.dumps({"sid": sid, "status": "queued"}).encode()
 

@@ -153,6 +153,9 @@ def add_privacy_rows(session: Session, tenant_id: uuid.UUID, contact_id: uuid.UU
         "insert into consents (tenant_id, id, contact_id, purpose, granted, channel, source, wording_version) "
         "values (:t, gen_random_uuid(), :c, 'marketing', true, 'staff', 'staff', 'v1')",
         "insert into keyword_replies (tenant_id, message_id, keyword) select :t, id, 'help' from messages limit 1",
+        # A reply the provider accepted, with its id for it (migration 0028): what status callbacks look up.
+        "update messages set delivery_status = 'delivered', provider = 'twilio', "
+        "provider_message_id = 'SM' || md5(tenant_id::text) where id = (select id from messages limit 1)",
         # A widget visitor's one-time-code challenge (migration 0022).
         "insert into widget_privacy_challenges (tenant_id, id, kind, contact_id, requested_by, channel, code_sha256, "
         "expires_at) values (:t, gen_random_uuid(), 'export', :c, :c, 'sms', repeat('0', 64), "

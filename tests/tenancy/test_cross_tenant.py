@@ -29,6 +29,7 @@ UNAUTHENTICATED = {
     # Provider webhooks authenticate by signature and the widget by its key and conversation token, not
     # by the API's credentials; their isolation is tested in tests/channels.
     ("post", "/webhooks/twilio/{tenant_public_id}/sms"),
+    ("post", "/webhooks/twilio/{tenant_public_id}/status"),
     ("get", "/webhooks/whatsapp/{tenant_public_id}"),
     ("post", "/webhooks/whatsapp/{tenant_public_id}"),
     ("post", "/webhooks/events/{tenant_public_id}"),
