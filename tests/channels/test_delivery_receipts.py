@@ -139,7 +139,7 @@ def test_a_send_that_fails_for_lack_of_a_credential_shows_failed_in_the_api_and_
     shown = api_message(client, tenant, conversation_id, message_id)
     assert shown["delivery_status"] == "failed"
     assert shown["delivery_error"] == (
-        "not sent: no Twilio (SMS) credential is set up for this business (Integrations → add one)")
+        "no Twilio (SMS) credential is set up for this business (Integrations → add one)")
     [failed] = [e for e in audit_events(runtime, tenant) if e["action"] == "channel.send_failed"]
     assert failed["outcome"] == "failed"
     [event] = failure_events(runtime, tenant)

@@ -116,7 +116,7 @@ def test_without_an_access_token_a_whatsapp_reply_fails_without_a_request(
     drain(sending(runtime, fake_provider))
     assert fake_provider.requests == []
     assert delivery(runtime, ct.tenant, message_id) == (
-        "failed", "not sent: no WhatsApp access token credential is set up for this business (Integrations → add one)")
+        "failed", "no WhatsApp access token credential is set up for this business (Integrations → add one)")
     [failed] = [e for e in audit_events(runtime, ct.tenant) if e["action"] == "channel.send_failed"]
     assert failed["outcome"] == "failed"
 

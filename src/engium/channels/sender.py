@@ -60,7 +60,7 @@ SETTLE_PATIENCE_SECONDS = 120.0
 ACTOR = (ActorKind.SYSTEM, COMPONENT)
 OPTED_OUT = "not sent: the customer opted out (STOP); a START from them resubscribes"
 # Words staff can act on, for a send that never reached a provider.
-NO_CREDENTIAL = "not sent: no {provider} credential is set up for this business (Integrations → add one)"
+NO_CREDENTIAL = "no {provider} credential is set up for this business (Integrations → add one)"
 SETTLED = frozenset({"sent", "delivered", "failed"})
 Clock = Callable[[], datetime]
 Transport = Callable[[providers.OutboundRequest, ChannelSettings], providers.SendAttempt]

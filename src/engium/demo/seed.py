@@ -190,5 +190,8 @@ def describe_demo(runtime: Runtime) -> str:
         f"  API docs: {base}/api/v1/docs\n"
         f"  Chat as a customer: POST {base}/widget/v1/conversations with header X-Widget-Key: "
         f"{data.get('widget_key', '(see integrations)')} and body {{\"message\": \"When are you open?\"}}, then\n"
-        f"    GET {base}/widget/v1/messages with X-Widget-Key and X-Widget-Token (the token from the first call)"
+        f"    GET {base}/widget/v1/messages with X-Widget-Key and X-Widget-Token (the token from the first call)\n"
+        # The seeded SMS conversation's reply cannot leave without one: the transcript says so (ADR 0035).
+        "  SMS and WhatsApp replies need a Twilio or WhatsApp credential (Integrations); until one is added they\n"
+        "    are shown as failed, with the reason, and no message reaches the customer"
     )
