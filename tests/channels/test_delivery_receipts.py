@@ -21,6 +21,8 @@ from tests.channels.inbound_helpers import ALL_SECRETS, ChannelTenant, add_crede
 from tests.channels.outbound_replies import CUSTOMER, conversation, delivery, reply, sending
 from tests.conftest import audit_events
 from tests.job_queue import drain
+from tests.web.forms import sign_in
+from tests.web.members import owner_of
 from tests.webhooks.conftest import allow_local, create_endpoint
 
 __all__ = ["allow_local"]  # a fixture, used by name
@@ -63,6 +65,11 @@ def test_twilio_reports_move_an_sms_reply_to_delivered_and_never_back(
     assert [(e["action"], e["actor_kind"], e["details"]["status"]) for e in updates] == [
         ("channel.delivery_updated", "webhook", "delivered")]
     assert updates[0]["details"]["message_id"] == message_id
+
+    # And the staff app's transcript says so beside the reply.
+    sign_in(client, owner_of(ct.tenant))
+    reply_html = client.get(f"/conversations/{conversation_id}").text.split(f'id="m-{message_id}"', 1)[1]
+    assert '<p class="delivery delivery-delivered">Delivered</p>' in reply_html.split("</article>", 1)[0]
 
 
 def test_an_undelivered_sms_is_failed_with_a_readable_reason_and_announced(
