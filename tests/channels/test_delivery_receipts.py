@@ -155,8 +155,9 @@ def test_a_send_that_fails_for_lack_of_a_credential_shows_failed_in_the_api_and_
 
 
 def test_a_provider_4xx_is_failed_with_its_error_code_never_its_text(
-    client: TestClient, runtime: Runtime, ct: ChannelTenant, fake_provider: FakeProvider
+    client: TestClient, runtime: Runtime, ct: ChannelTenant, fake_provider: FakeProvider, allow_local: object
 ) -> None:
+    create_endpoint(client, ct.tenant, "http://127.0.0.1:9/hooks", ["message.delivery_failed"])
     fake_provider.statuses = [400]
     # Twilio's error messages can quote the number: only the code is kept.
     fake_provider.error_body = {"code": 21211, "message": f"The 'To' number {CUSTOMER} is not a valid phone number.",
@@ -168,6 +169,10 @@ def test_a_provider_4xx_is_failed_with_its_error_code_never_its_text(
     assert (shown["delivery_status"], shown["delivery_error"]) == (
         "failed", "Twilio error 21211: the customer's phone number is not valid (HTTP 400)")
     assert provider_id(runtime, ct.tenant, message_id) == (None, None)
+    [failed] = [e for e in audit_events(runtime, ct.tenant) if e["action"] == "channel.send_failed"]
+    assert (failed["details"]["status_code"], failed["details"]["error_code"]) == (400, 21211)
+    [event] = failure_events(runtime, ct.tenant)
+    assert (event["data"]["provider"], event["data"]["error_code"]) == ("twilio", 21211)
     assert CUSTOMER not in str(audit_events(runtime, ct.tenant))
 
 

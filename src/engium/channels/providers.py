@@ -47,6 +47,8 @@ class SendAttempt:
     error: str | None = None
     # The provider's id for the accepted message: what its status callbacks will name.
     provider_message_id: str | None = None
+    # The provider's numeric error code for a refused one (Twilio ``code``, Graph API ``error.code``).
+    error_code: int | None = None
 
     @property
     def succeeded(self) -> bool:
@@ -119,7 +121,7 @@ def _outcome(provider: Provider, code: int, answer: ProviderAnswer) -> SendAttem
         return SendAttempt(code, f"HTTP {code}: redirects are not followed")
     if code >= 500 or code in (408, 429):
         return SendAttempt(code, f"HTTP {code}")  # transient: the job retries, the reason is the status
-    return SendAttempt(code, describe_rejection(provider, code, answer.error_code))
+    return SendAttempt(code, describe_rejection(provider, code, answer.error_code), error_code=answer.error_code)
 
 
 def _answer(provider: Provider, response: httpx2.Response) -> SendAttempt:

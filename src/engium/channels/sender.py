@@ -131,7 +131,7 @@ class ChannelSender:
                 return
             if not sent.retryable:
                 self._fail(session, tenant_id, message_id, facts, sent.error or "rejected by the provider",
-                           sent.status_code, reason="rejected by the provider")
+                           sent.status_code, reason="rejected by the provider", error_code=sent.error_code)
                 return
             # Still queued; the error stays visible on the message while the retries run.
             conversations.record_delivery(session, message_id, "queued", sent.error, self.clock())
@@ -175,12 +175,14 @@ class ChannelSender:
             raise providers.NotConfigured(NO_CREDENTIAL.format(provider=label)) from None
 
     def _fail(self, session: Session, tenant_id: UUID, message_id: UUID, facts: dict[str, object], error: str,
-              status_code: int | None, *, reason: str | None = None) -> None:
+              status_code: int | None, *, reason: str | None = None, error_code: int | None = None) -> None:
         conversations.record_delivery(session, message_id, "failed", error, self.clock())
         self._audit(session, tenant_id, AuditAction.CHANNEL_SEND_FAILED, facts,
-                    {"reason": reason or error, "status_code": status_code, "error": error}, failed=True)
+                    {"reason": reason or error, "status_code": status_code, "error": error, "error_code": error_code},
+                    failed=True)
         provider = facts.get("provider")
-        delivery_receipts.announce_failure(session, tenant_id, message_id, str(provider) if provider else None, None)
+        delivery_receipts.announce_failure(session, tenant_id, message_id, str(provider) if provider else None,
+                                           error_code)
 
     @staticmethod
     def _audit(session: Session, tenant_id: UUID, action: AuditAction, facts: dict[str, object],
