@@ -127,6 +127,7 @@ class BusinessClosure(Base):
     """A holiday or special hours for the whole business (migration 0029, ADR 0036)."""
 
     __tablename__ = "business_closures"
+    __table_args__ = (Index("business_closures_dates_idx", "tenant_id", "end_date", "start_date"),)
 
     tenant_id: Mapped[UUID] = mapped_column(_tenant_fk(), primary_key=True)
     id: Mapped[UUID] = mapped_column(primary_key=True)
