@@ -163,22 +163,42 @@ def test_only_members_who_may_change_settings_may_change_closures(
     assert client.get(CLOSURES, headers=agent).status_code == 200
 
 
-def test_opening_hours_nobody_works_are_accepted_with_warnings(client: TestClient, shop: Shop) -> None:
+def test_opening_hours_nobody_works_are_accepted_with_warnings(
+    client: TestClient, runtime: Runtime, shop: Shop
+) -> None:
     # The shop's one staff member works 09:00-17:00 every day.
     hours = {"mon": "09:00-17:00", "tue": "09:00-17:00", "wed": "09:00-17:00", "thu": "09:00-20:00",
-             "fri": "09:00-17:00", "sat": "10:00-16:00", "sun": "closed"}
-    saved = client.patch(f"{API}/settings", json={"opening_hours": hours}, headers=shop.tenant.headers)
+             "fri": "09:00-17:00", "sat": "10:00-16:00"}
+    saved = client.put(f"{API}/opening-hours", json=hours, headers=shop.tenant.headers)
     assert saved.status_code == 200, saved.text
-    assert saved.json()["opening_hours_warnings"] == ["Thursday: open 09:00-20:00, but no staff work 17:00-20:00"]
-    check = client.get(f"{API}/opening-hours/check", headers=shop.tenant.headers).json()
-    assert check["warnings"] == saved.json()["opening_hours_warnings"]
-    thursday = check["days"][3]
+    assert saved.json()["warnings"] == ["Thursday: open 09:00-20:00, but no staff work 17:00-20:00"]
+    assert saved.json()["opening_hours"] == {**hours, "sun": "closed"}  # a day left out is closed
+    thursday = saved.json()["days"][3]
     assert thursday["open"] == [{"opens": "09:00:00", "closes": "20:00:00"}]
     assert thursday["appointments"] == [{"opens": "09:00:00", "closes": "17:00:00"}]
+    check = client.get(f"{API}/opening-hours/check", headers=shop.tenant.headers).json()
+    assert check["warnings"] == saved.json()["warnings"]
+    settings = client.get(f"{API}/settings", headers=shop.tenant.headers).json()
+    assert settings["opening_hours"]["thu"] == "09:00-20:00"
+    assert audit_events(runtime, shop.tenant)[-1]["action"] == "setting.updated"
 
-    consistent = {**hours, "thu": "09:00-17:00"}
-    fixed = client.patch(f"{API}/settings", json={"opening_hours": consistent}, headers=shop.tenant.headers)
-    assert fixed.json()["opening_hours_warnings"] == []
+    fixed = client.put(f"{API}/opening-hours", json={**hours, "thu": "09:00-17:00"}, headers=shop.tenant.headers)
+    assert fixed.json()["warnings"] == []
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    ({"thu": "20:00-09:00"}, "thu: closing time 09:00 must be after opening time 20:00"),
+    ({"thu": "9-5"}, "thu"),
+    ({"thursday": "09:00-17:00"}, "thursday"),
+    ({"thu": "24:00-25:00"}, "thu"),
+])
+def test_impossible_opening_hours_are_refused_with_a_clear_422(
+    client: TestClient, tenant: TenantHandle, body: dict[str, Any], message: str
+) -> None:
+    response = client.put(f"{API}/opening-hours", json=body, headers=tenant.headers)
+    assert response.status_code == 422, response.text
+    assert message in response.text
+    assert client.get(f"{API}/settings", headers=tenant.headers).json()["opening_hours"] == {}
 
 
 def test_a_dates_hours_come_from_its_closure_first(client: TestClient, shop: Shop) -> None:

@@ -6,6 +6,7 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Query, Response, status
+from sqlalchemy.orm import Session
 
 from engium.access.authentication import Requires
 from engium.access.permissions import Permission
@@ -20,11 +21,14 @@ from engium.bookings.closure_schemas import (
     DayHoursOut,
     HoursCheckOut,
     HoursSpan,
+    OpeningHoursUpdate,
     WeekdayCoverage,
 )
 from engium.bookings.schemas import CalendarDate
 from engium.bookings.service import tenant_zone
 from engium.kit.transaction import DbSession
+from engium.tenancy.schemas import SettingsUpdate
+from engium.tenancy.service import get_settings, update_settings
 
 router = APIRouter(tags=["opening hours"])
 
@@ -71,9 +75,7 @@ def delete_closure(closure_id: UUID, principal: HoursWrite, session: DbSession) 
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.get("/opening-hours/check", response_model=HoursCheckOut)
-def check_opening_hours(principal: HoursRead, session: DbSession) -> HoursCheckOut:
-    """The weekly opening hours against the active staff's weekly hours, with a warning per unstaffed gap."""
+def _check(session: Session) -> HoursCheckOut:
     week = hours_coverage.week_hours(session)
     days = [
         WeekdayCoverage(
@@ -84,7 +86,22 @@ def check_opening_hours(principal: HoursRead, session: DbSession) -> HoursCheckO
         )
         for weekday in range(7)
     ]
-    return HoursCheckOut(timezone=tenant_zone(session).key, days=days, warnings=hours_coverage.warnings(session))
+    return HoursCheckOut(opening_hours=dict(get_settings(session).opening_hours or {}),
+                         timezone=tenant_zone(session).key, days=days, warnings=hours_coverage.warnings(session))
+
+
+@router.get("/opening-hours/check", response_model=HoursCheckOut)
+def check_opening_hours(principal: HoursRead, session: DbSession) -> HoursCheckOut:
+    """The weekly opening hours against the active staff's weekly hours, with a warning per unstaffed gap."""
+    return _check(session)
+
+
+@router.put("/opening-hours", response_model=HoursCheckOut)
+def replace_opening_hours(body: OpeningHoursUpdate, principal: HoursWrite, session: DbSession) -> HoursCheckOut:
+    """Saves the week's opening hours (as PATCH /settings would) and answers with the check: hours nobody
+    works are accepted, and each is named in ``warnings`` (ADR 0036)."""
+    update_settings(session, principal, SettingsUpdate(opening_hours=body.model_dump()))
+    return _check(session)
 
 
 @router.get("/opening-hours/day", response_model=DayHoursOut)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
@@ -89,9 +89,39 @@ class WeekdayCoverage(BaseModel):
     appointments: list[HoursSpan] = Field(description="Open and staffed: when appointments can be booked")
 
 
+# "09:00-18:00" or "closed": the shape the settings page writes and the assistant reads.
+DAY_HOURS_PATTERN = r"^(closed|([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9])$"
+DayHoursText = Annotated[str, Field(pattern=DAY_HOURS_PATTERN, description="'09:00-18:00' or 'closed'")]
+DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class OpeningHoursUpdate(BaseModel):
+    """The whole week (a day left out is closed); saved into settings.opening_hours."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    mon: DayHoursText = "closed"
+    tue: DayHoursText = "closed"
+    wed: DayHoursText = "closed"
+    thu: DayHoursText = "closed"
+    fri: DayHoursText = "closed"
+    sat: DayHoursText = "closed"
+    sun: DayHoursText = "closed"
+
+    @model_validator(mode="after")
+    def _closes_after_opening(self) -> OpeningHoursUpdate:
+        for key in DAY_KEYS:
+            value: str = getattr(self, key)
+            opens, _, closes = value.partition("-")
+            if closes and closes <= opens:
+                raise ValueError(f"{key}: closing time {closes} must be after opening time {opens}")
+        return self
+
+
 class HoursCheckOut(BaseModel):
     """Opening hours against staff hours: accepted either way, with a warning for every unstaffed gap."""
 
+    opening_hours: dict[str, Any] = Field(description="As saved in settings")
     timezone: str
     days: list[WeekdayCoverage]
     warnings: list[str]

@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engium.assistant.facts import Hours, settings_hours, staff_hours
 from engium.bookings import closures
 from engium.bookings.closure_rules import ClosureRule, Spans, coverage_gaps, intersect
+from engium.bookings.opening_hours import Hours, settings_hours, staff_hours
 from engium.tenancy.service import get_settings
 
 

@@ -7,7 +7,6 @@ from fastapi import APIRouter
 from engium.access.authentication import Requires
 from engium.access.permissions import Permission
 from engium.access.principal import Principal
-from engium.bookings import hours_coverage
 from engium.kit.transaction import DbSession
 from engium.tenancy import service
 from engium.tenancy.schemas import SettingsOut, SettingsUpdate, TenantOut
@@ -25,13 +24,9 @@ def get_tenant(principal: TenantRead, session: DbSession) -> TenantOut:
 
 @router.get("/settings", response_model=SettingsOut)
 def get_settings(principal: TenantRead, session: DbSession) -> SettingsOut:
-    return _with_warnings(session, SettingsOut.model_validate(service.get_settings(session)))
+    return SettingsOut.model_validate(service.get_settings(session))
 
 
 @router.patch("/settings", response_model=SettingsOut)
 def update_settings(body: SettingsUpdate, principal: SettingsWrite, session: DbSession) -> SettingsOut:
-    return _with_warnings(session, SettingsOut.model_validate(service.update_settings(session, principal, body)))
-
-
-def _with_warnings(session: DbSession, settings: SettingsOut) -> SettingsOut:
-    return settings.model_copy(update={"opening_hours_warnings": hours_coverage.warnings(session)})
+    return SettingsOut.model_validate(service.update_settings(session, principal, body))

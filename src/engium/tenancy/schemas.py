@@ -52,8 +52,6 @@ class SettingsOut(BaseModel):
     guard_threshold: float | None = None
     link_allow_list: list[str] = []
     widget_allowed_origins: list[str] = []
-    # Opening hours at which no active staff member works (ADR 0036): accepted, but worth fixing.
-    opening_hours_warnings: list[str] = []
     updated_at: datetime
 
 
