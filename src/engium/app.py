@@ -17,6 +17,7 @@ from engium.assistant.routes import router as assistant_router
 from engium.audit.middleware import AuditLoggingMiddleware, audit_mutation_before_commit
 from engium.audit.routes import router as audit_router
 from engium.body_limits import JSON_MAX_BODY_BYTES, body_limits
+from engium.bookings.closure_routes import router as closures_router
 from engium.bookings.routes import router as bookings_router
 from engium.channels.rate_limits import ChannelLimits
 from engium.channels.webhook_routes import router as webhooks_router
@@ -117,6 +118,7 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     api.include_router(conversations_router)
     api.include_router(assistant_router)
     api.include_router(bookings_router)
+    api.include_router(closures_router)
     api.include_router(audit_router)
     api.include_router(integrations_router)
     api.include_router(outbound_webhooks_router)

@@ -7,10 +7,11 @@ from uuid import UUID
 
 from fastapi.testclient import TestClient
 
+from engium.access.permissions import Role
 from engium.demo.seed import seed_demo
 from engium.runtime import Runtime
 from tests.assistant.helpers import assistant, rows
-from tests.conftest import TenantHandle
+from tests.conftest import TenantHandle, bearer, make_api_key
 from tests.job_queue import drain
 
 
@@ -33,3 +34,34 @@ def test_the_demo_salon_is_answered_end_to_end(client: TestClient, runtime: Runt
     assert [m["body"] for m in read.json()][-1] == (
         'From "Salon policies": Gift vouchers are sold at reception in any amount from £20.'
     )
+
+
+def test_the_demo_salons_hours_agree_with_its_staff_and_its_holidays(client: TestClient, runtime: Runtime) -> None:
+    demo = seed_demo(runtime)
+    tenant = TenantHandle(UUID(demo.tenant_id), "Bella Hair Studio", demo.owner_email, UUID(int=0), "")
+    owner = bearer(make_api_key(runtime, tenant, Role.OWNER))
+    check = client.get("/api/v1/opening-hours/check", headers=owner).json()
+    assert check["warnings"] == []  # Thursday's late opening is staffed until 20:00
+    assert {c["label"] for c in client.get("/api/v1/closures", headers=owner).json()} == {
+        "Christmas Eve", "Christmas Day", "Boxing Day", "New Year's Day"}
+
+    with open(demo.credentials_file) as handle:
+        widget_key = json.load(handle)["widget_key"]
+    worker = assistant(runtime)
+    started = client.post("/widget/v1/conversations", json={"message": "Are you open on Christmas Day?"},
+                          headers={"X-Widget-Key": widget_key})
+    assert started.status_code == 201, started.text
+    headers = {"X-Widget-Key": widget_key, "X-Widget-Token": started.json()["token"]}
+
+    def last_reply() -> str:
+        drain(worker)
+        body: str = client.get("/widget/v1/messages", headers=headers).json()[-1]["body"]
+        return body
+
+    assert last_reply() == "We're closed on Wednesday 25 December (Christmas Day)."
+    for question, answer in (
+        ("and christmas eve?", "On Tuesday 24 December (Christmas Eve) we have special hours: 09:00-14:00."),
+        ("what are your hours on thursday?", "On tomorrow (Thursday 2 May) we're open 09:00-20:00."),
+    ):
+        assert client.post("/widget/v1/messages", json={"body": question}, headers=headers).status_code == 201
+        assert last_reply() == answer

@@ -6,8 +6,9 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, time
 
-from engium.assistant.facts import hours_reply, settings_hours
+from engium.assistant.facts import hours_reply
 from engium.assistant.grounded import extractive_answer, faq_answer
+from engium.bookings.opening_hours import settings_hours
 
 WEDNESDAY = date(2030, 5, 1)
 

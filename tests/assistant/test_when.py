@@ -79,3 +79,24 @@ def test_days_are_read_back_in_words() -> None:
     assert describe_day(date(2030, 5, 2), WEDNESDAY) == "tomorrow (Thursday 2 May)"
     assert describe_day(date(2030, 5, 4), WEDNESDAY) == "Saturday 4 May"
     assert describe_day(date(2031, 1, 3), WEDNESDAY) == "Friday 3 January 2031"
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "expected"),
+    [
+        ("are you open on christmas day?", WEDNESDAY, date(2030, 12, 25)),
+        ("Christmas Eve at 10", WEDNESDAY, date(2030, 12, 24)),
+        ("boxing day", WEDNESDAY, date(2030, 12, 26)),
+        ("open over xmas?", WEDNESDAY, date(2030, 12, 25)),
+        # The next one: after this year's, next year's.
+        ("christmas day?", date(2030, 12, 26), date(2031, 12, 25)),
+        ("new year's day", date(2030, 12, 26), date(2031, 1, 1)),
+        ("new years eve", WEDNESDAY, date(2030, 12, 31)),
+    ],
+)
+def test_fixed_date_holidays_are_their_next_date(text: str, today: date, expected: date) -> None:
+    assert parse_when(text, today).day == expected
+
+
+def test_a_holidays_time_is_still_read() -> None:
+    assert parse_when("christmas eve at 10", WEDNESDAY) == When(date(2030, 12, 24), time(10))

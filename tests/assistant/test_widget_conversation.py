@@ -14,7 +14,8 @@ def test_opening_hours_are_answered_from_the_settings(client: TestClient, runtim
     salon = open_salon(client, runtime)
     visitor = visit(client, runtime, salon)
     assert visitor.say("When are you open?") == [
-        "Our opening hours: Mon-Wed 09:00-18:00; Thu 09:00-20:00; Fri 09:00-18:00; Sat 09:00-17:00; Sun closed."
+        "Our opening hours: Mon-Wed 09:00-18:00; Thu 09:00-20:00; Fri 09:00-18:00; Sat 09:00-17:00; Sun closed. "
+        "Appointments: Mon-Sat 09:00-17:00; Sun closed."  # Alex, the only stylist, works 09:00-17:00
     ]
     assert visitor.say("Are you open on Sunday?") == ["We're closed on Sunday 5 May."]
     assert visitor.say("and on saturday?") == ["On Saturday 4 May we're open 09:00-17:00."]

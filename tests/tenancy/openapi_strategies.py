@@ -25,6 +25,7 @@ SEGMENT_TABLE = {
     "members": "memberships",
     "api-keys": "api_keys",
     "availability-exceptions": "availability_exceptions",
+    "closures": "business_closures",
     "integrations": "integration_credentials",
     "webhook-endpoints": "webhook_endpoints",
     "webhook-deliveries": "webhook_deliveries",

@@ -21,7 +21,7 @@ from engium.assistant.facts import service_label
 from engium.assistant.intents import IntentKind
 from engium.assistant.turn import Book, Plan, Reply, ToolCall, TurnContext, assistant_principal
 from engium.assistant.when import describe_day
-from engium.bookings import catalog
+from engium.bookings import catalog, closures
 from engium.bookings import service as bookings
 from engium.bookings.models import Service
 from engium.bookings.schemas import BookingCreate
@@ -171,7 +171,11 @@ def _offer(session: Session, ctx: TurnContext, service: Service, day: date, at: 
             return Plan(BOOKING, Reply(text, source), tool_calls=[call], pending=draft(ctx.now, BookingRequest(
                 service.id)), failed=True)
         next_day, next_found = later
-        text = (f"Sorry, there's nothing free for a {service.name} on {day_label}. The next free day is "
+        closure = closures.closure_on(session, day)
+        # A holiday is the reason to give, not "nothing free".
+        sorry = (f"Sorry, we're closed on {day_label} ({closure.label})." if closure and closure.closed_all_day
+                 else f"Sorry, there's nothing free for a {service.name} on {day_label}.")
+        text = (f"{sorry} The next free day is "
                 f"{describe_day(next_day, ctx.today)}: {_times(next_found, ctx, at)}. "
                 "Would one of those suit you?")
         return Plan(BOOKING, Reply(text, source), tool_calls=[call],

@@ -20,7 +20,15 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
-from engium.assistant import action_gate, booking_changes, confirmation_codes, customer_data, facts, grounded
+from engium.assistant import (
+    action_gate,
+    booking_changes,
+    confirmation_codes,
+    customer_data,
+    facts,
+    grounded,
+    hours_answer,
+)
 from engium.assistant.booking_tools import (
     BookingRequest,
     book_from_pending,
@@ -129,14 +137,18 @@ def _decide(session: Session, ctx: TurnContext, intent: Intent, search: Search, 
         case IntentKind.YES | IntentKind.NO:
             return Plan(intent.kind, Reply(f"How can I help? {ABILITIES}", ()))
         case _:
+            named = hours_answer.named_closure_day(session, intent.text, ctx.today)
+            if named is not None:
+                # "Christmas Day?": a question about a day the business has named, so about its hours.
+                return _hours(session, ctx, intent, named)
             return knowledge(ctx, intent, search, use_model, allow_handover=True)
 
 
-def _hours(session: Session, ctx: TurnContext, intent: Intent) -> Plan:
-    hours, source = facts.business_hours(session, ctx.business)
+def _hours(session: Session, ctx: TurnContext, intent: Intent, day: date | None = None) -> Plan:
+    day = day or intent.when.day or hours_answer.named_closure_day(session, intent.text, ctx.today)
     # Remembered so that "and on Saturday?" next is read as a question about hours too.
     topic = {"kind": "hours", "at": ctx.now.isoformat()}
-    return Plan(intent.kind, facts.hours_reply(hours, source, intent.when.day, ctx.today), pending=topic)
+    return Plan(intent.kind, hours_answer.hours_reply(session, ctx.business, day, ctx.today), pending=topic)
 
 
 def _request(intent: Intent, day: date | None, at: time | None) -> BookingRequest:
@@ -188,8 +200,10 @@ def _follow_up(session: Session, ctx: TurnContext, intent: Intent, pending: dict
         return booking_changes.choose(session, ctx, pending, intent.text, intent.when.day, intent.when.at)
     if kind == "move_draft" and intent.names_a_slot and intent.kind not in {IntentKind.CANCEL, IntentKind.BOOK}:
         return booking_changes.continue_move(session, ctx, pending, intent.when.day, intent.when.at)
-    if kind == "hours" and intent.kind is IntentKind.KNOWLEDGE and intent.when.day is not None:
-        return _hours(session, ctx, intent)
+    if kind == "hours" and intent.kind is IntentKind.KNOWLEDGE:
+        day = intent.when.day or hours_answer.named_closure_day(session, intent.text, ctx.today)
+        if day is not None:
+            return _hours(session, ctx, intent, day)
     if kind in {"draft", "book"}:
         return _continue_booking(session, ctx, intent, pending, search, use_model)
     return None

@@ -1,102 +1,26 @@
 """Facts the assistant states from structured data, never from a model: opening hours, services with
 prices and durations, and the business's address, phone, email and website.
 
-Opening hours come from ``tenant_settings.opening_hours`` ({"mon": "09:00-18:00", "sun": "closed"};
-full day names, 0-6, lists of ranges and {"open", "close"} objects are read too). A business that has
-not entered them gets its staff's weekly working hours instead, merged per weekday.
+Opening hours come from ``tenant_settings.opening_hours``, read by bookings/opening_hours.py. A business
+that has not entered them gets its staff's weekly working hours instead, merged per weekday; the
+assistant's hours answer, closures included, is assistant/hours_answer.py.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from datetime import date, time
-from typing import Any
-
-from sqlalchemy.orm import Session
 
 from engium.assistant.intents import ContactTopic
 from engium.assistant.turn import Business, Reply
-from engium.assistant.when import WEEKDAY_NAMES, WEEKDAYS, describe_day
-from engium.bookings import catalog
+from engium.assistant.when import WEEKDAY_NAMES, describe_day
 from engium.bookings.models import Service
-
-Hours = dict[int, list[tuple[time, time]]]  # weekday -> open spans; an empty list means closed
+from engium.bookings.opening_hours import Hours
 
 SETTINGS_HOURS = "settings:opening_hours"
 STAFF_HOURS = "staff:weekly_hours"
-_RANGE = re.compile(r"(\d{1,2})(?::(\d{2}))?\s*(?:-|\u2013|to)\s*(\d{1,2})(?::(\d{2}))?")
 _SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "AUD": "A$", "CAD": "C$", "NZD": "NZ$"}
 _SHORT = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-def _weekday(key: object) -> int | None:
-    text = str(key).strip().lower()
-    if text.isdigit() and 0 <= int(text) <= 6:
-        return int(text)
-    return WEEKDAYS.get(text)
-
-
-def _spans(value: object) -> list[tuple[time, time]] | None:
-    """A day's spans from whatever shape the business entered; None when it cannot be read."""
-    if isinstance(value, dict):
-        value = f"{value.get('open', '')}-{value.get('close', '')}"
-    if isinstance(value, list):
-        spans: list[tuple[time, time]] = []
-        for part in value:
-            found = _spans(part)
-            if found is None:
-                return None
-            spans += found
-        return spans
-    if not isinstance(value, str):
-        return None
-    if value.strip().lower() in {"closed", "", "none", "-"}:
-        return []
-    spans = []
-    for match in _RANGE.finditer(value):
-        try:
-            start = time(int(match[1]), int(match[2] or 0))
-            end = time(int(match[3]), int(match[4] or 0))
-        except ValueError:
-            return None
-        if end > start:
-            spans.append((start, end))
-    return spans or None
-
-
-def settings_hours(opening_hours: dict[str, Any]) -> Hours:
-    hours: Hours = {}
-    for key, value in opening_hours.items():
-        day, spans = _weekday(key), _spans(value)
-        if day is not None and spans is not None:
-            hours[day] = spans
-    return hours
-
-
-def staff_hours(session: Session) -> Hours:
-    """The union of active staff's weekly working hours, per weekday."""
-    merged: dict[int, list[tuple[time, time]]] = {day: [] for day in range(7)}
-    for view in catalog.list_staff(session, active=True):
-        for rule in catalog.get_week(session, view.staff.id):
-            merged[rule.weekday].append((rule.start_time, rule.end_time))
-    hours: Hours = {}
-    for day, spans in merged.items():
-        joined: list[tuple[time, time]] = []
-        for start, end in sorted(spans):
-            if joined and start <= joined[-1][1]:
-                joined[-1] = (joined[-1][0], max(joined[-1][1], end))
-            else:
-                joined.append((start, end))
-        hours[day] = joined
-    return hours
-
-
-def business_hours(session: Session, business: Business) -> tuple[Hours, str]:
-    declared = settings_hours(business.opening_hours)
-    if declared:
-        return declared, SETTINGS_HOURS
-    return staff_hours(session), STAFF_HOURS
 
 
 def _spans_text(spans: Sequence[tuple[time, time]]) -> str:

@@ -2,8 +2,9 @@
 
 Pure: the caller passes "today" (the business's local date), so every rule is testable without a clock.
 Recognised dates: today, tomorrow, the day after tomorrow, weekday names ("Saturday", "next sat"), ISO
-dates (2025-11-28), month names ("Nov 28", "28th November"), and numeric day/month ("28/11", "28/11/2025";
-"11/28" when only that reading is a real date). Recognised times: "10", "10am", "10 am", "10:30", "3pm",
+dates (2025-11-28), month names ("Nov 28", "28th November"), numeric day/month ("28/11", "28/11/2025";
+"11/28" when only that reading is a real date) and fixed-date holidays ("Christmas Day", "Boxing Day").
+Recognised times: "10", "10am", "10 am", "10:30", "3pm",
 "15:00", "15h", "noon", "midday". What is not recognised stays None: the engine asks rather than guesses.
 
 A bare hour counts only after "at", "@", "around" or "for", or as the whole message ("10" in reply to
@@ -38,6 +39,13 @@ _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _NUMERIC = re.compile(r"(?<![\d:./])(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?(?![\d/])")
 _MONTH_DAY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}}){_ORDINAL}\b(?:,?\s*(\d{{4}}))?")
 _DAY_MONTH = re.compile(rf"\b(\d{{1,2}}){_ORDINAL}\s+(?:of\s+)?({_MONTH})\b\.?(?:,?\s*(\d{{4}}))?")
+# Fixed-date holidays a customer names; a business's own closures are matched by label (hours_answer.py).
+_HOLIDAYS = {
+    "christmas eve": (12, 24), "christmas day": (12, 25), "christmas": (12, 25), "xmas": (12, 25),
+    "boxing day": (12, 26), "new year's eve": (12, 31), "new years eve": (12, 31),
+    "new year's day": (1, 1), "new years day": (1, 1),
+}
+_HOLIDAY = re.compile(r"\b(" + "|".join(sorted(_HOLIDAYS, key=len, reverse=True)) + r")\b")
 _RELATIVE = re.compile(r"\b(day after tomorrow|today|tonight|tomorrow|tmrw|tmr)\b")
 _WEEKDAY_WORD = re.compile(rf"\b(next\s+|this\s+|on\s+)?({_WEEKDAY})\b")
 
@@ -109,6 +117,9 @@ def _parse_day(text: str, today: date) -> tuple[date | None, str]:
             day = _upcoming(first, second, match[3], today)
         if day is not None:
             return day, _cut(text, match)
+    if match := _HOLIDAY.search(text):
+        month, day_of_month = _HOLIDAYS[match[1]]
+        return _upcoming(month, day_of_month, None, today), _cut(text, match)
     if match := _RELATIVE.search(text):
         offset = {"today": 0, "tonight": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "day after tomorrow": 2}[match[1]]
         return today + timedelta(days=offset), _cut(text, match)

@@ -75,6 +75,9 @@ class AuditAction(StrEnum):
     AVAILABILITY_UPDATED = "availability.updated"
     AVAILABILITY_EXCEPTION_CREATED = "availability.exception_created"
     AVAILABILITY_EXCEPTION_DELETED = "availability.exception_deleted"
+    CLOSURE_CREATED = "closure.created"
+    CLOSURE_UPDATED = "closure.updated"
+    CLOSURE_DELETED = "closure.deleted"
 
     BOOKING_CREATED = "booking.created"
     BOOKING_RESCHEDULED = "booking.rescheduled"

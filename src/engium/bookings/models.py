@@ -121,3 +121,25 @@ class Booking(Base):
     notes: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class BusinessClosure(Base):
+    """A holiday or special hours for the whole business (migration 0029, ADR 0036)."""
+
+    __tablename__ = "business_closures"
+    __table_args__ = (Index("business_closures_dates_idx", "tenant_id", "end_date", "start_date"),)
+
+    tenant_id: Mapped[UUID] = mapped_column(_tenant_fk(), primary_key=True)
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    label: Mapped[str] = mapped_column(Text)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    opens_at: Mapped[time | None] = mapped_column(Time)
+    closes_at: Mapped[time | None] = mapped_column(Time)
+    repeats_yearly: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    @property
+    def closed_all_day(self) -> bool:
+        return self.opens_at is None or self.closes_at is None

@@ -26,6 +26,7 @@ from engium.access.principal import Principal
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
 from engium.bookings import availability as avail
+from engium.bookings import closures
 from engium.bookings import repository as repo
 from engium.bookings.catalog import check_year, get_service, require_staff
 from engium.bookings.models import Booking, Service, StaffMember
@@ -147,6 +148,11 @@ def find_slots(
     else:
         candidates = repo.active_staff_offering(session, service_id)
     schedule = _load_schedule(session, [s.id for s in candidates], day, zone)
+    closure = closures.closure_on(session, day)
+    if closure is not None:
+        # A holiday offers nothing; special hours offer only what falls inside them.
+        window = closures.special_window(closure, day, zone)
+        schedule = _Schedule({k: closures.clip(v, window) for k, v in schedule.working.items()}, schedule.busy)
     moment = now or datetime.now(UTC)
     duration = timedelta(minutes=service.duration_minutes)
     slots = [
@@ -240,6 +246,10 @@ def create_booking(
     interval = _requested_interval(body.starts_at, service)
     zone = tenant_zone(session)
     moment = now or datetime.now(UTC)
+    # Business-wide, so decided before any staff member: 409 naming the closure.
+    closed = closures.refusal(session, interval, zone)
+    if closed is not None:
+        raise closed
     if body.staff_id is not None:
         candidates = [require_staff(session, body.staff_id)]
     else:
@@ -307,6 +317,9 @@ def reschedule_booking(
         service = _bookable_service(session, booking.service_id)
         staff = require_staff(session, body.staff_id or booking.staff_id)
         interval = _requested_interval(body.starts_at or booking.starts_at, service)
+        closed = closures.refusal(session, interval, tenant_zone(session))
+        if closed is not None:
+            raise closed
         refusal = _refusal(
             session, staff, service, interval, tenant_zone(session), now or datetime.now(UTC), booking.id
         )

@@ -1,4 +1,4 @@
-"""The demo business: a hair salon with services, staff, weekly hours, contacts and a conversation."""
+"""The demo business: a hair salon with services, staff, weekly hours, holidays, contacts and a conversation."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 import secrets
 import uuid
 from dataclasses import asdict, dataclass
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 
 from sqlalchemy import select
@@ -18,7 +18,7 @@ from engium.access.principal import Principal, PrincipalKind
 from engium.assistant.turn_queue import queue_turn
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
-from engium.bookings.models import AvailabilityRule, Service, StaffMember, StaffService
+from engium.bookings.models import AvailabilityRule, BusinessClosure, Service, StaffMember, StaffService
 from engium.conversations.models import Contact, Conversation, Message
 from engium.identity import repository as identity_repo
 from engium.identity.invitations import normalize_email
@@ -46,11 +46,23 @@ SERVICES = (
     ("Colour", "Full colour including toner", 120, 9500),
     ("Blow-dry", "Wash and blow-dry", 30, 2500),
 )
-STAFF = (("Alex Morgan", (0, 1, 2, 3, 4)), ("Sam Patel", (1, 2, 3, 4, 5)))
+# Weekday -> (start hour, end hour). Together they cover every opening hour below (ADR 0036): Alex does
+# Thursday's late evening, Sam Saturdays.
+STAFF = (
+    ("Alex Morgan", {0: (9, 18), 1: (9, 18), 2: (9, 18), 3: (11, 20), 4: (9, 18)}),
+    ("Sam Patel", {1: (9, 18), 2: (9, 18), 3: (9, 17), 4: (9, 18), 5: (9, 17)}),
+)
 OPENING_HOURS = {
     "mon": "09:00-18:00", "tue": "09:00-18:00", "wed": "09:00-18:00",
     "thu": "09:00-20:00", "fri": "09:00-18:00", "sat": "09:00-17:00", "sun": "closed",
 }
+# Yearly closures from 2025 on: (label, month, day, special hours or None for closed all day).
+CLOSURES = (
+    ("Christmas Eve", 12, 24, (time(9), time(14))),
+    ("Christmas Day", 12, 25, None),
+    ("Boxing Day", 12, 26, None),
+    ("New Year's Day", 1, 1, None),
+)
 
 KNOWLEDGE = (
     ("Colour aftercare", (
@@ -139,15 +151,20 @@ def seed_salon(session: Session, tenant_id: uuid.UUID) -> None:
         session.add(Service(tenant_id=tenant_id, id=service_id, name=name, description=description,
                             duration_minutes=minutes, price_cents=price, currency="GBP", active=True))
     session.flush()
-    for name, weekdays in STAFF:
+    for name, week in STAFF:
         staff_id = uuid.uuid4()
         session.add(StaffMember(tenant_id=tenant_id, id=staff_id, name=name, active=True))
         session.flush()
         for service_id in service_ids:
             session.add(StaffService(tenant_id=tenant_id, staff_id=staff_id, service_id=service_id))
-        for weekday in weekdays:
+        for weekday, (start, end) in week.items():
             session.add(AvailabilityRule(tenant_id=tenant_id, id=uuid.uuid4(), staff_id=staff_id,
-                                         weekday=weekday, start_time=time(9), end_time=time(17)))
+                                         weekday=weekday, start_time=time(start), end_time=time(end)))
+    for label, month, day, special in CLOSURES:
+        on = date(2025, month, day)
+        session.add(BusinessClosure(tenant_id=tenant_id, id=uuid.uuid4(), label=label, start_date=on, end_date=on,
+                                    opens_at=special[0] if special else None,
+                                    closes_at=special[1] if special else None, repeats_yearly=True))
     contact_id = uuid.uuid4()
     session.add(Contact(tenant_id=tenant_id, id=contact_id, name="Jamie Lee", phone="+447700900123"))
     session.flush()

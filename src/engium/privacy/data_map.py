@@ -287,6 +287,9 @@ STORES: tuple[Store, ...] = (
                                      "created_at"),
             ("staff_services", "bookings", "tenant_id staff_id service_id"),
             ("availability_rules", "bookings", "tenant_id id staff_id weekday start_time end_time"),
+            # Holidays and special hours: the business's own labels ("Christmas Day"), never a person's.
+            ("business_closures", "bookings", "tenant_id id label start_date end_date opens_at closes_at "
+                                              "repeats_yearly created_at updated_at"),
             ("tenant_data_keys", "crypto", "tenant_id version wrapped_key root_key_id state encryptions created_at "
                                            "rewrapped_at"),
             ("integration_credentials", "integrations", "tenant_id id kind name ciphertext key_version last4 metadata "

@@ -75,6 +75,8 @@ def _source_labels(session: Session, member: Member, source_ids: set[str]) -> di
             labels[source] = Source(f"Service: {services[ref]}", "/settings/services")
         elif kind == "staff" and ref in staff:
             labels[source] = Source(f"Staff: {staff[ref]}", "")
+        elif kind == "closure":
+            labels[source] = Source("Closures and holidays", "/settings/hours")
         elif kind in ("chunk", "model"):
             continue  # a chunk is shown through its document; a model call has no page
         else:

@@ -1,12 +1,15 @@
-"""Settings: the business profile, opening hours, and how the assistant escalates and guards.
+"""Settings: the business profile, opening hours and closures, and how the assistant escalates and guards.
 
 Each form sends only its own fields to ``tenancy.service.update_settings`` (``PATCH /api/v1/settings``),
-which records one ``setting.updated`` event naming them. Services and staff are web/pages/catalog.py.
+which records one ``setting.updated`` event naming them; closures go through ``bookings.closures`` like
+``/api/v1/closures``. Services and staff are web/pages/catalog.py.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated, Any
+from uuid import UUID
 from zoneinfo import available_timezones
 
 from fastapi import APIRouter, Request
@@ -14,6 +17,9 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from engium.access.permissions import Permission
+from engium.bookings import closures, hours_coverage
+from engium.bookings.closure_schemas import ClosureCreate
+from engium.bookings.service import tenant_zone
 from engium.kit.transaction import DbSession
 from engium.tenancy import service as tenancy
 from engium.tenancy.schemas import SettingsUpdate
@@ -30,6 +36,7 @@ DAYS = (("mon", "Monday"), ("tue", "Tuesday"), ("wed", "Wednesday"), ("thu", "Th
 TIMEZONES = sorted(available_timezones())
 PROFILE_FIELDS = ("business_name", "timezone", "phone", "email", "website", "address", "public_base_url")
 # Optional text fields: an empty box means "not set" (null), not an empty string.
+NOTICES = {"saved": "Saved.", "added": "Closure added.", "deleted": "Closure removed."}
 NULLABLE = frozenset({"phone", "email", "website", "address", "public_base_url"})
 
 
@@ -57,8 +64,14 @@ def _page(request: Request, session: Session, tab: str, *, error: str = "", valu
           status: int = 200) -> HTMLResponse:
     current = tenancy.get_settings(session)
     rules = dict(current.escalation_rules or {})
-    notice = "Saved." if request.query_params.get("done") == "saved" else ""
+    notice = NOTICES.get(request.query_params.get("done") or "", "")
+    hours_tab: dict[str, Any] = {}
+    if tab == "hours":
+        today = datetime.now(UTC).astimezone(tenant_zone(session)).date()
+        hours_tab = {"closures": closures.list_closures(session, from_date=today), "today": today,
+                     "warnings": hours_coverage.warnings(session)}
     return render(request, f"settings_{tab}.html", {
+        **hours_tab,
         "tab": tab, "settings": current, "values": values or {}, "error": error, "notice": notice,
         "timezones": TIMEZONES, "hours": _hours(current.opening_hours or {}),
         "keywords": ", ".join(str(k) for k in rules.get("keywords") or []),
@@ -105,6 +118,26 @@ def save_hours(request: Request, member: Writer, session: DbSession, form: Poste
         opens, closes = _text(form, f"{key}_opens", 5), _text(form, f"{key}_closes", 5)
         opening[key] = "closed" if form.get(f"{key}_closed") == "on" or not (opens and closes) else f"{opens}-{closes}"
     return _save(request, session, member, "hours", {"opening_hours": opening}, form)
+
+
+@router.post("/settings/hours/closures", response_class=HTMLResponse)
+def add_closure(request: Request, member: Writer, session: DbSession, form: PostedForm) -> Response:
+    body: dict[str, Any] = {"label": _text(form, "label", 100), "start_date": _text(form, "start_date", 10),
+                            "repeats_yearly": form.get("repeats_yearly") == "on"}
+    for name in ("end_date", "opens_at", "closes_at"):
+        if value := _text(form, name, 10):
+            body[name] = value
+    attempt(session,
+            lambda: closures.create_closure(session, member.principal, ClosureCreate.model_validate(body)),
+            lambda message: _page(request, session, "hours", error=message, values=dict(form)))
+    return see_other("/settings/hours?done=added#closures")
+
+
+@router.post("/settings/hours/closures/{closure_id}/delete", response_class=HTMLResponse)
+def delete_closure(request: Request, closure_id: UUID, member: Writer, session: DbSession) -> Response:
+    attempt(session, lambda: closures.delete_closure(session, member.principal, closure_id),
+            lambda message: _page(request, session, "hours", error=message))
+    return see_other("/settings/hours?done=deleted#closures")
 
 
 @router.get("/settings/assistant", response_class=HTMLResponse)
