@@ -10,11 +10,11 @@ import pytest
 
 from engium.assistant.intents import ContactTopic, IntentKind, detect
 from engium.assistant.language import conversation_language, detect_language
+from engium.assistant.service_match import ServiceName
 
 WEDNESDAY = date(2030, 5, 1)
 SATURDAY = date(2030, 5, 4)
 THURSDAY = date(2030, 5, 2)
-from engium.assistant.service_match import ServiceName  # noqa: E402
 
 SALON = (
     ServiceName(uuid.uuid4(), "Women's haircut"),
@@ -84,7 +84,8 @@ INTENTS = [
     # German
     ("de", "Hallo", IntentKind.GREETING), ("de", "Guten Morgen", IntentKind.GREETING),
     ("de", "Danke!", IntentKind.THANKS), ("de", "Vielen Dank", IntentKind.THANKS),
-    ("de", "Wie sind Ihre Öffnungszeiten?", IntentKind.HOURS), ("de", "Habt ihr am Samstag geöffnet?", IntentKind.HOURS),
+    ("de", "Wie sind Ihre Öffnungszeiten?", IntentKind.HOURS),
+    ("de", "Habt ihr am Samstag geöffnet?", IntentKind.HOURS),
     ("de", "Was kostet ein Herrenhaarschnitt?", IntentKind.PRICES), ("de", "Preise?", IntentKind.PRICES),
     ("de", "Ich möchte am Samstag um 10 Uhr einen Haarschnitt für Herren buchen", IntentKind.BOOK),
     ("de", "Kann ich einen Termin für eine Farbe buchen?", IntentKind.BOOK),
@@ -141,7 +142,8 @@ def test_dates_times_and_services_are_read_in_each_language(
 )
 def test_contact_questions_are_recognised_in_each_language(language: str, text: str, topic: ContactTopic) -> None:
     intent = detect(text, WEDNESDAY, SALON, language)
-    assert intent.kind is IntentKind.CONTACT and topic in intent.topics
+    assert intent.kind is IntentKind.CONTACT
+    assert topic in intent.topics
 
 
 def test_english_words_are_not_rewritten_for_an_english_conversation() -> None:

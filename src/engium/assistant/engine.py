@@ -31,6 +31,7 @@ from engium.assistant.booking_tools import (
 )
 from engium.assistant.grounded import Passage
 from engium.assistant.intents import Intent, IntentKind
+from engium.assistant.phrasebook import say
 from engium.assistant.service_match import narrow
 from engium.assistant.turn import (
     CancelBooking,
@@ -44,8 +45,9 @@ from engium.assistant.turn import (
 from engium.bookings import catalog
 
 Search = Callable[[str], Sequence[Passage]]
-ABILITIES = "I can tell you our opening hours, services and prices, check availability and book you in."
-KEPT = "OK, I've left your booking as it is. Anything else?"
+# English texts kept under their old names; replies take the customer's language from the phrasebook.
+ABILITIES = say("en", "abilities")
+KEPT = say("en", "kept_booking")
 # How many retrieved passages a model sees: enough to answer, few enough to stay focused.
 MODEL_PASSAGES = 3
 
@@ -101,7 +103,7 @@ def _decide(session: Session, ctx: TurnContext, intent: Intent, search: Search, 
         if followed is not None:
             return followed
     elif confirmation_codes.required(ctx) and confirmation_codes.is_bare_code(intent.text):
-        return Plan(intent.kind, Reply(confirmation_codes.NOTHING_PENDING, ()))
+        return Plan(intent.kind, Reply(say(ctx.language, "code_expired"), ()))
     when = intent.when
     match intent.kind:
         case IntentKind.CANCEL:
@@ -118,16 +120,18 @@ def _decide(session: Session, ctx: TurnContext, intent: Intent, search: Search, 
         case IntentKind.PRICES:
             asked = {candidate.id for candidate in intent.service.candidates}
             listed = [s for s in catalog.list_services(session, active=True) if not asked or s.id in asked]
-            return Plan(intent.kind, facts.prices_reply(listed, bool(asked)))
+            return Plan(intent.kind, facts.prices_reply(listed, bool(asked), ctx.language))
         case IntentKind.CONTACT:
-            return Plan(intent.kind, facts.contact_reply(ctx.business, intent.topics))
+            return Plan(intent.kind, facts.contact_reply(ctx.business, intent.topics, ctx.language))
         case IntentKind.GREETING:
-            return Plan(intent.kind, Reply(f"Hello, and welcome to {ctx.business.name}! {ABILITIES} How can I help?",
-                                           ("settings:business_name",)))
+            abilities = say(ctx.language, "abilities")
+            return Plan(intent.kind, Reply(say(ctx.language, "greeting", business=ctx.business.name,
+                                               abilities=abilities), ("settings:business_name",)))
         case IntentKind.THANKS:
-            return Plan(intent.kind, Reply("You're welcome! Is there anything else I can help with?", ()))
+            return Plan(intent.kind, Reply(say(ctx.language, "thanks"), ()))
         case IntentKind.YES | IntentKind.NO:
-            return Plan(intent.kind, Reply(f"How can I help? {ABILITIES}", ()))
+            return Plan(intent.kind, Reply(say(ctx.language, "how_can_i_help", abilities=say(ctx.language,
+                                                                                             "abilities")), ()))
         case _:
             return knowledge(ctx, intent, search, use_model, allow_handover=True)
 
@@ -136,7 +140,8 @@ def _hours(session: Session, ctx: TurnContext, intent: Intent) -> Plan:
     hours, source = facts.business_hours(session, ctx.business)
     # Remembered so that "and on Saturday?" next is read as a question about hours too.
     topic = {"kind": "hours", "at": ctx.now.isoformat()}
-    return Plan(intent.kind, facts.hours_reply(hours, source, intent.when.day, ctx.today), pending=topic)
+    return Plan(intent.kind, facts.hours_reply(hours, source, intent.when.day, ctx.today, ctx.language),
+                pending=topic)
 
 
 def _request(intent: Intent, day: date | None, at: time | None) -> BookingRequest:
@@ -170,7 +175,7 @@ def _follow_up(session: Session, ctx: TurnContext, intent: Intent, pending: dict
     yes, no = intent.kind is IntentKind.YES, intent.kind is IntentKind.NO
     if kind == "book" and yes:
         if ctx.needs_contact_details:
-            return details_first(pending)
+            return details_first(pending, ctx.language)
         action = book_from_pending(pending)
         return Plan(intent.kind, action=action) if action else None
     if kind in {"cancel", "move"} and confirmation_codes.required(ctx):
@@ -178,12 +183,11 @@ def _follow_up(session: Session, ctx: TurnContext, intent: Intent, pending: dict
         # codes existed) confirms nothing here.
         return _confirm_with_code(ctx, intent, pending) if confirmation_codes.is_protected(pending) else None
     if kind in {"cancel", "move"} and (yes or no):
-        return Plan(intent.kind, Reply(KEPT, ())) if no else _change(intent, pending)
+        return Plan(intent.kind, Reply(say(ctx.language, "kept_booking"), ())) if no else _change(intent, pending)
     if kind == "book" and no:
         previous = from_draft(pending)
         keep = BookingRequest(previous.service_id)
-        text = "No problem, I haven't booked anything. Would another day or time suit you?"
-        return Plan(intent.kind, Reply(text, ()), pending=draft(ctx.now, keep))
+        return Plan(intent.kind, Reply(say(ctx.language, "nothing_booked"), ()), pending=draft(ctx.now, keep))
     if kind == "choose_booking":
         return booking_changes.choose(session, ctx, pending, intent.text, intent.when.day, intent.when.at)
     if kind == "move_draft" and intent.names_a_slot and intent.kind not in {IntentKind.CANCEL, IntentKind.BOOK}:
@@ -209,21 +213,21 @@ def _change(intent: Intent, pending: dict[str, Any]) -> Plan | None:
 def _confirm_with_code(ctx: TurnContext, intent: Intent, pending: dict[str, Any]) -> Plan | None:
     """A change proposed over SMS or WhatsApp: only the code sent with the proposal confirms it."""
     if intent.kind is IntentKind.NO or confirmation_codes.declined(intent.text):
-        return Plan(intent.kind, Reply(KEPT, ()))
+        return Plan(intent.kind, Reply(say(ctx.language, "kept_booking"), ()))
     tool, ids = booking_changes.tool_of(pending), {"booking_id": str(pending.get("booking_id"))}
     code = confirmation_codes.offered(intent.text)
     if code is None:
         if intent.kind is not IntentKind.YES:
             return None  # about something else: answered as usual, and the proposal lapses
-        return Plan(intent.kind, Reply(confirmation_codes.ASK_FOR_CODE, ()), pending=pending,
+        return Plan(intent.kind, Reply(say(ctx.language, "ask_for_code"), ()), pending=pending,
                     tool_calls=[ToolCall(tool, "code_required", ids)])
     if confirmation_codes.matches(pending, ctx.conversation_id, code):
         return _change(intent, pending)
     remaining = confirmation_codes.after_wrong_code(pending)
     if remaining is None:
-        return Plan(intent.kind, Reply(confirmation_codes.GIVEN_UP, ()),
+        return Plan(intent.kind, Reply(say(ctx.language, "code_given_up"), ()),
                     tool_calls=[ToolCall(tool, "wrong_code_limit", ids)])
-    return Plan(intent.kind, Reply(confirmation_codes.WRONG_CODE, ()), pending=remaining,
+    return Plan(intent.kind, Reply(say(ctx.language, "wrong_code"), ()), pending=remaining,
                 tool_calls=[ToolCall(tool, "wrong_code", ids)])
 
 
@@ -257,9 +261,10 @@ def knowledge(ctx: TurnContext, intent: Intent, search: Search, use_model: bool,
     if faq is not None:
         return Plan(intent.kind, faq)
     passages = list(search(intent.text))
-    quoted = grounded.extractive_answer(intent.text, passages)
+    quoted = grounded.extractive_answer(intent.text, passages, ctx.language)
+    not_sure = grounded.not_sure_reply(ctx.language).text
     if use_model and passages and (quoted is not None or str(getattr(passages[0], "matched_by", "")) == "both"):
-        fallback = quoted or Reply(grounded.not_sure_reply().text + " Shall I pass this to the team?", ())
+        fallback = quoted or Reply(f"{not_sure} {say(ctx.language, 'offer_team')}", ())
         question = KnowledgeQuestion(
             ctx.text, tuple((f"chunk:{p.chunk_id}", p.document_title, p.content) for p in passages[:MODEL_PASSAGES]),
             fallback,
@@ -269,5 +274,5 @@ def knowledge(ctx: TurnContext, intent: Intent, search: Search, use_model: bool,
         return Plan(intent.kind, quoted)
     if allow_handover and ctx.business.escalation_rules.get("on_low_confidence", True) is not False:
         return Plan(intent.kind, action=Escalate("low_confidence"))
-    text = grounded.not_sure_reply().text + " Would you like me to pass you to a member of the team?"
+    text = f"{not_sure} {say(ctx.language, 'offer_person')}"
     return Plan(intent.kind, Reply(text, ()), failed=True)

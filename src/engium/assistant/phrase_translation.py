@@ -72,7 +72,8 @@ _SPANISH = _table(
     (r"pasado manana", "day after tomorrow"), (r"por la manana", "in the morning"),
     (r"manana", "tomorrow"), (r"hoy", "today"), (r"lunes", "monday"), (r"martes", "tuesday"),
     (r"miercoles", "wednesday"), (r"jueves", "thursday"), (r"viernes", "friday"), (r"sabado", "saturday"),
-    (r"domingo", "sunday"), (r"proximo|proxima|que viene", "next"), (r"a las(?=\s+\d)|a la(?=\s+\d)", "at"), *_MONTHS_ES_PT,
+    (r"domingo", "sunday"), (r"proximo|proxima|que viene", "next"), (r"a las(?=\s+\d)|a la(?=\s+\d)", "at"),
+    *_MONTHS_ES_PT,
 )
 
 _FRENCH = _table(
@@ -192,16 +193,19 @@ TABLES: dict[str, _Table] = {"es": _SPANISH, "fr": _FRENCH, "de": _GERMAN, "pt":
 
 # Function words that are left over after rewriting and say nothing about what is asked: the grounded
 # responder ignores them when it measures how much of a question a sentence covers.
-FOREIGN_STOP_WORDS = frozenset("""
-    el la los las lo le les un una unos unas de del al y o en por para con sin mi mis tu su sus que se es
-    son hay tienen tiene hacen hace ustedes usted vosotros me te nos este esta esto ese eso como muy mas
-    le la les des du un une et ou en dans pour avec sans mon ma mes votre vos est sont il elle on nous vous
-    je tu ce cette ces qui que quoi y a-t-il avez-vous faites-vous l d j qu c n s
-    der die das den dem des ein eine einen einem und oder in im am an zu zum zur fur mit ohne mein meine
-    ihr ihre sie wir ich du es ist sind gibt habt haben macht machen was wie wo auch noch schon
-    o a os as um uma uns umas e ou em no na nos nas do da dos das por pelo pela com sem meu minha seu sua
-    voce voces tem fazem faz ha qual quais que se
-""".split())
+FOREIGN_STOP_WORDS = frozenset({
+    "a", "a-t-il", "al", "am", "an", "as", "auch", "avec", "avez-vous", "c", "ce", "ces", "cette", "com", "como",
+    "con", "d", "da", "dans", "das", "de", "del", "dem", "den", "der", "des", "die", "do", "dos", "du", "e", "ein",
+    "eine", "einem", "einen", "el", "elle", "em", "en", "es", "ese", "eso", "est", "esta", "este", "esto", "et",
+    "faites-vous", "faz", "fazem", "fur", "gibt", "ha", "haben", "habt", "hace", "hacen", "hay", "ich", "ihr",
+    "ihre", "il", "im", "in", "ist", "j", "je", "l", "la", "las", "le", "les", "lo", "los", "ma", "machen", "macht",
+    "mas", "me", "mein", "meine", "mes", "meu", "mi", "minha", "mis", "mit", "mon", "muy", "n", "na", "nas", "no",
+    "noch", "nos", "nous", "o", "oder", "ohne", "on", "os", "ou", "para", "pela", "pelo", "por", "pour", "qu",
+    "quais", "qual", "que", "qui", "quoi", "s", "sans", "schon", "se", "sem", "seu", "sie", "sin", "sind", "son",
+    "sont", "su", "sua", "sus", "te", "tem", "tiene", "tienen", "tu", "um", "uma", "umas", "un", "una", "unas",
+    "und", "une", "unos", "uns", "usted", "ustedes", "voce", "voces", "vos", "vosotros", "votre", "vous", "was",
+    "wie", "wir", "wo", "y", "zu", "zum", "zur"
+})
 
 
 def fold(text: str) -> str:

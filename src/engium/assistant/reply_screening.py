@@ -56,7 +56,7 @@ class ReplyScreen:
             context = None
             if self.guard.enabled:
                 prompt = candidate.system_prompt or self.guard.reference_prompt(
-                    policy_text(ctx.business.name, ctx.business.persona), canary
+                    policy_text(ctx.business.name, ctx.business.persona, ctx.language), canary
                 )
                 context = output_context(session, ctx, Reply(text, candidate.reply.sources), canary=canary,
                                          system_prompt=prompt, vault=self.vault)
