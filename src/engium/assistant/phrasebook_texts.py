@@ -103,14 +103,14 @@ PHRASES: dict[str, dict[str, str]] = {
         "es": "Estamos cerrados el {day}.",
         "fr": "Nous sommes fermés le {day}.",
         "de": "Am {day} haben wir geschlossen.",
-        "pt": "Estamos fechados {day}.",
+        "pt": "Estamos fechados no dia {day}.",
     },
     "open_on": {
         "en": "On {day} we're open {spans}.",
         "es": "El {day} abrimos {spans}.",
         "fr": "Le {day}, nous sommes ouverts {spans}.",
         "de": "Am {day} haben wir {spans} geöffnet.",
-        "pt": "{day} estamos abertos {spans}.",
+        "pt": "No dia {day}, estamos abertos {spans}.",
     },
     "opening_hours": {
         "en": "Our opening hours: {list}.",
@@ -231,7 +231,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "es": "Lo siento, no hay nada libre para {service} el {day} ni en las dos semanas siguientes.",
         "fr": "Désolé, il n'y a rien de libre pour {service} le {day} ni dans les deux semaines suivantes.",
         "de": "Leider ist für {service} am {day} und in den zwei Wochen danach nichts frei.",
-        "pt": "Lamento, não há nada livre para {service} {day} nem nas duas semanas seguintes.",
+        "pt": "Lamento, não há nada livre para {service} no dia {day} nem nas duas semanas seguintes.",
     },
     "next_free_day": {
         "en": "Sorry, there's nothing free for a {service} on {day}. The next free day is {next_day}: {times}. "
@@ -242,7 +242,7 @@ PHRASES: dict[str, dict[str, str]] = {
               "{times}. L'un de ces horaires vous convient-il ?",
         "de": "Leider ist für {service} am {day} nichts frei. Der nächste freie Tag ist {next_day}: {times}. "
               "Passt Ihnen eine dieser Zeiten?",
-        "pt": "Lamento, não há nada livre para {service} {day}. O próximo dia livre é {next_day}: {times}. "
+        "pt": "Lamento, não há nada livre para {service} no dia {day}. O próximo dia livre é {next_day}: {times}. "
               "Alguma destas horas dá jeito?",
     },
     "time_not_free": {
@@ -254,7 +254,7 @@ PHRASES: dict[str, dict[str, str]] = {
               "{times}. L'un d'eux vous convient-il ?",
         "de": "Leider ist {time} für {service} am {day} nicht frei. Die nächsten freien Zeiten sind {times}. "
               "Passt Ihnen eine davon?",
-        "pt": "Lamento, as {time} não estão livres para {service} {day}. As horas livres mais próximas são "
+        "pt": "Lamento, as {time} não estão livres para {service} no dia {day}. As horas livres mais próximas são "
               "{times}. Alguma dá jeito?",
     },
     "free_at": {
@@ -262,7 +262,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "es": "El {day} tenemos {service} libre a las {times}. ¿Qué hora prefiere?",
         "fr": "Le {day}, nous avons {service} de libre à {times}. Quelle heure souhaitez-vous ?",
         "de": "Am {day} ist {service} um {times} frei. Welche Uhrzeit möchten Sie?",
-        "pt": "{day} temos {service} livre às {times}. Que hora prefere?",
+        "pt": "No dia {day}, temos {service} livre às {times}. Que hora prefere?",
     },
     "last_start": {"en": " (the last start is {time})", "es": " (la última hora de inicio es las {time})",
                    "fr": " (le dernier début possible est à {time})", "de": " (der letzte Beginn ist um {time})",
@@ -272,7 +272,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "es": "{service} con {staff} el {day} a las {time}",
         "fr": "{service} avec {staff} le {day} à {time}",
         "de": "{service} bei {staff} am {day} um {time}",
-        "pt": "{service} com {staff} {day} às {time}",
+        "pt": "{service} com {staff} no dia {day} às {time}",
     },
     "propose": {
         "en": "I can book you in: {details}. Shall I confirm? Reply yes or no.",
