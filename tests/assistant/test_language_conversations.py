@@ -14,6 +14,8 @@ from engium.demo.seed import seed_demo
 from engium.runtime import Runtime
 from engium.tenancy.binding import tenant_transaction
 from tests.assistant.helpers import assistant, open_salon, rows, visit
+from tests.assistant.knowledge_helpers import AFTERCARE, add_document
+from tests.assistant.scripted_model import ScriptedModel, with_model
 from tests.conftest import TenantHandle
 from tests.job_queue import drain
 
@@ -122,7 +124,7 @@ def test_a_stored_language_the_assistant_does_not_speak_cannot_be_planted(client
             with session.begin_nested():
                 session.execute(text("update assistant_states set language = 'xx'"))
             planted = True
-        except Exception:  # noqa: BLE001 - the check constraint's IntegrityError, whatever the driver wraps it in
+        except Exception:
             planted = False
     assert not planted
     assert _language(runtime, salon.tenant, visitor.conversation_id) == "es"
@@ -151,3 +153,26 @@ def test_the_demo_salon_answers_a_spanish_question_instead_of_escalating(client:
     drain(worker)
     last = client.get("/widget/v1/messages", headers=headers).json()[-1]
     assert last["body"] == "Pay-and-display parking on Market Street and a car park behind the station."
+
+
+def test_a_configured_model_is_told_to_answer_in_the_customers_language(client: TestClient, runtime: Runtime) -> None:
+    salon = open_salon(client, runtime)
+    add_document(client, salon, "Aftercare guide", AFTERCARE)
+    model = ScriptedModel(answer="Espere al menos 48 horas antes de lavarlo.")
+    visitor = visit(client, runtime, salon, worker=with_model(runtime, model))
+    question = "¿Cuánto tiempo debo esperar antes de lavar el pelo teñido?"
+    assert visitor.say(question) == ["Espere al menos 48 horas antes de lavarlo."]
+    (messages,) = model.calls
+    assert "answer in Spanish" in messages[0].content
+    assert messages[-1].content == question  # the customer's own words, not the keyword rewrite
+
+
+def test_without_a_model_the_english_document_is_quoted_in_a_spanish_frame(
+    client: TestClient, runtime: Runtime
+) -> None:
+    salon = open_salon(client, runtime)
+    add_document(client, salon, "Aftercare guide", AFTERCARE)
+    visitor = visit(client, runtime, salon)
+    reply = visitor.say("¿Cuánto tiempo debo esperar antes de lavar el pelo teñido?")
+    assert reply[0].startswith("Según «Aftercare guide»: ")
+    assert "48 hours" in reply[0]

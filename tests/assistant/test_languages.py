@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, time
+from string import Formatter
 
 import pytest
 
+from engium.assistant import when
 from engium.assistant.intents import ContactTopic, IntentKind, detect
-from engium.assistant.language import conversation_language, detect_language
+from engium.assistant.language import SUPPORTED, conversation_language, detect_language
+from engium.assistant.phrasebook import describe_day, joined, say
+from engium.assistant.phrasebook_texts import PHRASES
 from engium.assistant.service_match import ServiceName
 
 WEDNESDAY = date(2030, 5, 1)
@@ -149,3 +153,27 @@ def test_contact_questions_are_recognised_in_each_language(language: str, text: 
 def test_english_words_are_not_rewritten_for_an_english_conversation() -> None:
     """"as", "a", "um" or "so" mean nothing special in English: only another language's table rewrites them."""
     assert detect("as soon as possible, um, at 10?", WEDNESDAY, SALON, "en").text == "as soon as possible um at 10"
+
+
+def test_every_phrase_has_all_five_languages_with_the_same_placeholders() -> None:
+    for key, texts in PHRASES.items():
+        assert set(texts) == set(SUPPORTED), key
+        expected = {name for _, name, _, _ in Formatter().parse(texts["en"]) if name}
+        for language, template in texts.items():
+            assert {name for _, name, _, _ in Formatter().parse(template) if name} == expected, (key, language)
+
+
+def test_english_dates_read_as_before_and_other_languages_write_their_own() -> None:
+    for day in (WEDNESDAY, THURSDAY, SATURDAY, date(2031, 1, 3)):
+        assert describe_day(day, WEDNESDAY, "en") == when.describe_day(day, WEDNESDAY)
+    assert describe_day(SATURDAY, WEDNESDAY, "es") == "sábado 4 de mayo"
+    assert describe_day(SATURDAY, WEDNESDAY, "fr") == "samedi 4 mai"
+    assert describe_day(SATURDAY, WEDNESDAY, "de") == "Samstag, 4. Mai"
+    assert describe_day(THURSDAY, WEDNESDAY, "pt") == "amanhã (quinta-feira, 2 de maio)"
+    assert describe_day(date(2031, 1, 3), WEDNESDAY, "es") == "viernes 3 de enero 2031"
+
+
+def test_an_unknown_language_is_answered_in_english() -> None:
+    assert say("xx", "thanks") == say("en", "thanks")
+    assert joined("es", ["10:00", "10:30", "11:00"]) == "10:00, 10:30 y 11:00"
+    assert joined("de", ["A", "B"], "or") == "A oder B"

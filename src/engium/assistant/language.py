@@ -45,7 +45,8 @@ _WORDS: dict[str, frozenset[str]] = {lang: frozenset(text.split()) for lang, tex
         absagen stornieren verschieben heute montag dienstag mittwoch donnerstag freitag samstag sonntag
         haarschnitt herren damen ja nein sprechen mensch hilfe mochte brauche kinder rabatt parken
         tschuss wie viel uhr habt servus moin""",
-    "pt": """nao no na uma voce qual quais horas para com os seu sua da meu obrigado obrigada ola quero posso voces um ao pelo
+    "pt": """nao no na uma voce qual quais horas para com os seu sua da meu obrigado obrigada ola quero posso
+        voces um ao pelo
         pela tem podem minha oi bom dia boa tarde noite preco precos custa quanto horario horarios
         abrem aberto fecham fechado marcacao marcar agendar reservar cancelar desmarcar remarcar
         amanha hoje segunda terca quarta quinta sexta sabado domingo feira corte cabelo homem mulher
