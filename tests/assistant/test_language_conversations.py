@@ -5,15 +5,17 @@ question the business's (English) FAQ answers. Facts stay as the business wrote 
 from __future__ import annotations
 
 import json
+import re
 from uuid import UUID
 
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from engium.assistant.phrasebook import say
 from engium.demo.seed import seed_demo
 from engium.runtime import Runtime
 from engium.tenancy.binding import tenant_transaction
-from tests.assistant.helpers import assistant, open_salon, rows, visit
+from tests.assistant.helpers import assistant, open_salon, rows, texting, visit
 from tests.assistant.knowledge_helpers import AFTERCARE, add_document
 from tests.assistant.scripted_model import ScriptedModel, with_model
 from tests.conftest import TenantHandle
@@ -176,3 +178,30 @@ def test_without_a_model_the_english_document_is_quoted_in_a_spanish_frame(
     reply = visitor.say("¿Cuánto tiempo debo esperar antes de lavar el pelo teñido?")
     assert reply[0].startswith("Según «Aftercare guide»: ")
     assert "48 hours" in reply[0]
+
+
+def test_a_spanish_sms_customer_cancels_with_the_code_in_spanish(client: TestClient, runtime: Runtime) -> None:
+    salon = open_salon(client, runtime)
+    customer = texting(client, runtime, salon)
+    assert customer.say("¿Puedo reservar un corte de pelo de hombre el sábado a las 10?")[0].startswith(
+        "Puedo reservarle: Men's haircut")
+    assert customer.say("sí")[0].startswith("Su cita está reservada")
+    assert customer.say("¿Cuándo es mi cita?") == [
+        "Sus próximas citas: Men's haircut (30 min, £30.00) con Alex Morgan el sábado 4 de mayo a las 10:00."
+    ]
+    (proposal,) = customer.say("Quiero cancelar mi cita")
+    found = re.fullmatch(r"¿Cancelo su cita: (?P<booking>.+)\? Responda con el código (?P<code>\d{6}) para "
+                         r"confirmar, o NO para dejarla como está\.", proposal)
+    assert found is not None, proposal
+    assert customer.say("sí") == [say("es", "ask_for_code")]  # a bare yes is not the code
+    assert customer.say(found["code"]) == [f"Hecho: su cita ({found['booking']}) está cancelada."]
+    assert rows(runtime, salon.tenant, "select status from bookings") == [("cancelled",)]
+
+
+def test_a_german_customer_who_asks_for_a_person_is_told_in_german(client: TestClient, runtime: Runtime) -> None:
+    salon = open_salon(client, runtime)
+    customer = texting(client, runtime, salon)
+    assert customer.say("Ich möchte bitte mit einem Menschen sprechen") == [
+        say("de", "escalated_customer_request")
+    ]
+    assert rows(runtime, salon.tenant, "select status from conversations") == [("escalated",)]

@@ -73,7 +73,7 @@ INTENTS = [
     ("es", "Quiero cancelar mi cita", IntentKind.CANCEL), ("es", "¿Puedo cambiar mi cita?", IntentKind.RESCHEDULE),
     ("es", "sí", IntentKind.YES), ("es", "sí, por favor", IntentKind.YES), ("es", "vale", IntentKind.YES),
     ("es", "no", IntentKind.NO), ("es", "no, gracias", IntentKind.NO),
-    ("es", "Quiero hablar con una persona", IntentKind.HUMAN),
+    ("es", "Quiero hablar con una persona", IntentKind.HUMAN), ("es", "¿Cuándo es mi cita?", IntentKind.MY_DETAILS),
     # French
     ("fr", "bonjour", IntentKind.GREETING), ("fr", "merci beaucoup", IntentKind.THANKS),
     ("fr", "Quels sont vos horaires ?", IntentKind.HOURS), ("fr", "Vous êtes ouverts samedi ?", IntentKind.HOURS),
@@ -85,6 +85,7 @@ INTENTS = [
     ("fr", "oui", IntentKind.YES), ("fr", "oui, s'il vous plaît", IntentKind.YES), ("fr", "d'accord", IntentKind.YES),
     ("fr", "non", IntentKind.NO), ("fr", "non merci", IntentKind.NO),
     ("fr", "Je veux parler à une personne", IntentKind.HUMAN),
+    ("fr", "Quand est mon rendez-vous ?", IntentKind.MY_DETAILS),
     # German
     ("de", "Hallo", IntentKind.GREETING), ("de", "Guten Morgen", IntentKind.GREETING),
     ("de", "Danke!", IntentKind.THANKS), ("de", "Vielen Dank", IntentKind.THANKS),
@@ -98,6 +99,7 @@ INTENTS = [
     ("de", "ja", IntentKind.YES), ("de", "ja bitte", IntentKind.YES), ("de", "gerne", IntentKind.YES),
     ("de", "nein", IntentKind.NO), ("de", "nein danke", IntentKind.NO),
     ("de", "Ich möchte mit einem Menschen sprechen", IntentKind.HUMAN),
+    ("de", "Wann ist mein Termin?", IntentKind.MY_DETAILS),
     # Portuguese
     ("pt", "olá", IntentKind.GREETING), ("pt", "bom dia", IntentKind.GREETING),
     ("pt", "obrigado", IntentKind.THANKS), ("pt", "muito obrigada", IntentKind.THANKS),
@@ -109,7 +111,7 @@ INTENTS = [
     ("pt", "Posso remarcar o meu horário?", IntentKind.RESCHEDULE),
     ("pt", "sim", IntentKind.YES), ("pt", "sim, por favor", IntentKind.YES), ("pt", "pode ser", IntentKind.YES),
     ("pt", "não", IntentKind.NO), ("pt", "não, obrigado", IntentKind.NO),
-    ("pt", "Quero falar com uma pessoa", IntentKind.HUMAN),
+    ("pt", "Quero falar com uma pessoa", IntentKind.HUMAN), ("pt", "Quando é a minha marcação?", IntentKind.MY_DETAILS),
 ]
 
 

@@ -89,7 +89,7 @@ def plan_flagged_turn(session: Session, ctx: TurnContext, intent: Intent, search
     if intent.kind is IntentKind.KNOWLEDGE:
         # The business's own answer or a quote, never a model: a flagged message is not sent to one.
         answered = knowledge(ctx, intent, search, use_model=False, allow_handover=False)
-        return answered if not answered.failed else Plan(intent.kind, Reply(action_gate.GATED_REPLY, ()))
+        return answered if not answered.failed else Plan(intent.kind, Reply(say(ctx.language, "gated"), ()))
     return _decide(session, replace(ctx, pending=None), intent, search, use_model=False)
 
 

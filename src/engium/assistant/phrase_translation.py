@@ -41,6 +41,8 @@ _SPANISH = _table(
     (r"hablar con (?:una persona|alguien|un humano|una humana|el encargado|la encargada|un agente|"
      r"una persona real|el personal|un empleado|recepcion)", "talk to a person"),
     (r"persona real|un humano|un agente", "a human"), (r"llamame|llamenme", "call me back"),
+    (r"cuando es mi cita|cual es mi cita|tengo (?:una |alguna )?cita", "what is my appointment"),
+    (r"que datos tienen de mi|que datos tienen", "what details do you have for me"),
     (r"cancelar|anular", "cancel"), (r"reprogramar|cambiar de hora|cambiar la hora|cambiar mi cita|cambiar la cita|"
                                      r"mover mi cita|mover la cita|cambiar mi reserva", "reschedule"),
     (r"mi cita|mi reserva", "my appointment"), (r"la cita|la reserva", "the appointment"),
@@ -68,7 +70,9 @@ _SPANISH = _table(
     (r"descuento", "discount off"), (r"mas barat[oa]s?", "cheaper"), (r"pagar|pago", "pay"),
     (r"tarjeta regalo|vale regalo|bono regalo|tarjetas regalo", "gift vouchers"), (r"tarjeta", "card"),
     (r"efectivo", "cash"), (r"sin cita", "walk-ins"), (r"llego tarde|llegar tarde|retraso", "late"),
-    (r"mascotas?|perros?", "pets dogs"), (r"pelo|cabello", "hair"), (r"lavar|lavarlo|lavarme", "washing"),
+    (r"que pasa si", "what if"), (r"antes de", "before"), (r"llevar|traer", "bring"),
+    (r"atienden|aceptan", "do you take"), (r"mascotas?|perros?", "pets dogs"), (r"pelo|cabello", "hair"),
+    (r"lavar|lavarlo|lavarme", "washing"),
     (r"esperar", "wait"), (r"tenido|tenidos|tenida", "coloured"), (r"politica de cancelacion", "cancellation policy"),
     (r"primero|primera", "first"), (r"ultimo|ultima", "last"),
     (r"pasado manana", "day after tomorrow"), (r"por la manana", "in the morning"),
@@ -82,6 +86,7 @@ _FRENCH = _table(
     (r"parler (?:a|avec) (?:quelqu'un|une personne|un humain|un conseiller|une conseillere|un agent|"
      r"le responsable|la responsable|une vraie personne)", "talk to a person"),
     (r"une vraie personne|un humain|un agent", "a human"), (r"rappelez-moi", "call me back"),
+    (r"quand est mon rendez-vous|ai-je un rendez-vous|quel est mon rendez-vous", "what is my appointment"),
     (r"annuler", "cancel"), (r"deplacer|reporter|changer (?:mon|le) rendez-vous|modifier (?:mon|le) rendez-vous|"
                              r"changer l'heure", "reschedule"),
     (r"mon rendez-vous|ma reservation|mon rdv", "my appointment"),
@@ -106,7 +111,9 @@ _FRENCH = _table(
     (r"parking|stationnement|se garer", "parking"), (r"enfants?", "children"),
     (r"remise|reduction", "discount off"), (r"moins chers?|moins chere", "cheaper"), (r"payer|paiement", "pay"),
     (r"bons? cadeaux?|cartes? cadeaux?", "gift vouchers"), (r"carte", "card"), (r"especes|liquide", "cash"),
-    (r"sans rendez-vous", "walk-ins"), (r"en retard|retard", "late"), (r"animaux|chiens?", "pets dogs"),
+    (r"sans rendez-vous", "walk-ins"), (r"en retard|retard", "late"), (r"que se passe-t-il si|et si", "what if"),
+    (r"avant de", "before"),
+    (r"venir avec|amener", "bring"), (r"acceptez-vous|prenez-vous", "do you take"), (r"animaux|chiens?", "pets dogs"),
     (r"cheveux", "hair"), (r"laver|lavage", "washing"),
     (r"attendre", "wait"), (r"colores|colore|coloree", "coloured"),
     (r"premier|premiere", "first"), (r"dernier|derniere", "last"),
@@ -121,6 +128,7 @@ _FRENCH = _table(
 _GERMAN = _table(
     (r"(?:mit|einen|einem) (?:echten )?(?:menschen|mitarbeiter|mitarbeiterin|person|berater|beraterin|"
      r"verantwortlichen|chef)(?: sprechen)?", "talk to a person"), (r"ruckruf|rufen sie mich an", "call me back"),
+    (r"wann ist mein termin|habe ich einen termin|welchen termin habe ich", "what is my appointment"),
     (r"absagen|stornieren|abbestellen", "cancel it"),
     (r"verschieben|verlegen|umbuchen|termin andern|andern", "reschedule"),
     (r"meinen termin|meine buchung|mein termin|meine reservierung", "my appointment"),
@@ -151,8 +159,10 @@ _GERMAN = _table(
     (r"parkplatz|parkplatze|parken|parkmoglichkeiten?", "parking"), (r"kinder|kind", "children"),
     (r"rabatt|ermassigung", "discount off"), (r"gunstiger|billiger", "cheaper"), (r"bezahlen|zahlen|zahlung", "pay"),
     (r"gutscheine?|geschenkgutscheine?", "gift vouchers"), (r"karte|kartenzahlung", "card"), (r"bar|bargeld", "cash"),
-    (r"ohne termin", "walk-ins"), (r"verspatung|zu spat|verspatet", "late"), (r"haustiere|hunde?", "pets dogs"),
-    (r"haare|haar", "hair"), (r"waschen|haarwasche", "washing"),
+    (r"ohne termin", "walk-ins"), (r"verspatung|zu spat|verspatet", "late"),
+    (r"was passiert bei|was passiert wenn|was ist wenn", "what if"), (r"bevor", "before"),
+    (r"mitbringen", "bring"), (r"nehmen sie", "do you take"), (r"haustiere|hunde?", "pets dogs"),
+    (r"haare|haar", "hair"), (r"waschen|wasche|haarwasche", "washing"),
     (r"warten", "wait"), (r"gefarbte|gefarbten|gefarbt", "coloured"),
     (r"ersten|erste|erster", "first"), (r"letzten|letzte", "last"),
     (r"ubermorgen", "day after tomorrow"), (r"morgen fruh", "tomorrow in the morning"), (r"morgen", "tomorrow"),
@@ -167,6 +177,7 @@ _PORTUGUESE = _table(
     (r"falar com (?:uma pessoa|alguem|um humano|um atendente|uma atendente|o responsavel|a responsavel|"
      r"um funcionario|uma pessoa real)", "talk to a person"),
     (r"pessoa real|um humano|um atendente", "a human"), (r"ligue-me|me liga|me ligue", "call me back"),
+    (r"quando e a minha marcacao|quando e o meu horario|tenho (?:uma )?marcacao", "what is my appointment"),
     (r"cancelar|desmarcar", "cancel"), (r"remarcar|reagendar|mudar (?:a|o|minha|meu) (?:marcacao|horario)|"
                                         r"alterar (?:a|o|minha|meu) (?:marcacao|horario)", "reschedule"),
     (r"(?:a )?minha marcacao|(?:o )?meu horario|(?:a )?minha reserva|(?:o )?meu agendamento", "my appointment"),
@@ -190,7 +201,9 @@ _PORTUGUESE = _table(
     (r"desconto", "discount off"), (r"mais barat[oa]s?", "cheaper"), (r"pagar|pagamento", "pay"),
     (r"vale-presente|vales-presente|cartao presente|vale presente", "gift vouchers"), (r"cartao", "card"),
     (r"dinheiro", "cash"), (r"sem marcacao", "walk-ins"), (r"atrasado|atrasada|atraso", "late"),
-    (r"animais|caes|cachorros?", "pets dogs"), (r"cabelo", "hair"), (r"lavar", "washing"),
+    (r"o que acontece se|e se", "what if"), (r"antes de", "before"), (r"levar|trazer", "bring"),
+    (r"atendem|aceitam", "do you take"), (r"animais|caes|cao|cachorros?", "pets dogs"), (r"cabelo", "hair"),
+    (r"lavar", "washing"),
     (r"esperar", "wait"), (r"pintado|pintados|pintada", "coloured"), (r"primeiro|primeira", "first"),
     (r"ultimo|ultima", "last"),
     (r"depois de amanha", "day after tomorrow"), (r"amanha", "tomorrow"), (r"hoje", "today"),
@@ -202,19 +215,21 @@ _PORTUGUESE = _table(
 TABLES: dict[str, _Table] = {"es": _SPANISH, "fr": _FRENCH, "de": _GERMAN, "pt": _PORTUGUESE}
 
 # Function words that are left over after rewriting and say nothing about what is asked: the grounded
-# responder ignores them when it measures how much of a question a sentence covers.
+# responder ignores them when it measures how much of a question a sentence covers (compared as its
+# words() reads them: without accents or hyphens, so "a-t-il" is "atil").
 FOREIGN_STOP_WORDS = frozenset({
-    "a", "a-t-il", "al", "am", "an", "as", "auch", "avec", "avez-vous", "c", "ce", "ces", "cette", "com", "como",
-    "con", "d", "da", "dans", "das", "de", "del", "dem", "den", "der", "des", "die", "do", "dos", "du", "e", "ein",
-    "eine", "einem", "einen", "el", "elle", "em", "en", "es", "ese", "eso", "est", "esta", "este", "esto", "et",
-    "faites-vous", "faz", "fazem", "fur", "gibt", "ha", "haben", "habt", "hace", "hacen", "hay", "ich", "ihr",
-    "ihre", "il", "im", "in", "ist", "j", "je", "l", "la", "las", "le", "les", "lo", "los", "ma", "machen", "macht",
-    "mas", "me", "mein", "meine", "mes", "meu", "mi", "minha", "mis", "mit", "mon", "muy", "n", "na", "nas", "no",
-    "noch", "nos", "nous", "o", "oder", "ohne", "on", "os", "ou", "para", "pela", "pelo", "por", "pour", "qu",
-    "quais", "qual", "que", "qui", "quoi", "s", "sans", "schon", "se", "sem", "seu", "sie", "sin", "sind", "son",
-    "sont", "su", "sua", "sus", "te", "tem", "tiene", "tienen", "tu", "um", "uma", "umas", "un", "una", "unas",
-    "und", "une", "unos", "uns", "usted", "ustedes", "voce", "voces", "vos", "vosotros", "votre", "vous", "was",
-    "wie", "wir", "wo", "y", "zu", "zum", "zur"
+    "a", "al", "am", "an", "as", "atil", "auch", "avec", "avez-vous", "bei", "c", "ce", "ces", "cette", "com",
+    "como", "con", "d", "da", "dans", "darf", "das", "de", "debo", "del", "dem", "den", "der", "des", "devo", "die",
+    "do", "dos", "du", "e", "ein", "eine", "einem", "einen", "el", "elle", "em", "en", "es", "ese", "eso", "est",
+    "esta", "estce", "estceque", "este", "esto", "et", "eu", "faites-vous", "faz", "fazem", "fur", "gibt", "ha",
+    "haben", "habt", "hace", "hacen", "hay", "ich", "ihr", "ihre", "il", "im", "in", "ist", "j", "je", "kann", "l",
+    "la", "las", "le", "les", "lo", "los", "ma", "machen", "macht", "mas", "me", "mein", "meine", "mes", "meu",
+    "mi", "minha", "mis", "mit", "mon", "muy", "n", "na", "nas", "no", "noch", "nos", "nous", "o", "oder", "ohne",
+    "on", "os", "ou", "para", "passetil", "pela", "pelo", "por", "posso", "pour", "puedo", "qu", "quais", "qual",
+    "que", "qui", "quoi", "s", "sans", "schon", "se", "sem", "seu", "si", "sie", "sin", "sind", "soll", "son",
+    "sont", "su", "sua", "suis", "sus", "te", "tem", "tiene", "tienen", "tu", "um", "uma", "umas", "un", "una",
+    "unas", "und", "une", "unos", "uns", "usted", "ustedes", "voce", "voces", "vos", "vosotros", "votre", "vous",
+    "was", "wie", "wir", "wo", "y", "zu", "zum", "zur"
 })
 
 

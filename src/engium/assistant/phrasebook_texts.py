@@ -426,6 +426,159 @@ PHRASES: dict[str, dict[str, str]] = {
         "de": "Entschuldigung, bei uns ist etwas schiefgelaufen. Jemand aus dem Team antwortet Ihnen hier in Kürze.",
         "pt": "Lamento, algo correu mal do nosso lado. Um membro da equipa vai responder aqui em breve.",
     },
+    # --- the customer's own bookings (booking_changes.py, customer_data.py)
+    "unverified_change": {
+        "en": "For your security I can only change a booking for a verified customer: please message us from the "
+              "phone number you booked with, or sign in on our website. I can also pass you to a member of the team.",
+        "es": "Por su seguridad solo puedo cambiar una cita de un cliente verificado: escríbanos desde el teléfono "
+              "con el que reservó o inicie sesión en nuestra web. También puedo pasarle con un miembro del equipo.",
+        "fr": "Pour votre sécurité, je ne peux modifier un rendez-vous que pour un client vérifié : écrivez-nous "
+              "depuis le numéro utilisé pour réserver, ou connectez-vous sur notre site. Je peux aussi vous mettre "
+              "en relation avec un membre de l'équipe.",
+        "de": "Zu Ihrer Sicherheit kann ich Termine nur für bestätigte Kunden ändern: Schreiben Sie uns bitte von "
+              "der Nummer, mit der Sie gebucht haben, oder melden Sie sich auf unserer Website an. Ich kann Sie auch "
+              "an jemanden aus dem Team weitergeben.",
+        "pt": "Por segurança, só posso alterar marcações de clientes verificados: escreva-nos do número com que "
+              "marcou ou inicie sessão no nosso site. Também o posso passar a um membro da equipa.",
+    },
+    "unverified_read": {
+        "en": "For your security I can only share booking or contact details with a verified customer: please "
+              "message us from the phone number you booked with, or sign in on our website. I can also pass you "
+              "to a member of the team.",
+        "es": "Por su seguridad solo puedo compartir datos de citas o de contacto con un cliente verificado: "
+              "escríbanos desde el teléfono con el que reservó o inicie sesión en nuestra web. También puedo "
+              "pasarle con un miembro del equipo.",
+        "fr": "Pour votre sécurité, je ne peux communiquer les rendez-vous ou coordonnées qu'à un client vérifié : "
+              "écrivez-nous depuis le numéro utilisé pour réserver, ou connectez-vous sur notre site. Je peux aussi "
+              "vous mettre en relation avec un membre de l'équipe.",
+        "de": "Zu Ihrer Sicherheit gebe ich Termin- oder Kontaktdaten nur an bestätigte Kunden weiter: Schreiben "
+              "Sie uns bitte von der Nummer, mit der Sie gebucht haben, oder melden Sie sich auf unserer Website an. "
+              "Ich kann Sie auch an jemanden aus dem Team weitergeben.",
+        "pt": "Por segurança, só posso partilhar dados de marcações ou de contacto com clientes verificados: "
+              "escreva-nos do número com que marcou ou inicie sessão no nosso site. Também o posso passar a um "
+              "membro da equipa.",
+    },
+    "no_upcoming_booking": {
+        "en": "I couldn't find an upcoming booking for you. If you booked under another number, the team can help.",
+        "es": "No encuentro ninguna cita próxima a su nombre. Si reservó con otro número, el equipo le puede ayudar.",
+        "fr": "Je ne trouve pas de rendez-vous à venir pour vous. Si vous avez réservé avec un autre numéro, "
+              "l'équipe pourra vous aider.",
+        "de": "Ich finde keinen anstehenden Termin für Sie. Wenn Sie mit einer anderen Nummer gebucht haben, hilft "
+              "Ihnen das Team.",
+        "pt": "Não encontro nenhuma marcação futura para si. Se marcou com outro número, a equipa pode ajudar.",
+    },
+    "which_booking_cancel": {
+        "en": "You have {count} upcoming bookings: {list}. Which one should I cancel?",
+        "es": "Tiene {count} citas próximas: {list}. ¿Cuál debo cancelar?",
+        "fr": "Vous avez {count} rendez-vous à venir : {list}. Lequel dois-je annuler ?",
+        "de": "Sie haben {count} anstehende Termine: {list}. Welchen soll ich absagen?",
+        "pt": "Tem {count} marcações futuras: {list}. Qual devo cancelar?",
+    },
+    "which_booking_move": {
+        "en": "You have {count} upcoming bookings: {list}. Which one should I move?",
+        "es": "Tiene {count} citas próximas: {list}. ¿Cuál debo cambiar?",
+        "fr": "Vous avez {count} rendez-vous à venir : {list}. Lequel dois-je déplacer ?",
+        "de": "Sie haben {count} anstehende Termine: {list}. Welchen soll ich verschieben?",
+        "pt": "Tem {count} marcações futuras: {list}. Qual devo remarcar?",
+    },
+    "confirm_yes_no": {"en": "{question} Reply yes or no.", "es": "{question} Responda sí o no.",
+                       "fr": "{question} Répondez oui ou non.", "de": "{question} Antworten Sie mit ja oder nein.",
+                       "pt": "{question} Responda sim ou não."},
+    "confirm_code": {
+        "en": "{question} Reply with the code {code} to confirm, or NO to keep it.",
+        "es": "{question} Responda con el código {code} para confirmar, o NO para dejarla como está.",
+        "fr": "{question} Répondez avec le code {code} pour confirmer, ou NON pour le garder.",
+        "de": "{question} Antworten Sie zur Bestätigung mit dem Code {code}, oder mit NEIN, um ihn zu behalten.",
+        "pt": "{question} Responda com o código {code} para confirmar, ou NÃO para a manter.",
+    },
+    "shall_cancel": {"en": "Shall I cancel your {booking}?", "es": "¿Cancelo su cita: {booking}?",
+                     "fr": "Dois-je annuler votre rendez-vous : {booking} ?",
+                     "de": "Soll ich Ihren Termin absagen: {booking}?", "pt": "Cancelo a sua marcação: {booking}?"},
+    "move_when": {
+        "en": "Sure. What day and time would you like instead of your {booking}?",
+        "es": "Claro. ¿Qué día y hora prefiere en lugar de su cita: {booking}?",
+        "fr": "Bien sûr. Quel jour et quelle heure souhaitez-vous à la place de votre rendez-vous : {booking} ?",
+        "de": "Gerne. Welchen Tag und welche Uhrzeit möchten Sie statt Ihres Termins: {booking}?",
+        "pt": "Claro. Que dia e hora prefere em vez da sua marcação: {booking}?",
+    },
+    "move_not_free": {
+        "en": "Sorry, {time} on {day} isn't free.{offer} What would suit you?",
+        "es": "Lo siento, el {day} a las {time} no está libre.{offer} ¿Qué le vendría bien?",
+        "fr": "Désolé, le {day} à {time} n'est pas libre.{offer} Qu'est-ce qui vous conviendrait ?",
+        "de": "Leider ist am {day} um {time} nichts frei.{offer} Was würde Ihnen passen?",
+        "pt": "Lamento, no dia {day} às {time} não está livre.{offer} O que lhe daria jeito?",
+    },
+    "nearest_free": {"en": " The nearest free times are {times}.", "es": " Las horas libres más cercanas son {times}.",
+                     "fr": " Les horaires libres les plus proches sont {times}.",
+                     "de": " Die nächsten freien Zeiten sind {times}.",
+                     "pt": " As horas livres mais próximas são {times}."},
+    "nothing_free_that_day": {"en": " Nothing is free that day.", "es": " Ese día no hay nada libre.",
+                              "fr": " Rien n'est libre ce jour-là.", "de": " An diesem Tag ist nichts frei.",
+                              "pt": " Nesse dia não há nada livre."},
+    "shall_move": {"en": "Shall I move your booking to {slot}?", "es": "¿Cambio su cita a: {slot}?",
+                   "fr": "Dois-je déplacer votre rendez-vous à : {slot} ?",
+                   "de": "Soll ich Ihren Termin verschieben auf: {slot}?",
+                   "pt": "Remarco a sua marcação para: {slot}?"},
+    "booking_gone": {
+        "en": "I couldn't find that booking any more, so nothing was changed.",
+        "es": "Ya no encuentro esa cita, así que no se ha cambiado nada.",
+        "fr": "Je ne trouve plus ce rendez-vous, rien n'a donc été modifié.",
+        "de": "Diesen Termin finde ich nicht mehr, daher wurde nichts geändert.",
+        "pt": "Já não encontro essa marcação, por isso nada foi alterado.",
+    },
+    "cancelled": {"en": "Done: your {booking} is cancelled.", "es": "Hecho: su cita ({booking}) está cancelada.",
+                  "fr": "C'est fait : votre rendez-vous ({booking}) est annulé.",
+                  "de": "Erledigt: Ihr Termin ({booking}) ist abgesagt.",
+                  "pt": "Feito: a sua marcação ({booking}) foi cancelada."},
+    "moved": {"en": "Done: you're now booked for {booking}.", "es": "Hecho: ahora tiene cita para {booking}.",
+              "fr": "C'est fait : votre rendez-vous est maintenant : {booking}.",
+              "de": "Erledigt: Ihr Termin ist jetzt: {booking}.", "pt": "Feito: a sua marcação é agora {booking}."},
+    "your_bookings": {"en": "Your upcoming bookings: {list}.", "es": "Sus próximas citas: {list}.",
+                      "fr": "Vos prochains rendez-vous : {list}.", "de": "Ihre anstehenden Termine: {list}.",
+                      "pt": "As suas próximas marcações: {list}."},
+    "no_bookings_seen": {"en": "I can't see any upcoming bookings for you.", "es": "No veo ninguna cita próxima suya.",
+                         "fr": "Je ne vois aucun rendez-vous à venir pour vous.",
+                         "de": "Ich sehe keine anstehenden Termine für Sie.",
+                         "pt": "Não vejo nenhuma marcação futura sua."},
+    "details_on_file": {"en": "We have your {details} on file.", "es": "Tenemos registrado su {details}.",
+                        "fr": "Nous avons enregistré votre {details}.", "de": "Bei uns hinterlegt: {details}.",
+                        "pt": "Temos registado o seu {details}."},
+    "no_details_on_file": {
+        "en": "We have no email or phone number on file for you.",
+        "es": "No tenemos ningún correo electrónico ni teléfono registrado suyo.",
+        "fr": "Nous n'avons ni e-mail ni numéro de téléphone enregistré pour vous.",
+        "de": "Wir haben keine E-Mail-Adresse und keine Telefonnummer von Ihnen hinterlegt.",
+        "pt": "Não temos nenhum e-mail nem telefone registado seu.",
+    },
+    "email_value": {"en": "email {value}", "es": "correo electrónico {value}", "fr": "e-mail {value}",
+                    "de": "E-Mail {value}", "pt": "e-mail {value}"},
+    "phone_value": {"en": "phone number {value}", "es": "teléfono {value}", "fr": "numéro de téléphone {value}",
+                    "de": "Telefonnummer {value}", "pt": "telefone {value}"},
+    # --- refusals (action_gate.py, reply_context.py)
+    "gated": {
+        "en": "Sorry, I can't act on that message. I can tell you about our opening hours, services and prices, "
+              "and help you book: just tell me what you need.",
+        "es": "Lo siento, no puedo actuar con ese mensaje. Puedo informarle de nuestro horario, servicios y precios "
+              "y ayudarle a reservar: dígame qué necesita.",
+        "fr": "Désolé, je ne peux pas donner suite à ce message. Je peux vous renseigner sur nos horaires, nos "
+              "prestations et nos prix, et vous aider à réserver : dites-moi ce dont vous avez besoin.",
+        "de": "Leider kann ich auf diese Nachricht hin nichts tun. Ich kann Ihnen unsere Öffnungszeiten, "
+              "Leistungen und Preise nennen und beim Buchen helfen: Sagen Sie mir einfach, was Sie brauchen.",
+        "pt": "Lamento, não posso agir com essa mensagem. Posso informar sobre o nosso horário, serviços e preços "
+              "e ajudar a marcar: diga-me do que precisa.",
+    },
+    "safe_fallback": {
+        "en": "Sorry, I can't help with that. I can tell you about our opening hours, services and prices, and "
+              "book you in. What would you like?",
+        "es": "Lo siento, no puedo ayudarle con eso. Puedo informarle de nuestro horario, servicios y precios, y "
+              "reservarle una cita. ¿Qué desea?",
+        "fr": "Désolé, je ne peux pas vous aider pour cela. Je peux vous renseigner sur nos horaires, nos "
+              "prestations et nos prix, et vous réserver un rendez-vous. Que souhaitez-vous ?",
+        "de": "Leider kann ich dabei nicht helfen. Ich kann Ihnen unsere Öffnungszeiten, Leistungen und Preise "
+              "nennen und Sie einbuchen. Was möchten Sie?",
+        "pt": "Lamento, não posso ajudar com isso. Posso informar sobre o nosso horário, serviços e preços, e "
+              "fazer a sua marcação. O que deseja?",
+    },
     # --- dates (phrasebook.describe_day)
     "today_is": {"en": "today ({date})", "es": "hoy ({date})", "fr": "aujourd'hui ({date})", "de": "heute ({date})",
                  "pt": "hoje ({date})"},
@@ -433,31 +586,4 @@ PHRASES: dict[str, dict[str, str]] = {
                     "de": "morgen ({date})", "pt": "amanhã ({date})"},
     "date": {"en": "{weekday} {day} {month}", "es": "{weekday} {day} de {month}", "fr": "{weekday} {day} {month}",
              "de": "{weekday}, {day}. {month}", "pt": "{weekday}, {day} de {month}"},
-}
-
-WEEKDAYS: dict[str, tuple[str, ...]] = {
-    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-    "es": ("lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"),
-    "fr": ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"),
-    "de": ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"),
-    "pt": ("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado", "domingo"),
-}
-SHORT_WEEKDAYS: dict[str, tuple[str, ...]] = {
-    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
-    "es": ("lun", "mar", "mié", "jue", "vie", "sáb", "dom"),
-    "fr": ("lun", "mar", "mer", "jeu", "ven", "sam", "dim"),
-    "de": ("Mo", "Di", "Mi", "Do", "Fr", "Sa", "So"),
-    "pt": ("seg", "ter", "qua", "qui", "sex", "sáb", "dom"),
-}
-MONTHS: dict[str, tuple[str, ...]] = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December"),
-    "es": ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-           "noviembre", "diciembre"),
-    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-           "novembre", "décembre"),
-    "de": ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
-           "November", "Dezember"),
-    "pt": ("janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro",
-           "novembro", "dezembro"),
 }
