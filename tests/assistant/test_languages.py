@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, time
 from string import Formatter
+from time import perf_counter
 
 import pytest
 
@@ -179,3 +180,15 @@ def test_an_unknown_language_is_answered_in_english() -> None:
     assert say("xx", "thanks") == say("en", "thanks")
     assert joined("es", ["10:00", "10:30", "11:00"]) == "10:00, 10:30 y 11:00"
     assert joined("de", ["A", "B"], "or") == "A oder B"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["¿a qué hora abren? " * 520, "a" * 10_000, "de " * 3_333, "a-" * 4_999, "l'" * 5_000, "ß¿ñ" * 3_333],
+)
+def test_the_longest_message_is_read_in_bounded_time(text: str) -> None:
+    """A message of the widget's maximum length (10,000 characters), of any shape, costs milliseconds."""
+    started = perf_counter()
+    language = conversation_language(text, "es")
+    detect(text, WEDNESDAY, SALON, language)
+    assert perf_counter() - started < 2.0
