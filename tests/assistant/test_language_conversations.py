@@ -219,3 +219,18 @@ def test_a_flagged_spanish_message_books_nothing_and_is_refused_in_spanish(
     ]
     assert visitor.say("sí") != []
     assert rows(runtime, salon.tenant, "select id from bookings") == []
+
+
+def test_a_knowledge_base_in_the_customers_language_still_answers(client: TestClient, runtime: Runtime) -> None:
+    """The English keyword rewrite is tried first; a Spanish business's Spanish FAQ and documents still match
+    the Spanish question as written."""
+    salon = open_salon(client, runtime)
+    faqs = [{"question": "¿Se puede pagar con Bizum?", "answer": "Sí, aceptamos Bizum y tarjeta."}]
+    response = client.patch("/api/v1/settings", headers=salon.tenant.headers, json={"faqs": faqs})
+    assert response.status_code == 200, response.text
+    add_document(client, salon, "Normas", "Las mascotas pequeñas son bienvenidas en el salón si van en su bolso.")
+    visitor = visit(client, runtime, salon)
+    assert visitor.say("¿Puedo pagar con Bizum?") == ["Sí, aceptamos Bizum y tarjeta."]
+    assert visitor.say("¿Admiten mascotas pequeñas en el salón?") == [
+        "Según «Normas»: Las mascotas pequeñas son bienvenidas en el salón si van en su bolso."
+    ]

@@ -257,11 +257,19 @@ def _continue_booking(session: Session, ctx: TurnContext, intent: Intent, pendin
 def knowledge(ctx: TurnContext, intent: Intent, search: Search, use_model: bool, *, allow_handover: bool) -> Plan:
     """The business's FAQ answer, else its documents quoted (or, with a model, summarised); nothing
     reliable found: hand over, or say so."""
-    faq = grounded.faq_answer(intent.text, ctx.business.faqs)
-    if faq is not None:
-        return Plan(intent.kind, faq)
+    # A question in another language is looked up as its English keywords (an English knowledge base)
+    # and, failing that, as written (a knowledge base in the customer's own language).
+    for wording in (intent.text, intent.as_written):
+        faq = grounded.faq_answer(wording, ctx.business.faqs) if wording else None
+        if faq is not None:
+            return Plan(intent.kind, faq)
     passages = list(search(intent.text))
     quoted = grounded.extractive_answer(intent.text, passages, ctx.language)
+    if quoted is None and intent.as_written:
+        own = list(search(intent.as_written))
+        own_quote = grounded.extractive_answer(intent.as_written, own, ctx.language)
+        if own_quote is not None:
+            passages, quoted = own, own_quote
     not_sure = grounded.not_sure_reply(ctx.language).text
     if use_model and passages and (quoted is not None or str(getattr(passages[0], "matched_by", "")) == "both"):
         fallback = quoted or Reply(f"{not_sure} {say(ctx.language, 'offer_team')}", ())

@@ -53,7 +53,10 @@ class Intent:
     when: When = field(default_factory=When)
     service: ServiceMatch = NO_MATCH
     topics: frozenset[ContactTopic] = frozenset()
-    text: str = ""  # the normalised message (what retrieval searches for)
+    text: str = ""  # the normalised message (what retrieval searches for), in English keywords
+    # The normalised message as the customer wrote it, when its language's keywords were rewritten into
+    # English (phrase_translation.py); a knowledge base in that language is searched with it too.
+    as_written: str = ""
 
     @property
     def names_a_slot(self) -> bool:
@@ -163,12 +166,13 @@ def _short_reply(text: str) -> str:
 def detect(text: str, today: date, services: Sequence[ServiceName], language: str = "en") -> Intent:
     """The intent of one customer message, with the date, time and service it mentions. A message in
     another of the assistant's languages is read through its English keywords (phrase_translation.py)."""
-    plain = phrase_translation.to_english(normalise(text), language)
+    written = normalise(text)
+    plain = phrase_translation.to_english(written, language)
     when = parse_when(plain, today)
     service = match_services(plain, services)
 
     def intent(kind: IntentKind, topics: frozenset[ContactTopic] = frozenset()) -> Intent:
-        return Intent(kind, when, service, topics, plain)
+        return Intent(kind, when, service, topics, plain, written if plain != written else "")
 
     if _HUMAN.search(plain):
         return intent(IntentKind.HUMAN)
