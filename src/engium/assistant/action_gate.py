@@ -12,12 +12,10 @@ from typing import Any
 
 from engium.assistant.guard_audit import excerpt
 from engium.assistant.intents import IntentKind
+from engium.assistant.phrasebook import say
 from engium.assistant.turn import GuardEvent, Plan, Reply, TurnContext
 
-GATED_REPLY = (
-    "Sorry, I can't act on that message. I can tell you about our opening hours, services and prices, and help "
-    "you book: just tell me what you need."
-)
+GATED_REPLY = say("en", "gated")  # the English; replies use the customer's language
 READ_TOOL = "read_customer_data"
 _TOOLS = {
     IntentKind.BOOK: "book_appointment",
@@ -50,4 +48,4 @@ def gated_event(ctx: TurnContext, kind: IntentKind, tool: str, reason: str) -> G
 def gated(ctx: TurnContext, kind: IntentKind, tool: str, reason: str) -> Plan:
     """The whole turn when a flagged message asked for a tool: a polite reply and nothing done. Any
     pending proposal is dropped (the plan has none), so a later "yes" confirms nothing."""
-    return Plan(kind, Reply(GATED_REPLY, ()), guard_events=[gated_event(ctx, kind, tool, reason)])
+    return Plan(kind, Reply(say(ctx.language, "gated"), ()), guard_events=[gated_event(ctx, kind, tool, reason)])

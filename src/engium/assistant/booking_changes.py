@@ -22,9 +22,9 @@ from engium.assistant import confirmation_codes
 from engium.assistant.action_gate import gated_event
 from engium.assistant.booking_tools import describe_slot, openings
 from engium.assistant.intents import IntentKind
+from engium.assistant.phrasebook import describe_day, say
 from engium.assistant.service_match import words
 from engium.assistant.turn import CancelBooking, MoveBooking, Plan, Reply, ToolCall, TurnContext, assistant_principal
-from engium.assistant.when import describe_day
 from engium.bookings import catalog
 from engium.bookings import service as bookings
 from engium.bookings.models import Booking
@@ -36,10 +36,7 @@ from engium.kit.pagination import PageRequest
 CANCEL_TOOL = "cancel_booking"
 RESCHEDULE_TOOL = "reschedule_booking"
 _ORDINALS = {"first": 0, "1": 0, "second": 1, "2": 1, "third": 2, "3": 2, "fourth": 3, "4": 3, "fifth": 4, "5": 4}
-UNVERIFIED = (
-    "For your security I can only change a booking for a verified customer: please message us from the phone "
-    "number you booked with, or sign in on our website. I can also pass you to a member of the team."
-)
+UNVERIFIED = say("en", "unverified_change")  # the English; replies use the customer's language
 
 
 def _tool(purpose: str) -> str:
@@ -73,9 +70,9 @@ def _proposal(ctx: TurnContext, question: str, pending: dict[str, Any]) -> tuple
     """The question with how to confirm it, and the state that awaits the answer: a one-time code where
     the customer is known only by a sender number, a plain yes for a signed-in widget user."""
     if not confirmation_codes.required(ctx):
-        return f"{question} Reply yes or no.", pending
+        return say(ctx.language, "confirm_yes_no", question=question), pending
     code = confirmation_codes.new_code()
-    text = f"{question} Reply with the code {code} to confirm, or NO to keep it."
+    text = say(ctx.language, "confirm_code", question=question, code=code)
     return text, confirmation_codes.protect(pending, ctx.conversation_id, code)
 
 
@@ -84,17 +81,18 @@ def plan_change(session: Session, ctx: TurnContext, purpose: str, day: date | No
     if not ctx.verified:
         refused = ToolCall(_tool(purpose), "refused_unverified")
         gated = gated_event(ctx, _intent(purpose), _tool(purpose), "unverified")
-        return Plan(_intent(purpose), Reply(UNVERIFIED, ()), tool_calls=[refused], guard_events=[gated])
+        return Plan(_intent(purpose), Reply(say(ctx.language, "unverified_change"), ()), tool_calls=[refused],
+                    guard_events=[gated])
     found = upcoming(session, ctx)
     if purpose == "cancel" and day is not None:
         found = [b for b in found if b.starts_at.astimezone(ctx.zone).date() == day] or found
     if not found:
-        text = "I couldn't find an upcoming booking for you. If you booked under another number, the team can help."
+        text = say(ctx.language, "no_upcoming_booking")
         return Plan(_intent(purpose), Reply(text, ()), tool_calls=[ToolCall(_tool(purpose), "not_found")])
     if len(found) > 1:
         lines = [f"{n}) {_describe(session, ctx, b)}" for n, b in enumerate(found[:5], start=1)]
-        verb = "cancel" if purpose == "cancel" else "move"
-        text = f"You have {len(found)} upcoming bookings: " + "; ".join(lines) + f". Which one should I {verb}?"
+        key = "which_booking_cancel" if purpose == "cancel" else "which_booking_move"
+        text = say(ctx.language, key, count=len(found), list="; ".join(lines))
         pending = _stamp(ctx, "choose_booking", purpose=purpose, booking_ids=[str(b.id) for b in found[:5]],
                          day=day.isoformat() if day and purpose == "move" else None,
                          time=at.strftime("%H:%M") if at else None)
@@ -107,7 +105,7 @@ def _next_step(
     session: Session, ctx: TurnContext, purpose: str, booking: Booking, day: date | None, at: time | None
 ) -> Plan:
     if purpose == "cancel":
-        text, pending = _proposal(ctx, f"Shall I cancel your {_describe(session, ctx, booking)}?",
+        text, pending = _proposal(ctx, say(ctx.language, "shall_cancel", booking=_describe(session, ctx, booking)),
                                   _stamp(ctx, "cancel", booking_id=str(booking.id)))
         return Plan(IntentKind.CANCEL, Reply(text, (f"booking:{booking.id}",)), pending=pending,
                     tool_calls=[ToolCall(CANCEL_TOOL, "proposed", {"booking_id": str(booking.id)})])
@@ -117,7 +115,7 @@ def _next_step(
 def move_to(session: Session, ctx: TurnContext, booking: Booking, day: date | None, at: time | None) -> Plan:
     ids = {"booking_id": str(booking.id)}
     if day is None or at is None:
-        text = f"Sure. What day and time would you like instead of your {_describe(session, ctx, booking)}?"
+        text = say(ctx.language, "move_when", booking=_describe(session, ctx, booking))
         pending = _stamp(ctx, "move_draft", booking_id=str(booking.id), day=day.isoformat() if day else None,
                          time=at.strftime("%H:%M") if at else None)
         return Plan(IntentKind.RESCHEDULE, Reply(text, (f"booking:{booking.id}",)), pending=pending)
@@ -130,14 +128,15 @@ def move_to(session: Session, ctx: TurnContext, booking: Booking, day: date | No
         near = sorted(free, key=lambda o: abs(o.starts_at.astimezone(ctx.zone).hour * 60
                                               + o.starts_at.astimezone(ctx.zone).minute - at.hour * 60 - at.minute))
         times = ", ".join(sorted(f"{o.starts_at.astimezone(ctx.zone):%H:%M}" for o in near[:3]))
-        offer = f" The nearest free times are {times}." if times else " Nothing is free that day."
-        text = f"Sorry, {at:%H:%M} on {describe_day(day, ctx.today)} isn't free.{offer} What would suit you?"
+        offer = say(ctx.language, "nearest_free", times=times) if times else say(ctx.language, "nothing_free_that_day")
+        text = say(ctx.language, "move_not_free", time=f"{at:%H:%M}", day=describe_day(day, ctx.today, ctx.language),
+                   offer=offer)
         pending = _stamp(ctx, "move_draft", booking_id=str(booking.id), day=day.isoformat())
         return Plan(IntentKind.RESCHEDULE, Reply(text, (f"booking:{booking.id}", "calendar:availability")),
                     pending=pending, tool_calls=[ToolCall(RESCHEDULE_TOOL, "unavailable", ids)])
     service = catalog.get_service(session, booking.service_id)
     new = describe_slot(session, ctx, service, wanted.staff_id, wanted.starts_at)
-    text, pending = _proposal(ctx, f"Shall I move your booking to {new}?",
+    text, pending = _proposal(ctx, say(ctx.language, "shall_move", slot=new),
                               _stamp(ctx, "move", booking_id=str(booking.id), staff_id=str(wanted.staff_id),
                                      starts_at=wanted.starts_at.astimezone(UTC).isoformat()))
     return Plan(IntentKind.RESCHEDULE, Reply(text, (f"booking:{booking.id}", "calendar:availability")),
@@ -200,11 +199,11 @@ def cancel(session: Session, ctx: TurnContext, action: CancelBooking) -> Plan:
     ids = {"booking_id": str(action.booking_id)}
     booking = _owned(session, ctx, action.booking_id)
     if booking is None or booking.status != "confirmed":
-        return Plan(IntentKind.CANCEL, Reply("I couldn't find that booking any more, so nothing was changed.", ()),
+        return Plan(IntentKind.CANCEL, Reply(say(ctx.language, "booking_gone"), ()),
                     tool_calls=[ToolCall(CANCEL_TOOL, "not_found", ids)])
     described = _describe(session, ctx, booking)
     bookings.cancel_booking(session, assistant_principal(ctx.tenant_id), booking.id)
-    return Plan(IntentKind.CANCEL, Reply(f"Done: your {described} is cancelled.", (f"booking:{booking.id}",)),
+    return Plan(IntentKind.CANCEL, Reply(say(ctx.language, "cancelled", booking=described), (f"booking:{booking.id}",)),
                 tool_calls=[ToolCall(CANCEL_TOOL, "cancelled", ids)])
 
 
@@ -212,8 +211,8 @@ def move(session: Session, ctx: TurnContext, action: MoveBooking) -> Plan:
     ids = {"booking_id": str(action.booking_id)}
     booking = _owned(session, ctx, action.booking_id)
     if booking is None or booking.status != "confirmed":
-        return Plan(IntentKind.RESCHEDULE, Reply("I couldn't find that booking any more, so nothing was changed.",
-                                                 ()), tool_calls=[ToolCall(RESCHEDULE_TOOL, "not_found", ids)])
+        return Plan(IntentKind.RESCHEDULE, Reply(say(ctx.language, "booking_gone"), ()),
+                    tool_calls=[ToolCall(RESCHEDULE_TOOL, "not_found", ids)])
     change = BookingUpdate(starts_at=action.starts_at, staff_id=action.staff_id)
     try:
         with session.begin_nested():
@@ -222,9 +221,9 @@ def move(session: Session, ctx: TurnContext, action: MoveBooking) -> Plan:
         local = action.starts_at.astimezone(ctx.zone)
         retry = move_to(session, ctx, booking, local.date(), local.time())
         reply = retry.reply or Reply("", ())
-        return Plan(IntentKind.RESCHEDULE, Reply("Sorry, that time was just taken. " + reply.text, reply.sources),
+        return Plan(IntentKind.RESCHEDULE, Reply(say(ctx.language, "just_taken") + reply.text, reply.sources),
                     pending=retry.pending, tool_calls=[ToolCall(RESCHEDULE_TOOL, "unavailable", ids)])
     described = _describe(session, ctx, moved)
-    return Plan(IntentKind.RESCHEDULE, Reply(f"Done: you're now booked for {described}.", (f"booking:{moved.id}",)),
+    return Plan(IntentKind.RESCHEDULE, Reply(say(ctx.language, "moved", booking=described), (f"booking:{moved.id}",)),
                 tool_calls=[ToolCall(RESCHEDULE_TOOL, "rescheduled", ids)])
 

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from engium.assistant import contact_details
 from engium.assistant.facts import service_label
 from engium.assistant.intents import IntentKind
+from engium.assistant.phrasebook import describe_day, joined, say
 from engium.assistant.turn import Book, Plan, Reply, ToolCall, TurnContext, assistant_principal
-from engium.assistant.when import describe_day
 from engium.bookings import catalog, closures
 from engium.bookings import service as bookings
 from engium.bookings.models import Service
@@ -105,21 +105,21 @@ def _times(found: list[Opening], ctx: TurnContext, around: time | None) -> str:
     else:
         chosen = offered[:LISTED_TIMES]
     labels = [f"{_local(o.starts_at, ctx):%H:%M}" for o in chosen]
-    text = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    text = joined(ctx.language, labels)
     last = _local(found[-1].starts_at, ctx)
     if around is None and len(offered) > len(chosen):
-        text += f" (the last start is {last:%H:%M})"
+        text += say(ctx.language, "last_start", time=f"{last:%H:%M}")
     return text
 
 
 def _which_service(ctx: TurnContext, request: BookingRequest) -> Plan:
     if request.candidates:
         names = [s.name for s in ctx.services if s.id in request.candidates]
-        text = "Which would you like: " + " or ".join(names) + "?"
+        text = say(ctx.language, "which_of", names=f" {say(ctx.language, 'or')} ".join(names))
         sources = tuple(f"service:{c}" for c in request.candidates)
     else:
         names = [s.name for s in ctx.services]
-        text = "Which service would you like? We offer " + ", ".join(names) + "."
+        text = say(ctx.language, "which_service", names=", ".join(names))
         sources = tuple(f"service:{s.id}" for s in ctx.services)
     return Plan(BOOKING, Reply(text, sources), pending=draft(ctx.now, request))
 
@@ -131,31 +131,34 @@ def plan_booking(session: Session, ctx: TurnContext, request: BookingRequest) ->
         request = BookingRequest(ctx.services[0].id, (), request.day, request.at)
     if request.service_id is None:
         if not ctx.services:
-            return Plan(BOOKING, Reply("I can't take bookings here yet, sorry.", ()), failed=True)
+            return Plan(BOOKING, Reply(say(ctx.language, "no_bookings_here"), ()), failed=True)
         return _which_service(ctx, request)
     try:
         service = catalog.get_service(session, request.service_id)
     except NotFound:
         return _which_service(ctx, BookingRequest(None, (), request.day, request.at))
-    about = service_label(service)
+    about = service_label(service, ctx.language)
     if request.day is None:
-        ask = f"Which day would you like to come in{' at ' + request.at.strftime('%H:%M') if request.at else ''}?"
-        return Plan(BOOKING, Reply(f"Sure, a {about}. {ask}", (f"service:{service.id}",)),
-                    pending=draft(ctx.now, request))
+        if request.at:
+            ask = say(ctx.language, "which_day_at", service=about, time=request.at.strftime("%H:%M"))
+        else:
+            ask = say(ctx.language, "which_day", service=about)
+        return Plan(BOOKING, Reply(ask, (f"service:{service.id}",)), pending=draft(ctx.now, request))
     if request.day < ctx.today or request.day > ctx.today + timedelta(days=MAX_DAYS_AHEAD):
-        text = "That date has passed." if request.day < ctx.today else "I can only book up to a year ahead."
-        return Plan(BOOKING, Reply(f"{text} Which day would you like?", ()),
+        text = say(ctx.language, "date_passed" if request.day < ctx.today else "too_far_ahead")
+        return Plan(BOOKING, Reply(text, ()),
                     pending=draft(ctx.now, BookingRequest(service.id)), failed=True)
     return _offer(session, ctx, service, request.day, request.at)
 
 
 def _offer(session: Session, ctx: TurnContext, service: Service, day: date, at: time | None) -> Plan:
-    day_label = describe_day(day, ctx.today)
+    lang = ctx.language
+    day_label = describe_day(day, ctx.today, lang)
     try:
         found = openings(session, ctx, service.id, day)
     except (Unprocessable, NotFound, Conflict):
         # The bookings service refuses the search itself (a retired service): nothing to offer.
-        return Plan(BOOKING, Reply(f"Sorry, {service.name} can't be booked at the moment.", ()), failed=True,
+        return Plan(BOOKING, Reply(say(lang, "not_bookable", service=service.name), ()), failed=True,
                     tool_calls=[ToolCall(AVAILABILITY_TOOL, "refused", {"service_id": str(service.id)})])
     ids = {"service_id": str(service.id), "date": day.isoformat()}
     call = ToolCall(AVAILABILITY_TOOL, "available" if found else "none", ids)
@@ -167,24 +170,23 @@ def _offer(session: Session, ctx: TurnContext, service: Service, day: date, at: 
     if not found:
         later = _next_open_day(session, ctx, service.id, day)
         if later is None:
-            text = f"Sorry, there's nothing free for a {service.name} on {day_label} or in the two weeks after."
+            text = say(lang, "nothing_free_two_weeks", service=service.name, day=day_label)
             return Plan(BOOKING, Reply(text, source), tool_calls=[call], pending=draft(ctx.now, BookingRequest(
                 service.id)), failed=True)
         next_day, next_found = later
         closure = closures.closure_on(session, day)
         # A holiday is the reason to give, not "nothing free".
-        sorry = (f"Sorry, we're closed on {day_label} ({closure.label})." if closure and closure.closed_all_day
-                 else f"Sorry, there's nothing free for a {service.name} on {day_label}.")
-        text = (f"{sorry} The next free day is "
-                f"{describe_day(next_day, ctx.today)}: {_times(next_found, ctx, at)}. "
-                "Would one of those suit you?")
+        closed = closure is not None and closure.closed_all_day
+        text = say(lang, "closed_next_free_day" if closed else "next_free_day", service=service.name, day=day_label,
+                   label=closure.label if closure is not None else "",
+                   next_day=describe_day(next_day, ctx.today, lang), times=_times(next_found, ctx, at))
         return Plan(BOOKING, Reply(text, source), tool_calls=[call],
                     pending=draft(ctx.now, BookingRequest(service.id, (), next_day)))
     if at is not None:
-        text = (f"Sorry, {at:%H:%M} isn't free for a {service.name} on {day_label}. The nearest free times "
-                f"are {_times(found, ctx, at)}. Would one of those suit you?")
+        text = say(lang, "time_not_free", time=f"{at:%H:%M}", service=service.name, day=day_label,
+                   times=_times(found, ctx, at))
     else:
-        text = f"On {day_label} we have a {service.name} free at {_times(found, ctx, None)}. Which time would you like?"
+        text = say(lang, "free_at", day=day_label, service=service.name, times=_times(found, ctx, None))
     return Plan(BOOKING, Reply(text, source), tool_calls=[call],
                 pending=draft(ctx.now, BookingRequest(service.id, (), day)))
 
@@ -203,7 +205,8 @@ def _next_open_day(
 def describe_slot(session: Session, ctx: TurnContext, service: Service, staff_id: UUID, starts_at: datetime) -> str:
     local = _local(starts_at, ctx)
     staff = catalog.require_staff(session, staff_id).name
-    return f"{service_label(service)} with {staff} on {describe_day(local.date(), ctx.today)} at {local:%H:%M}"
+    return say(ctx.language, "slot", service=service_label(service, ctx.language), staff=staff,
+               day=describe_day(local.date(), ctx.today, ctx.language), time=f"{local:%H:%M}")
 
 
 def propose(
@@ -218,21 +221,21 @@ def propose(
     }
     ids = {"service_id": str(service.id), "staff_id": str(opening.staff_id),
            "starts_at": opening.starts_at.astimezone(UTC).isoformat()}
-    text = f"I can book you in: {details}. Shall I confirm? Reply yes or no."
+    text = say(ctx.language, "propose", details=details)
     if ctx.needs_contact_details:
-        text = f"I can book you in: {details}. {contact_details.ASK}"
+        text = say(ctx.language, "propose_needs_details", details=details, ask=say(ctx.language, "ask_details"))
         pending = contact_details.mark(pending)
     sources = (f"service:{service.id}", f"staff:{opening.staff_id}", "calendar:availability")
     calls = [*calls, ToolCall(BOOK_TOOL, "proposed", ids)]
     return Plan(BOOKING, Reply(text, sources), pending=pending, tool_calls=calls)
 
 
-def details_first(pending: dict[str, Any]) -> Plan:
+def details_first(pending: dict[str, Any], language: str = "en") -> Plan:
     """A "yes" from a web visitor who has not given a name and a way to reach them: nothing is booked, the
     proposal stays open, and the turn counts as unhelpful, so a visitor who cannot use the form reaches
     a person after a few tries instead of going round in circles."""
     ids: dict[str, str] = {k: str(pending[k]) for k in ("service_id", "staff_id", "starts_at") if k in pending}
-    return Plan(BOOKING, Reply(contact_details.STILL_MISSING, ()), pending=contact_details.mark(pending),
+    return Plan(BOOKING, Reply(say(language, "details_still_missing"), ()), pending=contact_details.mark(pending),
                 failed=True, tool_calls=[ToolCall(BOOK_TOOL, "details_required", ids)])
 
 
@@ -258,7 +261,7 @@ def book(session: Session, ctx: TurnContext, action: Book) -> Plan:
     except (Conflict, Unprocessable, NotFound):
         local = _local(action.starts_at, ctx)
         retry = plan_booking(session, ctx, BookingRequest(action.service_id, (), local.date()))
-        note = "Sorry, that time was just taken. "
+        note = say(ctx.language, "just_taken")
         reply = retry.reply or Reply("", ())
         call = ToolCall(BOOK_TOOL, "unavailable", {"service_id": str(action.service_id)})
         return Plan(BOOKING, Reply(note + reply.text, reply.sources), pending=retry.pending,
@@ -266,6 +269,6 @@ def book(session: Session, ctx: TurnContext, action: Book) -> Plan:
     service = catalog.get_service(session, booking.service_id)
     details = describe_slot(session, ctx, service, booking.staff_id, booking.starts_at)
     ids = {"booking_id": str(booking.id), "service_id": str(booking.service_id), "staff_id": str(booking.staff_id)}
-    return Plan(BOOKING, Reply(f"You're booked: {details}. See you then!",
+    return Plan(BOOKING, Reply(say(ctx.language, "booked", details=details),
                                  (f"booking:{booking.id}", f"service:{booking.service_id}")),
                 tool_calls=[ToolCall(BOOK_TOOL, "booked", ids)])

@@ -14,20 +14,18 @@ from engium.assistant import booking_changes
 from engium.assistant.action_gate import READ_TOOL, gated_event
 from engium.assistant.booking_tools import describe_slot
 from engium.assistant.intents import Intent, IntentKind
+from engium.assistant.phrasebook import say
 from engium.assistant.turn import Plan, Reply, ToolCall, TurnContext
 from engium.bookings import catalog
 
-UNVERIFIED_READ = (
-    "For your security I can only share booking or contact details with a verified customer: please message us "
-    "from the phone number you booked with, or sign in on our website. I can also pass you to a member of the team."
-)
+UNVERIFIED_READ = say("en", "unverified_read")  # the English; replies use the customer's language
 _BOOKING_WORDS = ("booking", "appointment", "reservation")
 _DETAIL_WORDS = ("mail", "phone", "number", "detail", "data", "info", "address")
 
 
 def plan_read(session: Session, ctx: TurnContext, intent: Intent) -> Plan:
     if not ctx.verified:
-        return Plan(IntentKind.MY_DETAILS, Reply(UNVERIFIED_READ, ()),
+        return Plan(IntentKind.MY_DETAILS, Reply(say(ctx.language, "unverified_read"), ()),
                     tool_calls=[ToolCall(READ_TOOL, "refused_unverified")],
                     guard_events=[gated_event(ctx, IntentKind.MY_DETAILS, READ_TOOL, "unverified")])
     wants_details = any(word in intent.text for word in _DETAIL_WORDS)
@@ -43,16 +41,16 @@ def plan_read(session: Session, ctx: TurnContext, intent: Intent) -> Plan:
                 describe_slot(session, ctx, catalog.get_service(session, b.service_id), b.staff_id, b.starts_at)
                 for b in found[:5]
             ]
-            sentences.append("Your upcoming bookings: " + "; ".join(described) + ".")
+            sentences.append(say(ctx.language, "your_bookings", list="; ".join(described)))
             sources += [f"booking:{b.id}" for b in found[:5]]
         else:
-            sentences.append("I can't see any upcoming bookings for you.")
+            sentences.append(say(ctx.language, "no_bookings_seen"))
     if wants_details:
-        on_file = [f"email {ctx.contact_email}" if ctx.contact_email else "",
-                   f"phone number {ctx.contact_phone}" if ctx.contact_phone else ""]
-        listed = " and ".join(part for part in on_file if part)
-        sentences.append(f"We have your {listed} on file." if listed else "We have no email or phone number on file "
-                         "for you.")
+        on_file = [say(ctx.language, "email_value", value=ctx.contact_email) if ctx.contact_email else "",
+                   say(ctx.language, "phone_value", value=ctx.contact_phone) if ctx.contact_phone else ""]
+        listed = f" {say(ctx.language, 'and')} ".join(part for part in on_file if part)
+        sentences.append(say(ctx.language, "details_on_file", details=listed) if listed
+                         else say(ctx.language, "no_details_on_file"))
         sources.append(f"contact:{ctx.contact_id}")
     return Plan(IntentKind.MY_DETAILS, Reply(" ".join(sentences), tuple(sources)),
                 tool_calls=[ToolCall(READ_TOOL, "read", ids)])

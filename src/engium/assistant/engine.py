@@ -39,6 +39,7 @@ from engium.assistant.booking_tools import (
 )
 from engium.assistant.grounded import Passage
 from engium.assistant.intents import Intent, IntentKind
+from engium.assistant.phrasebook import say
 from engium.assistant.service_match import narrow
 from engium.assistant.turn import (
     CancelBooking,
@@ -52,8 +53,9 @@ from engium.assistant.turn import (
 from engium.bookings import catalog
 
 Search = Callable[[str], Sequence[Passage]]
-ABILITIES = "I can tell you our opening hours, services and prices, check availability and book you in."
-KEPT = "OK, I've left your booking as it is. Anything else?"
+# English texts kept under their old names; replies take the customer's language from the phrasebook.
+ABILITIES = say("en", "abilities")
+KEPT = say("en", "kept_booking")
 # How many retrieved passages a model sees: enough to answer, few enough to stay focused.
 MODEL_PASSAGES = 3
 
@@ -95,7 +97,7 @@ def plan_flagged_turn(session: Session, ctx: TurnContext, intent: Intent, search
     if intent.kind is IntentKind.KNOWLEDGE:
         # The business's own answer or a quote, never a model: a flagged message is not sent to one.
         answered = knowledge(ctx, intent, search, use_model=False, allow_handover=False)
-        return answered if not answered.failed else Plan(intent.kind, Reply(action_gate.GATED_REPLY, ()))
+        return answered if not answered.failed else Plan(intent.kind, Reply(say(ctx.language, "gated"), ()))
     return _decide(session, replace(ctx, pending=None), intent, search, use_model=False)
 
 
@@ -109,7 +111,7 @@ def _decide(session: Session, ctx: TurnContext, intent: Intent, search: Search, 
         if followed is not None:
             return followed
     elif confirmation_codes.required(ctx) and confirmation_codes.is_bare_code(intent.text):
-        return Plan(intent.kind, Reply(confirmation_codes.NOTHING_PENDING, ()))
+        return Plan(intent.kind, Reply(say(ctx.language, "code_expired"), ()))
     when = intent.when
     match intent.kind:
         case IntentKind.CANCEL:
@@ -126,16 +128,18 @@ def _decide(session: Session, ctx: TurnContext, intent: Intent, search: Search, 
         case IntentKind.PRICES:
             asked = {candidate.id for candidate in intent.service.candidates}
             listed = [s for s in catalog.list_services(session, active=True) if not asked or s.id in asked]
-            return Plan(intent.kind, facts.prices_reply(listed, bool(asked)))
+            return Plan(intent.kind, facts.prices_reply(listed, bool(asked), ctx.language))
         case IntentKind.CONTACT:
-            return Plan(intent.kind, facts.contact_reply(ctx.business, intent.topics))
+            return Plan(intent.kind, facts.contact_reply(ctx.business, intent.topics, ctx.language))
         case IntentKind.GREETING:
-            return Plan(intent.kind, Reply(f"Hello, and welcome to {ctx.business.name}! {ABILITIES} How can I help?",
-                                           ("settings:business_name",)))
+            abilities = say(ctx.language, "abilities")
+            return Plan(intent.kind, Reply(say(ctx.language, "greeting", business=ctx.business.name,
+                                               abilities=abilities), ("settings:business_name",)))
         case IntentKind.THANKS:
-            return Plan(intent.kind, Reply("You're welcome! Is there anything else I can help with?", ()))
+            return Plan(intent.kind, Reply(say(ctx.language, "thanks"), ()))
         case IntentKind.YES | IntentKind.NO:
-            return Plan(intent.kind, Reply(f"How can I help? {ABILITIES}", ()))
+            return Plan(intent.kind, Reply(say(ctx.language, "how_can_i_help", abilities=say(ctx.language,
+                                                                                             "abilities")), ()))
         case _:
             named = hours_answer.named_closure_day(session, intent.text, ctx.today)
             if named is not None:
@@ -182,7 +186,7 @@ def _follow_up(session: Session, ctx: TurnContext, intent: Intent, pending: dict
     yes, no = intent.kind is IntentKind.YES, intent.kind is IntentKind.NO
     if kind == "book" and yes:
         if ctx.needs_contact_details:
-            return details_first(pending)
+            return details_first(pending, ctx.language)
         action = book_from_pending(pending)
         return Plan(intent.kind, action=action) if action else None
     if kind in {"cancel", "move"} and confirmation_codes.required(ctx):
@@ -190,12 +194,11 @@ def _follow_up(session: Session, ctx: TurnContext, intent: Intent, pending: dict
         # codes existed) confirms nothing here.
         return _confirm_with_code(ctx, intent, pending) if confirmation_codes.is_protected(pending) else None
     if kind in {"cancel", "move"} and (yes or no):
-        return Plan(intent.kind, Reply(KEPT, ())) if no else _change(intent, pending)
+        return Plan(intent.kind, Reply(say(ctx.language, "kept_booking"), ())) if no else _change(intent, pending)
     if kind == "book" and no:
         previous = from_draft(pending)
         keep = BookingRequest(previous.service_id)
-        text = "No problem, I haven't booked anything. Would another day or time suit you?"
-        return Plan(intent.kind, Reply(text, ()), pending=draft(ctx.now, keep))
+        return Plan(intent.kind, Reply(say(ctx.language, "nothing_booked"), ()), pending=draft(ctx.now, keep))
     if kind == "choose_booking":
         return booking_changes.choose(session, ctx, pending, intent.text, intent.when.day, intent.when.at)
     if kind == "move_draft" and intent.names_a_slot and intent.kind not in {IntentKind.CANCEL, IntentKind.BOOK}:
@@ -223,21 +226,21 @@ def _change(intent: Intent, pending: dict[str, Any]) -> Plan | None:
 def _confirm_with_code(ctx: TurnContext, intent: Intent, pending: dict[str, Any]) -> Plan | None:
     """A change proposed over SMS or WhatsApp: only the code sent with the proposal confirms it."""
     if intent.kind is IntentKind.NO or confirmation_codes.declined(intent.text):
-        return Plan(intent.kind, Reply(KEPT, ()))
+        return Plan(intent.kind, Reply(say(ctx.language, "kept_booking"), ()))
     tool, ids = booking_changes.tool_of(pending), {"booking_id": str(pending.get("booking_id"))}
     code = confirmation_codes.offered(intent.text)
     if code is None:
         if intent.kind is not IntentKind.YES:
             return None  # about something else: answered as usual, and the proposal lapses
-        return Plan(intent.kind, Reply(confirmation_codes.ASK_FOR_CODE, ()), pending=pending,
+        return Plan(intent.kind, Reply(say(ctx.language, "ask_for_code"), ()), pending=pending,
                     tool_calls=[ToolCall(tool, "code_required", ids)])
     if confirmation_codes.matches(pending, ctx.conversation_id, code):
         return _change(intent, pending)
     remaining = confirmation_codes.after_wrong_code(pending)
     if remaining is None:
-        return Plan(intent.kind, Reply(confirmation_codes.GIVEN_UP, ()),
+        return Plan(intent.kind, Reply(say(ctx.language, "code_given_up"), ()),
                     tool_calls=[ToolCall(tool, "wrong_code_limit", ids)])
-    return Plan(intent.kind, Reply(confirmation_codes.WRONG_CODE, ()), pending=remaining,
+    return Plan(intent.kind, Reply(say(ctx.language, "wrong_code"), ()), pending=remaining,
                 tool_calls=[ToolCall(tool, "wrong_code", ids)])
 
 
@@ -267,13 +270,22 @@ def _continue_booking(session: Session, ctx: TurnContext, intent: Intent, pendin
 def knowledge(ctx: TurnContext, intent: Intent, search: Search, use_model: bool, *, allow_handover: bool) -> Plan:
     """The business's FAQ answer, else its documents quoted (or, with a model, summarised); nothing
     reliable found: hand over, or say so."""
-    faq = grounded.faq_answer(intent.text, ctx.business.faqs)
-    if faq is not None:
-        return Plan(intent.kind, faq)
+    # A question in another language is looked up as its English keywords (an English knowledge base)
+    # and, failing that, as written (a knowledge base in the customer's own language).
+    for wording in (intent.text, intent.as_written):
+        faq = grounded.faq_answer(wording, ctx.business.faqs) if wording else None
+        if faq is not None:
+            return Plan(intent.kind, faq)
     passages = list(search(intent.text))
-    quoted = grounded.extractive_answer(intent.text, passages)
+    quoted = grounded.extractive_answer(intent.text, passages, ctx.language)
+    if quoted is None and intent.as_written:
+        own = list(search(intent.as_written))
+        own_quote = grounded.extractive_answer(intent.as_written, own, ctx.language)
+        if own_quote is not None:
+            passages, quoted = own, own_quote
+    not_sure = grounded.not_sure_reply(ctx.language).text
     if use_model and passages and (quoted is not None or str(getattr(passages[0], "matched_by", "")) == "both"):
-        fallback = quoted or Reply(grounded.not_sure_reply().text + " Shall I pass this to the team?", ())
+        fallback = quoted or Reply(f"{not_sure} {say(ctx.language, 'offer_team')}", ())
         question = KnowledgeQuestion(
             ctx.text, tuple((f"chunk:{p.chunk_id}", p.document_title, p.content) for p in passages[:MODEL_PASSAGES]),
             fallback,
@@ -283,5 +295,5 @@ def knowledge(ctx: TurnContext, intent: Intent, search: Search, use_model: bool,
         return Plan(intent.kind, quoted)
     if allow_handover and ctx.business.escalation_rules.get("on_low_confidence", True) is not False:
         return Plan(intent.kind, action=Escalate("low_confidence"))
-    text = grounded.not_sure_reply().text + " Would you like me to pass you to a member of the team?"
+    text = f"{not_sure} {say(ctx.language, 'offer_person')}"
     return Plan(intent.kind, Reply(text, ()), failed=True)

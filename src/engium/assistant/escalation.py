@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from engium.access.principal import Principal
 from engium.assistant import state
 from engium.assistant.intents import IntentKind
+from engium.assistant.phrasebook import say
 from engium.assistant.turn import Plan, Reply, ToolCall, TurnContext, assistant_principal
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
@@ -57,7 +58,8 @@ def escalate(session: Session, ctx: TurnContext, reason: str) -> Plan:
     except Conflict:
         outcome = "conversation_resolved"
     call = ToolCall(ESCALATE_TOOL, outcome, {"reason": reason})
-    return Plan(IntentKind.HUMAN, Reply(CUSTOMER_REPLIES[reason], ()), tool_calls=[call])
+    # The customer's language: the phrasebook's "escalated_<reason>" (CUSTOMER_REPLIES is its English).
+    return Plan(IntentKind.HUMAN, Reply(say(ctx.language, f"escalated_{reason}"), ()), tool_calls=[call])
 
 
 def escalate_silently(session: Session, tenant_id: UUID, conversation_id: UUID, reason: str) -> bool:

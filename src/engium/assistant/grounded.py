@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Protocol
 from uuid import UUID
 
+from engium.assistant.phrase_translation import FOREIGN_STOP_WORDS
+from engium.assistant.phrasebook import say
 from engium.assistant.service_match import words
 from engium.assistant.turn import Reply
 
@@ -24,7 +26,9 @@ _STOP_WORDS = (
     "thank thanks that the their them then there these they this those to too up us very want was we were "
     "what whats when where which while who why will with would yes you your youre"
 )
-_STOP = frozenset(_STOP_WORDS.split(" "))
+# A Spanish question is rewritten into English keywords (phrase_translation.py); its leftover function
+# words say nothing either.
+_STOP = frozenset(_STOP_WORDS.split(" ")) | FOREIGN_STOP_WORDS
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 MAX_QUOTE_CHARS = 480
 # The share of the question's content words a sentence or FAQ must contain to count as an answer.
@@ -105,8 +109,9 @@ def best_sentences(question: str, passages: Sequence[Passage]) -> list[_Candidat
     return found
 
 
-def extractive_answer(question: str, passages: Sequence[Passage]) -> Reply | None:
-    """Up to two sentences of the best-matching document, in their original order, quoted with its title."""
+def extractive_answer(question: str, passages: Sequence[Passage], language: str = "en") -> Reply | None:
+    """Up to two sentences of the best-matching document, in their original order, quoted with its title
+    (the quote as the business wrote it, the frame in the customer's language)."""
     ranked = best_sentences(question, passages)
     if not ranked:
         return None
@@ -124,10 +129,10 @@ def extractive_answer(question: str, passages: Sequence[Passage]) -> Reply | Non
         quote = quote[: MAX_QUOTE_CHARS - 1].rsplit(" ", 1)[0] + "..."
     title = top.passage.document_title
     return Reply(
-        f'From "{title}": {quote}',
+        say(language, "from_document", title=title, quote=quote),
         (f"chunk:{top.passage.chunk_id}", f"document:{top.passage.document_id}"),
     )
 
 
-def not_sure_reply() -> Reply:
-    return Reply("I'm not sure about that, and I'd rather not guess.", ())
+def not_sure_reply(language: str = "en") -> Reply:
+    return Reply(say(language, "not_sure"), ())

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from engium.assistant import phrase_translation
 from engium.assistant.service_match import NO_MATCH, ServiceMatch, ServiceName, match_services
 from engium.assistant.when import When, parse_when
 
@@ -52,7 +53,10 @@ class Intent:
     when: When = field(default_factory=When)
     service: ServiceMatch = NO_MATCH
     topics: frozenset[ContactTopic] = frozenset()
-    text: str = ""  # the normalised message (what retrieval searches for)
+    text: str = ""  # the normalised message (what retrieval searches for), in English keywords
+    # The normalised message as the customer wrote it, when its language's keywords were rewritten into
+    # English (phrase_translation.py); a knowledge base in that language is searched with it too.
+    as_written: str = ""
 
     @property
     def names_a_slot(self) -> bool:
@@ -96,7 +100,8 @@ _MY_DETAILS = _pattern(
 _YES = re.compile(
     r"^(?:yes|yes please|yeah|yep|yup|y|ya|sure|ok|okay|k|confirm|confirmed|please do|go ahead|do it|"
     r"sounds good|perfect|great|that works|works for me|book it|yes book it|correct|absolutely|definitely|"
-    r"please|yes thanks|yes thank you|ok thanks|lovely|fine|alright|all right|of course)$"
+    r"please|yes thanks|yes thank you|ok thanks|lovely|fine|alright|all right|of course|yes confirm|yes sure|"
+    r"yes perfect|ok perfect|yes ok|ok yes|sure please|yes please confirm|ok sure)$"
 )
 _NO = re.compile(
     r"^(?:no|nope|nah|n|no thanks|no thank you|not really|don'?t|do not|never mind|nevermind|cancel that|"
@@ -158,14 +163,16 @@ def _short_reply(text: str) -> str:
     return _TRAILING.sub("", text.replace("!", " ").replace(",", " ")).strip()
 
 
-def detect(text: str, today: date, services: Sequence[ServiceName]) -> Intent:
-    """The intent of one customer message, with the date, time and service it mentions."""
-    plain = normalise(text)
+def detect(text: str, today: date, services: Sequence[ServiceName], language: str = "en") -> Intent:
+    """The intent of one customer message, with the date, time and service it mentions. A message in
+    another of the assistant's languages is read through its English keywords (phrase_translation.py)."""
+    written = normalise(text)
+    plain = phrase_translation.to_english(written, language)
     when = parse_when(plain, today)
     service = match_services(plain, services)
 
     def intent(kind: IntentKind, topics: frozenset[ContactTopic] = frozenset()) -> Intent:
-        return Intent(kind, when, service, topics, plain)
+        return Intent(kind, when, service, topics, plain, written if plain != written else "")
 
     if _HUMAN.search(plain):
         return intent(IntentKind.HUMAN)

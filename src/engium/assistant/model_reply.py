@@ -22,6 +22,7 @@ from engium.ai.gateway import (
     TenantModelPolicy,
 )
 from engium.assistant.guarding import ConversationGuard
+from engium.assistant.language import LANGUAGE_NAMES, supported
 from engium.assistant.turn import KnowledgeQuestion, Reply
 
 log = logging.getLogger(__name__)
@@ -44,18 +45,23 @@ class ModelAnswer:
     system_prompt: str | None = None  # as sent, for the output guard's comparison
 
 
-def policy_text(business_name: str, persona: str) -> str:
-    """The system message's business part: the tenant's own persona and the fixed instructions."""
+def policy_text(business_name: str, persona: str, language: str = "en") -> str:
+    """The system message's business part: the tenant's own persona, the fixed instructions, and the
+    customer's language (detected by code, language.py), which the answer must be written in even when
+    the business's information is in another."""
     who = persona.strip() or f"You are the front desk assistant of {business_name}."
-    return f"{who}\n\n{_INSTRUCTIONS}"
+    name = LANGUAGE_NAMES[supported(language)]
+    told = (f"The customer writes in {name}: answer in {name}, translating what the data blocks say where they "
+            f"are in another language, and keep names, prices and times exactly as written.")
+    return f"{who}\n\n{_INSTRUCTIONS}\n\n{told}"
 
 
 def answer(
     gateway: ModelGateway, policy: TenantModelPolicy, question: KnowledgeQuestion, business_name: str, persona: str,
-    *, guard: ConversationGuard, canary: str,
+    *, guard: ConversationGuard, canary: str, language: str = "en",
 ) -> ModelAnswer:
     prompt = guard.model_messages(
-        policy_text(business_name, persona), canary, question.question,
+        policy_text(business_name, persona, language), canary, question.question,
         [(title, text) for _, title, text in question.passages],
     )
     request = ChatRequest(messages=prompt.messages, data_categories=DATA_CATEGORIES)

@@ -1,4 +1,4 @@
-"""Mirror of ``assistant_states`` (migration 0009)."""
+"""Mirror of ``assistant_states`` (migration 0009; ``language`` 0030)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import DateTime, ForeignKey, ForeignKeyConstraint, Integer, func
+from sqlalchemy import DateTime, ForeignKey, ForeignKeyConstraint, Integer, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -26,4 +26,6 @@ class AssistantState(Base):
     pending: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
     failed_turns: Mapped[int] = mapped_column(Integer, server_default="0")
     guard_strikes: Mapped[int] = mapped_column(Integer, server_default="0")
+    # The language of the conversation's last answer (assistant/language.py); NULL before the first.
+    language: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

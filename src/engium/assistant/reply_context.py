@@ -28,15 +28,13 @@ from collections.abc import Iterable
 from sqlalchemy.orm import Session
 
 from engium.ai.guard.output_guard import OutputContext
+from engium.assistant.phrasebook import say
 from engium.assistant.turn import Reply, TurnContext
 from engium.crypto.keyring import DataKeyRing
 from engium.integrations import service as integrations
 from engium.tenancy.service import get_tenant
 
-SAFE_FALLBACK = (
-    "Sorry, I can't help with that. I can tell you about our opening hours, services and prices, and book "
-    "you in. What would you like?"
-)
+SAFE_FALLBACK = say("en", "safe_fallback")  # the English; replies use the customer's language
 OUTPUT_GUARD_CALLER = integrations.SystemCaller("assistant.output_guard")
 
 _UUID = re.compile(
@@ -121,5 +119,5 @@ def output_context(
         forbidden_identifiers=tuple(foreign_identifiers(reply.text, ctx, reply, own_public_id)),
         forbidden_contacts=tuple(foreign_contacts(reply.text, ctx)),
         allowed_link_hosts=ctx.business.link_hosts,
-        fallback_message=SAFE_FALLBACK,
+        fallback_message=say(ctx.language, "safe_fallback"),
     )

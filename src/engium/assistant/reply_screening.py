@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session
 from engium.assistant.guard_audit import output_event
 from engium.assistant.guarding import ConversationGuard
 from engium.assistant.model_reply import policy_text
-from engium.assistant.reply_context import SAFE_FALLBACK, output_context
+from engium.assistant.phrasebook import say
+from engium.assistant.reply_context import output_context
 from engium.assistant.turn import GuardEvent, Reply, TurnContext
 from engium.crypto.keyring import DataKeyRing
 
@@ -56,7 +57,7 @@ class ReplyScreen:
             context = None
             if self.guard.enabled:
                 prompt = candidate.system_prompt or self.guard.reference_prompt(
-                    policy_text(ctx.business.name, ctx.business.persona), canary
+                    policy_text(ctx.business.name, ctx.business.persona, ctx.language), canary
                 )
                 context = output_context(session, ctx, Reply(text, candidate.reply.sources), canary=canary,
                                          system_prompt=prompt, vault=self.vault)
@@ -68,4 +69,4 @@ class ReplyScreen:
                 blocked = any(e.kind == "output_blocked" for e in events)
                 return Screened(Reply(verdict.text, candidate.reply.sources), candidate.responder, tuple(events),
                                 blocked)
-        return Screened(Reply(SAFE_FALLBACK, ()), "guard", tuple(events), True)
+        return Screened(Reply(say(ctx.language, "safe_fallback"), ()), "guard", tuple(events), True)

@@ -45,10 +45,14 @@ def save(
     pending: dict[str, Any] | None,
     failed_turns: int,
     new_guard_strike: bool = False,
+    language: str | None = None,
 ) -> None:
-    """Writes the turn's outcome; a guard strike is added in SQL, so concurrent turns never lose one."""
+    """Writes the turn's outcome; a guard strike is added in SQL, so concurrent turns never lose one.
+    ``language``: the language this turn answered in (None leaves the stored one as it is)."""
     now = datetime.now(UTC)
     values: dict[str, Any] = {"pending": pending, "failed_turns": failed_turns, "updated_at": now}
+    if language is not None:
+        values["language"] = language
     statement = insert(AssistantState).values(
         tenant_id=tenant_id, conversation_id=conversation_id, guard_strikes=int(new_guard_strike), **values
     )

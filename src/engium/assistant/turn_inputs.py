@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy.orm import Session
 
 from engium.assistant import contact_details, state
+from engium.assistant.language import supported
 from engium.assistant.service_match import ServiceName
 from engium.assistant.turn import Business, TurnContext
 from engium.bookings import catalog
@@ -114,5 +115,7 @@ def load_turn_context(
         contact_email=contact.email if contact else None,
         contact_phone=contact.phone if contact else None,
         needs_contact_details=contact_details.missing(conversation.channel, contact),
+        # The conversation's language so far; the worker decides this message's (language.py).
+        language=supported(remembered.language if remembered else None),
     )
 

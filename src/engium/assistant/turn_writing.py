@@ -125,7 +125,8 @@ def write_turn(session: Session, ctx: TurnContext, plan: Plan, answer: ModelAnsw
 
     failed = 0 if escalated else (ctx.failed_turns + 1 if (plan.failed or done.failed) else 0)
     state.save(session, ctx.tenant_id, ctx.conversation_id, pending=None if escalated else done.pending,
-               failed_turns=failed, new_guard_strike=guard_flagged or screened.blocked)
+               failed_turns=failed, new_guard_strike=guard_flagged or screened.blocked,
+               language=ctx.language)
     _audit(session, ctx, message.id, plan, calls, reply, answer, escalated, screened)
 
 

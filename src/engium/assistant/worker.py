@@ -36,6 +36,7 @@ from engium.assistant.engine import plan_flagged_turn, plan_turn
 from engium.assistant.guard_audit import excerpt
 from engium.assistant.guarding import ConversationGuard
 from engium.assistant.intents import IntentKind, detect
+from engium.assistant.language import conversation_language
 from engium.assistant.reply_screening import ReplyScreen
 from engium.assistant.settings import AssistantSettings
 from engium.assistant.turn import Escalate, GuardEvent, Plan, TurnContext, assistant_principal
@@ -100,7 +101,8 @@ class AssistantWorker:
             ctx = planned.ctx
             answer = model_reply.answer(self.gateway, planned.policy, question, ctx.business.name,
                                         ctx.business.persona, guard=self.guard,
-                                        canary=self.guard.canary(ctx.tenant_id, ctx.conversation_id))
+                                        canary=self.guard.canary(ctx.tenant_id, ctx.conversation_id),
+                                        language=ctx.language)
         with tenant_transaction(self.database, tenant_id) as session:
             write_turn(session, planned.ctx, planned.plan, answer, self.screen, guard_flagged=planned.guard_flagged)
 
@@ -133,7 +135,8 @@ class AssistantWorker:
             return ctx
         # The customer's text is sanitised and scored before any intent is detected.
         inspected = self.guard.inspect_customer_text(ctx.text, ctx.guard_threshold)
-        ctx = replace(ctx, text=inspected.text)
+        # This message's language when it says, else the conversation's: every reply is written in it.
+        ctx = replace(ctx, text=inspected.text, language=conversation_language(inspected.text, ctx.language))
         events: list[GuardEvent] = []
         if inspected.flagged:
             events.append(GuardEvent("flagged", inspected.reasons, excerpt(inspected.text), inspected.score,
@@ -141,7 +144,7 @@ class AssistantWorker:
             if ctx.guard_strikes + 1 >= self.settings.guard_strikes_to_escalate:
                 # Repeated attempts: a person takes over (the reply tells the customer so).
                 return ctx, Plan(IntentKind.KNOWLEDGE, action=Escalate("guard"), guard_events=events), True
-        intent = detect(inspected.text, ctx.today, ctx.services)
+        intent = detect(inspected.text, ctx.today, ctx.services, ctx.language)
 
         def search(query: str) -> list[Citation]:
             found = retrieve(session, tenant_id, query, self.embedder(), k=self.settings.retrieval_k)

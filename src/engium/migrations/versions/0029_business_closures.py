@@ -1,7 +1,7 @@
 """Business-wide closures: holidays and special hours for a date or a range of dates (ADR 0036).
 
 Revision ID: 0029_business_closures
-Revises: 0027_audit_fields_inlinable
+Revises: 0028_delivery_receipts
 
 A closure is the whole business's, not one staff member's (those are ``availability_exceptions``): no slot
 is offered or bookable on a day it closes, and on a day of special hours only inside them. Without
@@ -17,7 +17,7 @@ from alembic import op
 from engium.migrations.tenant_rls import enable_tenant_rls
 
 revision = "0029_business_closures"
-down_revision = "0027_audit_fields_inlinable"
+down_revision = "0028_delivery_receipts"
 branch_labels = None
 depends_on = None
 
