@@ -37,6 +37,7 @@ from engium.integrations.routes import router as integrations_router
 from engium.kit.async_pool import AsyncAppPool
 from engium.kit.body_limit import BodyLimitMiddleware
 from engium.knowledge.routes import router as knowledge_router
+from engium.notifications.routes import router as notifications_router
 from engium.privacy.routes import router as privacy_router
 from engium.runtime import Runtime
 from engium.tenancy.routes import router as tenancy_router
@@ -128,6 +129,7 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     api.include_router(trust_router)
     api.include_router(incident_notifications_router)
     api.include_router(operator_incidents_router)
+    api.include_router(notifications_router)
     app.include_router(api)
     # Public channel endpoints: authenticated by provider signature, not by the API's credentials.
     app.include_router(webhooks_router)

@@ -47,6 +47,7 @@ TASK_MODULES = (
     "engium.channels.tasks",
     "engium.incidents.tasks",
     "engium.mail.tasks",
+    "engium.notifications.tasks",
     "engium.privacy.tasks",
     "engium.webhooks.tasks",
 )
@@ -133,6 +134,7 @@ def periodic_tasks(runtime: Runtime, app: procrastinate.App) -> PeriodicRegistry
         "incidents.verify_audit": cron_every(settings.incidents.verify_interval_seconds),
         "incidents.watch_bursts": cron_every(settings.incidents.burst_window_minutes * 60),
         "incidents.clocks": cron_every(settings.incidents.clock_check_seconds),
+        "notifications.digest": cron_every(3600),
     }
     for name, cron in schedule.items():
         bound = copy.copy(queue.tasks[name])

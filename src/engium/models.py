@@ -13,6 +13,7 @@ from engium.integrations import models as _integrations
 from engium.kit.orm import Base
 from engium.knowledge import models as _knowledge
 from engium.mail import models as _mail
+from engium.notifications import models as _notifications
 from engium.privacy import models as _privacy
 from engium.tenancy import models as _tenancy
 from engium.trust import models as _trust
@@ -32,6 +33,7 @@ __all__ = [
     "_integrations",
     "_knowledge",
     "_mail",
+    "_notifications",
     "_privacy",
     "_tenancy",
     "_trust",

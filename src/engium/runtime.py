@@ -23,8 +23,10 @@ from engium.integrations.register_hook import install_register_hook
 from engium.kit.database import Database
 from engium.kit.database_clock import DATABASE_CLOCK
 from engium.kit.throttle import SlidingWindowLimiter
+from engium.notifications.service import notify_staff
 from engium.privacy.consent import opted_out_of_sharing
 from engium.trust.register import on_integration_change
+from engium.webhooks.event_hook import install_event_hook
 from engium.webhooks.sharing import install_sharing_check
 
 
@@ -51,6 +53,9 @@ class Runtime:
         # Enabling or disabling an integration changes the tenant's public subprocessor register in the same
         # transaction (integrations/register_hook.py); without the hook such changes are refused.
         install_register_hook(self.database.sessions, on_integration_change)
+        # Events staff must act on (an escalation, a booking change, a failed send) notify them in the app
+        # and by e-mail, in the emitting transaction (notifications/, ADR 0041).
+        install_event_hook(self.database.sessions, notify_staff)
 
     @cached_property
     def subject_keys(self) -> SubjectKeyVault:

@@ -23,6 +23,7 @@ from engium.identity.models import DashboardSession
 from engium.integrations import service as credential_service
 from engium.integrations.schemas import CredentialCreate, CredentialKind
 from engium.knowledge import repository as knowledge
+from engium.notifications.models import NotificationPreference, StaffNotification
 from engium.runtime import Runtime
 from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle, make_tenant
@@ -86,6 +87,10 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
         add_webhook_rows(session, runtime, owner_principal(tenant))
         # Outbound e-mail (migration 0023_outbound_mail): a sent one about the contact.
         add_mail_row(session, tenant.id, conversation.contact_id)
+        # Staff notifications (migration 0034): one about the conversation, and the owner's preferences.
+        session.add(StaffNotification(tenant_id=tenant.id, id=uuid.uuid4(), user_id=tenant.owner_user_id,
+                                      kind="conversation_escalated", conversation_id=conversation.id))
+        session.add(NotificationPreference(tenant_id=tenant.id, user_id=tenant.owner_user_id, on_call=True))
         # Joining by invitation (migration 0012).
         invitations.invite(
             session, invitations.Inviter(owner_principal(tenant)), tenant_id=tenant.id,

@@ -118,6 +118,13 @@ class AuditAction(StrEnum):
     MAIL_SENT = "mail.sent"
     MAIL_FAILED = "mail.failed"
 
+    # Staff notifications (notifications/): the event, the kind and how many members were told in the app
+    # and by e-mail; never names or addresses.
+    NOTIFICATIONS_CREATED = "notifications.created"
+    NOTIFICATIONS_READ = "notifications.read"
+    NOTIFICATION_PREFERENCES_CHANGED = "notification.preferences_changed"
+    NOTIFICATION_DIGEST_SENT = "notification.digest_sent"
+
     # --- ai: the model gateway (ai/gateway/). One event per model call, refused and failed included;
     # details are the inference receipt (provider, host, retention, token counts, prompt SHA-256), never
     # prompt or completion text, never an API key.

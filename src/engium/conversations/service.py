@@ -393,6 +393,7 @@ def open_conversation(
         session, actor, AuditAction.CONVERSATION_CREATED, resource_type="conversation", resource_id=conversation.id,
         details={"contact_id": contact_id, "channel": channel, "status": "open", "source": "channel"},
     )
+    webhooks.emit(session, conversation.tenant_id, "conversation.created", _webhook_facts(conversation))
     return conversation, True
 
 

@@ -184,6 +184,13 @@ STORES: tuple[Store, ...] = (
           _other("tenant_id id status attempts smtp_message_id created_at sent_at"),
           "contact_id = the contact, or no contact and recipient = one of the contact's e-mail addresses",
           Erasure.DELETED, "delivery_log_days"),
+    # Staff notifications (notifications/): ids of the conversation or booking they are about, never a
+    # customer's words; they go with it (on delete cascade).
+    Store("staff_notifications", "notifications", Activity.CONVERSATIONS,
+          _fields(C, conversation_id=K.REFERENCE, booking_id=K.REFERENCE),
+          _other("tenant_id id user_id kind email_state email_id created_at read_at"),
+          BY_CONVERSATION + ", or booking_id in the contact's bookings", Erasure.DELETED,
+          "with their conversation or booking"),
     Store("knowledge_documents", "knowledge", Activity.ASSISTANT,
           _fields(C, title=K.COMMUNICATIONS, content=K.COMMUNICATIONS, source_filename=K.COMMUNICATIONS),
           _other("tenant_id id source_kind content_sha256 source_bytes chunk_count embedding_model created_at "
@@ -255,6 +262,9 @@ STORES: tuple[Store, ...] = (
                   invited_by_id=K.REFERENCE, token_hash=K.CREDENTIALS),
           _other("tenant_id id role invited_by_kind created_at expires_at accepted_at revoked_at"), NO_CUSTOMER,
           Erasure.NOT_CUSTOMER_DATA, "session_days"),
+    Store("notification_preferences", "notifications", Activity.STAFF_ACCOUNTS, _fields(S, user_id=K.REFERENCE),
+          _other("tenant_id email_enabled on_call daily_digest last_digest_on updated_at"), NO_CUSTOMER,
+          Erasure.NOT_CUSTOMER_DATA, "while a member"),
     Store("staff", "bookings", Activity.APPOINTMENTS, _fields(S, name=K.IDENTITY, email=K.CONTACT_DETAILS),
           _other("tenant_id id active booking_version created_at"), NO_CUSTOMER, Erasure.NOT_CUSTOMER_DATA,
           "until removed by the business"),

@@ -24,6 +24,11 @@ from uuid import UUID
 
 from engium.conversations.repository import INBOX_CHANNEL
 from engium.kit.database import Database
+from engium.notifications.repository import NOTIFICATIONS_CHANNEL
+
+# What a stream follows: conversation changes (payload key ``conversation_id``) or a member's new staff
+# notifications (``user_id``, notifications/repository.py). One LISTEN connection serves both.
+ID_KEYS = {INBOX_CHANNEL: "conversation_id", NOTIFICATIONS_CHANNEL: "user_id"}
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +44,7 @@ class Subscriber:
 
     tenant_id: UUID
     loop: asyncio.AbstractEventLoop
+    channel: str = INBOX_CHANNEL
     changed: set[UUID] = field(default_factory=set)
     resync: bool = False
     wake: asyncio.Event = field(default_factory=asyncio.Event)
@@ -62,17 +68,17 @@ class Subscriber:
 class InboxFeed:
     def __init__(self, database: Database) -> None:
         self._database = database
-        self._subscribers: dict[UUID, set[Subscriber]] = {}
+        self._subscribers: dict[tuple[UUID, str], set[Subscriber]] = {}
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
         # Set once the LISTEN is in place: a change committed after that reaches the subscribers.
         self.listening = threading.Event()
 
-    def subscribe(self, tenant_id: UUID) -> Subscriber:
-        subscriber = Subscriber(tenant_id, asyncio.get_running_loop())
+    def subscribe(self, tenant_id: UUID, channel: str = INBOX_CHANNEL) -> Subscriber:
+        subscriber = Subscriber(tenant_id, asyncio.get_running_loop(), channel)
         with self._lock:
-            self._subscribers.setdefault(tenant_id, set()).add(subscriber)
+            self._subscribers.setdefault((tenant_id, channel), set()).add(subscriber)
             if self._thread is None or not self._thread.is_alive():
                 self._stop.clear()
                 self._thread = threading.Thread(target=self._run, name="engium-inbox-feed", daemon=True)
@@ -81,11 +87,12 @@ class InboxFeed:
 
     def unsubscribe(self, subscriber: Subscriber) -> None:
         with self._lock:
-            subscribers = self._subscribers.get(subscriber.tenant_id)
+            key = (subscriber.tenant_id, subscriber.channel)
+            subscribers = self._subscribers.get(key)
             if subscribers is not None:
                 subscribers.discard(subscriber)
                 if not subscribers:
-                    del self._subscribers[subscriber.tenant_id]
+                    del self._subscribers[key]
 
     def stop(self) -> None:
         self._stop.set()
@@ -94,16 +101,16 @@ class InboxFeed:
             thread.join(timeout=WAIT_SECONDS * 3)
         self._thread = None
 
-    def _deliver(self, tenant_id: UUID | None, conversation_id: UUID | None) -> None:
+    def _deliver(self, tenant_id: UUID | None, changed_id: UUID | None, channel: str = INBOX_CHANNEL) -> None:
         """``tenant_id`` None: every subscriber (a resynchronisation after a reconnect)."""
         with self._lock:
             if tenant_id is None:
                 targets = [s for group in self._subscribers.values() for s in group]
             else:
-                targets = list(self._subscribers.get(tenant_id, ()))
+                targets = list(self._subscribers.get((tenant_id, channel), ()))
         for subscriber in targets:
             try:
-                subscriber.loop.call_soon_threadsafe(subscriber._offer, conversation_id)
+                subscriber.loop.call_soon_threadsafe(subscriber._offer, changed_id)
             except RuntimeError:
                 self.unsubscribe(subscriber)  # its event loop has closed
 
@@ -126,21 +133,22 @@ class InboxFeed:
         # would hand to other clients between transactions.
         with self._database.session_connection() as driver:
             try:
-                driver.execute(f"listen {INBOX_CHANNEL}")
+                for channel in ID_KEYS:
+                    driver.execute(f"listen {channel}")
                 self.listening.set()
                 if resync:
                     self._deliver(None, None)
                 while not self._stop.is_set():
                     for notification in driver.notifies(timeout=WAIT_SECONDS):
-                        self._dispatch(notification.payload)
+                        self._dispatch(notification.channel, notification.payload)
             finally:
                 self.listening.clear()
 
-    def _dispatch(self, payload: str) -> None:
+    def _dispatch(self, channel: str, payload: str) -> None:
         try:
             data = json.loads(payload)
-            tenant_id, conversation_id = UUID(data["tenant_id"]), UUID(data["conversation_id"])
+            tenant_id, changed_id = UUID(data["tenant_id"]), UUID(data[ID_KEYS[channel]])
         except (ValueError, KeyError, TypeError):
-            log.warning("ignoring a malformed %s notification", INBOX_CHANNEL)
+            log.warning("ignoring a malformed %s notification", channel)
             return
-        self._deliver(tenant_id, conversation_id)
+        self._deliver(tenant_id, changed_id, channel)

@@ -21,6 +21,7 @@ from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.requests import Request
 
 from engium.access.permissions import Permission
+from engium.conversations.repository import INBOX_CHANNEL
 from engium.errors import AppError
 from engium.runtime import Runtime
 from engium.web.inbox_feed import InboxFeed
@@ -65,11 +66,12 @@ def _reread(
         return None
 
 
-def event_stream(request: Request, member: Member, permission: Permission, reread: Reread) -> EventSourceResponse:
+def event_stream(request: Request, member: Member, permission: Permission, reread: Reread, *,
+                 channel: str = INBOX_CHANNEL) -> EventSourceResponse:
     feed = feed_of(request.app)
 
     async def events() -> AsyncIterator[ServerSentEvent]:
-        subscriber = feed.subscribe(member.principal.tenant_id)
+        subscriber = feed.subscribe(member.principal.tenant_id, channel)
         try:
             while not await anyio.to_thread.run_sync(feed.listening.wait, LISTEN_READY_SECONDS):
                 pass  # the feed is (re)connecting; sse-starlette's pings keep the stream open meanwhile

@@ -10,7 +10,7 @@ sign-in), compared with the hash stored on the session; a header cannot be set b
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
@@ -26,6 +26,7 @@ from engium.access.tokens import digest, digests_match
 from engium.errors import Forbidden
 from engium.identity import repository as identity_repo
 from engium.kit.transaction import DbSession
+from engium.notifications import service as notifications
 from engium.tenancy import service as tenancy
 from engium.tenancy.binding import bind_user
 
@@ -51,6 +52,7 @@ class NavItem:
 # The sidebar, in order; each entry needs the permission that opening its page needs.
 NAVIGATION: tuple[tuple[NavItem, Permission], ...] = (
     (NavItem("/inbox", "Inbox", "inbox"), Permission.CONVERSATIONS_READ),
+    (NavItem("/notifications", "Notifications", "bell"), Permission.TENANT_READ),
     (NavItem("/bookings", "Bookings", "calendar"), Permission.BOOKINGS_READ),
     (NavItem("/contacts", "Contacts", "users"), Permission.CONTACTS_READ),
     (NavItem("/knowledge", "Knowledge", "book"), Permission.KNOWLEDGE_READ),
@@ -72,6 +74,8 @@ class Member:
     timezone: str
     csrf_token: str
     totp_enabled: bool
+    # Shown on the navigation's bell; counted for page views only (resolve_member), not for live streams.
+    unread_notifications: int = 0
 
     @property
     def role(self) -> Role:
@@ -135,6 +139,8 @@ def member_from_cookies(session: Session, cookies: Mapping[str, str], *, posted_
 def resolve_member(request: Request, session: Session, *, posted_csrf: str | None) -> Member:
     """:func:`member_from_cookies` for a page request; the page's layout then shows its navigation."""
     member = member_from_cookies(session, request.cookies, posted_csrf=posted_csrf)
+    if member.principal.mfa_satisfied:
+        member = replace(member, unread_notifications=notifications.unread_count(session, member.principal))
     request.state.member = member
     return member
 

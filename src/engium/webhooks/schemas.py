@@ -13,6 +13,8 @@ from engium.integrations.schemas import MAX_GRACE_HOURS
 
 EventType = Literal[
     "booking.created", "booking.cancelled", "booking.rescheduled", "conversation.escalated", "conversation.resolved",
+    # A customer wrote in on a channel and a new conversation began (not one staff opened through the API).
+    "conversation.created",
     # The tenant's subprocessor register changed (trust/register.py); the data names the subprocessor.
     "subprocessors.changed",
     # An incident affecting the business (incidents/notifications.py): ids, severity, categories, window.

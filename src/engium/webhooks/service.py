@@ -29,6 +29,7 @@ from engium.integrations.models import IntegrationCredential
 from engium.integrations.schemas import CredentialCreate, CredentialKind, CredentialRotate
 from engium.webhooks import repository as repo
 from engium.webhooks import signing, ssrf
+from engium.webhooks.event_hook import run_event_hook
 from engium.webhooks.models import WebhookDelivery, WebhookEndpoint
 from engium.webhooks.schemas import EndpointCreate, EndpointUpdate, EventType, SecretRotate
 from engium.webhooks.settings import WebhookSettings
@@ -222,8 +223,10 @@ def emit(session: Session, tenant_id: uuid.UUID, event_type: EventType, data: di
     caller's transaction: the event is sent if and only if the change commits.
 
     ``data`` must hold ids and non-free-text facts only (no names, notes, messages or reasons): it
-    leaves the system. Returns the number of deliveries queued.
+    leaves the system. Returns the number of deliveries queued. The installed event hook (staff
+    notifications, webhooks/event_hook.py) hears the event first, whether or not an endpoint subscribes.
     """
+    run_event_hook(session, tenant_id, event_type, data)
     endpoints = repo.subscribed_endpoints(session, event_type)
     contact = data.get("contact_id")
     if contact is not None and any(e.shares_personal_data for e in endpoints) and not may_share(

@@ -136,8 +136,24 @@ function setupLiveConversation() {
   });
 }
 
+// The navigation's bell: its count follows the member's notifications on every page.
+function setupNotificationBell() {
+  const counts = document.querySelectorAll("[data-unread-count]");
+  const source = document.querySelector("[data-live-notifications]");
+  if (!counts.length || !source || !window.EventSource) return;
+  subscribe(source.dataset.liveNotifications, {
+    unread: (data) => {
+      counts.forEach((count) => {
+        count.textContent = String(data.count);
+        count.hidden = !data.count;
+      });
+    },
+  });
+}
+
 onReady(() => {
   setupMenu();
+  setupNotificationBell();
   setupForms();
   setupLiveInbox();
   setupLiveConversation();
