@@ -87,7 +87,7 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
         add_webhook_rows(session, runtime, owner_principal(tenant))
         # Outbound e-mail (migration 0023_outbound_mail): a sent one about the contact.
         add_mail_row(session, tenant.id, conversation.contact_id)
-        # Staff notifications (migration 0034): one about the conversation, and the owner's preferences.
+        # Staff notifications (migration 0031): one about the conversation, and the owner's preferences.
         session.add(StaffNotification(tenant_id=tenant.id, id=uuid.uuid4(), user_id=tenant.owner_user_id,
                                       kind="conversation_escalated", conversation_id=conversation.id))
         session.add(NotificationPreference(tenant_id=tenant.id, user_id=tenant.owner_user_id, on_call=True))

@@ -1,7 +1,8 @@
 """Whether the business is closed at a moment: a conversation that begins then is one staff should hear about.
 
-The same hours the assistant states (assistant/facts.py): the business's declared opening hours, or, when
-it declared none, its staff's weekly working hours. A business with neither has no "after hours".
+The same hours the assistant states (bookings/hours_coverage.py): a closure or special hours for that date
+first, then the business's declared weekly hours, or, when it declared none, its staff's working hours. A
+business with no hours at all has no "after hours".
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
-from engium.assistant.facts import settings_hours, staff_hours
+from engium.bookings import hours_coverage
 from engium.tenancy import service as tenancy
 
 
@@ -23,10 +24,9 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def is_after_hours(session: Session, moment: datetime) -> bool:
-    settings = tenancy.get_settings(session)
-    hours = settings_hours(dict(settings.opening_hours or {})) or staff_hours(session)
-    if not any(hours.values()):
+    week = hours_coverage.week_hours(session)
+    if not any(week.declared.values()):
         return False
-    local = moment.astimezone(_zone(settings.timezone))
-    spans = hours.get(local.weekday(), [])
-    return not any(start <= local.time() < end for start, end in spans)
+    local = moment.astimezone(_zone(tenancy.get_settings(session).timezone))
+    day = hours_coverage.day_hours(session, local.date(), week)
+    return not any(start <= local.time() < end for start, end in day.hours)

@@ -1,4 +1,4 @@
-"""Mirror of ``staff_notifications`` and ``notification_preferences`` (migration 0034)."""
+"""Mirror of ``staff_notifications`` and ``notification_preferences`` (migration 0031)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Staff notifications: what the staff app's bell lists and what is e-mailed to the people who must act.
 
-Revision ID: 0034_staff_notifications
-Revises: 0027_audit_fields_inlinable
+Revision ID: 0031_staff_notifications
+Revises: 0030_conversation_language
 
 ``staff_notifications`` holds one row per recipient member: a kind and the ids of what it is about, never
 a customer's words (the page reads the conversation or booking under RLS when it shows one). It goes with
@@ -21,10 +21,14 @@ from alembic import op
 
 from engium.migrations.tenant_rls import enable_tenant_rls
 
-revision = "0034_staff_notifications"
-down_revision = "0027_audit_fields_inlinable"
+revision = "0031_staff_notifications"
+down_revision = "0030_conversation_language"
 branch_labels = None
 depends_on = None
+
+EVENTS_BEFORE = ["booking.created", "booking.cancelled", "booking.rescheduled", "conversation.escalated",
+                 "conversation.resolved", "subprocessors.changed", "incident.notified", "message.delivery_failed"]
+EVENTS_AFTER = [*EVENTS_BEFORE, "conversation.created"]
 
 KINDS = ("'conversation_escalated', 'conversation_after_hours', 'conversation_awaiting_staff', "
          "'booking_created', 'booking_cancelled', 'booking_rescheduled', 'message_delivery_failed'")
@@ -62,17 +66,18 @@ create table notification_preferences (
     primary key (tenant_id, user_id),
     foreign key (tenant_id, user_id) references memberships (tenant_id, user_id) on delete cascade
 );
+"""
 
+
+def _event_checks(events: list[str]) -> str:
+    listed = ", ".join(f"'{event}'" for event in events)
+    return f"""
 alter table webhook_endpoints drop constraint if exists webhook_endpoints_event_types_check;
 alter table webhook_endpoints add constraint webhook_endpoints_event_types_check
-    check (cardinality(event_types) between 1 and 8 and event_types <@ array['booking.created',
-    'booking.cancelled', 'booking.rescheduled', 'conversation.escalated', 'conversation.resolved',
-    'subprocessors.changed', 'incident.notified', 'conversation.created']::text[]);
+    check (cardinality(event_types) between 1 and {len(events)} and event_types <@ array[{listed}]::text[]);
 alter table webhook_deliveries drop constraint if exists webhook_deliveries_event_type_check;
 alter table webhook_deliveries add constraint webhook_deliveries_event_type_check
-    check (event_type = any(array['booking.created', 'booking.cancelled', 'booking.rescheduled',
-    'conversation.escalated', 'conversation.resolved', 'subprocessors.changed', 'incident.notified',
-    'conversation.created']::text[]));
+    check (event_type = any(array[{listed}]::text[]));
 """
 
 
@@ -80,6 +85,7 @@ def upgrade() -> None:
     op.execute(SCHEMA)
     enable_tenant_rls("staff_notifications")
     enable_tenant_rls("notification_preferences")
+    op.execute(_event_checks(EVENTS_AFTER))
 
 
 def downgrade() -> None:
@@ -88,13 +94,4 @@ def downgrade() -> None:
     op.execute("delete from webhook_deliveries where event_type = 'conversation.created'")
     op.execute("update webhook_endpoints set event_types = array_remove(event_types, 'conversation.created')")
     op.execute("delete from webhook_endpoints where cardinality(event_types) = 0")
-    op.execute("""
-alter table webhook_endpoints drop constraint webhook_endpoints_event_types_check;
-alter table webhook_endpoints add constraint webhook_endpoints_event_types_check
-    check (cardinality(event_types) between 1 and 7 and event_types <@ array['booking.created',
-    'booking.cancelled', 'booking.rescheduled', 'conversation.escalated', 'conversation.resolved',
-    'subprocessors.changed', 'incident.notified']::text[]);
-alter table webhook_deliveries drop constraint webhook_deliveries_event_type_check;
-alter table webhook_deliveries add constraint webhook_deliveries_event_type_check
-    check (event_type = any(array['booking.created', 'booking.cancelled', 'booking.rescheduled',
-    'conversation.escalated', 'conversation.resolved', 'subprocessors.changed', 'incident.notified']::text[]));""")
+    op.execute(_event_checks(EVENTS_BEFORE))
