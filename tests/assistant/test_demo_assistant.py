@@ -33,3 +33,23 @@ def test_the_demo_salon_is_answered_end_to_end(client: TestClient, runtime: Runt
     assert [m["body"] for m in read.json()][-1] == (
         'From "Salon policies": Gift vouchers are sold at reception in any amount from £20.'
     )
+
+
+def test_the_demo_answers_a_kids_discount_question_from_its_policy_instead_of_handing_over(
+    client: TestClient, runtime: Runtime
+) -> None:
+    """Issue 15's demo: "kids" and "cheaper" are the policy's "children" and "20% off" (grounded.py's concepts)."""
+    demo = seed_demo(runtime)
+    with open(demo.credentials_file) as handle:
+        widget_key = json.load(handle)["widget_key"]
+    started = client.post("/widget/v1/conversations", json={"message": "Do you do kids haircuts cheaper?"},
+                          headers={"X-Widget-Key": widget_key})
+    assert started.status_code == 201, started.text
+    drain(assistant(runtime))
+    read = client.get("/widget/v1/messages", headers={"X-Widget-Key": widget_key,
+                                                      "X-Widget-Token": started.json()["token"]})
+    assert [m["body"] for m in read.json()][-1] == (
+        'From "Salon policies": Children under 12 get 20% off a haircut.'
+    )
+    tenant = TenantHandle(UUID(demo.tenant_id), "Bella Hair Studio", demo.owner_email, UUID(int=0), "")
+    assert rows(runtime, tenant, "select count(*) from conversations where status = 'escalated'") == [(0,)]

@@ -1,4 +1,4 @@
-"""Mirror of ``assistant_states`` (migration 0009)."""
+"""Mirror of ``assistant_states`` (migrations 0009 and 0030)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import DateTime, ForeignKey, ForeignKeyConstraint, Integer, func
+from sqlalchemy import DateTime, ForeignKey, ForeignKeyConstraint, Integer, Text, func
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -27,3 +27,8 @@ class AssistantState(Base):
     failed_turns: Mapped[int] = mapped_column(Integer, server_default="0")
     guard_strikes: Mapped[int] = mapped_column(Integer, server_default="0")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Migration 0030: the current hand-over to a person (ADR 0037); all null when there is none.
+    handover_id: Mapped[UUID | None]
+    handed_over_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    handover_reason: Mapped[str | None] = mapped_column(Text)
+    followed_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

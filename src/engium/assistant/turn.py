@@ -97,6 +97,9 @@ class TurnContext:
     # A web visitor the business cannot name or reach yet: a booking asks for details first
     # (contact_details.py).
     needs_contact_details: bool = False
+    # The conversation is with a person already and the tenant's policy lets the assistant go on
+    # answering (handover_policy.py): a miss is not handed over again.
+    handed_over: bool = False
 
     @property
     def today(self) -> date:

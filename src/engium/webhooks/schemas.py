@@ -17,6 +17,8 @@ EventType = Literal[
     "subprocessors.changed",
     # An incident affecting the business (incidents/notifications.py): ids, severity, categories, window.
     "incident.notified",
+    # Nobody replied to a handed-over conversation within the tenant's follow-up time (ADR 0037).
+    "conversation.awaiting_staff",
 ]
 EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 DeliveryStatus = Literal["pending", "delivered", "dead"]
