@@ -134,9 +134,14 @@ def test_out_of_hours_the_customer_is_told_when_the_business_opens(client: TestC
     salon = open_salon(client, runtime)
     saturday_evening = datetime(2030, 5, 4, 19, 0, tzinfo=UTC)  # 20:00 in London, closed until Monday
     visitor = visit(client, runtime, salon, worker=assistant(runtime, saturday_evening))
+    before = datetime.now(UTC)
     assert visitor.say("I want to talk to a person") == [
         "Of course. I've asked a member of the team to take over; they'll reply here when we open on Monday at "
         "09:00. In the meantime I can still help with opening hours, prices and bookings."]
+    # The follow-up waits for two hours of opening hours too: Monday 11:00, 39 hours after Saturday 20:00.
+    [job] = follow_up_jobs(runtime, visitor.conversation_id)
+    after = datetime.now(UTC)
+    assert before + timedelta(hours=39, minutes=-1) <= job["scheduled_at"] <= after + timedelta(hours=39, minutes=1)
     late_wednesday = assistant(runtime, datetime(2030, 5, 1, 16, 45, tzinfo=UTC))  # 17:45, closing at 18:00
     set_rules(client, salon, response_minutes=30)
     other = visit(client, runtime, salon, worker=late_wednesday)
