@@ -130,6 +130,24 @@ def test_a_conversation_staff_escalated_by_hand_stays_with_staff(client: TestCli
     assert visitor.say("Are you open on Saturday?") == []  # no hand-over by the assistant: nothing to keep answering
 
 
+def test_after_a_resolution_an_escalation_by_staff_is_not_mistaken_for_the_assistants(
+    client: TestClient, runtime: Runtime
+) -> None:
+    salon = open_salon(client, runtime)
+    visitor = visit(client, runtime, salon)
+    visitor.say(UNKNOWN)
+    [job] = follow_up_jobs(runtime, visitor.conversation_id)
+    url = f"/api/v1/conversations/{visitor.conversation_id}"
+    assert client.post(f"{url}/resolve", headers=salon.tenant.headers).status_code == 200
+    assert visitor.say("Are you open on Saturday?") == ["On Saturday 4 May we're open 09:00-17:00."]  # reopened
+    escalated = client.post(f"{url}/escalate", headers=salon.tenant.headers, json={"reason": "Regular, call her"})
+    assert escalated.status_code == 200, escalated.text
+    assert visitor.say("And on Sunday?") == []
+    make_due(runtime, job["id"])
+    drain(visitor.worker)
+    assert FOLLOW_UP not in [m["body"] for m in visitor.messages()]
+
+
 def test_out_of_hours_the_customer_is_told_when_the_business_opens(client: TestClient, runtime: Runtime) -> None:
     salon = open_salon(client, runtime)
     saturday_evening = datetime(2030, 5, 4, 19, 0, tzinfo=UTC)  # 20:00 in London, closed until Monday

@@ -30,15 +30,7 @@ from engium.conversations.schemas import ConversationUpdate
 from engium.errors import Conflict
 
 ESCALATE_TOOL = "escalate_to_human"
-# For staff, in the conversation's escalation_reason: why the assistant handed over.
-STAFF_REASONS = {
-    "customer_request": "The customer asked to talk to a person.",
-    "keyword": "The message matched one of the business's escalation keywords.",
-    "failed_turns": "The assistant could not help after several tries.",
-    "low_confidence": "The assistant found no reliable answer in the business's information.",
-    "guard": "The message was flagged by the prompt-injection guard.",
-    "error": "The assistant could not process the message.",
-}
+STAFF_REASONS = handover.STAFF_REASONS
 
 
 def escalate(session: Session, ctx: TurnContext, reason: str) -> tuple[Plan, bool]:

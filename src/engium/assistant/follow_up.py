@@ -4,8 +4,9 @@ Scheduled by handover.start for ``follow_up_minutes`` of opening hours after the
 in one transaction bound to the tenant and holding the conversation's lock (as a turn's write phase does):
 
 * the hand-over must still be the one the job was scheduled for (handed back, or handed over again
-  since: an older job does nothing), the conversation still escalated, no follow-up sent yet, and no
-  message from staff since the hand-over (a reply from a person cancels the follow-up);
+  since: an older job does nothing), still the escalation in force (not resolved, not escalated again
+  by staff by hand), no follow-up sent yet, and no message from staff since the hand-over (a reply from
+  a person cancels the follow-up);
 * then the customer gets one message (on SMS and WhatsApp its send job is queued with it), the hand-over
   is marked followed up, and ``assistant.followed_up`` (audit) and ``conversation.awaiting_staff``
   (outbound webhook, for the staff notifications) are recorded.
@@ -49,8 +50,8 @@ def follow_up(database: Database, tenant_id: UUID, conversation_id: UUID, handov
             return "superseded"
         if remembered.followed_up_at is not None:
             return "already_sent"
-        if conversation.status != "escalated":
-            return "not_escalated"
+        if not handover.is_current(conversation, remembered):
+            return "not_escalated"  # resolved, handed back, or escalated again by staff by hand
         if handover.staff_replied(session, conversation_id, remembered.handed_over_at):
             return "staff_replied"
         clock = handover.business_clock(session)

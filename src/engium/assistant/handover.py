@@ -25,10 +25,21 @@ from engium.assistant.handover_policy import HandoverPolicy, policy_of
 from engium.assistant.models import AssistantState
 from engium.assistant.response_time import Hours, ReplyDue, add_open_minutes, expected_reply
 from engium.conversations import service as conversations
+from engium.conversations.models import Conversation
 from engium.kit.database_clock import DATABASE_CLOCK
 from engium.tenancy.service import get_settings
 
 FOLLOW_UP_JOB = "assistant.follow_up"
+# For staff, in the conversation's escalation_reason: why the assistant handed over. Also how a hand-over
+# is known to be the escalation in force: staff escalating by hand write their own reason.
+STAFF_REASONS = {
+    "customer_request": "The customer asked to talk to a person.",
+    "keyword": "The message matched one of the business's escalation keywords.",
+    "failed_turns": "The assistant could not help after several tries.",
+    "low_confidence": "The assistant found no reliable answer in the business's information.",
+    "guard": "The message was flagged by the prompt-injection guard.",
+    "error": "The assistant could not process the message.",
+}
 # Hand-overs after which the assistant is silent whatever the tenant's policy.
 SILENCING_REASONS = frozenset({"guard"})
 
@@ -83,16 +94,24 @@ def staff_replied(session: Session, conversation_id: UUID, since: datetime) -> b
     return conversations.has_staff_message_since(session, conversation_id, since)
 
 
-def may_answer(session: Session, policy: HandoverPolicy, remembered: AssistantState | None,
-               conversation_id: UUID) -> bool:
+def is_current(conversation: Conversation, remembered: AssistantState | None) -> bool:
+    """Whether the conversation's escalation is the assistant's recorded hand-over: not one staff made by
+    hand (their own reason), nor one from before a resolution that the state still remembers."""
+    if remembered is None or remembered.handed_over_at is None or conversation.status != "escalated":
+        return False
+    return conversation.escalation_reason == STAFF_REASONS.get(remembered.handover_reason or "")
+
+
+def may_answer(session: Session, policy: HandoverPolicy, conversation: Conversation,
+               remembered: AssistantState | None) -> bool:
     """Whether the assistant answers a message of an escalated conversation under ``policy``.
 
-    Only a hand-over the assistant made itself counts: a conversation staff escalated by hand, or one
-    escalated before migration 0030, has no recorded hand-over, and the assistant stays silent there. So
-    it does after a hand-over for repeated prompt-injection attempts: probing reaches a person, and only
-    a person decides to let the assistant talk again."""
-    if not policy.answers_while_waiting or remembered is None or remembered.handed_over_at is None:
+    Only a hand-over the assistant made itself counts: in a conversation staff escalated by hand, or one
+    escalated before migration 0030, the assistant stays silent. So it does after a hand-over for
+    repeated prompt-injection attempts: probing reaches a person, and only a person decides to let the
+    assistant talk again."""
+    if not policy.answers_while_waiting or remembered is None or not is_current(conversation, remembered):
         return False
-    if remembered.handover_reason in SILENCING_REASONS:
+    if remembered.handover_reason in SILENCING_REASONS or remembered.handed_over_at is None:
         return False
-    return policy.answers_after_staff or not staff_replied(session, conversation_id, remembered.handed_over_at)
+    return policy.answers_after_staff or not staff_replied(session, conversation.id, remembered.handed_over_at)

@@ -84,8 +84,8 @@ def load_turn_context(
     settings = get_settings(session)
     remembered = state.load(session, conversation_id)
     handed_over = conversation.status == "escalated"
-    if handed_over and not handover.may_answer(session, policy_of(dict(settings.escalation_rules or {})), remembered,
-                                               conversation_id):
+    policy = policy_of(dict(settings.escalation_rules or {}))
+    if handed_over and not handover.may_answer(session, policy, conversation, remembered):
         return Skip("escalated", conversation_id)
     contact = contacts.contact_by_id(session, conversation.contact_id)
     business = Business(

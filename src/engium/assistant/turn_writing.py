@@ -75,11 +75,11 @@ def _locked_conversation(session: Session, ctx: TurnContext) -> Conversation | N
         return None
 
 
-def _answers_handed_over(session: Session, ctx: TurnContext) -> bool:
+def _answers_handed_over(session: Session, ctx: TurnContext, conversation: Conversation) -> bool:
     """Checked again under the conversation's lock: a member of staff may have replied meanwhile."""
     policy = policy_of(ctx.business.escalation_rules)
-    return ctx.handed_over and handover.may_answer(session, policy, state.load(session, ctx.conversation_id),
-                                                   ctx.conversation_id)
+    return ctx.handed_over and handover.may_answer(session, policy, conversation,
+                                                   state.load(session, ctx.conversation_id))
 
 
 def _candidates(done: Plan, plan: Plan, answer: ModelAnswer | None) -> list[Candidate]:
@@ -105,7 +105,7 @@ def write_turn(session: Session, ctx: TurnContext, plan: Plan, answer: ModelAnsw
     # Checked again under the conversation's lock: a retried run of this turn may have replied meanwhile.
     answered = conversation is not None and conversations.is_answered(session, ctx.message_id)
     silenced = conversation is not None and conversation.status == "escalated"
-    silenced = silenced and not _answers_handed_over(session, ctx)
+    silenced = silenced and conversation is not None and not _answers_handed_over(session, ctx, conversation)
     if conversation is None or answered or silenced:
         reason = "not_found" if conversation is None else "answered" if answered else "escalated"
         record_skip(session, ctx.tenant_id, ctx.job_id, {"conversation_id": ctx.conversation_id,
