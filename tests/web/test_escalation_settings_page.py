@@ -48,3 +48,22 @@ def test_times_that_are_not_whole_minutes_in_range_are_refused_with_the_reason(
     # An unknown policy from a forged form is not stored: the default is.
     client.post("/settings/assistant", data=_form(token, policy="shout"), follow_redirects=False)
     assert client.get("/api/v1/settings").json()["escalation_rules"]["policy"] == "keep_answering"
+
+
+def test_the_conversation_page_says_what_the_assistant_does_while_staff_have_it(
+    client: TestClient, tenant: TenantHandle
+) -> None:
+    contact = client.post("/api/v1/contacts", headers=tenant.headers, json={"name": "Sam", "phone": "+447700900555"})
+    assert contact.status_code == 201, contact.text
+    created = client.post("/api/v1/conversations", headers=tenant.headers,
+                          json={"contact_id": contact.json()["id"], "channel": "sms"})
+    assert created.status_code == 201, created.text
+    url = f"/api/v1/conversations/{created.json()['id']}"
+    assert client.post(f"{url}/escalate", headers=tenant.headers, json={"reason": "Asks for a refund"}).is_success
+    sign_in(client, owner_of(tenant))
+    page_url = f"/conversations/{created.json()['id']}"
+    assert "it answers what it can until someone replies" in client.get(page_url).text
+    changed = client.patch("/api/v1/settings", headers=tenant.headers,
+                           json={"escalation_rules": {"policy": "silent_until_handback"}})
+    assert changed.status_code == 200
+    assert "stays silent until you hand the conversation back" in client.get(page_url).text
