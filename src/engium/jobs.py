@@ -20,6 +20,7 @@ import logging
 import signal
 import threading
 import time
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, cast
 from uuid import UUID
 
@@ -91,16 +92,19 @@ def runtime_of(context: procrastinate.JobContext) -> Runtime:
     return cast("Runtime", context.additional_context[RUNTIME_KEY])
 
 
-def defer(session: Session, task_name: str, *, lock: str | None = None, **ids: str | UUID) -> int:
+def defer(session: Session, task_name: str, *, lock: str | None = None, schedule_at: datetime | None = None,
+          **ids: str | UUID) -> int:
     """Queues ``task_name(**ids)`` in ``session``'s transaction (on its connection); returns the job id.
 
     By name, so that the code that asks for work needs none of the code that does it. The values must
     be ids: never text a customer wrote, never a secret. ``lock``: jobs sharing it run one at a time,
-    in the order they were queued (one conversation's turns). Anything else is refused with
+    in the order they were queued (one conversation's turns). ``schedule_at``: not run before then (the
+    database's time, :data:`~engium.kit.database_clock.DATABASE_CLOCK`). Anything else is refused with
     :class:`~engium.kit.jobs.NotAnId` before a row is written."""
     arguments = job_arguments(task_name, ids)
     connection = session.connection().connection.driver_connection
-    deferrer = configure_task(name=task_name, job_manager=queue.job_manager, connection=connection, lock=lock)
+    deferrer = configure_task(name=task_name, job_manager=queue.job_manager, connection=connection, lock=lock,
+                              schedule_at=schedule_at)
     try:
         return deferrer.defer(**arguments)
     except ConnectorException as exc:

@@ -65,3 +65,47 @@ def test_the_demo_salons_hours_agree_with_its_staff_and_its_holidays(client: Tes
     ):
         assert client.post("/widget/v1/messages", json={"body": question}, headers=headers).status_code == 201
         assert last_reply() == answer
+def test_the_demo_answers_a_kids_discount_question_from_its_policy_instead_of_handing_over(
+    client: TestClient, runtime: Runtime
+) -> None:
+    """Issue 15's demo: "kids" and "cheaper" are the policy's "children" and "20% off" (grounded.py's concepts)."""
+    demo = seed_demo(runtime)
+    with open(demo.credentials_file) as handle:
+        widget_key = json.load(handle)["widget_key"]
+    started = client.post("/widget/v1/conversations", json={"message": "Do you do kids haircuts cheaper?"},
+                          headers={"X-Widget-Key": widget_key})
+    assert started.status_code == 201, started.text
+    drain(assistant(runtime))
+    read = client.get("/widget/v1/messages", headers={"X-Widget-Key": widget_key,
+                                                      "X-Widget-Token": started.json()["token"]})
+    assert [m["body"] for m in read.json()][-1] == (
+        'From "Salon policies": Children under 12 get 20% off a haircut.'
+    )
+    tenant = TenantHandle(UUID(demo.tenant_id), "Bella Hair Studio", demo.owner_email, UUID(int=0), "")
+    assert rows(runtime, tenant, "select count(*) from conversations where status = 'escalated'") == [(0,)]
+
+
+def test_in_the_demo_a_hand_over_promises_a_time_and_the_assistant_keeps_answering(
+    client: TestClient, runtime: Runtime
+) -> None:
+    """Issue 15's demo: one miss no longer silences the bot, and the customer knows when a person will reply."""
+    demo = seed_demo(runtime)
+    with open(demo.credentials_file) as handle:
+        widget_key = json.load(handle)["widget_key"]
+    started = client.post("/widget/v1/conversations", json={"message": "Do you do eyebrow threading?"},
+                          headers={"X-Widget-Key": widget_key})
+    assert started.status_code == 201, started.text
+    headers = {"X-Widget-Key": widget_key, "X-Widget-Token": started.json()["token"]}
+    worker = assistant(runtime)
+    drain(worker)
+
+    def last() -> str:
+        body: str = client.get("/widget/v1/messages", headers=headers).json()[-1]["body"]
+        return body
+
+    assert last() == ("I'm not sure about that and would rather not guess, so I've asked a member of the team to "
+                      "reply here within about 2 hours. In the meantime I can still help with opening hours, prices "
+                      "and bookings.")
+    assert client.post("/widget/v1/messages", json={"body": "Are you open on Saturday?"}, headers=headers).is_success
+    drain(worker)
+    assert last() == "On Saturday 4 May we're open 09:00-17:00."

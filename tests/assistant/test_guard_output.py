@@ -11,7 +11,6 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from engium.assistant.escalation import CUSTOMER_REPLIES
 from engium.runtime import Runtime
 from engium.tenancy.binding import tenant_transaction
 from engium.tenancy.models import TenantSettings
@@ -20,6 +19,9 @@ from tests.assistant.knowledge_helpers import AFTERCARE, add_document
 from tests.assistant.scripted_model import QUESTION, ScriptedModel, with_model
 from tests.channels.inbound_helpers import ALL_SECRETS, TWILIO_TOKEN
 from tests.conftest import audit_events, revealed_audit_events
+
+# A guard hand-over silences the assistant whatever the policy (ADR 0037); Wednesday 09:00, open till 18:00.
+GUARD_HANDOVER = "I've passed your message to a member of the team; they'll reply here within about 2 hours."
 
 
 def events(runtime: Runtime, salon: Salon, action: str) -> list[dict[str, Any]]:
@@ -88,7 +90,7 @@ def test_a_reply_that_leaks_the_prompt_is_blocked_and_a_repeat_hands_over(client
     assert rows(runtime, salon.tenant, "select guard_strikes, c.status from assistant_states s join conversations c "
                                        "on c.id = s.conversation_id") == [(1, "open")]
 
-    assert visitor.say(QUESTION) == [CUSTOMER_REPLIES["guard"]]
+    assert visitor.say(QUESTION) == [GUARD_HANDOVER]
     assert rows(runtime, salon.tenant, "select status from conversations") == [("escalated",)]
     assert [e["reason"] for e in events(runtime, salon, "assistant.escalated")] == ["guard"]
     assert len(events(runtime, salon, "guard.output_blocked")) == 2

@@ -43,7 +43,8 @@ def test_nothing_reliable_found_hands_over_instead_of_guessing(client: TestClien
     add_document(client, salon, "Aftercare guide", AFTERCARE)
     visitor = visit(client, runtime, salon)
     assert visitor.say("Do you do eyebrow threading?") == [
-        "I'm not sure about that and would rather not guess, so I've asked a member of the team to reply here shortly."
+        "I'm not sure about that and would rather not guess, so I've asked a member of the team to reply here within "
+        "about 2 hours. In the meantime I can still help with opening hours, prices and bookings."
     ]
     escalated = [e for e in audit_events(runtime, salon.tenant) if e["action"] == "assistant.escalated"]
     assert [e["details"]["reason"] for e in escalated] == ["low_confidence"]
@@ -61,7 +62,8 @@ def test_repeated_failures_hand_over_when_the_business_prefers_to_keep_trying(
     assert first == ["I'm not sure about that, and I'd rather not guess. Would you like me to pass you to a member of "
                      "the team?"]
     assert visitor.say("What about nail art?") == [
-        "Sorry I couldn't help with that. I've asked a member of the team to reply here shortly."
+        "Sorry I couldn't help with that. I've asked a member of the team to reply here within about 2 hours. In the "
+        "meantime I can still help with opening hours, prices and bookings."
     ]
     conversation = client.get(f"/api/v1/conversations/{visitor.conversation_id}", headers=salon.tenant.headers)
     assert conversation.json()["status"] == "escalated"

@@ -73,13 +73,16 @@ def test_a_slot_that_is_taken_gets_alternatives(client: TestClient, runtime: Run
     assert len(rows(runtime, salon.tenant, "select id from bookings")) == 1
 
 
-def test_asking_for_a_person_escalates_and_the_assistant_stays_silent_until_handed_back(
+def test_under_the_silent_policy_the_assistant_stays_silent_after_a_hand_over_until_handed_back(
     client: TestClient, runtime: Runtime
 ) -> None:
     salon = open_salon(client, runtime)
+    silent = {"escalation_rules": {"policy": "silent_until_handback"}}
+    assert client.patch("/api/v1/settings", headers=salon.tenant.headers, json=silent).status_code == 200
     visitor = visit(client, runtime, salon)
+    # Wednesday 09:00, open until 18:00: the default two-hour target fits in today's hours.
     assert visitor.say("I want to talk to a person") == [
-        "Of course. I've asked a member of the team to take over; they'll reply here shortly."
+        "Of course. I've asked a member of the team to take over; they'll reply here within about 2 hours."
     ]
     conversation = client.get(f"/api/v1/conversations/{visitor.conversation_id}", headers=salon.tenant.headers).json()
     assert conversation["status"] == "escalated"

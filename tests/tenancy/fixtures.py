@@ -82,8 +82,10 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
                 conversation_id=conversation.id, expires_at=datetime.now(UTC) + timedelta(days=1),
             )
         )
-        # The conversation engine's memory (migration 0009).
-        session.add(AssistantState(tenant_id=tenant.id, conversation_id=conversation.id, pending=None))
+        # The conversation engine's memory (migration 0009), with a hand-over already followed up (0032).
+        session.add(AssistantState(tenant_id=tenant.id, conversation_id=conversation.id, pending=None,
+                                   handover_id=uuid.uuid4(), handed_over_at=datetime.now(UTC),
+                                   handover_reason="low_confidence", followed_up_at=datetime.now(UTC)))
         add_webhook_rows(session, runtime, owner_principal(tenant))
         # Outbound e-mail (migration 0023_outbound_mail): a sent one about the contact.
         add_mail_row(session, tenant.id, conversation.contact_id)

@@ -293,7 +293,9 @@ def knowledge(ctx: TurnContext, intent: Intent, search: Search, use_model: bool,
         return Plan(intent.kind, ask_model=question)
     if quoted is not None:
         return Plan(intent.kind, quoted)
-    if allow_handover and ctx.business.escalation_rules.get("on_low_confidence", True) is not False:
+    # Already with a person: the customer is told so rather than offered a hand-over again.
+    hands_over = ctx.business.escalation_rules.get("on_low_confidence", True) is not False
+    if allow_handover and (ctx.handed_over or hands_over):
         return Plan(intent.kind, action=Escalate("low_confidence"))
     text = f"{not_sure} {say(ctx.language, 'offer_person')}"
     return Plan(intent.kind, Reply(text, ()), failed=True)

@@ -1,23 +1,26 @@
 """Handing a conversation to a person, and staff handing it back to the assistant.
 
 Escalation goes through ``conversations.service.escalate`` (status "escalated", the conversation's
-``conversation.escalated`` event and outbound webhook), acting as the assistant principal. From then on
-the assistant stays silent: its jobs for that conversation are settled without a reply, the customer's
-messages are kept for staff, until a member of staff hands the conversation back with
-``POST /api/v1/conversations/{id}/handback`` (status "open", the assistant's memory of the
-conversation reset).
+``conversation.escalated`` event and outbound webhook), acting as the assistant principal. The customer
+is told when a person will reply, counted in the business's opening hours and its response target, and
+a follow-up is scheduled in case nobody does (handover.py, follow_up.py). What the assistant does with
+the customer's next messages depends on the tenant's policy (handover_policy.py, ADR 0037): it goes on
+answering what it can ground, without handing over again on each miss, or it stays silent. Staff end a
+hand-over with ``POST /api/v1/conversations/{id}/handback`` (status "open", the assistant's memory of
+the conversation reset).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from sqlalchemy.orm import Session
 
 from engium.access.principal import Principal
-from engium.assistant import state
+from engium.assistant import handover, state
+from engium.assistant.handover_texts import handover_message, waiting_message, when_phrase
 from engium.assistant.intents import IntentKind
-from engium.assistant.phrasebook import say
 from engium.assistant.turn import Plan, Reply, ToolCall, TurnContext, assistant_principal
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
@@ -27,47 +30,45 @@ from engium.conversations.schemas import ConversationUpdate
 from engium.errors import Conflict
 
 ESCALATE_TOOL = "escalate_to_human"
-# For staff, in the conversation's escalation_reason: why the assistant handed over.
-STAFF_REASONS = {
-    "customer_request": "The customer asked to talk to a person.",
-    "keyword": "The message matched one of the business's escalation keywords.",
-    "failed_turns": "The assistant could not help after several tries.",
-    "low_confidence": "The assistant found no reliable answer in the business's information.",
-    "guard": "The message was flagged by the prompt-injection guard.",
-    "error": "The assistant could not process the message.",
-}
-# For the customer: what happens next.
-CUSTOMER_REPLIES = {
-    "customer_request": "Of course. I've asked a member of the team to take over; they'll reply here shortly.",
-    "keyword": "I've passed your message to a member of the team; they'll reply here shortly.",
-    "failed_turns": "Sorry I couldn't help with that. I've asked a member of the team to reply here shortly.",
-    "low_confidence": (
-        "I'm not sure about that and would rather not guess, so I've asked a member of the team to reply here "
-        "shortly."
-    ),
-    "guard": "I've passed your message to a member of the team; they'll reply here shortly.",
-    "error": "Sorry, something went wrong on our side. A member of the team will reply here shortly.",
-}
+STAFF_REASONS = handover.STAFF_REASONS
 
 
-def escalate(session: Session, ctx: TurnContext, reason: str) -> Plan:
-    """Hands the conversation over (a resolved one is left as it is) and tells the customer."""
+def escalate(session: Session, ctx: TurnContext, reason: str) -> tuple[Plan, bool]:
+    """Hands the conversation over and tells the customer when a person will reply; True when it did.
+
+    A conversation already with a person (the tenant lets the assistant keep answering) is not handed
+    over again: the customer is told a person has their message. A resolved one is left as it is."""
+    clock = handover.business_clock(session)
+    when = when_phrase(clock.reply_due(ctx.now), ctx.now, ctx.language)
+    conversation = conversations.get_conversation(session, assistant_principal(ctx.tenant_id), ctx.conversation_id,
+                                                  for_update=True)
+    if conversation.status == "escalated":
+        call = ToolCall(ESCALATE_TOOL, "already_with_team", {"reason": reason})
+        return Plan(IntentKind.HUMAN, Reply(waiting_message(reason, when, ctx.language), ()), tool_calls=[call]), False
     try:
         conversations.escalate(session, assistant_principal(ctx.tenant_id), ctx.conversation_id, STAFF_REASONS[reason])
-        outcome = "escalated"
     except Conflict:
-        outcome = "conversation_resolved"
-    call = ToolCall(ESCALATE_TOOL, outcome, {"reason": reason})
-    # The customer's language: the phrasebook's "escalated_<reason>" (CUSTOMER_REPLIES is its English).
-    return Plan(IntentKind.HUMAN, Reply(say(ctx.language, f"escalated_{reason}"), ()), tool_calls=[call])
+        call = ToolCall(ESCALATE_TOOL, "conversation_resolved", {"reason": reason})
+        text = handover_message(reason, when, keeps_answering=False, language=ctx.language)
+        return Plan(IntentKind.HUMAN, Reply(text, ()), tool_calls=[call]), False
+    handover_id = handover.start(session, ctx.tenant_id, ctx.conversation_id, reason, ctx.now, clock)
+    call = ToolCall(ESCALATE_TOOL, "escalated", {"reason": reason, "handover_id": str(handover_id)})
+    keeps_answering = clock.policy.answers_while_waiting and reason not in handover.SILENCING_REASONS
+    text = handover_message(reason, when, keeps_answering=keeps_answering, language=ctx.language)
+    return Plan(IntentKind.HUMAN, Reply(text, ()), tool_calls=[call]), True
 
 
-def escalate_silently(session: Session, tenant_id: UUID, conversation_id: UUID, reason: str) -> bool:
-    """Hands over without a reply (a turn that failed for good). False when the conversation is resolved."""
+def escalate_silently(session: Session, tenant_id: UUID, conversation_id: UUID, reason: str, now: datetime) -> bool:
+    """Hands over without a reply (a turn that failed for good), with the hand-over's follow-up. False
+    when the conversation is resolved or already with a person."""
+    conversation = conversations.conversation_by_id(session, conversation_id, for_update=True)
+    if conversation is None or conversation.status == "escalated":
+        return False
     try:
         conversations.escalate(session, assistant_principal(tenant_id), conversation_id, STAFF_REASONS[reason])
     except Conflict:
         return False
+    handover.start(session, tenant_id, conversation_id, reason, now, handover.business_clock(session))
     return True
 
 

@@ -29,6 +29,21 @@ _STOP_WORDS = (
 # A Spanish question is rewritten into English keywords (phrase_translation.py); its leftover function
 # words say nothing either.
 _STOP = frozenset(_STOP_WORDS.split(" ")) | FOREIGN_STOP_WORDS
+_STOP = frozenset(_STOP_WORDS.split(" "))
+# Words customers and businesses use for the same thing: a question says "kids" and "cheaper" where the
+# policy says "children" and "20% off". Each group folds into one concept word on both sides, so the
+# overlap that decides whether a sentence answers counts the idea, not the spelling. Groups are kept
+# narrow (a word with two common meanings, such as "offer", stays out).
+_CONCEPT_GROUPS = {
+    "child": "child children childrens kid kiddie kiddy junior toddler infant baby babie",
+    "discount": "discount discounted cheaper cheap reduced reduction concession",
+    "pet": "pet dog cat animal puppy",
+    "voucher": "voucher giftcard",
+    "pay": "pay payment paying card contactless cash",
+}
+_CONCEPTS = {word: concept for concept, group in _CONCEPT_GROUPS.items() for word in group.split()}
+# "20% off", "£5 off", "half price": a discount, whatever the number.
+_DISCOUNT_PHRASE = re.compile(r"(?:[£$€]?\d+(?:\.\d+)?\s*(?:%|percent|per\s+cent)?\s*off|half[\s-]+price)\b")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 MAX_QUOTE_CHARS = 480
 # The share of the question's content words a sentence or FAQ must contain to count as an answer.
@@ -51,16 +66,17 @@ class Passage(Protocol):
 
 
 def terms(text: str) -> set[str]:
-    """Content words, crudely stemmed so "prices"/"price" and "booking"/"book" meet."""
+    """Content words, crudely stemmed so "prices"/"price" and "booking"/"book" meet, and folded into
+    their concept ("kids" and "children" meet as "child")."""
     found = set()
-    for word in words(text):
+    for word in words(_DISCOUNT_PHRASE.sub(" discount ", text.lower())):
         if word in _STOP or len(word) < 2:
             continue
         if len(word) > 6 and word.endswith("ing"):
             word = word[:-3]
         elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
             word = word[:-1]
-        found.add(word)
+        found.add(_CONCEPTS.get(word, word))
     return found
 
 

@@ -1,4 +1,4 @@
-"""Mirror of ``assistant_states`` (migration 0009; ``language`` 0030)."""
+"""Mirror of ``assistant_states`` (migration 0009; ``language`` 0030; the hand-over columns 0032)."""
 
 from __future__ import annotations
 
@@ -29,3 +29,8 @@ class AssistantState(Base):
     # The language of the conversation's last answer (assistant/language.py); NULL before the first.
     language: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Migration 0032: the current hand-over to a person (ADR 0037); all null when there is none.
+    handover_id: Mapped[UUID | None]
+    handed_over_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    handover_reason: Mapped[str | None] = mapped_column(Text)
+    followed_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -63,7 +63,10 @@ def save(
 
 
 def reset(session: Session, tenant_id: UUID, conversation_id: UUID) -> None:
-    """A fresh start after staff hand a conversation back: no proposal, no failures, no strikes."""
-    values: dict[str, Any] = {"pending": None, "failed_turns": 0, "guard_strikes": 0, "updated_at": datetime.now(UTC)}
+    """A fresh start after staff hand a conversation back: no proposal, no failures, no strikes, no
+    hand-over (its follow-up job, if still waiting, then finds nothing to do)."""
+    values: dict[str, Any] = {"pending": None, "failed_turns": 0, "guard_strikes": 0, "updated_at": datetime.now(UTC),
+                              "handover_id": None, "handed_over_at": None, "handover_reason": None,
+                              "followed_up_at": None}
     statement = insert(AssistantState).values(tenant_id=tenant_id, conversation_id=conversation_id, **values)
     session.execute(statement.on_conflict_do_update(index_elements=["tenant_id", "conversation_id"], set_=values))

@@ -100,6 +100,9 @@ class TurnContext:
     # The customer's language ("en", "es", "fr", "de", "pt"): this message's when it says, else the
     # conversation's last (language.py). Every sentence the assistant writes is in it (phrasebook.py).
     language: str = "en"
+    # The conversation is with a person already and the tenant's policy lets the assistant go on
+    # answering (handover_policy.py): a miss is not handed over again.
+    handed_over: bool = False
 
     @property
     def today(self) -> date:

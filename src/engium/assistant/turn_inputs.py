@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 from uuid import UUID
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
-from engium.assistant import contact_details, state
+from engium.assistant import contact_details, handover, state
+from engium.assistant.handover import zone_of
+from engium.assistant.handover_policy import policy_of
 from engium.assistant.language import supported
 from engium.assistant.service_match import ServiceName
 from engium.assistant.turn import Business, TurnContext
@@ -64,13 +65,6 @@ def link_hosts(allow_list: list[str] | None, website: str | None) -> tuple[str, 
     return tuple(dict.fromkeys(hosts))
 
 
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")  # a broken setting must not silence the assistant; staff see it in settings
-
-
 def load_turn_context(
     session: Session, tenant_id: UUID, job_id: str, payload: dict[str, object], now: datetime, pending_ttl: timedelta
 ) -> TurnContext | Skip:
@@ -84,15 +78,17 @@ def load_turn_context(
         return Skip("not_found")
     if message.direction != "inbound" or message.author_kind != "contact":
         return Skip("not_a_customer_message", conversation_id)
-    if conversation.status == "escalated":
-        return Skip("escalated", conversation_id)
     if conversations.is_answered(session, message_id):
         # The job ran before and its reply committed, but the worker lost the job's "done" mark (a
         # database restart, a killed worker) and the job runtime retried it.
         return Skip("answered", conversation_id)
-    contact = contacts.contact_by_id(session, conversation.contact_id)
     settings = get_settings(session)
     remembered = state.load(session, conversation_id)
+    handed_over = conversation.status == "escalated"
+    policy = policy_of(dict(settings.escalation_rules or {}))
+    if handed_over and not handover.may_answer(session, policy, conversation, remembered):
+        return Skip("escalated", conversation_id)
+    contact = contacts.contact_by_id(session, conversation.contact_id)
     business = Business(
         name=settings.business_name, phone=settings.phone, email=settings.email, website=settings.website,
         address=settings.address, opening_hours=dict(settings.opening_hours or {}),
@@ -106,7 +102,7 @@ def load_turn_context(
         contact_id=conversation.contact_id, message_id=message_id, text=message.body,
         verified=is_verified(conversation.channel, contact.phone if contact else None,
                              contact.widget_id if contact else None),
-        business=business, zone=_zone(settings.timezone), now=now,
+        business=business, zone=zone_of(settings.timezone), now=now,
         services=tuple(ServiceName(s.id, s.name) for s in catalog.list_services(session, active=True)),
         pending=state.current_pending(remembered, now, pending_ttl),
         failed_turns=remembered.failed_turns if remembered else 0,
@@ -117,5 +113,6 @@ def load_turn_context(
         needs_contact_details=contact_details.missing(conversation.channel, contact),
         # The conversation's language so far; the worker decides this message's (language.py).
         language=supported(remembered.language if remembered else None),
+        handed_over=handed_over,
     )
 

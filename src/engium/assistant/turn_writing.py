@@ -2,10 +2,10 @@
 all in one transaction (bound to the tenant, with the job's settlement).
 
 The conversation row is locked first and read again: a member of staff who took the conversation over
-while the turn was being planned wins, and the assistant stays silent. Audit events are recorded as the
-assistant principal (actor ``system``/``assistant``) and hold ids, intent and tool names, outcomes and
-source ids: never the customer's words or the reply's. The guard's events (``guard.*``) are the one
-exception: they carry a short, masked excerpt (assistant/guard_audit.py).
+(or replied to a handed-over one) while the turn was being planned wins, and the assistant stays silent.
+Audit events are recorded as the assistant principal (actor ``system``/``assistant``) and hold ids,
+intent and tool names, outcomes and source ids: never the customer's words or the reply's. The guard's
+events (``guard.*``) are the one exception: they carry a short, masked excerpt (assistant/guard_audit.py).
 
 Every reply passes the output guard here (assistant/reply_screening.py) before it is stored. A turn
 whose message was flagged or whose reply was blocked counts one strike; a blocked reply on the strike
@@ -19,8 +19,9 @@ from uuid import UUID
 from sqlalchemy.orm import Session
 
 from engium.ai.gateway import record_receipt
-from engium.assistant import booking_changes, booking_tools, escalation, state
+from engium.assistant import booking_changes, booking_tools, escalation, handover, state
 from engium.assistant.guard_audit import record_guard_events
+from engium.assistant.handover_policy import policy_of
 from engium.assistant.model_reply import ModelAnswer
 from engium.assistant.reply_screening import Candidate, ReplyScreen, Screened
 from engium.assistant.turn import (
@@ -55,7 +56,8 @@ def _carry_out(session: Session, ctx: TurnContext, plan: Plan) -> tuple[Plan, st
     """The plan after its action took effect, and the escalation reason if it handed over."""
     action = plan.action
     if isinstance(action, Escalate):
-        return escalation.escalate(session, ctx, action.reason), action.reason
+        handed, escalated = escalation.escalate(session, ctx, action.reason)
+        return handed, action.reason if escalated else None
     if isinstance(action, Book):
         return booking_tools.book(session, ctx, action), None
     if isinstance(action, CancelBooking):
@@ -71,6 +73,13 @@ def _locked_conversation(session: Session, ctx: TurnContext) -> Conversation | N
                                               for_update=True)
     except NotFound:
         return None
+
+
+def _answers_handed_over(session: Session, ctx: TurnContext, conversation: Conversation) -> bool:
+    """Checked again under the conversation's lock: a member of staff may have replied meanwhile."""
+    policy = policy_of(ctx.business.escalation_rules)
+    return ctx.handed_over and handover.may_answer(session, policy, conversation,
+                                                   state.load(session, ctx.conversation_id))
 
 
 def _candidates(done: Plan, plan: Plan, answer: ModelAnswer | None) -> list[Candidate]:
@@ -95,7 +104,9 @@ def write_turn(session: Session, ctx: TurnContext, plan: Plan, answer: ModelAnsw
     conversation = _locked_conversation(session, ctx)
     # Checked again under the conversation's lock: a retried run of this turn may have replied meanwhile.
     answered = conversation is not None and conversations.is_answered(session, ctx.message_id)
-    if conversation is None or conversation.status == "escalated" or answered:
+    silenced = conversation is not None and conversation.status == "escalated"
+    silenced = silenced and conversation is not None and not _answers_handed_over(session, ctx, conversation)
+    if conversation is None or answered or silenced:
         reason = "not_found" if conversation is None else "answered" if answered else "escalated"
         record_skip(session, ctx.tenant_id, ctx.job_id, {"conversation_id": ctx.conversation_id,
                                                          "message_id": ctx.message_id},
@@ -104,22 +115,20 @@ def write_turn(session: Session, ctx: TurnContext, plan: Plan, answer: ModelAnsw
     done, escalated = _carry_out(session, ctx, plan)
     calls: list[ToolCall] = list(plan.tool_calls) + (list(done.tool_calls) if done is not plan else [])
     candidates = _candidates(done, plan, answer)
-    if not candidates and escalated is None:
+    if not candidates:
         # Nothing to say (a plan without a reply): a person answers rather than silence.
-        handed = escalation.escalate(session, ctx, "error")
+        handed, did_escalate = escalation.escalate(session, ctx, "error")
         calls += handed.tool_calls
-        escalated = "error"
-        candidates = [Candidate(handed.reply or Reply(escalation.CUSTOMER_REPLIES["error"]), "grounded")]
-    elif not candidates:
-        candidates = [Candidate(Reply(escalation.CUSTOMER_REPLIES[escalated or "error"]), "grounded")]
+        escalated = "error" if did_escalate else escalated
+        candidates = [Candidate(handed.reply or Reply(""), "grounded")]
     screened = screen.screen(session, ctx, candidates)
     record_guard_events(session, ctx, screened.events)
     reply = screened.reply
     if screened.blocked and escalated is None and ctx.guard_strikes + 1 >= screen.strikes_to_escalate:
-        handed = escalation.escalate(session, ctx, "guard")
+        handed, did_escalate = escalation.escalate(session, ctx, "guard")
         calls += handed.tool_calls
-        escalated = "guard"
-        reply = handed.reply or Reply(escalation.CUSTOMER_REPLIES["guard"])
+        escalated = "guard" if did_escalate else escalated
+        reply = handed.reply or reply
     message = conversations.post_assistant_message(session, principal, conversation, reply.text,
                                                   in_reply_to=ctx.message_id)
 

@@ -6,7 +6,8 @@ that stores the message, locked per conversation so its turns run one at a time,
 1. A transaction bound to the tenant loads the conversation under its RLS, passes the message through
    the guard (sanitised, scored), detects the intent, runs the read-only tools and retrieval (retrieved
    chunks sanitised and screened), and commits. A message of an escalated conversation is settled here
-   without a reply (it stays for staff).
+   without a reply (it stays for staff), unless the tenant's policy lets the assistant go on answering
+   until a person replies (handover_policy.py).
 2. A knowledge question goes to the model, if one is configured, with no transaction open.
 3. A second transaction carries out the action (booking, cancellation, move, hand-over) through the
    domain services, passes the reply through the output guard, and stores it (author_kind
@@ -120,7 +121,7 @@ class AssistantWorker:
     def give_up(self, tenant_id: UUID, job_id: str, conversation_id: UUID, attempts: int, error: str) -> None:
         """Out of attempts: a person takes over, so the customer's message is still answered."""
         with tenant_transaction(self.database, tenant_id) as session:
-            handed_over = escalation.escalate_silently(session, tenant_id, conversation_id, "error")
+            handed_over = escalation.escalate_silently(session, tenant_id, conversation_id, "error", self.clock())
             record(
                 session, assistant_principal(tenant_id), AuditAction.ASSISTANT_FAILED, resource_type="conversation",
                 resource_id=conversation_id, outcome=Outcome.FAILED,

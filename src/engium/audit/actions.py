@@ -150,6 +150,8 @@ class AuditAction(StrEnum):
     ASSISTANT_SKIPPED = "assistant.skipped"
     ASSISTANT_FAILED = "assistant.failed"
     ASSISTANT_HANDED_BACK = "assistant.handed_back"
+    # The one follow-up to a customer nobody replied to after a hand-over (ADR 0037).
+    ASSISTANT_FOLLOWED_UP = "assistant.followed_up"
 
     # --- guard: the prompt-injection guard at the conversation engine's seams (assistant/guarding.py).
     # Details hold the detector's score and reasons (rule names), finding kinds and a short excerpt that is

@@ -421,6 +421,15 @@ def is_answered(session: Session, message_id: UUID) -> bool:
     return found is not None
 
 
+def has_staff_message_since(session: Session, conversation_id: UUID, since: datetime) -> bool:
+    """Whether a member of staff (author_kind "agent") has written in the conversation since ``since``."""
+    found = session.execute(
+        select(Message.id).where(Message.conversation_id == conversation_id, Message.author_kind == "agent",
+                                 Message.created_at >= since).limit(1)
+    ).first()
+    return found is not None
+
+
 def record_delivery(session: Session, message_id: UUID, status: str, error: str | None, at: datetime) -> None:
     """Where a reply that leaves through a provider stands: queued, sent or failed (with the reason)."""
     session.execute(

@@ -164,7 +164,8 @@ STORES: tuple[Store, ...] = (
           "session_days"),
     Store("assistant_states", "assistant", Activity.ASSISTANT,
           _fields(C, pending=K.APPOINTMENTS),
-          _other("tenant_id conversation_id failed_turns guard_strikes language updated_at"), BY_CONVERSATION,
+          _other("tenant_id conversation_id failed_turns guard_strikes language updated_at handover_id "
+                 "handed_over_at handover_reason followed_up_at"), BY_CONVERSATION,
           Erasure.CASCADE, "conversation_days"),
     Store("inbound_deliveries", "channels", Activity.CONVERSATIONS,
           _fields(C, provider_event_id=K.REFERENCE, message_id=K.REFERENCE),

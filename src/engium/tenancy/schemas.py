@@ -2,11 +2,20 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 from zoneinfo import available_timezones
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, StrictFloat, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictFloat,
+    StrictInt,
+    field_validator,
+)
 
 from engium.kit.request_fields import EmailAddress
 from engium.tenancy.allowed_origins import MAX_ORIGINS, web_origins
@@ -30,6 +39,34 @@ class Faq(BaseModel):
 
     question: str = Field(min_length=1, max_length=500)
     answer: str = Field(min_length=1, max_length=4000)
+
+
+# What the assistant does after handing a conversation to a person (ADR 0037, assistant/handover_policy.py).
+EscalationPolicy = Literal["keep_answering", "keep_answering_after_staff", "silent_until_handback"]
+# A week: a longer response target or follow-up delay is no promise.
+MAX_ESCALATION_MINUTES = 7 * 24 * 60
+
+
+class EscalationRules(BaseModel):
+    """When the assistant hands a conversation to a person, and what happens then. Omitted keys take the
+    server's defaults (the assistant's settings and assistant/handover_policy.py)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    # Words that hand a message straight to a person ("complaint", "refund").
+    keywords: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(default=[], max_length=50)
+    # Unhelpful answers in a row before handing over; null for the server's default.
+    after_failed_answers: StrictInt | None = Field(default=None, ge=1, le=20)
+    # Hand over when the business's information holds no reliable answer (else say so and offer one).
+    on_low_confidence: StrictBool = True
+    # keep_answering: answer what can be grounded until a person replies; keep_answering_after_staff:
+    # also after; silent_until_handback: answer nothing until staff hand the conversation back.
+    policy: EscalationPolicy = "keep_answering"
+    # The target for a person's first reply, in opening-hours minutes: promised to the customer.
+    response_minutes: StrictInt = Field(default=120, ge=5, le=MAX_ESCALATION_MINUTES)
+    # Opening-hours minutes with no reply from a person before one follow-up to the customer and a
+    # conversation.awaiting_staff event; 0: never.
+    follow_up_minutes: StrictInt = Field(default=120, ge=0, le=MAX_ESCALATION_MINUTES)
 
 
 class SettingsOut(BaseModel):
@@ -80,7 +117,7 @@ class SettingsUpdate(BaseModel):
     opening_hours: dict[str, Any] | None = None
     faqs: list[Faq] | None = Field(default=None, max_length=200)
     assistant_persona: str | None = Field(default=None, max_length=4000)
-    escalation_rules: dict[str, Any] | None = None
+    escalation_rules: EscalationRules | None = None
     mfa_required: StrictBool | None = None
     # Where providers reach this deployment (https://engium.example.com); Twilio's signed URL is rebuilt
     # from it. Scheme and host (and an optional path prefix) only: no query, fragment or credentials.

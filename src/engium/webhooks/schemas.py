@@ -21,6 +21,8 @@ EventType = Literal[
     "incident.notified",
     # An SMS/WhatsApp reply was not sent or not delivered (channels/delivery_receipts.py): ids, provider, code.
     "message.delivery_failed",
+    # Nobody replied to a handed-over conversation within the tenant's follow-up time (ADR 0037).
+    "conversation.awaiting_staff",
 ]
 EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 DeliveryStatus = Literal["pending", "delivered", "dead"]

@@ -18,6 +18,7 @@ from sse_starlette import ServerSentEvent
 
 from engium.access.permissions import Permission
 from engium.assistant.escalation import hand_back
+from engium.assistant.handover_policy import policy_of
 from engium.assistant.turn_notes import turn_notes
 from engium.bookings import catalog
 from engium.channels.delivery_state import delivery_states
@@ -116,7 +117,10 @@ def _transcript(session: Session, member: Member, conversation_id: UUID) -> dict
 def _page(request: Request, session: Session, member: Member, conversation_id: UUID, **extra: Any) -> HTMLResponse:
     context = _transcript(session, member, conversation_id)
     notice = NOTICES.get(request.query_params.get("done", ""), "")
-    return render(request, "conversation.html", {**context, "notice": notice, "error": "", "draft": "", **extra})
+    # What the assistant does while the conversation is with staff (ADR 0037), said beside the reply box.
+    policy = policy_of(dict(tenancy.get_settings(session).escalation_rules or {})).name
+    return render(request, "conversation.html", {**context, "notice": notice, "error": "", "draft": "",
+                                                 "handover_policy": policy, **extra})
 
 
 @router.get("/conversations/{conversation_id}", response_class=HTMLResponse)

@@ -17,6 +17,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from engium.access.permissions import Permission
+from engium.assistant.handover_policy import DEFAULT_POLICY, MAX_MINUTES, MIN_RESPONSE_MINUTES, policy_of
 from engium.bookings import closures, hours_coverage
 from engium.bookings.closure_schemas import ClosureCreate
 from engium.bookings.service import tenant_zone
@@ -35,6 +36,12 @@ DAYS = (("mon", "Monday"), ("tue", "Tuesday"), ("wed", "Wednesday"), ("thu", "Th
         ("sat", "Saturday"), ("sun", "Sunday"))
 TIMEZONES = sorted(available_timezones())
 PROFILE_FIELDS = ("business_name", "timezone", "phone", "email", "website", "address", "public_base_url")
+# The escalation policies (ADR 0037) as the assistant settings page offers them.
+POLICY_LABELS = {
+    "keep_answering": "Keep answering what it can until a person replies",
+    "keep_answering_after_staff": "Keep answering what it can, even after a person has replied",
+    "silent_until_handback": "Stay silent until a person hands the conversation back",
+}
 # Optional text fields: an empty box means "not set" (null), not an empty string.
 NOTICES = {"saved": "Saved.", "added": "Closure added.", "deleted": "Closure removed."}
 NULLABLE = frozenset({"phone", "email", "website", "address", "public_base_url"})
@@ -77,6 +84,7 @@ def _page(request: Request, session: Session, tab: str, *, error: str = "", valu
         "keywords": ", ".join(str(k) for k in rules.get("keywords") or []),
         "after_failed_answers": rules.get("after_failed_answers") or "",
         "on_low_confidence": rules.get("on_low_confidence", True) is not False,
+        "handover": policy_of(rules), "policies": POLICY_LABELS,
         "has_widget_origins": "widget_allowed_origins" in SettingsUpdate.model_fields,
     }, status=status)
 
@@ -149,6 +157,15 @@ def assistant(request: Request, member: Reader, session: DbSession) -> Response:
 def save_assistant(request: Request, member: Writer, session: DbSession, form: PostedForm) -> Response:
     rules: dict[str, Any] = {"keywords": _lines(_text(form, "keywords")),
                              "on_low_confidence": form.get("on_low_confidence") == "on"}
+    policy = _text(form, "policy", 40)
+    rules["policy"] = policy if policy in POLICY_LABELS else DEFAULT_POLICY
+    for name, label, lowest in (("response_minutes", "Reply target", MIN_RESPONSE_MINUTES),
+                                ("follow_up_minutes", "Follow up after", 0)):
+        minutes = _text(form, name, 6)
+        if not minutes.isdigit() or not lowest <= int(minutes) <= MAX_MINUTES:
+            raise FormRejected(_page(request, session, "assistant", values=dict(form), status=422,
+                                     error=f"{label}: a whole number of minutes from {lowest} to {MAX_MINUTES}"))
+        rules[name] = int(minutes)
     after = _text(form, "after_failed_answers", 3)
     if after:
         if not after.isdigit() or not 1 <= int(after) <= 20:

@@ -1,0 +1,93 @@
+"""When the customer is told a person will reply: the response target counted in opening hours, and the
+phrase that says it. Pure: no database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from engium.assistant.handover_policy import HandoverPolicy, policy_of
+from engium.assistant.handover_texts import handover_message, waiting_message, when_phrase
+from engium.assistant.response_time import add_open_minutes, expected_reply, is_open, next_opening
+from engium.bookings.opening_hours import settings_hours
+
+LONDON = ZoneInfo("Europe/London")
+SALON = settings_hours({"mon": "09:00-18:00", "tue": "09:00-18:00", "wed": "09:00-18:00", "thu": "09:00-20:00",
+                        "fri": "09:00-18:00", "sat": "09:00-17:00", "sun": "closed"})
+
+
+def local(day: int, hour: int, minute: int = 0) -> datetime:
+    """A time in May 2030 in London: 1 May is a Wednesday, 4 May a Saturday, 5 May a Sunday."""
+    return datetime(2030, 5, day, hour, minute, tzinfo=LONDON)
+
+
+def promise(now: datetime, minutes: int = 120, hours: dict[int, list[tuple[time, time]]] | None = None) -> str:
+    return when_phrase(expected_reply(SALON if hours is None else hours, LONDON, now, minutes), now)
+
+
+@pytest.mark.parametrize(("now", "minutes", "said"), [
+    (local(1, 9), 120, "within about 2 hours"),
+    (local(1, 9), 30, "within about 30 minutes"),
+    (local(1, 9), 60, "within about an hour"),
+    (local(1, 9), 90, "within about 1 h 30 min"),
+    # Half an hour before closing: the rest of the target runs on the next open day.
+    (local(1, 17, 30), 120, "by 10:30 tomorrow"),
+    # Saturday 16:30, closed on Sunday: 30 minutes on Saturday, 90 on Monday.
+    (local(4, 16, 30), 120, "by Monday at 10:30"),
+    # Closed: the next opening, whatever the target.
+    (local(1, 7), 120, "when we open today at 09:00"),
+    (local(1, 19), 120, "when we open tomorrow at 09:00"),
+    (local(4, 20), 120, "when we open on Monday at 09:00"),
+    (local(5, 12), 120, "when we open tomorrow at 09:00"),
+])
+def test_the_promise_counts_opening_hours(now: datetime, minutes: int, said: str) -> None:
+    assert promise(now, minutes) == said
+
+
+def test_a_business_open_one_day_a_week_names_the_date_a_week_ahead() -> None:
+    mondays = settings_hours({"mon": "09:00-12:00"})
+    assert promise(local(6, 13), hours=mondays) == "when we open on 13 May at 09:00"
+
+
+def test_without_opening_hours_the_promise_is_clock_time() -> None:
+    assert promise(local(5, 3), hours={}) == "within about 2 hours"
+    assert add_open_minutes({}, LONDON, local(5, 3), 120) == local(5, 5)
+    assert is_open({}, LONDON, local(5, 3))
+
+
+def test_business_minutes_skip_closed_days_and_split_spans() -> None:
+    split = settings_hours({"mon": ["09:00-12:00", "13:00-17:00"]})
+    assert add_open_minutes(split, LONDON, local(6, 11, 30), 60) == local(6, 13, 30)
+    assert add_open_minutes(SALON, LONDON, local(4, 16, 30), 120) == local(6, 10, 30)
+    assert next_opening(SALON, LONDON, local(4, 17)) == local(6, 9)
+
+
+def test_times_are_read_in_the_business_zone_whatever_the_clock_zone() -> None:
+    # 08:00 UTC is 09:00 in London in May (BST).
+    assert expected_reply(SALON, LONDON, datetime(2030, 5, 1, 8, tzinfo=UTC), 120).kind == "within"
+    assert expected_reply(SALON, LONDON, datetime(2030, 5, 1, 7, 59, tzinfo=UTC), 120).kind == "opening"
+
+
+def test_the_hand_over_message_says_what_happens_next() -> None:
+    assert handover_message("customer_request", "within about 2 hours", keeps_answering=True) == (
+        "Of course. I've asked a member of the team to take over; they'll reply here within about 2 hours. "
+        "In the meantime I can still help with opening hours, prices and bookings."
+    )
+    assert handover_message("unknown-code", "soon", keeps_answering=False) == (
+        "Sorry, something went wrong on our side. A member of the team will reply here soon."
+    )
+    assert waiting_message("low_confidence", "by 10:30 tomorrow").endswith("will reply here by 10:30 tomorrow.")
+
+
+@pytest.mark.parametrize(("rules", "expected"), [
+    ({}, HandoverPolicy("keep_answering", 120, 120)),
+    ({"policy": "silent_until_handback", "response_minutes": 30, "follow_up_minutes": 0},
+     HandoverPolicy("silent_until_handback", 30, 0)),
+    # Stored values the API would refuse (written before it checked them): the defaults, never silence.
+    ({"policy": "shout", "response_minutes": True, "follow_up_minutes": -5}, HandoverPolicy()),
+    ({"response_minutes": 10**9, "follow_up_minutes": "60"}, HandoverPolicy()),
+])
+def test_a_stored_policy_is_read_leniently(rules: dict[str, object], expected: HandoverPolicy) -> None:
+    assert policy_of(rules) == expected
