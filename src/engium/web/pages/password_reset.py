@@ -55,7 +55,7 @@ def request_form(request: Request) -> Response:
 
 
 @router.post("/password-reset", response_class=HTMLResponse)
-def request_link(request: Request, session: DbSession, form: PostedForm) -> Response:
+def request_link(request: Request, form: PostedForm) -> Response:
     started = time.monotonic()
     email = _field(form, "email", 320).strip()
     runtime = Runtime.of(request)
@@ -63,8 +63,10 @@ def request_link(request: Request, session: DbSession, form: PostedForm) -> Resp
         if "@" not in email:
             raise BadRequest("Enter the e-mail address you sign in with")
         throttle(request, email, "reset")
-        with session.begin_nested():
-            password_reset.request_reset(session, runtime.settings.mail, runtime.settings.resolved_public_url,
+        # A transaction of its own, committed before the pause below: the commit (the e-mail's job, the
+        # audit event) is part of the time an unknown address must not save.
+        with runtime.database.transaction() as own:
+            password_reset.request_reset(own, runtime.settings.mail, runtime.settings.resolved_public_url,
                                          email=email)
     except AppError as exc:
         status, message = describe(exc) or (400, exc.message)
