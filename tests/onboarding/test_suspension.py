@@ -10,9 +10,11 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import SecretStr
 from sqlalchemy import Engine, text
 
 from engium.audit.recorder import PLATFORM_TENANT
+from engium.incidents.operator_auth import new_token
 from engium.runtime import Runtime
 from engium.tenancy.binding import tenant_transaction
 from tests.audit.conftest import superuser_engine  # noqa: F401
@@ -21,9 +23,16 @@ from tests.conftest import TenantHandle, audit_events, make_tenant
 from tests.mail.conftest import SmtpServer, mail_row, queue, send_due, smtp_server  # noqa: F401
 from tests.web.forms import sign_in
 from tests.web.members import csrf_token, owner_of
-from tests.web.test_operator_console import configure
 
 SUSPENDED = "This business is suspended by the operator of this Engium server"
+
+
+def configure(runtime: Runtime, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A fresh operator token, its hash configured as the server's: returns the token."""
+    token, digest = new_token()
+    incidents = runtime.settings.incidents.model_copy(update={"operator_token_sha256": SecretStr(digest)})
+    monkeypatch.setattr(runtime.settings, "incidents", incidents)
+    return token
 
 
 @pytest.fixture
