@@ -85,6 +85,8 @@ def test_a_suspended_business_is_refused_on_every_way_in_and_restored_after(
 
     refused(client.get("/api/v1/me"))  # the session cookie
     refused(client.get("/api/v1/me", headers=tenant.headers))  # the API key
+    refused(client.get("/api/v1/contacts", headers=tenant.headers))  # a list read on the event loop
+    refused(client.get("/api/v1/conversations"))  # the same, with the session cookie
     refused(client.post("/widget/v1/conversations", json={"message": "Hello?"}, headers=widget))
     refused(client.get("/widget/v1/config", headers=widget))
     refused(client.post(channels.twilio_path(), content=b"From=%2B15551234567&Body=hi",
@@ -111,6 +113,7 @@ def test_a_suspended_business_is_refused_on_every_way_in_and_restored_after(
 
     unsuspend(console, tenant)
     assert client.get("/api/v1/me", headers=tenant.headers).status_code == 200
+    assert client.get("/api/v1/contacts", headers=tenant.headers).status_code == 200
     assert client.post("/widget/v1/conversations", json={"message": "Hello?"}, headers=widget).status_code == 201
     client.cookies.clear()
     assert sign_in(client, owner_of(tenant)).status_code == 303
