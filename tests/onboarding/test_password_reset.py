@@ -217,3 +217,21 @@ def test_without_an_smtp_server_reset_is_refused_for_everyone_alike(client: Test
 
 def test_the_sign_in_page_offers_the_reset(client: TestClient) -> None:
     assert 'href="/password-reset"' in client.get("/sign-in").text
+
+
+def test_old_links_are_purged_by_the_retention_job(client: TestClient, runtime: Runtime, mail: SmtpServer,
+                                                   tenant: TenantHandle) -> None:
+    from engium.privacy.retention import purge_onboarding
+
+    ask(client, tenant.owner_email)
+    ask(client, tenant.owner_email)  # supersedes the first
+    with runtime.database.transaction() as session:
+        bind_user(session, tenant.owner_user_id)
+        session.execute(text("update password_resets set created_at = now() - interval '9 days', "
+                             "expires_at = now() - interval '8 days' where used_at is not null"))
+    resets, _ = purge_onboarding(runtime.database)
+    assert resets >= 1
+    with runtime.database.transaction() as session:
+        bind_user(session, tenant.owner_user_id)
+        left = session.execute(text("select used_at is null from password_resets")).scalars().all()
+    assert left == [True]  # the open link stays

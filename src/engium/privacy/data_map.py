@@ -256,15 +256,15 @@ STORES: tuple[Store, ...] = (
           _other("tenant_id id role invited_by_kind created_at expires_at accepted_at revoked_at"), NO_CUSTOMER,
           Erasure.NOT_CUSTOMER_DATA, "session_days"),
     # Migration 0033 (ADR 0040): reset links and sign-up verifications; global (no tenant yet, or the person's
-    # account across tenants). Expired and used rows are worthless; the person's account removes resets.
+    # account across tenants). The daily retention job deletes them a week after expiry.
     Store("password_resets", "identity", Activity.STAFF_ACCOUNTS,
           _fields(S, user_id=K.REFERENCE, token_hash=K.CREDENTIALS),
           _other("id created_at expires_at used_at"), NO_CUSTOMER, Erasure.NOT_CUSTOMER_DATA,
-          "while the account exists"),
+          "7 days after expiry (privacy.retention)"),
     Store("signup_requests", "identity", Activity.STAFF_ACCOUNTS,
           _fields(S, email=K.CONTACT_DETAILS, email_normalized=K.CONTACT_DETAILS, token_hash=K.CREDENTIALS),
           _other("id business_name timezone created_at expires_at verified_at"), NO_CUSTOMER,
-          Erasure.NOT_CUSTOMER_DATA, "until the operator removes it"),
+          Erasure.NOT_CUSTOMER_DATA, "7 days after expiry (privacy.retention)"),
     Store("staff", "bookings", Activity.APPOINTMENTS, _fields(S, name=K.IDENTITY, email=K.CONTACT_DETAILS),
           _other("tenant_id id active booking_version created_at"), NO_CUSTOMER, Erasure.NOT_CUSTOMER_DATA,
           "until removed by the business"),

@@ -95,12 +95,34 @@ language sql volatile security definer set search_path = pg_catalog, public as $
 $$;
 """
 
+# Used or expired links are worthless a week after expiry: the daily retention job deletes them
+# (privacy/retention.py, purge_onboarding), as engium_auth, only rows that old.
+PURGE = """
+create policy reset_purger on password_resets for delete to engium_auth
+    using (expires_at < now() - interval '7 days');
+grant delete on password_resets to engium_auth;
+create policy signup_purger on signup_requests for delete to engium_auth
+    using (expires_at < now() - interval '7 days');
+grant delete on signup_requests to engium_auth;
+
+create function onboarding_purge() returns table (password_resets bigint, signup_requests bigint)
+language sql volatile security definer set search_path = pg_catalog, public as $$
+    with resets as (
+        delete from public.password_resets where expires_at < now() - interval '7 days' returning 1
+    ), signups as (
+        delete from public.signup_requests where expires_at < now() - interval '7 days' returning 1
+    )
+    select (select count(*) from resets), (select count(*) from signups)
+$$;
+"""
+
 FUNCTIONS = ("auth_tenant_suspended(uuid)", "auth_password_reset(bytea)", "auth_signup_open(bytea)",
-             "auth_claim_signup(bytea)")
+             "auth_claim_signup(bytea)", "onboarding_purge()")
 
 
 def upgrade() -> None:
     op.execute(SCHEMA)
+    op.execute(PURGE)
     for signature in FUNCTIONS:
         op.execute(f"revoke all on function {signature} from public")
         op.execute(f"grant execute on function {signature} to engium_app")
