@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     # Sign-in (and invitation) requests one client address may make per minute, before any password work.
     login_attempts_per_minute: int = Field(default=30, ge=1)
     login_max_failures: int = 5
+    # Self-service sign-up of new businesses at /sign-up (ADR 0040): off unless the operator opts in
+    # (ENGIUM_SIGNUP_ENABLED=true); a business exists only once its owner's e-mail address is verified.
+    signup_enabled: bool = False
     login_lockout_minutes: int = 15
     db_pool_size: int = 20
 

@@ -47,6 +47,16 @@ class Forbidden(AppError):
     code = "forbidden"
 
 
+class TenantSuspended(Forbidden):
+    """The operator suspended this business (ADR 0040): every way in is refused with this message."""
+
+    code = "tenant_suspended"
+
+    def __init__(self) -> None:
+        super().__init__("This business is suspended by the operator of this Engium server; contact them to "
+                         "restore access")
+
+
 class NotFound(AppError):
     status_code = 404
     code = "not_found"

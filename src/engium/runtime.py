@@ -29,6 +29,8 @@ from engium.trust.register import on_integration_change
 from engium.webhooks.event_hook import install_event_hook
 from engium.webhooks.sharing import install_sharing_check
 
+ONBOARDING_PER_ADDRESS, ONBOARDING_PER_CLIENT, ONBOARDING_WINDOW_SECONDS = 3, 10, 900.0
+
 
 @dataclass
 class Runtime:
@@ -41,6 +43,11 @@ class Runtime:
     # The prompt-injection guard the assistant's turns go through (the red-team run compares it off).
     guard: ConversationGuard = field(default_factory=ConversationGuard)
     login_limiter: SlidingWindowLimiter = field(init=False)
+    # Password-reset and sign-up requests (ADR 0040): per address, and per client address, per 15 minutes.
+    onboarding_by_address: SlidingWindowLimiter = field(
+        default_factory=lambda: SlidingWindowLimiter(ONBOARDING_PER_ADDRESS, ONBOARDING_WINDOW_SECONDS))
+    onboarding_by_client: SlidingWindowLimiter = field(
+        default_factory=lambda: SlidingWindowLimiter(ONBOARDING_PER_CLIENT, ONBOARDING_WINDOW_SECONDS))
 
     def __post_init__(self) -> None:
         self.login_limiter = SlidingWindowLimiter(self.settings.login_attempts_per_minute, 60.0)

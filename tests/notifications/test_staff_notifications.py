@@ -164,3 +164,34 @@ def test_a_business_with_no_event_to_report_has_no_notifications(runtime: Runtim
     quiet = make_tenant(runtime)
     with tenant_transaction(runtime.database, quiet.id) as session:
         assert session.execute(text("select count(*) from staff_notifications")).scalar_one() == 0
+
+
+def test_a_closure_today_makes_a_new_conversation_an_after_hours_one(
+    client: TestClient, runtime: Runtime, tenant: TenantHandle
+) -> None:
+    """Open every day by the weekly hours, but today is a holiday: staff hear about the customer who writes."""
+    assert client.patch("/api/v1/settings", headers=tenant.headers,
+                        json={"opening_hours": ALWAYS_OPEN, "timezone": "UTC"}).status_code == 200
+    closed = client.post("/api/v1/closures", headers=tenant.headers,
+                         json={"label": "Staff training day", "start_date": utc_now().date().isoformat()})
+    assert closed.status_code == 201, closed.text
+    conversation_id = widget_conversation(client, tenant)
+    assert [(r["kind"], str(r["conversation_id"])) for r in notification_rows(runtime, tenant)] == [
+        ("conversation_after_hours", conversation_id)]
+
+
+def test_a_reply_that_could_not_be_sent_notifies_staff(
+    client: TestClient, runtime: Runtime, tenant: TenantHandle
+) -> None:
+    """The demo's failed SMS: no Twilio credential, so the send fails; staff are told, not just the jobs table."""
+    contact = client.post("/api/v1/contacts", headers=tenant.headers, json={"name": "Ada", "phone": "+15005550142"})
+    conversation = client.post("/api/v1/conversations", headers=tenant.headers,
+                               json={"contact_id": contact.json()["id"], "channel": "sms"})
+    conversation_id = conversation.json()["id"]
+    sent = client.post(f"/api/v1/conversations/{conversation_id}/messages", headers=tenant.headers,
+                       json={"body": "We have a slot at 10:00.", "author_kind": "agent"})
+    assert sent.status_code == 201, sent.text
+    assert notification_rows(runtime, tenant) == []
+    send_notification_mail(runtime)  # runs the channels.send job, which fails for lack of a credential
+    rows = notification_rows(runtime, tenant)
+    assert [(r["kind"], str(r["conversation_id"])) for r in rows] == [("message_delivery_failed", conversation_id)]

@@ -14,7 +14,7 @@ from engium.access.credential_lookup import ApiKeyGrant, SessionGrant
 from engium.access.permissions import Permission, Role
 from engium.access.principal import Principal, PrincipalKind, remember_for_refusals
 from engium.access.tokens import digest, digests_match
-from engium.errors import Forbidden, Unauthorized
+from engium.errors import Forbidden, TenantSuspended, Unauthorized
 from engium.kit.transaction import DbSession
 
 SESSION_COOKIE = "engium_session"
@@ -65,6 +65,8 @@ def session_cookie(request: Request) -> str:
 def api_key_principal(grant: ApiKeyGrant | None) -> Principal:
     if grant is None:
         raise Unauthorized("Invalid or revoked API key")
+    if grant.suspended:
+        raise TenantSuspended()
     return remember_for_refusals(Principal(
         kind=PrincipalKind.API_KEY,
         id=grant.api_key_id,
@@ -76,6 +78,8 @@ def api_key_principal(grant: ApiKeyGrant | None) -> Principal:
 def session_principal(request: Request, found: SessionGrant | None) -> Principal:
     if found is None:
         raise Unauthorized("Session expired or invalid")
+    if found.suspended:
+        raise TenantSuspended()
     if request.method not in SAFE_METHODS:
         # Cookies ride along on cross-site requests; a mutation must also prove it read our page.
         # Raising rolls back the transaction, and the tenant binding with it.

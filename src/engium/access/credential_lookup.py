@@ -26,6 +26,8 @@ class ApiKeyGrant:
     api_key_id: UUID
     role: str
     last_used_at: datetime | None
+    # The operator suspended the tenant (migration 0033): the credential is known but refused with 403.
+    suspended: bool = False
 
 
 @dataclass(frozen=True)
@@ -37,18 +39,20 @@ class SessionGrant:
     mfa_verified: bool
     csrf_hash: bytes
     last_seen_at: datetime
+    suspended: bool = False
 
 
 # Resolving the credential and binding its tenant share one round trip: set_config runs only for the
 # row the verified hash found, so an unknown credential binds nothing. Each statement is written once and
 # spelled for SQLAlchemy (:h) and for psycopg on the event loop (%(h)s, engium.access.read_transaction).
 _RESOLVE_AND_BIND_API_KEY_SQL = (
-    "select k.tenant_id, k.api_key_id, k.role, k.last_used_at,"
+    "select k.tenant_id, k.api_key_id, k.role, k.last_used_at, auth_tenant_suspended(k.tenant_id),"
     f" {set_config_sql('k.tenant_id::text')}"
     " from auth_api_key({h}) k"
 )
 _RESOLVE_AND_BIND_SESSION_SQL = (
     "select s.tenant_id, s.session_id, s.user_id, s.role, s.mfa_verified, s.csrf_hash, s.last_seen_at,"
+    " auth_tenant_suspended(s.tenant_id),"
     f" {set_config_sql('s.tenant_id::text', 's.user_id::text')}"
     " from auth_session({h}) s"
 )
@@ -58,12 +62,12 @@ _RESOLVE_AND_BIND_SESSION = text(_RESOLVE_AND_BIND_SESSION_SQL.format(h=":h"))
 
 def resolve_api_key_and_bind(session: Session, key_hash: bytes) -> ApiKeyGrant | None:
     row = session.execute(_RESOLVE_AND_BIND_API_KEY, {"h": key_hash}).first()
-    return ApiKeyGrant(*row[:4]) if row else None
+    return ApiKeyGrant(*row[:5]) if row else None
 
 
 def resolve_session_and_bind(session: Session, token_hash: bytes) -> SessionGrant | None:
     row = session.execute(_RESOLVE_AND_BIND_SESSION, {"h": token_hash}).first()
-    return SessionGrant(*row[:7]) if row else None
+    return SessionGrant(*row[:8]) if row else None
 
 
 # SKIP LOCKED: when a burst of requests with one key arrives, one of them refreshes the timestamp and
@@ -98,11 +102,11 @@ _ASYNC_TOUCH_SESSION = _TOUCH_SESSION_SQL.format(id="%(id)s")
 
 
 def api_key_grant(row: tuple[Any, ...] | None) -> ApiKeyGrant | None:
-    return ApiKeyGrant(*row[:4]) if row else None
+    return ApiKeyGrant(*row[:5]) if row else None
 
 
 def session_grant(row: tuple[Any, ...] | None) -> SessionGrant | None:
-    return SessionGrant(*row[:7]) if row else None
+    return SessionGrant(*row[:8]) if row else None
 
 
 async def touch_in_own_transaction(conn: AsyncConnection, grant: ApiKeyGrant | SessionGrant) -> None:

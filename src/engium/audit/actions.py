@@ -31,6 +31,9 @@ class AuditAction(StrEnum):
     TENANT_CREATED = "tenant.created"
     DEMO_SEEDED = "demo.seeded"
     TENANT_DELETED = "tenant.deleted"
+    # The operator console and CLI (tenancy/lifecycle.py, ADR 0040): on the tenant's chain and the platform's.
+    TENANT_SUSPENDED = "tenant.suspended"
+    TENANT_UNSUSPENDED = "tenant.unsuspended"
     SETTINGS_UPDATED = "setting.updated"
 
     AUTH_LOGIN_SUCCEEDED = "auth.login_succeeded"
@@ -39,6 +42,12 @@ class AuditAction(StrEnum):
     AUTH_MFA_SETUP_STARTED = "auth.mfa_setup_started"
     AUTH_MFA_ENABLED = "auth.mfa_enabled"
     AUTH_PASSWORD_CHANGED = "auth.password_changed"
+    # Password reset by e-mail (identity/password_reset.py, ADR 0040): ids only, never the address or token.
+    AUTH_PASSWORD_RESET_REQUESTED = "auth.password_reset_requested"
+    AUTH_PASSWORD_RESET_COMPLETED = "auth.password_reset_completed"
+    # Self-service sign-up (web/pages/signup.py, ADR 0040): requested on the platform chain, verified on both.
+    SIGNUP_REQUESTED = "signup.requested"
+    SIGNUP_VERIFIED = "signup.verified"
 
     # Joining a tenant: an invitation the invitee redeems (details: role; never the address or token).
     INVITATION_CREATED = "invitation.created"

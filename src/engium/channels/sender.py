@@ -33,6 +33,7 @@ from uuid import UUID
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from engium.access.suspension import is_suspended
 from engium.audit import recorder as audit
 from engium.audit.actions import ActorKind, AuditAction, Outcome
 from engium.channels import delivery_receipts, providers, store
@@ -99,6 +100,11 @@ class ChannelSender:
                 self._fail(session, tenant_id, message_id, facts, str(exc), None)
                 return
             facts |= {"conversation_id": message.conversation_id, "provider": providers.provider_of(request)}
+            if is_suspended(session) and message.delivery_status not in SETTLED:
+                # The operator suspended the business (ADR 0040): nothing of it leaves, and staff see why.
+                self._fail(session, tenant_id, message_id, facts, "not sent: the business is suspended", None,
+                           reason="business suspended")
+                return
             if message.delivery_status in SETTLED:
                 # An earlier attempt settled it, but its job was not marked finished (the database went
                 # away in between, or its worker died): retried jobs resume, they never send twice.

@@ -14,6 +14,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
+from engium.access.suspension import refuse_if_suspended
 from engium.channels import delivery_receipts, inbound, store
 from engium.channels.rate_limits import RawBody, refuse
 from engium.channels.verify.verification import RejectReason, WebhookRejected
@@ -34,6 +35,7 @@ def _bind(session: Session, public_id: str) -> UUID:
     if tenant_id is None:
         raise WebhookRejected(RejectReason.NO_SECRET)
     bind_tenant(session, tenant_id)
+    refuse_if_suspended(session)
     return tenant_id
 
 

@@ -29,6 +29,7 @@ from uuid import UUID
 from sqlalchemy.orm import Session
 
 from engium.access.principal import Principal, remember_for_refusals
+from engium.access.suspension import refuse_if_suspended
 from engium.assistant.turn_queue import queue_turn
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
@@ -79,6 +80,7 @@ def resolve(session: Session, widget_key: str) -> WidgetVisitor:
     if tenant_id is None:
         raise WebhookRejected(RejectReason.NO_SECRET)
     bind_tenant(session, tenant_id)
+    refuse_if_suspended(session)
     matches = [
         c for c in credentials.list_credentials(session)
         if c.kind == CredentialKind.WIDGET.value and c.config.get(METADATA_KEY) == widget_key

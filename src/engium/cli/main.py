@@ -24,6 +24,7 @@ from engium.cli.operator import existing_tenant_transaction, fail, migrated, ope
 from engium.cli.privacy_commands import privacy_app
 from engium.cli.retention_commands import retention_app
 from engium.cli.subprocessor_commands import subprocessors_app
+from engium.cli.tenant_commands import register as register_tenant_commands
 
 if TYPE_CHECKING:
     from engium.runtime import Runtime
@@ -48,6 +49,7 @@ app.add_typer(operator_app, name="operator")
 app.add_typer(mail_app, name="mail")
 register_key_commands(app, tenant_app)
 register_knowledge_commands(app)
+register_tenant_commands(tenant_app)
 
 DataDir = Annotated[
     Path | None,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from engium.access.permissions import Role, can_grant
 from engium.access.principal import Principal, PrincipalKind, remember_for_refusals
+from engium.access.suspension import refuse_if_suspended
 from engium.access.tokens import digest
 from engium.audit import recorder as audit
 from engium.audit.actions import ActorKind, AuditAction
@@ -119,6 +120,8 @@ def login(
             details={"tenants": [{"id": str(c.tenant_id), "name": c.tenant_name} for c in choices]},
         )
     bind_tenant(session, chosen.tenant_id, candidate.user_id)
+    # After the password: only the account's holder learns that their business is suspended.
+    refuse_if_suspended(session)
     from engium.tenancy.service import mfa_required as tenant_requires_mfa
 
     mfa_required = tenant_requires_mfa(session)

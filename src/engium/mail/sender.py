@@ -23,6 +23,7 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
+from engium.access.suspension import is_suspended
 from engium.audit import recorder as audit
 from engium.audit.actions import ActorKind, AuditAction, Outcome
 from engium.kit.database import Database
@@ -37,6 +38,7 @@ log = logging.getLogger(__name__)
 
 COMPONENT = "mail.sender"
 ACTOR = (ActorKind.SYSTEM, COMPONENT)
+SUSPENDED = "not sent: the business is suspended"
 Clock = Callable[[], datetime]
 Transport = Callable[[EmailMessage, MailSettings], str]
 
@@ -74,6 +76,10 @@ class MailSender:
             if not self.settings.enabled:
                 # The operator removed the SMTP settings after it was queued: no retry can send it.
                 self._settle(session, mail, FAILED, error=NOT_CONFIGURED, reason="no e-mail sender configured")
+                return
+            if is_suspended(session):
+                # The operator suspended the business (ADR 0040): nothing of it leaves, and staff see why.
+                self._settle(session, mail, FAILED, error=SUSPENDED, reason="business suspended")
                 return
             mail.attempts = attempt
             message = smtp.build_message(smtp.Outgoing(mail.id, mail.recipient, mail.subject, mail.body),

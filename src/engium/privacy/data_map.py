@@ -266,6 +266,16 @@ STORES: tuple[Store, ...] = (
     Store("notification_preferences", "notifications", Activity.STAFF_ACCOUNTS, _fields(S, user_id=K.REFERENCE),
           _other("tenant_id email_enabled on_call daily_digest last_digest_on updated_at"), NO_CUSTOMER,
           Erasure.NOT_CUSTOMER_DATA, "while a member"),
+    # Migration 0033 (ADR 0040): reset links and sign-up verifications; global (no tenant yet, or the person's
+    # account across tenants). The daily retention job deletes them a week after expiry.
+    Store("password_resets", "identity", Activity.STAFF_ACCOUNTS,
+          _fields(S, user_id=K.REFERENCE, token_hash=K.CREDENTIALS),
+          _other("id created_at expires_at used_at"), NO_CUSTOMER, Erasure.NOT_CUSTOMER_DATA,
+          "7 days after expiry (privacy.retention)"),
+    Store("signup_requests", "identity", Activity.STAFF_ACCOUNTS,
+          _fields(S, email=K.CONTACT_DETAILS, email_normalized=K.CONTACT_DETAILS, token_hash=K.CREDENTIALS),
+          _other("id business_name timezone created_at expires_at verified_at"), NO_CUSTOMER,
+          Erasure.NOT_CUSTOMER_DATA, "7 days after expiry (privacy.retention)"),
     Store("staff", "bookings", Activity.APPOINTMENTS, _fields(S, name=K.IDENTITY, email=K.CONTACT_DETAILS),
           _other("tenant_id id active booking_version created_at"), NO_CUSTOMER, Erasure.NOT_CUSTOMER_DATA,
           "until removed by the business"),
@@ -293,7 +303,7 @@ STORES: tuple[Store, ...] = (
         Store(table, domain, Activity.OPERATIONS, (), _other(columns), NO_CUSTOMER, Erasure.NOT_CUSTOMER_DATA,
               "while the tenant exists")
         for table, domain, columns in (
-            ("tenants", "tenancy", "id name public_id created_at"),
+            ("tenants", "tenancy", "id name public_id created_at suspended_at suspension_reason"),
             ("services", "bookings", "tenant_id id name description duration_minutes price_cents currency active "
                                      "created_at"),
             ("staff_services", "bookings", "tenant_id staff_id service_id"),

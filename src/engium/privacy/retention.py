@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from engium.access.principal import Principal
 from engium.audit import recorder as audit
-from engium.audit.actions import AuditAction
+from engium.audit.actions import ActorKind, AuditAction
 from engium.audit.pruning import (
     AuditArchive,
     MonthsPlan,
@@ -225,6 +225,17 @@ def tenant_ids(database: Database) -> list[UUID]:
     """Every tenant, through the one cross-tenant function that lists them (migration 0017)."""
     with database.transaction() as session:
         return [UUID(str(t)) for t in session.execute(text("select privacy_tenant_ids()")).scalars()]
+
+
+def purge_onboarding(database: Database) -> tuple[int, int]:
+    """Deletes password-reset links and sign-up requests a week past their expiry (global tables, migration
+    0033: no tenant's purge reaches them); records the counts on the platform chain. Returns the counts."""
+    with database.transaction() as session:
+        resets, signups = session.execute(text("select * from onboarding_purge()")).one()
+        audit.record(session, None, AuditAction.RETENTION_PURGED, resource_type="onboarding",
+                     actor=(ActorKind.SYSTEM, "privacy.retention"),
+                     details={"counts": {"password_resets": int(resets), "signup_requests": int(signups)}})
+    return int(resets), int(signups)
 
 
 def run_all(database: Database, *, now: datetime | None = None, batch: int = DEFAULT_BATCH,

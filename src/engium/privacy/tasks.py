@@ -16,7 +16,7 @@ from engium.access.principal import Principal
 from engium.audit.pruning import AuditArchive
 from engium.jobs import queue, runtime_of
 from engium.privacy.requests import record_overdue
-from engium.privacy.retention import RetentionReport, run_all, tenant_ids
+from engium.privacy.retention import RetentionReport, purge_onboarding, run_all, tenant_ids
 from engium.tenancy.binding import tenant_transaction
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ def _log(report: RetentionReport) -> None:
 def retention(context: procrastinate.JobContext, timestamp: int) -> None:
     runtime = runtime_of(context)
     run_all(runtime.database, on_tenant=_log, audit_archive=AuditArchive.from_settings(runtime.settings))
+    purge_onboarding(runtime.database)
 
 
 @queue.task(name=CLOCKS_JOB, pass_context=True, queue="maintenance", queueing_lock=CLOCKS_JOB)

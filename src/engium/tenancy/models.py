@@ -22,6 +22,9 @@ class Tenant(Base):
     # The id in webhook URLs (migration 0004): short, random, globally unique.
     public_id: Mapped[str] = mapped_column(Text, server_default=text(PUBLIC_ID_DEFAULT))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Migration 0033: an operator's suspension refuses every way in (ADR 0040); the reason is for operators.
+    suspended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    suspension_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class TenantSettings(Base):

@@ -29,9 +29,12 @@ from engium.web.pages import (
     knowledge,
     notifications,
     operator,
+    operator_tenants,
+    password_reset,
     privacy,
     privacy_export,
     settings,
+    signup,
     team,
     trust,
     trust_register,
@@ -49,7 +52,8 @@ staff_router = APIRouter(lifespan=_lifespan)
 for pages in (assets_router, access.router, account.router, inbox.router, conversation.router, bookings.router,
               contacts.router, knowledge.router, settings.router, catalog.router, integrations.router, team.router,
               audit.router, privacy.router, trust.router, trust_register.router, trust_register.data_router,
-              incidents.router, operator.router, privacy_export.router, notifications.router):
+              incidents.router, operator.router, operator_tenants.router, privacy_export.router,
+              password_reset.router, signup.router, notifications.router):
     staff_router.include_router(pages)
 
 __all__ = ["api_docs_router", "staff_router"]

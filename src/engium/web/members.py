@@ -23,7 +23,7 @@ from engium.access.authentication import CSRF_COOKIE, SESSION_COOKIE, TOUCH_INTE
 from engium.access.permissions import Permission, Role
 from engium.access.principal import Principal, PrincipalKind, remember_for_refusals
 from engium.access.tokens import digest, digests_match
-from engium.errors import Forbidden
+from engium.errors import Forbidden, TenantSuspended
 from engium.identity import repository as identity_repo
 from engium.kit.transaction import DbSession
 from engium.notifications import service as notifications
@@ -110,6 +110,8 @@ def member_from_cookies(session: Session, cookies: Mapping[str, str], *, posted_
     if found is None or not csrf or not digests_match(csrf, found.csrf_hash):
         # Without its CSRF token a page could not post any form: start over with a fresh sign-in.
         raise SignInRequired
+    if found.suspended:
+        raise TenantSuspended()
     principal = Principal(
         kind=PrincipalKind.USER, id=found.user_id, tenant_id=found.tenant_id, role=Role(found.role),
         user_id=found.user_id, session_id=found.session_id, mfa_satisfied=found.mfa_verified,

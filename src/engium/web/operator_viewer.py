@@ -34,7 +34,8 @@ COOKIE_PATH = "/operator"
 SESSION_SECONDS = 8 * 3600
 # Who signed in, as they gave it, for the audit log's actor: letters, digits, spaces and . @ _ -.
 NAME_PATTERN = re.compile(r"^[\w .@-]{1,60}$")
-NAVIGATION = [NavItem("/operator", "Incidents", "shield"), NavItem("/operator/evidence", "Evidence", "list")]
+NAVIGATION = [NavItem("/operator", "Incidents", "shield"), NavItem("/operator/tenants", "Businesses", "users"),
+              NavItem("/operator/evidence", "Evidence", "list")]
 
 
 class OperatorSignInRequired(Exception):

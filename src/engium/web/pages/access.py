@@ -38,6 +38,8 @@ NOTICES = {
     "signed-out": "You have signed out.",
     "joined": "You have joined the business. Sign in to continue.",
     "password": "Your password was changed. Sign in with the new one.",
+    "reset": "Your new password is set and you were signed out everywhere. Sign in with it.",
+    "verified": "Your address is verified and your business is open. Choose your password to sign in.",
 }
 
 
