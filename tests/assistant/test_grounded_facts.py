@@ -1,16 +1,14 @@
-"""The grounded responder's pure parts: hours read from what businesses type, FAQ matching, quoting."""
+"""The grounded responder's pure parts: hours read from what businesses type, FAQ matching, quoting.
+(The hours answer itself is specified through the widget in test_hours_answers.py.)"""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import time
 
-from engium.assistant.facts import hours_reply
 from engium.assistant.grounded import extractive_answer, faq_answer
 from engium.bookings.opening_hours import settings_hours
-
-WEDNESDAY = date(2030, 5, 1)
 
 
 def test_opening_hours_are_read_in_the_shapes_businesses_type_them() -> None:
@@ -26,19 +24,6 @@ def test_opening_hours_are_read_in_the_shapes_businesses_type_them() -> None:
         5: [],
         6: [],
     }
-
-
-def test_hours_are_stated_per_day_or_for_the_week() -> None:
-    hours = settings_hours({"mon": "9-17", "tue": "9-17", "wed": "9-17", "sat": "10-14", "sun": "closed"})
-    week = hours_reply(hours, "settings:opening_hours", None, WEDNESDAY)
-    assert week.text == (
-        "Our opening hours: Mon-Wed 09:00-17:00; Thu-Fri not listed; Sat 10:00-14:00; Sun closed."
-    )
-    assert week.sources == ("settings:opening_hours",)
-    assert hours_reply(hours, "s", date(2030, 5, 2), WEDNESDAY).text == (
-        "I don't have our hours for Thursdays on file, sorry."
-    )
-    assert hours_reply({}, "s", None, WEDNESDAY).sources == ()  # nothing on file: nothing claimed
 
 
 FAQS = (("Is there parking?", "Yes, behind the salon."), ("Do you take walk-ins?", "Yes, when a stylist is free."))

@@ -58,7 +58,8 @@ def test_a_french_customer_is_answered_in_french_and_ok_keeps_the_language(
     visitor = visit(client, runtime, salon)
     visitor.give_details()
     assert visitor.say("Quels sont vos horaires ?") == [
-        "Nos horaires : lun-mer 09:00-18:00; jeu 09:00-20:00; ven 09:00-18:00; sam 09:00-17:00; dim fermé."
+        "Nos horaires : lun-mer 09:00-18:00; jeu 09:00-20:00; ven 09:00-18:00; sam 09:00-17:00; dim fermé. "
+        "Rendez-vous : lun-sam 09:00-17:00; dim fermé."
     ]
     assert visitor.say("Combien coûte une couleur ?") == ["Voici le prix : Colour: £95.00 (120 min)."]
     assert visitor.say("Je voudrais prendre rendez-vous pour une coupe homme samedi à 10h") == [

@@ -192,3 +192,23 @@ def test_the_longest_message_is_read_in_bounded_time(text: str) -> None:
     language = conversation_language(text, "es")
     detect(text, WEDNESDAY, SALON, language)
     assert perf_counter() - started < 2.0
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "day"),
+    [
+        ("es", "¿Abren el día de Navidad?", date(2030, 12, 25)), ("es", "¿y en Nochebuena?", date(2030, 12, 24)),
+        ("es", "¿Abren el día de Año Nuevo?", date(2031, 1, 1)),
+        ("fr", "Êtes-vous ouverts le jour de Noël ?", date(2030, 12, 25)),
+        ("fr", "Et la veille de Noël ?", date(2030, 12, 24)), ("fr", "Ouvert le jour de l'an ?", date(2031, 1, 1)),
+        ("de", "Haben Sie am ersten Weihnachtstag geöffnet?", date(2030, 12, 25)),
+        ("de", "Und am zweiten Weihnachtstag?", date(2030, 12, 26)), ("de", "Habt ihr an Heiligabend offen?",
+                                                                         date(2030, 12, 24)),
+        ("de", "Habt ihr Silvester geöffnet?", date(2030, 12, 31)),
+        ("pt", "Vocês abrem no dia de Natal?", date(2030, 12, 25)),
+        ("pt", "E na véspera de Natal?", date(2030, 12, 24)), ("pt", "Abrem no dia de Ano Novo?", date(2031, 1, 1)),
+    ],
+)
+def test_holidays_are_named_in_each_language(language: str, text: str, day: date) -> None:
+    """Rewritten to the English names the date reader and the business's closure labels use ("christmas day")."""
+    assert detect(text, WEDNESDAY, SALON, language).when.day == day

@@ -141,7 +141,7 @@ def _decide(session: Session, ctx: TurnContext, intent: Intent, search: Search, 
             return Plan(intent.kind, Reply(say(ctx.language, "how_can_i_help", abilities=say(ctx.language,
                                                                                              "abilities")), ()))
         case _:
-            named = hours_answer.named_closure_day(session, intent.text, ctx.today)
+            named = _named_day(session, ctx, intent)
             if named is not None:
                 # "Christmas Day?": a question about a day the business has named, so about its hours.
                 return _hours(session, ctx, intent, named)
@@ -149,10 +149,15 @@ def _decide(session: Session, ctx: TurnContext, intent: Intent, search: Search, 
 
 
 def _hours(session: Session, ctx: TurnContext, intent: Intent, day: date | None = None) -> Plan:
-    day = day or intent.when.day or hours_answer.named_closure_day(session, intent.text, ctx.today)
+    # A closure's name beats the weekday inside it: "Easter Monday" is 21 April, not next Monday.
+    day = day or _named_day(session, ctx, intent) or intent.when.day
     # Remembered so that "and on Saturday?" next is read as a question about hours too.
     topic = {"kind": "hours", "at": ctx.now.isoformat()}
-    return Plan(intent.kind, hours_answer.hours_reply(session, ctx.business, day, ctx.today), pending=topic)
+    return Plan(intent.kind, hours_answer.hours_reply(session, day, ctx.today, ctx.language), pending=topic)
+
+
+def _named_day(session: Session, ctx: TurnContext, intent: Intent) -> date | None:
+    return hours_answer.named_closure_day(session, intent.text, ctx.today, intent.as_written)
 
 
 def _request(intent: Intent, day: date | None, at: time | None) -> BookingRequest:
@@ -204,7 +209,7 @@ def _follow_up(session: Session, ctx: TurnContext, intent: Intent, pending: dict
     if kind == "move_draft" and intent.names_a_slot and intent.kind not in {IntentKind.CANCEL, IntentKind.BOOK}:
         return booking_changes.continue_move(session, ctx, pending, intent.when.day, intent.when.at)
     if kind == "hours" and intent.kind is IntentKind.KNOWLEDGE:
-        day = intent.when.day or hours_answer.named_closure_day(session, intent.text, ctx.today)
+        day = _named_day(session, ctx, intent) or intent.when.day
         if day is not None:
             return _hours(session, ctx, intent, day)
     if kind in {"draft", "book"}:

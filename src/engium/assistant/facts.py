@@ -1,56 +1,23 @@
-"""Facts the assistant states from structured data, never from a model: opening hours, services with
-prices and durations, and the business's address, phone, email and website.
+"""Facts the assistant states from structured data, never from a model: services with prices and
+durations, and the business's address, phone, email and website.
 
-Opening hours come from ``tenant_settings.opening_hours``, read by bookings/opening_hours.py. A business
-that has not entered them gets its staff's weekly working hours instead, merged per weekday; the
-assistant's hours answer, closures included, is assistant/hours_answer.py.
+The opening hours answer, closures and the hours staff can serve included, is assistant/hours_answer.py;
+the source ids for its two kinds of weekly hours are named here, beside the other facts' sources.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import date, time
+from collections.abc import Iterable
 
 from engium.assistant.intents import ContactTopic
-from engium.assistant.phrasebook import describe_day, joined, say, short_weekday, weekday_name
+from engium.assistant.phrasebook import joined, say
 from engium.assistant.turn import Business, Reply
 from engium.bookings.models import Service
-from engium.bookings.opening_hours import Hours
 
+# The hours answer's sources: the business's settings, or its staff's weekly hours when it entered none.
 SETTINGS_HOURS = "settings:opening_hours"
 STAFF_HOURS = "staff:weekly_hours"
 _SYMBOLS = {"GBP": "£", "USD": "$", "EUR": "€", "AUD": "A$", "CAD": "C$", "NZD": "NZ$"}
-
-
-def _spans_text(spans: Sequence[tuple[time, time]], language: str = "en") -> str:
-    if not spans:
-        return say(language, "closed")
-    return f" {say(language, 'and')} ".join(f"{start:%H:%M}-{end:%H:%M}" for start, end in spans)
-
-
-def hours_reply(hours: Hours, source: str, day: date | None, today: date, language: str = "en") -> Reply:
-    if not hours:
-        return Reply(say(language, "hours_unknown"), ())
-    if day is not None:
-        spans = hours.get(day.weekday())
-        label = describe_day(day, today, language)
-        if spans is None:
-            return Reply(say(language, "hours_day_unknown", weekday=weekday_name(language, day.weekday())), ())
-        if not spans:
-            return Reply(say(language, "closed_on", day=label), (source,))
-        return Reply(say(language, "open_on", day=label, spans=_spans_text(spans, language)), (source,))
-    groups: list[tuple[int, int, str]] = []
-    for weekday in range(7):
-        text = _spans_text(hours[weekday], language) if weekday in hours else say(language, "not_listed")
-        if groups and groups[-1][2] == text and groups[-1][1] == weekday - 1:
-            groups[-1] = (groups[-1][0], weekday, text)
-        else:
-            groups.append((weekday, weekday, text))
-    parts = [
-        f"{short_weekday(language, first)}{'-' + short_weekday(language, last) if last != first else ''} {text}"
-        for first, last, text in groups
-    ]
-    return Reply(say(language, "opening_hours", list="; ".join(parts)), (source,))
 
 
 def money(service: Service, language: str = "en") -> str:

@@ -8,6 +8,8 @@ A specification checks that every key has all five languages with the same place
 
 from __future__ import annotations
 
+from engium.assistant.phrasebook_hours_texts import HOURS_PHRASES
+
 PHRASES: dict[str, dict[str, str]] = {
     # --- small talk (engine.py)
     "abilities": {
@@ -83,45 +85,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "de": "Aus „{title}“: {quote}",
         "pt": "Segundo «{title}»: {quote}",
     },
-    # --- facts (facts.py)
-    "hours_unknown": {
-        "en": "I don't have our opening hours on file, sorry. A member of the team can tell you.",
-        "es": "Lo siento, no tengo nuestro horario registrado. Un miembro del equipo se lo puede decir.",
-        "fr": "Désolé, je n'ai pas nos horaires. Un membre de l'équipe pourra vous renseigner.",
-        "de": "Leider habe ich unsere Öffnungszeiten nicht vorliegen. Jemand aus dem Team kann sie Ihnen nennen.",
-        "pt": "Lamento, não tenho o nosso horário registado. Um membro da equipa pode informá-lo.",
-    },
-    "hours_day_unknown": {
-        "en": "I don't have our hours for {weekday}s on file, sorry.",
-        "es": "Lo siento, no tengo nuestro horario del {weekday}.",
-        "fr": "Désolé, je n'ai pas nos horaires du {weekday}.",
-        "de": "Leider habe ich unsere Zeiten für {weekday} nicht vorliegen.",
-        "pt": "Lamento, não tenho o nosso horário de {weekday}.",
-    },
-    "closed_on": {
-        "en": "We're closed on {day}.",
-        "es": "Estamos cerrados el {day}.",
-        "fr": "Nous sommes fermés le {day}.",
-        "de": "Am {day} haben wir geschlossen.",
-        "pt": "Estamos fechados no dia {day}.",
-    },
-    "open_on": {
-        "en": "On {day} we're open {spans}.",
-        "es": "El {day} abrimos {spans}.",
-        "fr": "Le {day}, nous sommes ouverts {spans}.",
-        "de": "Am {day} haben wir {spans} geöffnet.",
-        "pt": "No dia {day}, estamos abertos {spans}.",
-    },
-    "opening_hours": {
-        "en": "Our opening hours: {list}.",
-        "es": "Nuestro horario: {list}.",
-        "fr": "Nos horaires : {list}.",
-        "de": "Unsere Öffnungszeiten: {list}.",
-        "pt": "O nosso horário: {list}.",
-    },
-    "closed": {"en": "closed", "es": "cerrado", "fr": "fermé", "de": "geschlossen", "pt": "fechado"},
-    "not_listed": {"en": "not listed", "es": "sin datos", "fr": "non indiqué", "de": "keine Angabe",
-                   "pt": "sem informação"},
+    # --- facts (facts.py); the hours answer's sentences are in phrasebook_hours_texts.py
+    **HOURS_PHRASES,
     "and": {"en": "and", "es": "y", "fr": "et", "de": "und", "pt": "e"},
     "or": {"en": "or", "es": "o", "fr": "ou", "de": "oder", "pt": "ou"},
     "no_price_list": {
