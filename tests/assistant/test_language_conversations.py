@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime
 from uuid import UUID
 
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
+from engium.assistant.handover import FOLLOW_UP_JOB
 from engium.assistant.phrasebook import say
 from engium.demo.seed import seed_demo
 from engium.runtime import Runtime
@@ -19,7 +21,7 @@ from tests.assistant.helpers import assistant, open_salon, rows, texting, visit
 from tests.assistant.knowledge_helpers import AFTERCARE, add_document
 from tests.assistant.scripted_model import ScriptedModel, with_model
 from tests.conftest import TenantHandle
-from tests.job_queue import drain
+from tests.job_queue import drain, job_rows, make_due
 
 
 def _language(runtime: Runtime, tenant: TenantHandle, conversation_id: str) -> str | None:
@@ -203,9 +205,55 @@ def test_a_german_customer_who_asks_for_a_person_is_told_in_german(client: TestC
     salon = open_salon(client, runtime)
     customer = texting(client, runtime, salon)
     assert customer.say("Ich möchte bitte mit einem Menschen sprechen") == [
-        say("de", "escalated_customer_request")
+        "Natürlich. Ich habe jemanden aus dem Team gebeten zu übernehmen; Sie bekommen hier eine Antwort innerhalb "
+        "von etwa 2 Stunden. In der Zwischenzeit helfe ich Ihnen weiterhin gern bei Öffnungszeiten, Preisen und "
+        "Terminen."
     ]
     assert rows(runtime, salon.tenant, "select status from conversations") == [("escalated",)]
+
+
+def test_a_spanish_question_nobody_can_answer_is_handed_over_in_spanish(client: TestClient, runtime: Runtime) -> None:
+    salon = open_salon(client, runtime)
+    visitor = visit(client, runtime, salon)
+    assert visitor.say("¿Hacen depilación de cejas con hilo?") == [
+        "No estoy seguro de eso y prefiero no adivinar, así que he pedido a un miembro del equipo que le responda "
+        "aquí en unas 2 horas. Mientras tanto, puedo seguir ayudándole con el horario, los precios y las citas."
+    ]
+    assert rows(runtime, salon.tenant, "select status from conversations") == [("escalated",)]
+    # Still with the team: another miss says so, in Spanish, without handing over again.
+    assert visitor.say("¿Y hacen uñas de gel?") == [
+        "No estoy seguro de eso y prefiero no adivinar. Un miembro del equipo tiene su mensaje y le responderá "
+        "aquí en unas 2 horas."
+    ]
+
+
+def test_a_german_question_out_of_hours_is_promised_an_answer_at_opening_in_german(
+    client: TestClient, runtime: Runtime
+) -> None:
+    salon = open_salon(client, runtime)
+    saturday_evening = datetime(2030, 5, 4, 19, 0, tzinfo=UTC)  # 20:00 in London, closed until Monday
+    visitor = visit(client, runtime, salon, worker=assistant(runtime, saturday_evening))
+    assert visitor.say("Macht ihr auch Augenbrauen mit Faden?") == [
+        "Da bin ich mir nicht sicher und möchte nicht raten, daher habe ich Ihre Nachricht an jemanden aus dem Team "
+        "weitergegeben; Sie bekommen hier eine Antwort gleich nach Öffnung am Montag um 09:00 Uhr. In der "
+        "Zwischenzeit helfe ich Ihnen weiterhin gern bei Öffnungszeiten, Preisen und Terminen."
+    ]
+    assert _language(runtime, salon.tenant, visitor.conversation_id) == "de"
+
+
+def test_the_follow_up_to_a_french_conversation_is_in_french(client: TestClient, runtime: Runtime) -> None:
+    salon = open_salon(client, runtime)
+    visitor = visit(client, runtime, salon)
+    assert visitor.say("Faites-vous l'épilation des sourcils au fil ?")[0].endswith(
+        "vous répondre ici dans environ 2 heures. En attendant, je peux toujours vous renseigner sur les horaires, "
+        "les prix et les rendez-vous.")
+    [job] = job_rows(runtime, FOLLOW_UP_JOB, conversation_id=visitor.conversation_id)
+    make_due(runtime, job["id"])
+    drain(visitor.worker)
+    assert [m["body"] for m in visitor.messages() if m["author_kind"] == "assistant"][-1] == (
+        "Désolé pour l'attente. Votre message est toujours entre les mains de notre équipe, et un membre de "
+        "l'équipe vous répondra ici dès que possible."
+    )
 
 
 def test_a_flagged_spanish_message_books_nothing_and_is_refused_in_spanish(

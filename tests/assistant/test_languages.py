@@ -11,6 +11,7 @@ from time import perf_counter
 import pytest
 
 from engium.assistant import when
+from engium.assistant.handover_texts import HANDOVER_PHRASES
 from engium.assistant.intents import ContactTopic, IntentKind, detect
 from engium.assistant.language import SUPPORTED, conversation_language, detect_language
 from engium.assistant.phrasebook import describe_day, joined, say
@@ -158,12 +159,24 @@ def test_english_words_are_not_rewritten_for_an_english_conversation() -> None:
     assert detect("as soon as possible, um, at 10?", WEDNESDAY, SALON, "en").text == "as soon as possible um at 10"
 
 
-def test_every_phrase_has_all_five_languages_with_the_same_placeholders() -> None:
-    for key, texts in PHRASES.items():
+@pytest.mark.parametrize("table", [PHRASES, HANDOVER_PHRASES], ids=["phrasebook", "hand-over"])
+def test_every_phrase_has_all_five_languages_with_the_same_placeholders(table: dict[str, dict[str, str]]) -> None:
+    for key, texts in table.items():
         assert set(texts) == set(SUPPORTED), key
         expected = {name for _, name, _, _ in Formatter().parse(texts["en"]) if name}
         for language, template in texts.items():
             assert {name for _, name, _, _ in Formatter().parse(template) if name} == expected, (key, language)
+
+
+def test_every_hand_over_sentence_ends_with_when_a_person_will_reply() -> None:
+    """The time phrase ("bis morgen um 10:30 Uhr") is built apart, so each language's sentence must have
+    a place for it that reads right whatever it is: the end, where no verb follows it."""
+    with_when = [texts for texts in HANDOVER_PHRASES.values() if "{when}" in texts["en"]]
+    assert len(with_when) >= 9
+    for texts in with_when:
+        for template in texts.values():
+            assert template.endswith(" {when}."), template
+    assert not set(HANDOVER_PHRASES) & set(PHRASES)  # one place per sentence
 
 
 def test_english_dates_read_as_before_and_other_languages_write_their_own() -> None:

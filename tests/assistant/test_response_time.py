@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from engium.assistant.handover_policy import HandoverPolicy, policy_of
-from engium.assistant.handover_texts import handover_message, waiting_message, when_phrase
+from engium.assistant.handover_texts import follow_up_message, handover_message, waiting_message, when_phrase
 from engium.assistant.response_time import add_open_minutes, expected_reply, is_open, next_opening
 from engium.bookings.opening_hours import settings_hours
 
@@ -23,8 +23,9 @@ def local(day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2030, 5, day, hour, minute, tzinfo=LONDON)
 
 
-def promise(now: datetime, minutes: int = 120, hours: dict[int, list[tuple[time, time]]] | None = None) -> str:
-    return when_phrase(expected_reply(SALON if hours is None else hours, LONDON, now, minutes), now)
+def promise(now: datetime, minutes: int = 120, hours: dict[int, list[tuple[time, time]]] | None = None,
+            language: str = "en") -> str:
+    return when_phrase(expected_reply(SALON if hours is None else hours, LONDON, now, minutes), now, language)
 
 
 @pytest.mark.parametrize(("now", "minutes", "said"), [
@@ -49,6 +50,34 @@ def test_the_promise_counts_opening_hours(now: datetime, minutes: int, said: str
 def test_a_business_open_one_day_a_week_names_the_date_a_week_ahead() -> None:
     mondays = settings_hours({"mon": "09:00-12:00"})
     assert promise(local(6, 13), hours=mondays) == "when we open on 13 May at 09:00"
+
+
+@pytest.mark.parametrize(("now", "minutes", "language", "said"), [
+    (local(1, 9), 120, "es", "en unas 2 horas"),
+    (local(1, 9), 90, "de", "innerhalb von etwa 1 Std. 30 Min."),
+    (local(1, 9), 60, "pt", "dentro de cerca de uma hora"),
+    (local(1, 9), 30, "fr", "dans environ 30 minutes"),
+    (local(1, 17, 30), 120, "es", "mañana antes de las 10:30"),
+    (local(1, 17, 30), 120, "de", "bis morgen um 10:30 Uhr"),
+    (local(4, 16, 30), 120, "fr", "lundi avant 10:30"),
+    (local(4, 16, 30), 120, "pt", "até segunda-feira, às 10:30"),
+    (local(1, 7), 120, "de", "gleich nach Öffnung heute um 09:00 Uhr"),
+    (local(1, 19), 120, "pt", "quando abrirmos amanhã, às 09:00"),
+    (local(4, 20), 120, "es", "cuando abramos el lunes a las 09:00"),
+    (local(4, 20), 120, "de", "gleich nach Öffnung am Montag um 09:00 Uhr"),
+    (local(4, 20), 120, "fr", "dès notre ouverture lundi à 09:00"),
+    (local(4, 20), 120, "xx", "when we open on Monday at 09:00"),  # a language the assistant does not speak
+])
+def test_the_promise_is_said_in_the_customers_language(now: datetime, minutes: int, language: str, said: str) -> None:
+    assert promise(now, minutes, language=language) == said
+
+
+def test_a_date_a_week_ahead_is_written_the_languages_way() -> None:
+    mondays = settings_hours({"mon": "09:00-12:00"})
+    assert promise(local(6, 13), hours=mondays, language="es") == "cuando abramos el 13 de mayo a las 09:00"
+    assert promise(local(6, 13), hours=mondays, language="de") == "gleich nach Öffnung am 13. Mai um 09:00 Uhr"
+    assert promise(local(6, 13), hours=mondays, language="fr") == "dès notre ouverture le 13 mai à 09:00"
+    assert promise(local(6, 13), hours=mondays, language="pt") == "quando abrirmos, no dia 13 de maio, às 09:00"
 
 
 def test_without_opening_hours_the_promise_is_clock_time() -> None:
@@ -79,6 +108,20 @@ def test_the_hand_over_message_says_what_happens_next() -> None:
         "Sorry, something went wrong on our side. A member of the team will reply here soon."
     )
     assert waiting_message("low_confidence", "by 10:30 tomorrow").endswith("will reply here by 10:30 tomorrow.")
+
+
+def test_the_hand_over_message_is_said_in_the_customers_language() -> None:
+    assert handover_message("customer_request", "en unas 2 horas", keeps_answering=True, language="es") == (
+        "Por supuesto. He pedido a un miembro del equipo que se encargue; le responderá aquí en unas 2 horas. "
+        "Mientras tanto, puedo seguir ayudándole con el horario, los precios y las citas."
+    )
+    assert handover_message("guard", "bis morgen um 10:30 Uhr", keeps_answering=False, language="de") == (
+        "Ich habe Ihre Nachricht an jemanden aus dem Team weitergegeben; Sie bekommen hier eine Antwort bis "
+        "morgen um 10:30 Uhr."
+    )
+    assert waiting_message("keyword", "dès que possible", "fr") == (
+        "Un membre de l'équipe a déjà votre message et vous répondra ici dès que possible.")
+    assert follow_up_message("assim que possível", "pt").endswith("vai responder aqui assim que possível.")
 
 
 @pytest.mark.parametrize(("rules", "expected"), [

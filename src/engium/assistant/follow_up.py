@@ -7,9 +7,10 @@ in one transaction bound to the tenant and holding the conversation's lock (as a
   since: an older job does nothing), still the escalation in force (not resolved, not escalated again
   by staff by hand), no follow-up sent yet, and no message from staff since the hand-over (a reply from
   a person cancels the follow-up);
-* then the customer gets one message (on SMS and WhatsApp its send job is queued with it), the hand-over
-  is marked followed up, and ``assistant.followed_up`` (audit) and ``conversation.awaiting_staff``
-  (outbound webhook, for the staff notifications) are recorded.
+* then the customer gets one message, in the language the conversation was last answered in (on SMS
+  and WhatsApp its send job is queued with it), the hand-over is marked followed up, and
+  ``assistant.followed_up`` (audit) and ``conversation.awaiting_staff`` (outbound webhook, for the staff
+  notifications) are recorded.
 
 All of it commits together or not at all, so a retried job (a lost "done" mark, a worker that died)
 sees the mark and sends nothing twice.
@@ -26,6 +27,7 @@ from sqlalchemy import func
 
 from engium.assistant import handover, state
 from engium.assistant.handover_texts import follow_up_message, text, when_phrase
+from engium.assistant.language import supported
 from engium.assistant.turn import assistant_principal
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
@@ -58,10 +60,13 @@ def follow_up(database: Database, tenant_id: UUID, conversation_id: UUID, handov
         if not clock.policy.follows_up:
             return "disabled"  # turned off after the job was scheduled
         due = clock.reply_due(now)
+        # In the language the conversation was last answered in (NULL, never answered: English).
+        language = supported(remembered.language)
         # Past the promised time a person's reply is due as soon as they can; while closed, at opening.
-        when = when_phrase(due, now) if due.kind == "opening" else text("soon")
+        when = when_phrase(due, now, language) if due.kind == "opening" else text("soon", language)
         principal = assistant_principal(tenant_id)
-        message = conversations.post_assistant_message(session, principal, conversation, follow_up_message(when))
+        message = conversations.post_assistant_message(session, principal, conversation,
+                                                       follow_up_message(when, language))
         remembered.followed_up_at = func.now()
         record(session, principal, AuditAction.ASSISTANT_FOLLOWED_UP, resource_type="conversation",
                resource_id=conversation_id,

@@ -3,7 +3,8 @@
 Keyed by what the sentence does; ``{placeholders}`` are filled by phrasebook.say with facts (names,
 dates, times, prices) that the code looked up. The business's own content (FAQ answers, documents,
 service and staff names) is never translated: it is quoted as the business wrote it, inside these frames.
-A specification checks that every key has all five languages with the same placeholders.
+A specification checks that every key has all five languages with the same placeholders. The hand-over
+sentences (ADR 0037), built around a time phrase, have the same shape in handover_texts.py.
 """
 
 from __future__ import annotations
@@ -348,60 +349,6 @@ PHRASES: dict[str, dict[str, str]] = {
               "möchten, fragen Sie einfach noch einmal, und ich schicke einen neuen Code.",
         "pt": "Esse código já não é válido, por isso nada foi alterado. Se ainda quiser alterar a sua marcação, "
               "peça de novo e envio um código novo.",
-    },
-    # --- hand-over (escalation.py): what the customer is told
-    "escalated_customer_request": {
-        "en": "Of course. I've asked a member of the team to take over; they'll reply here shortly.",
-        "es": "Por supuesto. He pedido a un miembro del equipo que se encargue; le responderá aquí en breve.",
-        "fr": "Bien sûr. J'ai demandé à un membre de l'équipe de prendre le relais ; il vous répondra ici sous peu.",
-        "de": "Natürlich. Ich habe jemanden aus dem Team gebeten zu übernehmen; Sie bekommen hier in Kürze eine "
-              "Antwort.",
-        "pt": "Claro. Pedi a um membro da equipa para continuar; vai responder aqui em breve.",
-    },
-    "escalated_keyword": {
-        "en": "I've passed your message to a member of the team; they'll reply here shortly.",
-        "es": "He pasado su mensaje a un miembro del equipo; le responderá aquí en breve.",
-        "fr": "J'ai transmis votre message à un membre de l'équipe ; il vous répondra ici sous peu.",
-        "de": "Ich habe Ihre Nachricht an jemanden aus dem Team weitergegeben; Sie bekommen hier in Kürze eine "
-              "Antwort.",
-        "pt": "Passei a sua mensagem a um membro da equipa; vai responder aqui em breve.",
-    },
-    "escalated_failed_turns": {
-        "en": "Sorry I couldn't help with that. I've asked a member of the team to reply here shortly.",
-        "es": "Siento no haber podido ayudarle con eso. He pedido a un miembro del equipo que le responda aquí en "
-              "breve.",
-        "fr": "Désolé de ne pas avoir pu vous aider. J'ai demandé à un membre de l'équipe de vous répondre ici "
-              "sous peu.",
-        "de": "Leider konnte ich dabei nicht helfen. Ich habe jemanden aus dem Team gebeten, Ihnen hier in Kürze "
-              "zu antworten.",
-        "pt": "Lamento não ter conseguido ajudar. Pedi a um membro da equipa para responder aqui em breve.",
-    },
-    "escalated_low_confidence": {
-        "en": "I'm not sure about that and would rather not guess, so I've asked a member of the team to reply "
-              "here shortly.",
-        "es": "No estoy seguro de eso y prefiero no adivinar, así que he pedido a un miembro del equipo que le "
-              "responda aquí en breve.",
-        "fr": "Je n'en suis pas sûr et je préfère ne pas deviner, j'ai donc demandé à un membre de l'équipe de "
-              "vous répondre ici sous peu.",
-        "de": "Da bin ich mir nicht sicher und möchte nicht raten, daher habe ich jemanden aus dem Team gebeten, "
-              "Ihnen hier in Kürze zu antworten.",
-        "pt": "Não tenho a certeza e prefiro não adivinhar, por isso pedi a um membro da equipa para responder "
-              "aqui em breve.",
-    },
-    "escalated_guard": {
-        "en": "I've passed your message to a member of the team; they'll reply here shortly.",
-        "es": "He pasado su mensaje a un miembro del equipo; le responderá aquí en breve.",
-        "fr": "J'ai transmis votre message à un membre de l'équipe ; il vous répondra ici sous peu.",
-        "de": "Ich habe Ihre Nachricht an jemanden aus dem Team weitergegeben; Sie bekommen hier in Kürze eine "
-              "Antwort.",
-        "pt": "Passei a sua mensagem a um membro da equipa; vai responder aqui em breve.",
-    },
-    "escalated_error": {
-        "en": "Sorry, something went wrong on our side. A member of the team will reply here shortly.",
-        "es": "Lo siento, algo ha fallado por nuestra parte. Un miembro del equipo le responderá aquí en breve.",
-        "fr": "Désolé, un problème est survenu de notre côté. Un membre de l'équipe vous répondra ici sous peu.",
-        "de": "Entschuldigung, bei uns ist etwas schiefgelaufen. Jemand aus dem Team antwortet Ihnen hier in Kürze.",
-        "pt": "Lamento, algo correu mal do nosso lado. Um membro da equipa vai responder aqui em breve.",
     },
     # --- the customer's own bookings (booking_changes.py, customer_data.py)
     "unverified_change": {
