@@ -10,10 +10,11 @@ from uuid import UUID
 
 from fastapi.testclient import TestClient
 
+from engium.access.permissions import Role
 from engium.demo.seed import seed_demo
 from engium.runtime import Runtime
 from tests.assistant.helpers import assistant, rows
-from tests.conftest import TenantHandle
+from tests.conftest import TenantHandle, bearer, make_api_key
 from tests.job_queue import drain
 
 ASKS_FOR = ["name", "phone_or_email"]
@@ -81,16 +82,21 @@ def test_a_spanish_question_is_answered_in_spanish_not_escalated(client: TestCli
 
 
 def test_a_failed_sms_reply_shows_as_failed_with_its_reason(client: TestClient, runtime: Runtime) -> None:
-    visitor = DemoVisitor(client, runtime, "Hello")  # seeds the demo and runs its jobs, the SMS send included
-    sent = rows(runtime, visitor.tenant,
-                "select m.delivery_status, m.delivery_error from messages m join conversations c "
-                "on c.id = m.conversation_id where c.channel = 'sms' and m.author_kind = 'assistant'")
-    assert sent
-    assert {status for status, _ in sent} == {"failed"}
-    assert all("no Twilio (SMS) credential is set up" in str(error) for _, error in sent)
-    told = rows(runtime, visitor.tenant,
-                "select count(*) from staff_notifications where kind = 'message_delivery_failed'")
-    assert told[0][0] >= 1
+    visitor = DemoVisitor(client, runtime, "Hello")
+    owner = bearer(make_api_key(runtime, visitor.tenant, Role.OWNER))
+    ((conversation_id,),) = rows(runtime, visitor.tenant, "select id from conversations where channel = 'sms' "
+                                 "order by created_at limit 1")
+    reply = client.post(f"/api/v1/conversations/{conversation_id}/messages", headers=owner,
+                        json={"body": "We can see you at 10:00.", "author_kind": "agent"})
+    assert reply.status_code == 201, reply.text
+    drain(visitor.worker)  # the demo has no Twilio credential: the send fails
+    shown = client.get(f"/api/v1/conversations/{conversation_id}/messages", headers=owner).json()["items"]
+    (ours,) = [m for m in shown if m["id"] == reply.json()["id"]]
+    assert ours["delivery_status"] == "failed"
+    assert ours["delivery_error"].startswith("no Twilio (SMS) credential is set up")
+    told = rows(runtime, visitor.tenant, "select kind from staff_notifications where conversation_id = :id",
+                id=conversation_id)
+    assert ("message_delivery_failed",) in told
 
 
 def test_a_web_booking_asks_who_it_is_for_before_anything_is_booked(client: TestClient, runtime: Runtime) -> None:

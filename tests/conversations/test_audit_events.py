@@ -73,8 +73,6 @@ def test_a_conversation_lifecycle_leaves_specific_events_without_personal_data(
         "conversation.created",
         "conversation.updated",
         "conversation.escalated",
-        # The owner is told (notifications/, ADR 0041), in the same transaction as the escalation.
-        "notifications.created",
         "conversation.assigned",
         "conversation.resolved",
         "conversation.viewed",

@@ -54,7 +54,8 @@ def test_an_escalation_notifies_every_acting_member_in_the_app_and_emails_the_ow
     assert "refund" not in body
     assert {row["email_state"] for row in notification_rows(runtime, tenant) if row["email_state"]} == {"queued"}
     created = [e for e in audit_events(runtime, tenant) if e["action"] == "notifications.created"]
-    assert created[-1]["details"] == {"kind": "conversation_escalated", "in_app": 2, "emailed": 1}
+    assert created[-1]["details"] == {"kind": "conversation_escalated", "conversation_id": conversation_id,
+                                      "booking_id": None, "in_app": 2, "emailed": 1}
 
 
 def test_the_assignee_is_emailed_rather_than_the_on_call_list_or_the_owner(

@@ -20,7 +20,8 @@ SCALE_OUT = Path(__file__).resolve().parents[2] / "docs" / "scale-out.md"
 # Global, small: copied to every node. tenants and users are read on every sign-in; operator announcements
 # on every register; the operator's incidents (and their timelines) affect several tenants at once, and
 # tenants' notifications reference them.
-REFERENCE_TABLES = ("tenants", "users", "subprocessor_announcements", "incidents", "incident_entries")
+REFERENCE_TABLES = ("tenants", "users", "subprocessor_announcements", "incidents", "incident_entries",
+                    "password_resets", "signup_requests")
 # Not distributed: the job queue (procrastinate's own schema, cross-tenant by nature; its rows carry
 # ids only) and Alembic's revision marker stay on the coordinator.
 COORDINATOR_TABLES = ("alembic_version", "procrastinate_events", "procrastinate_jobs",

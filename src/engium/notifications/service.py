@@ -134,9 +134,12 @@ def notify(session: Session, tenant_id: UUID, kind: NotificationKind, data: dict
     for notification in notifications:
         if notification.email_state == PENDING:
             defer(session, EMAIL_JOB, tenant_id=str(tenant_id), notification_id=str(notification.id))
+    # Named by what it is about in the details: the event's own resource (the conversation, the booking)
+    # keeps its audit trail to the change itself.
     record(session, Principal.system(tenant_id, COMPONENT), AuditAction.NOTIFICATIONS_CREATED,
-           resource_type=kind.value, resource_id=conversation_id or booking_id or "",
-           details={"kind": kind.value, "in_app": len(notifications), "emailed": len(emailed)})
+           resource_type="staff_notifications",
+           details={"kind": kind.value, "conversation_id": conversation_id, "booking_id": booking_id,
+                    "in_app": len(notifications), "emailed": len(emailed)})
     return notifications
 
 

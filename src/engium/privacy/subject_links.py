@@ -46,6 +46,9 @@ LINKS: dict[str, Link] = {link.table: link for link in (
     Link("outbound_mail", _MAIL),
     Link("consents", "contact_id = cast(:contact as uuid)"),
     Link("keyword_replies", f"message_id in ({_MESSAGES})"),
+    # Staff notifications about the person's conversations and bookings (ids and kinds only).
+    Link("staff_notifications", f"conversation_id in ({_CONVERSATIONS}) or booking_id in "
+                                "(select id from bookings where contact_id = cast(:contact as uuid))"),
     Link("subject_keys", "contact_id = cast(:contact as uuid)", ("ciphertext",)),
     Link("privacy_requests", "contact_id = cast(:contact as uuid)", ("payload",)),
     # A widget visitor's code challenges: for their number, or asked for from their conversation.
