@@ -1,0 +1,134 @@
+"""Full-text search over message text, under the bound tenant's row-level security (ADR 0039).
+
+The words are matched with PostgreSQL's ``simple`` text search configuration against the expression index
+of migration 0032 (``to_tsvector('simple', body)``): the statement must spell the expression exactly as the
+index does, or the planner cannot use it. ``websearch_to_tsquery`` reads what a person types (words,
+"quoted phrases", ``or``, ``-word``) and never fails on syntax, so ``' OR 1=1`` or ``a & (b | !c:*`` are
+words like any other; the text is a bind parameter throughout.
+
+Results are newest first with a keyset cursor (created_at, id), like the other lists. The snippet is
+``ts_headline`` of the page's rows only, with control characters as the match markers, split here into
+parts: the API returns structured text, never markup built from a customer's words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from engium.access.principal import Principal
+from engium.audit.actions import AuditAction
+from engium.audit.recorder import record
+from engium.conversations.inbox_schemas import (
+    FoundContact,
+    FoundConversation,
+    FoundMessage,
+    MessageHit,
+    MessageSearchPage,
+    SnippetPart,
+)
+from engium.errors import Unprocessable
+from engium.kit.pagination import PageRequest, encode_cursor
+
+CONFIG = "'simple'::regconfig"
+DOCUMENT = f"to_tsvector({CONFIG}, m.body)"  # exactly the indexed expression (migration 0032)
+QUERY = f"websearch_to_tsquery({CONFIG}, :q)"
+START, STOP = "\x02", "\x03"
+# Whole short messages; around the matches in long ones.
+HEADLINE_OPTIONS = f"StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=15, ShortWord=2"
+MAX_QUERY_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    q: str
+    channel: str | None = None
+    sent_from: datetime | None = None
+    sent_before: datetime | None = None
+
+
+def _statement(filters: SearchFilters, page: PageRequest) -> tuple[str, dict[str, Any]]:
+    conditions = [f"{DOCUMENT} @@ {QUERY}"]
+    params: dict[str, Any] = {"q": filters.q, "limit": page.limit + 1, "options": HEADLINE_OPTIONS}
+    if page.cursor is not None:
+        conditions.append("(m.created_at, m.id) < (:cursor_at, :cursor_id)")
+        params |= {"cursor_at": page.cursor.at, "cursor_id": page.cursor.id}
+    if filters.channel is not None:
+        conditions.append("c.channel = :channel")
+        params["channel"] = filters.channel
+    if filters.sent_from is not None:
+        conditions.append("m.created_at >= :sent_from")
+        params["sent_from"] = filters.sent_from
+    if filters.sent_before is not None:
+        conditions.append("m.created_at < :sent_before")
+        params["sent_before"] = filters.sent_before
+    # Both joins stay inside the tenant: every table is under the same RLS policy, and the keys name it.
+    sql = f"""
+        with hits as (
+            select m.tenant_id, m.id, m.conversation_id, m.direction, m.author_kind, m.body, m.created_at,
+                   c.channel, c.status, c.subject, c.contact_id
+            from messages m
+            join conversations c on c.tenant_id = m.tenant_id and c.id = m.conversation_id
+            where {" and ".join(conditions)}
+            order by m.created_at desc, m.id desc
+            limit :limit
+        )
+        select h.id, h.direction, h.author_kind, h.body, h.created_at, h.conversation_id, h.channel, h.status,
+               h.subject, h.contact_id, k.name as contact_name,
+               ts_headline({CONFIG}, h.body, {QUERY}, :options) as headline
+        from hits h
+        join contacts k on k.tenant_id = h.tenant_id and k.id = h.contact_id
+        order by h.created_at desc, h.id desc
+    """
+    return sql, params
+
+
+def snippet_parts(headline: str) -> list[SnippetPart]:
+    """``ts_headline``'s text, split at its markers into plain and matching parts."""
+    parts: list[SnippetPart] = []
+    for index, chunk in enumerate(headline.split(START)):
+        matched, _, rest = chunk.partition(STOP) if index else ("", "", chunk)
+        if matched:
+            parts.append(SnippetPart(text=matched, match=True))
+        if rest:
+            parts.append(SnippetPart(text=rest.replace(STOP, ""), match=False))
+    return parts
+
+
+def check_query(q: str) -> str:
+    words = q.strip()
+    if not words:
+        raise Unprocessable("Type at least one word to search for", details={"field": "q"})
+    if "\x00" in words or START in words or STOP in words:
+        raise Unprocessable("The search text holds a control character", details={"field": "q"})
+    return words
+
+
+def search_messages(
+    session: Session, principal: Principal, filters: SearchFilters, page: PageRequest
+) -> MessageSearchPage:
+    """A page of the bound tenant's messages whose text holds the words; logged as an access to messages."""
+    sql, params = _statement(filters, page)
+    rows = session.execute(text(sql), params).mappings().all()
+    shown = rows[: page.limit]
+    items = [
+        MessageHit(
+            message=FoundMessage(id=row["id"], direction=row["direction"], author_kind=row["author_kind"],
+                                 body=row["body"], created_at=row["created_at"]),
+            conversation=FoundConversation(id=row["conversation_id"], channel=row["channel"], status=row["status"],
+                                           subject=row["subject"]),
+            contact=FoundContact(id=row["contact_id"], name=row["contact_name"]),
+            snippet=snippet_parts(row["headline"] or ""),
+        )
+        for row in shown
+    ]
+    next_cursor = encode_cursor(shown[-1]["created_at"], shown[-1]["id"]) if len(rows) > page.limit else None
+    # The words searched for are not logged: they may themselves be personal data (a name, a number).
+    record(session, principal, AuditAction.MESSAGES_SEARCHED, resource_type="message",
+           details={"results": len(items), "channel": filters.channel, "page": page.cursor is not None})
+    return MessageSearchPage(items=items, next_cursor=next_cursor)
+

@@ -1,0 +1,72 @@
+"""Staff inbox tools: canned responses, and a full-text index over message text.
+
+Revision ID: 0032_inbox_tools
+Revises: 0027_audit_fields_inlinable
+
+``canned_responses`` holds a business's ready-made replies (a title, the text, an optional shortcut unique in
+the tenant): a tenant table with forced RLS like every other.
+
+``messages_body_search_idx`` is a GIN index on the expression ``to_tsvector('simple', body)`` (ADR 0039).
+An expression index, not a stored tsvector column: the searchable form of a text exists only in the index,
+which PostgreSQL keeps in step with ``body``, so a message deleted (erasure, retention) or rewritten
+(redaction) is unsearchable as soon as that change commits; there is no second copy to forget.
+
+The index is built inside the migration's transaction, under the session's lock_timeout (5 s,
+migrations/env.py): if a long transaction holds ``messages``, the migration fails fast instead of queueing every
+request behind its lock. The build then blocks writes to ``messages`` (not reads) while it runs: seconds for a
+million messages (ADR 0039). A deployment with far more can build it beforehand without blocking writes,
+``create index concurrently messages_body_search_idx on messages using gin (to_tsvector('simple'::regconfig,
+body))``; the migration keeps an index of that name (``if not exists``), after dropping one a failed concurrent
+build left INVALID.
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+from engium.migrations.tenant_rls import enable_tenant_rls
+
+revision = "0032_inbox_tools"
+down_revision = "0027_audit_fields_inlinable"
+branch_labels = None
+depends_on = None
+
+SEARCH_INDEX = "messages_body_search_idx"
+
+SCHEMA = """
+create table canned_responses (
+    tenant_id uuid not null references tenants (id) on delete cascade,
+    id uuid not null,
+    title text not null check (length(title) between 1 and 200),
+    body text not null check (length(body) between 1 and 10000),
+    -- Typed in the reply box after a '/': letters, digits, '-' and '_' only, unique in the business.
+    shortcut text check (shortcut ~ '^[a-z0-9_-]{1,40}$'),
+    created_at timestamptz not null default now(),
+    updated_at timestamptz not null default now(),
+    primary key (tenant_id, id)
+);
+create unique index canned_responses_shortcut_key on canned_responses (tenant_id, shortcut)
+    where shortcut is not null;
+create index canned_responses_title_idx on canned_responses (tenant_id, title, id);
+"""
+
+
+def upgrade() -> None:
+    op.execute(SCHEMA)
+    enable_tenant_rls("canned_responses")
+    op.execute(f"""
+        do $$ begin
+            if exists (select 1 from pg_index i join pg_class c on c.oid = i.indexrelid
+                       where c.relname = '{SEARCH_INDEX}' and not i.indisvalid) then
+                execute 'drop index {SEARCH_INDEX}';
+            end if;
+        end $$
+    """)
+    op.execute(
+        f"create index if not exists {SEARCH_INDEX} on messages using gin (to_tsvector('simple'::regconfig, body))"
+    )
+
+
+def downgrade() -> None:
+    op.execute(f"drop index if exists {SEARCH_INDEX}")
+    op.execute("drop table if exists canned_responses")
