@@ -3,6 +3,8 @@
 Revision ID: 0032_inbox_tools
 Revises: 0027_audit_fields_inlinable
 
+``consents`` gains an UPDATE grant on ``contact_id`` alone, for contact merges.
+
 ``canned_responses`` holds a business's ready-made replies (a title, the text, an optional shortcut unique in
 the tenant): a tenant table with forced RLS like every other.
 
@@ -54,6 +56,9 @@ create index canned_responses_title_idx on canned_responses (tenant_id, title, i
 def upgrade() -> None:
     op.execute(SCHEMA)
     enable_tenant_rls("canned_responses")
+    # A contact merge moves the consent history to the remaining contact (privacy/contact_merge.py). The history
+    # stays append-only otherwise: only the reference column may change, never a decision or its evidence.
+    op.execute("grant update (contact_id) on consents to engium_app")
     op.execute(f"""
         do $$ begin
             if exists (select 1 from pg_index i join pg_class c on c.oid = i.indexrelid
@@ -69,4 +74,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute(f"drop index if exists {SEARCH_INDEX}")
+    op.execute("revoke update (contact_id) on consents from engium_app")
     op.execute("drop table if exists canned_responses")
