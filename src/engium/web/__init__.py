@@ -24,6 +24,7 @@ from engium.web.pages import (
     contacts,
     conversation,
     inbox,
+    inbox_tools,
     incidents,
     integrations,
     knowledge,
@@ -48,7 +49,7 @@ staff_router = APIRouter(lifespan=_lifespan)
 for pages in (assets_router, access.router, account.router, inbox.router, conversation.router, bookings.router,
               contacts.router, knowledge.router, settings.router, catalog.router, integrations.router, team.router,
               audit.router, privacy.router, trust.router, trust_register.router, trust_register.data_router,
-              incidents.router, operator.router, privacy_export.router):
+              incidents.router, operator.router, privacy_export.router, inbox_tools.router):
     staff_router.include_router(pages)
 
 __all__ = ["api_docs_router", "staff_router"]

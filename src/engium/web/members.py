@@ -51,6 +51,7 @@ class NavItem:
 # The sidebar, in order; each entry needs the permission that opening its page needs.
 NAVIGATION: tuple[tuple[NavItem, Permission], ...] = (
     (NavItem("/inbox", "Inbox", "inbox"), Permission.CONVERSATIONS_READ),
+    (NavItem("/search", "Search", "search"), Permission.CONVERSATIONS_READ),
     (NavItem("/bookings", "Bookings", "calendar"), Permission.BOOKINGS_READ),
     (NavItem("/contacts", "Contacts", "users"), Permission.CONTACTS_READ),
     (NavItem("/knowledge", "Knowledge", "book"), Permission.KNOWLEDGE_READ),
