@@ -140,7 +140,9 @@ def absorb_contact(session: Session, survivor: Contact, merged: Contact) -> list
     lacked of ``merged``'s identifiers and details; ``survivor``'s own values always stay. Returns the
     fields taken. The merged contact's rows must be gone first: its identifiers are unique in the tenant."""
     fields = (*IDENTIFIERS, "name", "unverified_phone", "unverified_email")
-    taken = {field: getattr(merged, field) for field in fields if not getattr(survivor, field) and getattr(merged, field)}
+    taken = {
+        field: getattr(merged, field) for field in fields if not getattr(survivor, field) and getattr(merged, field)
+    }
     merged_id = merged.id
     session.expunge(merged)
     repo.delete_contact(session, merged_id)

@@ -39,12 +39,16 @@ def list_canned_responses(principal: ConversationsRead, session: DbSession) -> l
 
 @router.post("/canned-responses", response_model=CannedResponseOut, status_code=status.HTTP_201_CREATED,
              tags=["canned responses"])
-def create_canned_response(body: CannedResponseCreate, principal: SettingsWrite, session: DbSession) -> CannedResponseOut:
+def create_canned_response(
+    body: CannedResponseCreate, principal: SettingsWrite, session: DbSession
+) -> CannedResponseOut:
     return CannedResponseOut.model_validate(canned.create_canned_response(session, principal, body))
 
 
 @router.get("/canned-responses/{canned_response_id:uuid}", response_model=CannedResponseOut, tags=["canned responses"])
-def get_canned_response(canned_response_id: UUID, principal: ConversationsRead, session: DbSession) -> CannedResponseOut:
+def get_canned_response(
+    canned_response_id: UUID, principal: ConversationsRead, session: DbSession
+) -> CannedResponseOut:
     return CannedResponseOut.model_validate(canned.get_canned_response(session, canned_response_id))
 
 

@@ -71,7 +71,7 @@ class Message(Base):
               postgresql_where=text("in_reply_to is not null")),
         # Full-text search (migration 0032_inbox_tools, conversations/search.py): an expression index, so the
         # searchable form of a text never outlives the text itself.
-        Index("messages_body_search_idx", text("to_tsvector('simple'::regconfig, body)"), postgresql_using="gin"),
+        Index("messages_body_search_idx", text("message_search_document(body)"), postgresql_using="gin"),
     )
 
     tenant_id: Mapped[UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)

@@ -23,7 +23,9 @@ ContactsWrite = Annotated[Principal, Requires(Permission.CONTACTS_WRITE)]
     "/contacts/{contact_id:uuid}/merge", response_model=ContactMergeOut, tags=["contacts"],
     responses={409: {"description": "The contact named in the body is this one"}},
 )
-def merge_contact(contact_id: UUID, body: ContactMergeRequest, principal: ContactsWrite, session: DbSession) -> ContactMergeOut:
+def merge_contact(
+    contact_id: UUID, body: ContactMergeRequest, principal: ContactsWrite, session: DbSession
+) -> ContactMergeOut:
     """Merges this contact into ``into_contact_id``: its conversations, bookings, consents and other linked rows
     move there, the remaining contact keeps its own details, and this one is deleted."""
     return ContactMergeOut.model_validate(merge_contacts(session, principal, contact_id, body.into_contact_id))

@@ -8,7 +8,8 @@ Revises: 0027_audit_fields_inlinable
 ``canned_responses`` holds a business's ready-made replies (a title, the text, an optional shortcut unique in
 the tenant): a tenant table with forced RLS like every other.
 
-``messages_body_search_idx`` is a GIN index on the expression ``to_tsvector('simple', body)`` (ADR 0039).
+``messages_body_search_idx`` is a GIN index on the expression ``message_search_document(body)``, which is
+``to_tsvector('simple', body)`` (ADR 0039).
 An expression index, not a stored tsvector column: the searchable form of a text exists only in the index,
 which PostgreSQL keeps in step with ``body``, so a message deleted (erasure, retention) or rewritten
 (redaction) is unsearchable as soon as that change commits; there is no second copy to forget.
@@ -17,9 +18,9 @@ The index is built inside the migration's transaction, under the session's lock_
 migrations/env.py): if a long transaction holds ``messages``, the migration fails fast instead of queueing every
 request behind its lock. The build then blocks writes to ``messages`` (not reads) while it runs: seconds for a
 million messages (ADR 0039). A deployment with far more can build it beforehand without blocking writes,
-``create index concurrently messages_body_search_idx on messages using gin (to_tsvector('simple'::regconfig,
-body))``; the migration keeps an index of that name (``if not exists``), after dropping one a failed concurrent
-build left INVALID.
+``create index concurrently messages_body_search_idx on messages using gin (message_search_document(body))``
+(after creating the function); the migration keeps an index of that name (``if not exists``), after dropping
+one that a failed concurrent build left INVALID.
 """
 
 from __future__ import annotations
@@ -50,12 +51,25 @@ create table canned_responses (
 create unique index canned_responses_shortcut_key on canned_responses (tenant_id, shortcut)
     where shortcut is not null;
 create index canned_responses_title_idx on canned_responses (tenant_id, title, id);
+
+-- What the search index holds for a message: its words under the 'simple' configuration (ADR 0039). PL/pgSQL,
+-- not SQL: a SQL function would be inlined into queries and no longer match the index expression. The high
+-- COST tells the planner that computing it row by row (walking a tenant's messages and filtering) is dear.
+create function message_search_document(body text) returns tsvector
+language plpgsql immutable strict parallel safe cost 10000 as $$
+begin
+    return to_tsvector('simple'::regconfig, body);
+end
+$$;
 """
 
 
 def upgrade() -> None:
     op.execute(SCHEMA)
     enable_tenant_rls("canned_responses")
+    # Every function has explicit grants (tests/tenancy/test_catalog.py): the app's searches call this one.
+    op.execute("revoke all on function message_search_document(text) from public")
+    op.execute("grant execute on function message_search_document(text) to engium_app")
     # A contact merge moves the consent history to the remaining contact (privacy/contact_merge.py). The history
     # stays append-only otherwise: only the reference column may change, never a decision or its evidence.
     op.execute("grant update (contact_id) on consents to engium_app")
@@ -68,7 +82,7 @@ def upgrade() -> None:
         end $$
     """)
     op.execute(
-        f"create index if not exists {SEARCH_INDEX} on messages using gin (to_tsvector('simple'::regconfig, body))"
+        f"create index if not exists {SEARCH_INDEX} on messages using gin (message_search_document(body))"
     )
 
 
@@ -76,3 +90,4 @@ def downgrade() -> None:
     op.execute(f"drop index if exists {SEARCH_INDEX}")
     op.execute("revoke update (contact_id) on consents from engium_app")
     op.execute("drop table if exists canned_responses")
+    op.execute("drop function if exists message_search_document(text)")
