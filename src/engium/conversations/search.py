@@ -35,7 +35,6 @@ from engium.errors import Unprocessable
 from engium.kit.pagination import PageRequest, encode_cursor
 
 CONFIG = "'simple'::regconfig"
-DOCUMENT = "message_search_document(m.body)"  # exactly the indexed expression (migration 0032)
 QUERY = f"websearch_to_tsquery({CONFIG}, :q)"
 START, STOP = "\x02", "\x03"
 # Whole short messages; around the matches in long ones.
@@ -52,36 +51,25 @@ class SearchFilters:
 
 
 def search_statement(filters: SearchFilters, page: PageRequest) -> tuple[str, dict[str, Any]]:
-    matching = [f"{DOCUMENT} @@ {QUERY}"]
-    params: dict[str, Any] = {"q": filters.q, "limit": page.limit + 1, "options": HEADLINE_OPTIONS}
+    params: dict[str, Any] = {"q": filters.q, "limit": page.limit + 1, "options": HEADLINE_OPTIONS,
+                              "sent_from": filters.sent_from, "sent_before": filters.sent_before}
+    conditions = []
     if page.cursor is not None:
-        matching.append("(m.created_at, m.id) < (:cursor_at, :cursor_id)")
+        conditions.append("(h.created_at, h.id) < (:cursor_at, :cursor_id)")
         params |= {"cursor_at": page.cursor.at, "cursor_id": page.cursor.id}
-    if filters.sent_from is not None:
-        matching.append("m.created_at >= :sent_from")
-        params["sent_from"] = filters.sent_from
-    if filters.sent_before is not None:
-        matching.append("m.created_at < :sent_before")
-        params["sent_before"] = filters.sent_before
-    channel = ""
     if filters.channel is not None:
-        channel = "where c.channel = :channel"
+        conditions.append("c.channel = :channel")
         params["channel"] = filters.channel
-    # ``matched`` is MATERIALIZED so that the words are looked up in the GIN index first: joined with
-    # conversations, the planner preferred walking the tenant's messages conversation by conversation and
-    # computing each one's words (bench/search.py measured it 100 times slower). It holds keys only; the page's
-    # rows are read back by primary key. Every table is under the same RLS policy, and the join keys name the
-    # tenant.
+    where = f"where {' and '.join(conditions)}" if conditions else ""
+    # match_messages (migration 0032) looks the words up in the GIN index for the bound tenant only: under RLS
+    # the index cannot serve @@ directly (it is not leakproof). The page's rows are then read back by primary
+    # key under RLS; every table is under the same policy, and the join keys name the tenant.
     sql = f"""
-        with matched as materialized (
-            select m.tenant_id, m.id, m.conversation_id, m.created_at
-            from messages m
-            where {" and ".join(matching)}
-        ), hits as (
+        with hits as (
             select h.tenant_id, h.id, h.conversation_id, h.created_at, c.channel, c.status, c.subject, c.contact_id
-            from matched h
+            from match_messages({QUERY}, cast(:sent_from as timestamptz), cast(:sent_before as timestamptz)) h
             join conversations c on c.tenant_id = h.tenant_id and c.id = h.conversation_id
-            {channel}
+            {where}
             order by h.created_at desc, h.id desc
             limit :limit
         )

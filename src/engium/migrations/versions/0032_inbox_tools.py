@@ -61,6 +61,30 @@ begin
     return to_tsvector('simple'::regconfig, body);
 end
 $$;
+
+-- The words are looked up through this SECURITY DEFINER function, as knowledge_match_chunks does (migration
+-- 0010): under RLS the planner evaluates a query's own conditions before the policy only when they are
+-- LEAKPROOF, and @@ is not, so as engium_app the GIN index could never serve a match (every search read all
+-- of the tenant's messages: over a second at 100,000). It runs as the owner, whose policy
+-- messages_text_search shows it every row, and returns keys of the bound tenant's messages only, the rows RLS
+-- shows the caller: nothing without a bound tenant.
+create policy messages_text_search on messages for select to engium_owner using (true);
+create function match_messages(p_query tsquery, p_from timestamptz, p_before timestamptz)
+returns table (tenant_id uuid, id uuid, conversation_id uuid, created_at timestamptz)
+language plpgsql stable security definer set search_path = pg_catalog, public as $$
+declare
+    v_bound uuid := nullif(current_setting('engium.tenant_id', true), '')::uuid;
+begin
+    if v_bound is null then
+        return;
+    end if;
+    return query
+        select m.tenant_id, m.id, m.conversation_id, m.created_at
+        from public.messages m
+        where m.tenant_id = v_bound and public.message_search_document(m.body) @@ p_query
+          and (p_from is null or m.created_at >= p_from) and (p_before is null or m.created_at < p_before);
+end
+$$;
 """
 
 
@@ -70,6 +94,8 @@ def upgrade() -> None:
     # Every function has explicit grants (tests/tenancy/test_catalog.py): the app's searches call this one.
     op.execute("revoke all on function message_search_document(text) from public")
     op.execute("grant execute on function message_search_document(text) to engium_app")
+    op.execute("revoke all on function match_messages(tsquery, timestamptz, timestamptz) from public")
+    op.execute("grant execute on function match_messages(tsquery, timestamptz, timestamptz) to engium_app")
     # A contact merge moves the consent history to the remaining contact (privacy/contact_merge.py). The history
     # stays append-only otherwise: only the reference column may change, never a decision or its evidence.
     op.execute("grant update (contact_id) on consents to engium_app")
@@ -89,5 +115,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute(f"drop index if exists {SEARCH_INDEX}")
     op.execute("revoke update (contact_id) on consents from engium_app")
+    op.execute("drop function if exists match_messages(tsquery, timestamptz, timestamptz)")
+    op.execute("drop policy if exists messages_text_search on messages")
     op.execute("drop table if exists canned_responses")
     op.execute("drop function if exists message_search_document(text)")
