@@ -26,6 +26,7 @@ from engium.channels.widget_privacy_routes import router as widget_privacy_route
 from engium.channels.widget_routes import router as widget_router
 from engium.channels.widget_script import router as widget_script_router
 from engium.context import RequestContextMiddleware
+from engium.conversations.inbox_routes import router as inbox_tools_router
 from engium.conversations.routes import router as conversations_router
 from engium.errors import error_body, install_error_handlers
 from engium.evidence.routes import router as evidence_router
@@ -38,6 +39,7 @@ from engium.kit.async_pool import AsyncAppPool
 from engium.kit.body_limit import BodyLimitMiddleware
 from engium.knowledge.routes import router as knowledge_router
 from engium.notifications.routes import router as notifications_router
+from engium.privacy.merge_routes import router as contact_merge_router
 from engium.privacy.routes import router as privacy_router
 from engium.runtime import Runtime
 from engium.tenancy.routes import router as tenancy_router
@@ -117,6 +119,8 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     api.include_router(invitation_router)
     api.include_router(tenancy_router)
     api.include_router(conversations_router)
+    api.include_router(inbox_tools_router)
+    api.include_router(contact_merge_router)
     api.include_router(assistant_router)
     api.include_router(bookings_router)
     api.include_router(closures_router)

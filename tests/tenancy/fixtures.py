@@ -16,7 +16,7 @@ from engium.assistant.models import AssistantState
 from engium.audit.personal import SealingKey
 from engium.bookings.models import AvailabilityException, Booking, Service, StaffMember
 from engium.channels.models import InboundDelivery, WidgetSession
-from engium.conversations.models import Contact, Conversation
+from engium.conversations.models import CannedResponse, Contact, Conversation
 from engium.demo.seed import seed_salon
 from engium.identity import invitations
 from engium.identity.models import DashboardSession
@@ -107,6 +107,9 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
         # certificate, a consent decision and a keyword reply.
         runtime.subject_keys.seal(session, tenant.id, SealingKey.of_contact(contact.id), b"{}")
         add_privacy_rows(session, tenant.id, contact.id)
+        # Canned responses (migration 0034_inbox_tools).
+        session.add(CannedResponse(tenant_id=tenant.id, id=uuid.uuid4(), title="Opening hours",
+                                   body="We open at nine.", shortcut="hours"))
         # An audit event and a checkpoint of it (its signature is not checked by the database).
         seq, head = session.execute(
             text(

@@ -30,6 +30,7 @@ SEGMENT_TABLE = {
     "webhook-endpoints": "webhook_endpoints",
     "webhook-deliveries": "webhook_deliveries",
     "documents": "knowledge_documents",
+    "canned-responses": "canned_responses",
 }
 
 

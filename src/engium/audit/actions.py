@@ -66,6 +66,8 @@ class AuditAction(StrEnum):
     CONTACT_UPDATED = "contact.updated"
     CONTACT_DELETED = "contact.deleted"
     CONTACT_VIEWED = "contact.viewed"
+    # Two records of one person made one (details: the merged id and how many rows of each store moved).
+    CONTACT_MERGED = "contact.merged"
 
     CONVERSATION_CREATED = "conversation.created"
     CONVERSATION_UPDATED = "conversation.updated"
@@ -74,6 +76,12 @@ class AuditAction(StrEnum):
     CONVERSATION_RESOLVED = "conversation.resolved"
     CONVERSATION_VIEWED = "conversation.viewed"
     MESSAGE_CREATED = "message.created"
+    # A full-text search over message text: a read of personal data (details: filters and hit count, never
+    # the words searched for, which may themselves be personal data).
+    MESSAGES_SEARCHED = "message.searched"
+    CANNED_RESPONSE_CREATED = "canned_response.created"
+    CANNED_RESPONSE_UPDATED = "canned_response.updated"
+    CANNED_RESPONSE_DELETED = "canned_response.deleted"
 
     SERVICE_CREATED = "service.created"
     SERVICE_UPDATED = "service.updated"

@@ -128,6 +128,31 @@ def delete_contact(session: Session, principal: Principal, contact_id: UUID) -> 
            details={"conversations": conversations, "keys_destroyed": keys})
 
 
+def lock_contacts(session: Session, contact_ids: list[UUID]) -> dict[UUID, Contact]:
+    """The bound tenant's contacts among ``contact_ids``, locked FOR UPDATE in id order (two merges of the
+    same pair, either way round, queue instead of deadlocking). Another tenant's id is simply absent."""
+    stmt = select(Contact).where(Contact.id.in_(contact_ids)).order_by(Contact.id).with_for_update()
+    return {contact.id: contact for contact in session.execute(stmt).scalars()}
+
+
+def absorb_contact(session: Session, survivor: Contact, merged: Contact) -> list[str]:
+    """Deletes ``merged`` (whose rows the caller has moved to ``survivor``) and gives ``survivor`` what it
+    lacked of ``merged``'s identifiers and details; ``survivor``'s own values always stay. Returns the
+    fields taken. The merged contact's rows must be gone first: its identifiers are unique in the tenant."""
+    fields = (*IDENTIFIERS, "name", "unverified_phone", "unverified_email")
+    taken = {
+        field: getattr(merged, field) for field in fields if not getattr(survivor, field) and getattr(merged, field)
+    }
+    merged_id = merged.id
+    session.expunge(merged)
+    repo.delete_contact(session, merged_id)
+    for field, value in taken.items():
+        setattr(survivor, field, value)
+    survivor.updated_at = _now()
+    repo.save(session)
+    return sorted(taken)
+
+
 def contact_by_id(session: Session, contact_id: UUID) -> Contact | None:
     """The contact, if the bound tenant has it: for the code that acts on a customer's behalf (a send,
     a turn), which records no read of its own."""

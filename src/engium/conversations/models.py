@@ -72,6 +72,9 @@ class Message(Base):
         # Migration 0028: a provider's status callback names only its own id for the message.
         Index("messages_provider_message_key", "tenant_id", "provider", "provider_message_id", unique=True,
               postgresql_where=text("provider_message_id is not null")),
+        # Full-text search (migration 0034_inbox_tools, conversations/search.py): an expression index, so the
+        # searchable form of a text never outlives the text itself.
+        Index("messages_body_search_idx", text("message_search_document(body)"), postgresql_using="gin"),
     )
 
     tenant_id: Mapped[UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
@@ -93,3 +96,22 @@ class Message(Base):
     # The customer message an assistant reply answers: at most one reply each (a unique index), so a
     # turn run again after its worker lost the job's "done" mark does not text the customer twice.
     in_reply_to: Mapped[UUID | None]
+
+
+class CannedResponse(Base):
+    """A business's ready-made reply, inserted into the reply box by staff (migration 0034_inbox_tools)."""
+
+    __tablename__ = "canned_responses"
+    __table_args__ = (
+        Index("canned_responses_shortcut_key", "tenant_id", "shortcut", unique=True,
+              postgresql_where=text("shortcut is not null")),
+        Index("canned_responses_title_idx", "tenant_id", "title", "id"),
+    )
+
+    tenant_id: Mapped[UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    shortcut: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -341,6 +341,8 @@ STORES: tuple[Store, ...] = (
                                               "location data_categories reason"),
             ("subprocessor_announcements", "trust", "id name purpose location data_categories effective_on "
                                                     "announced_at announced_by"),
+            # The business's ready-made replies (migration 0034_inbox_tools): its own wording, not a customer's.
+            ("canned_responses", "conversations", "tenant_id id title body shortcut created_at updated_at"),
             ("privacy_settings", "privacy", "tenant_id conversation_days contact_inactive_days booking_days "
                                             "delivery_log_days job_days session_days network_metadata_days "
                                             "audit_months request_evidence_days regime updated_at"),

@@ -24,6 +24,7 @@ from engium.web.pages import (
     contacts,
     conversation,
     inbox,
+    inbox_tools,
     incidents,
     integrations,
     knowledge,
@@ -53,7 +54,7 @@ for pages in (assets_router, access.router, account.router, inbox.router, conver
               contacts.router, knowledge.router, settings.router, catalog.router, integrations.router, team.router,
               audit.router, privacy.router, trust.router, trust_register.router, trust_register.data_router,
               incidents.router, operator.router, operator_tenants.router, privacy_export.router,
-              password_reset.router, signup.router, notifications.router):
+              password_reset.router, signup.router, notifications.router, inbox_tools.router):
     staff_router.include_router(pages)
 
 __all__ = ["api_docs_router", "staff_router"]

@@ -53,6 +53,7 @@ class NavItem:
 NAVIGATION: tuple[tuple[NavItem, Permission], ...] = (
     (NavItem("/inbox", "Inbox", "inbox"), Permission.CONVERSATIONS_READ),
     (NavItem("/notifications", "Notifications", "bell"), Permission.TENANT_READ),
+    (NavItem("/search", "Search", "search"), Permission.CONVERSATIONS_READ),
     (NavItem("/bookings", "Bookings", "calendar"), Permission.BOOKINGS_READ),
     (NavItem("/contacts", "Contacts", "users"), Permission.CONTACTS_READ),
     (NavItem("/knowledge", "Knowledge", "book"), Permission.KNOWLEDGE_READ),

@@ -61,7 +61,10 @@ def _related(session: Session, member: Member, contact_id: UUID) -> dict[str, ob
 @router.get("/contacts/{contact_id}", response_class=HTMLResponse)
 def contact_page(request: Request, contact_id: UUID, member: Reader, session: DbSession) -> Response:
     contact = contacts.view_contact(session, member.principal, contact_id)
-    return render(request, "contact.html", {"contact": contact, **_related(session, member, contact_id)})
+    merged = request.query_params.get("done") == "merged"
+    notice = "Contacts merged: this contact now holds both records." if merged else ""
+    return render(request, "contact.html",
+                  {"contact": contact, "notice": notice, **_related(session, member, contact_id)})
 
 
 @router.get("/contacts/{contact_id}/delete", response_class=HTMLResponse)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 from sse_starlette import ServerSentEvent
@@ -22,6 +22,7 @@ from engium.assistant.handover_policy import policy_of
 from engium.assistant.turn_notes import turn_notes
 from engium.bookings import catalog
 from engium.channels.delivery_state import delivery_states
+from engium.conversations import canned_responses as canned
 from engium.conversations import contacts
 from engium.conversations import service as conversations
 from engium.conversations.inbox import contact_label
@@ -119,13 +120,19 @@ def _page(request: Request, session: Session, member: Member, conversation_id: U
     notice = NOTICES.get(request.query_params.get("done", ""), "")
     # What the assistant does while the conversation is with staff (ADR 0037), said beside the reply box.
     policy = policy_of(dict(tenancy.get_settings(session).escalation_rules or {})).name
+    # The canned responses the reply box offers (conversations/canned_responses.py).
+    replies = canned.list_canned_responses(session) if member.can(Permission.CONVERSATIONS_WRITE) else []
     return render(request, "conversation.html", {**context, "notice": notice, "error": "", "draft": "",
-                                                 "handover_policy": policy, **extra})
+                                                 "handover_policy": policy, "canned_responses": replies, **extra})
 
 
 @router.get("/conversations/{conversation_id}", response_class=HTMLResponse)
-def conversation_page(request: Request, conversation_id: UUID, member: Reader, session: DbSession) -> Response:
-    return _page(request, session, member, conversation_id)
+def conversation_page(request: Request, conversation_id: UUID, member: Reader, session: DbSession,
+                      canned_response: Annotated[UUID | None, Query(alias="canned")] = None) -> Response:
+    # Without JavaScript, picking a canned response reloads the page with it in the reply box; app.js inserts
+    # it at the cursor instead, keeping what was typed.
+    draft = canned.get_canned_response(session, canned_response).body if canned_response is not None else ""
+    return _page(request, session, member, conversation_id, draft=draft)
 
 
 @router.get("/conversations/{conversation_id}/events")

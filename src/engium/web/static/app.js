@@ -151,10 +151,43 @@ function setupNotificationBell() {
   });
 }
 
+// Canned responses in the reply box: "Insert" puts the chosen text at the cursor (without this, the form
+// reloads the page with the text in the box), and "/shortcut" followed by Tab expands to its text.
+function insertAtCursor(area, text) {
+  const start = area.selectionStart ?? area.value.length;
+  const end = area.selectionEnd ?? start;
+  area.setRangeText(text, start, end, "end");
+  area.dispatchEvent(new Event("input", { bubbles: true }));
+  area.focus();
+}
+
+function setupCannedResponses() {
+  const picker = document.querySelector("form[data-canned-picker]");
+  const area = document.getElementById("reply-body");
+  if (!picker || !area) return;
+  const options = Array.from(picker.querySelectorAll("option[data-body]"));
+  picker.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const chosen = picker.querySelector("select").selectedOptions[0];
+    if (chosen) insertAtCursor(area, chosen.dataset.body);
+  });
+  area.addEventListener("keydown", (event) => {
+    if (event.key !== "Tab" || event.shiftKey) return;
+    const before = area.value.slice(0, area.selectionStart);
+    const typed = before.match(/(?:^|\s)\/([a-z0-9_-]{1,40})$/);
+    const found = typed && options.find((option) => option.dataset.shortcut === typed[1]);
+    if (!found) return;
+    event.preventDefault();
+    area.setSelectionRange(area.selectionStart - typed[1].length - 1, area.selectionStart);
+    insertAtCursor(area, found.dataset.body);
+  });
+}
+
 onReady(() => {
   setupMenu();
   setupNotificationBell();
   setupForms();
+  setupCannedResponses();
   setupLiveInbox();
   setupLiveConversation();
 });
