@@ -76,8 +76,10 @@ def live_tenant(live_runtime: Runtime) -> TenantHandle:
     return make_tenant(live_runtime, timezone="Europe/London")
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    # Module scope: Playwright's sync API keeps an event loop running on this thread while it is open, and
+    # a later module's test that runs its own (asyncio.run, tests/web/test_inbox_feed.py) must not find it.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
