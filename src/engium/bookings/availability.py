@@ -54,7 +54,7 @@ def _minutes(value: time) -> int:
     return value.hour * 60 + value.minute
 
 
-def _merge(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     """Sorts and merges overlapping or touching spans, so 09-12 + 12-17 books straight through noon."""
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
@@ -97,7 +97,7 @@ def wall_clock_windows(
         for e in exceptions
         if e.kind == "open" and e.start is not None and e.end is not None
     ]
-    merged = _merge(spans)
+    merged = merge_spans(spans)
     for e in exceptions:
         if e.kind == "closed" and e.start is not None and e.end is not None:
             merged = _subtract(merged, (_minutes(e.start), _minutes(e.end)))

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from uuid import UUID
 
+from engium.bookings.availability import merge_spans
+
 # A one-off closure may cover a year (a long refit); a yearly one must end before it comes back.
 MAX_SPAN_DAYS = 366
 MAX_YEARLY_SPAN_DAYS = 364
@@ -101,34 +103,22 @@ def _clock(minutes: int) -> time:
     return time(minutes // 60, minutes % 60) if minutes < 24 * 60 else time(23, 59)
 
 
-def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
-        if end <= start:
-            continue
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return merged
-
-
 def intersect(declared: Sequence[tuple[time, time]], staffed: Sequence[tuple[time, time]]) -> Spans:
     """The times that are both open and staffed: when an appointment can actually be served."""
     result: list[tuple[int, int]] = []
-    for open_start, open_end in _merged((_minutes(s), _minutes(e)) for s, e in declared):
-        for work_start, work_end in _merged((_minutes(s), _minutes(e)) for s, e in staffed):
+    for open_start, open_end in merge_spans((_minutes(s), _minutes(e)) for s, e in declared):
+        for work_start, work_end in merge_spans((_minutes(s), _minutes(e)) for s, e in staffed):
             start, end = max(open_start, work_start), min(open_end, work_end)
             if start < end:
                 result.append((start, end))
-    return [(_clock(s), _clock(e)) for s, e in _merged(result)]
+    return [(_clock(s), _clock(e)) for s, e in merge_spans(result)]
 
 
 def unstaffed(declared: Sequence[tuple[time, time]], staffed: Sequence[tuple[time, time]]) -> Spans:
     """The open times at which nobody works."""
     gaps: list[tuple[int, int]] = []
-    covered = _merged((_minutes(s), _minutes(e)) for s, e in staffed)
-    for start, end in _merged((_minutes(s), _minutes(e)) for s, e in declared):
+    covered = merge_spans((_minutes(s), _minutes(e)) for s, e in staffed)
+    for start, end in merge_spans((_minutes(s), _minutes(e)) for s, e in declared):
         cursor = start
         for work_start, work_end in covered:
             if work_end <= cursor or work_start >= end:
