@@ -83,7 +83,7 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
             )
         )
         # The conversation engine's memory (migration 0009), with a hand-over already followed up (0032).
-        session.add(AssistantState(tenant_id=tenant.id, conversation_id=conversation.id, pending=None, language="es",
+        session.add(AssistantState(tenant_id=tenant.id, conversation_id=conversation.id, pending=None,
                                    handover_id=uuid.uuid4(), handed_over_at=datetime.now(UTC),
                                    handover_reason="low_confidence", followed_up_at=datetime.now(UTC)))
         add_webhook_rows(session, runtime, owner_principal(tenant))
