@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert
@@ -27,6 +27,7 @@ from engium.bookings import hours_coverage
 from engium.conversations import service as conversations
 from engium.conversations.models import Conversation
 from engium.kit.database_clock import DATABASE_CLOCK
+from engium.kit.time_zones import zone_or_utc
 from engium.tenancy.service import get_settings
 
 FOLLOW_UP_JOB = "assistant.follow_up"
@@ -42,13 +43,6 @@ STAFF_REASONS = {
 }
 # Hand-overs after which the assistant is silent whatever the tenant's policy.
 SILENCING_REASONS = frozenset({"guard"})
-
-
-def zone_of(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")  # a broken setting must not silence the assistant; staff see it in settings
 
 
 @dataclass(frozen=True)
@@ -68,7 +62,7 @@ def business_clock(session: Session) -> BusinessClock:
     staff's weekly hours: bookings/hours_coverage.py). Closures do not move the promise yet."""
     settings = get_settings(session)
     hours = hours_coverage.week_hours(session).declared
-    return BusinessClock(hours, zone_of(settings.timezone), policy_of(dict(settings.escalation_rules or {})))
+    return BusinessClock(hours, zone_or_utc(settings.timezone), policy_of(dict(settings.escalation_rules or {})))
 
 
 def start(session: Session, tenant_id: UUID, conversation_id: UUID, reason: str, now: datetime,

@@ -13,7 +13,6 @@ from uuid import UUID
 from sqlalchemy.orm import Session
 
 from engium.assistant import contact_details, handover, state
-from engium.assistant.handover import zone_of
 from engium.assistant.handover_policy import policy_of
 from engium.assistant.language import supported
 from engium.assistant.service_match import ServiceName
@@ -21,6 +20,7 @@ from engium.assistant.turn import Business, TurnContext
 from engium.bookings import catalog
 from engium.conversations import contacts
 from engium.conversations import service as conversations
+from engium.kit.time_zones import zone_or_utc
 from engium.tenancy.service import get_settings
 
 SENDER_VERIFIED_CHANNELS = frozenset({"sms", "whatsapp"})
@@ -102,7 +102,7 @@ def load_turn_context(
         contact_id=conversation.contact_id, message_id=message_id, text=message.body,
         verified=is_verified(conversation.channel, contact.phone if contact else None,
                              contact.widget_id if contact else None),
-        business=business, zone=zone_of(settings.timezone), now=now,
+        business=business, zone=zone_or_utc(settings.timezone), now=now,
         services=tuple(ServiceName(s.id, s.name) for s in catalog.list_services(session, active=True)),
         pending=state.current_pending(remembered, now, pending_ttl),
         failed_turns=remembered.failed_turns if remembered else 0,

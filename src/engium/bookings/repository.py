@@ -214,6 +214,12 @@ def confirmed_between(
     return [BusySpan(staff_id, starts, ends) for staff_id, starts, ends in session.execute(stmt)]
 
 
+def bookings_by_ids(session: Session, booking_ids: list[UUID]) -> list[Booking]:
+    if not booking_ids:
+        return []
+    return list(session.execute(select(Booking).where(Booking.id.in_(booking_ids))).scalars())
+
+
 def get_booking(session: Session, booking_id: UUID, *, for_update: bool = False) -> Booking | None:
     stmt = select(Booking).where(Booking.id == booking_id)
     if for_update:

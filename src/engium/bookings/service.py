@@ -176,6 +176,11 @@ def list_bookings(session: Session, filters: repo.BookingFilters, page: PageRequ
     return BookingPage(items, next_cursor)
 
 
+def bookings_by_ids(session: Session, booking_ids: list[UUID]) -> list[Booking]:
+    """The bound tenant's bookings among ``booking_ids``, in one query (RLS hides the rest)."""
+    return repo.bookings_by_ids(session, booking_ids)
+
+
 def get_booking(session: Session, booking_id: UUID, *, for_update: bool = False) -> Booking:
     booking = repo.get_booking(session, booking_id, for_update=for_update)
     if booking is None:

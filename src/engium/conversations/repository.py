@@ -184,6 +184,12 @@ def conversation_page_sql(params: dict[str, Any]) -> tuple[LiteralString, tuple[
     return _compiled_conversation_page(**_shape(params))
 
 
+def conversations_by_ids(session: Session, conversation_ids: list[UUID]) -> list[Conversation]:
+    if not conversation_ids:
+        return []
+    return list(session.execute(select(Conversation).where(Conversation.id.in_(conversation_ids))).scalars())
+
+
 def get_conversation(session: Session, conversation_id: UUID, *, for_update: bool = False) -> Conversation | None:
     stmt = select(Conversation).where(Conversation.id == conversation_id)
     if for_update:

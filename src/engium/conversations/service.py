@@ -411,6 +411,11 @@ def conversation_by_id(session: Session, conversation_id: UUID, *, for_update: b
     return repo.get_conversation(session, conversation_id, for_update=for_update)
 
 
+def conversations_by_ids(session: Session, conversation_ids: list[UUID]) -> list[Conversation]:
+    """The bound tenant's conversations among ``conversation_ids``, in one query (RLS hides the rest)."""
+    return repo.conversations_by_ids(session, conversation_ids)
+
+
 def message_by_id(session: Session, message_id: UUID) -> Message | None:
     return session.execute(select(Message).where(Message.id == message_id)).scalar_one_or_none()
 

@@ -8,25 +8,18 @@ business with no hours at all has no "after hours".
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
 from engium.bookings import hours_coverage
+from engium.kit.time_zones import zone_or_utc
 from engium.tenancy import service as tenancy
-
-
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def is_after_hours(session: Session, moment: datetime) -> bool:
     week = hours_coverage.week_hours(session)
     if not any(week.declared.values()):
         return False
-    local = moment.astimezone(_zone(tenancy.get_settings(session).timezone))
+    local = moment.astimezone(zone_or_utc(tenancy.get_settings(session).timezone))
     day = hours_coverage.day_hours(session, local.date(), week)
     return not any(start <= local.time() < end for start, end in day.hours)

@@ -12,13 +12,13 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime, timedelta
 from uuid import UUID
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
 from engium.access.principal import Principal
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
+from engium.kit.time_zones import zone_or_utc
 from engium.mail.service import queue_mail
 from engium.mail.settings import MailSettings
 from engium.notifications import repository as repo
@@ -30,19 +30,12 @@ DIGEST_HOUR = 8
 MAX_LINKS = 50
 
 
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
-
-
 def send_digests(session: Session, tenant_id: UUID, now: datetime, *, mail: MailSettings, base_url: str) -> int:
     """Queues the bound tenant's digests that are due at ``now``; returns how many were queued."""
     if not mail.enabled:
         return 0
     settings = tenancy.get_settings(session)
-    local = now.astimezone(_zone(settings.timezone))
+    local = now.astimezone(zone_or_utc(settings.timezone))
     if local.hour < DIGEST_HOUR:
         return 0
     principal = Principal.system(tenant_id, COMPONENT)

@@ -46,13 +46,14 @@ def moved_columns() -> list[tuple[str, str]]:
 
 def merge_contacts(session: Session, principal: Principal, merged_id: UUID, survivor_id: UUID) -> dict[str, object]:
     """Moves ``merged_id``'s rows to ``survivor_id`` and deletes ``merged_id``; returns what was done."""
-    if merged_id == survivor_id:
-        raise Conflict("A contact cannot be merged into itself", details={"field": "into_contact_id"})
     found = lock_contacts(session, [merged_id, survivor_id])
     if merged_id not in found:
         raise NotFound(CONTACT_NOT_FOUND)
     if survivor_id not in found:
         raise NotFound("The contact to merge into was not found", details={"field": "into_contact_id"})
+    # Checked after the lookup, so another tenant's id is 404 whichever way it is given.
+    if merged_id == survivor_id:
+        raise Conflict("A contact cannot be merged into itself", details={"field": "into_contact_id"})
     merged, survivor = found[merged_id], found[survivor_id]
     moved: dict[str, int] = {}
     for table, column in moved_columns():

@@ -39,23 +39,20 @@ NOTICES = {"settings": "Your notification settings were saved.", "read": "All no
 
 
 def _about(session: Session, found: list[StaffNotification]) -> dict[UUID, str]:
-    """Who each notification is about ("Grace Hopper · SMS"), read under the member's RLS like the inbox."""
-    contacts: dict[UUID, tuple[UUID, str]] = {}
-    for notification in found:
-        if notification.conversation_id is not None and notification.conversation_id not in contacts:
-            conversation = conversations.conversation_by_id(session, notification.conversation_id)
-            if conversation is not None:
-                contacts[conversation.id] = (conversation.contact_id, CHANNEL_LABELS.get(conversation.channel, ""))
-        elif notification.booking_id is not None and notification.booking_id not in contacts:
-            booking = bookings.get_booking(session, notification.booking_id)
-            contacts[booking.id] = (booking.contact_id, local_time(booking.starts_at, _zone(session)))
-    labels = inbox.contact_labels(session, {contact_id for contact_id, _ in contacts.values()})
+    """Who each notification is about ("Grace Hopper · SMS"), read under the member's RLS like the inbox:
+    one query for the conversations, one for the bookings, one for the contacts' names."""
+    conversation_ids = list({n.conversation_id for n in found if n.conversation_id is not None})
+    booking_ids = list({n.booking_id for n in found if n.conversation_id is None and n.booking_id is not None})
+    zone = tenancy.get_settings(session).timezone
+    about: dict[UUID, tuple[UUID, str]] = {
+        c.id: (c.contact_id, CHANNEL_LABELS.get(c.channel, ""))
+        for c in conversations.conversations_by_ids(session, conversation_ids)
+    }
+    about |= {b.id: (b.contact_id, local_time(b.starts_at, zone))
+              for b in bookings.bookings_by_ids(session, booking_ids)}
+    labels = inbox.contact_labels(session, {contact_id for contact_id, _ in about.values()})
     return {key: " · ".join(part for part in (labels.get(contact_id, ""), detail) if part)
-            for key, (contact_id, detail) in contacts.items()}
-
-
-def _zone(session: Session) -> str:
-    return tenancy.get_settings(session).timezone
+            for key, (contact_id, detail) in about.items()}
 
 
 def _items(session: Session, member: Member) -> list[dict[str, Any]]:

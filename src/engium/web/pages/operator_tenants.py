@@ -5,6 +5,7 @@ with the operator token like the rest of the console (web/operator_viewer.py, AD
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -49,6 +50,17 @@ def _refused(request: Request, exc: AppError) -> FormRejected:
     return FormRejected(_list_page(request, error=message, status=status))
 
 
+def _changed(request: Request, change: Callable[[], object], done: str) -> Response:
+    """Runs a change from the list page: an unknown business is 404, a refusal shows the list with why."""
+    try:
+        change()
+    except NotFound:
+        raise
+    except AppError as exc:
+        raise _refused(request, exc) from exc
+    return see_other(f"/operator/tenants?done={done}")
+
+
 @router.get("/operator/tenants", response_class=HTMLResponse)
 def tenants_page(request: Request, viewer: OperatorViewing, session: DbSession) -> Response:
     return _list_page(request)
@@ -57,25 +69,15 @@ def tenants_page(request: Request, viewer: OperatorViewing, session: DbSession) 
 @router.post("/operator/tenants/{tenant_id}/suspend", response_class=HTMLResponse)
 def suspend(request: Request, tenant_id: UUID, viewer: OperatorActing, session: DbSession,
             form: PostedForm) -> Response:
-    try:
-        lifecycle.suspend(runtime_of(request).database, tenant_id, reason=_text(form, "reason", 600),
-                          actor=_actor(viewer))
-    except NotFound:
-        raise
-    except AppError as exc:
-        raise _refused(request, exc) from exc
-    return see_other("/operator/tenants?done=suspended")
+    database = runtime_of(request).database
+    return _changed(request, lambda: lifecycle.suspend(database, tenant_id, reason=_text(form, "reason", 600),
+                                                       actor=_actor(viewer)), "suspended")
 
 
 @router.post("/operator/tenants/{tenant_id}/unsuspend", response_class=HTMLResponse)
 def unsuspend(request: Request, tenant_id: UUID, viewer: OperatorActing, session: DbSession) -> Response:
-    try:
-        lifecycle.unsuspend(runtime_of(request).database, tenant_id, actor=_actor(viewer))
-    except NotFound:
-        raise
-    except AppError as exc:
-        raise _refused(request, exc) from exc
-    return see_other("/operator/tenants?done=unsuspended")
+    database = runtime_of(request).database
+    return _changed(request, lambda: lifecycle.unsuspend(database, tenant_id, actor=_actor(viewer)), "unsuspended")
 
 
 def _delete_page(request: Request, tenant_id: UUID, *, error: str = "", status: int = 200) -> HTMLResponse:
