@@ -167,6 +167,25 @@ def test_out_of_hours_the_customer_is_told_when_the_business_opens(client: TestC
         "Of course. I've asked a member of the team to take over; they'll reply here by 09:15 tomorrow.")
 
 
+def test_a_closure_moves_the_promise_and_the_follow_up_past_the_closed_days(
+        client: TestClient, runtime: Runtime) -> None:
+    salon = open_salon(client, runtime)
+    closed = client.post("/api/v1/closures", headers=salon.tenant.headers,
+                         json={"label": "Staff training", "start_date": "2030-05-02", "end_date": "2030-05-03"})
+    assert closed.status_code == 201, closed.text
+    wednesday_evening = datetime(2030, 5, 1, 16, 30, tzinfo=UTC)  # 17:30 in London, closing at 18:00
+    visitor = visit(client, runtime, salon, worker=assistant(runtime, wednesday_evening))
+    before = datetime.now(UTC)
+    # 30 minutes on Wednesday, Thursday and Friday closed, the other 90 minutes on Saturday.
+    assert visitor.say("I want to talk to a person")[0].startswith(
+        "Of course. I've asked a member of the team to take over; they'll reply here by Saturday at 10:30.")
+    [job] = follow_up_jobs(runtime, visitor.conversation_id)
+    after = datetime.now(UTC)
+    saturday_half_past_ten = datetime(2030, 5, 4, 9, 30, tzinfo=UTC)
+    delay = saturday_half_past_ten - wednesday_evening
+    assert before + delay - timedelta(minutes=1) <= job["scheduled_at"] <= after + delay + timedelta(minutes=1)
+
+
 # --- the follow-up ---------------------------------------------------------------------------------------------
 
 

@@ -134,3 +134,19 @@ def test_the_hand_over_message_is_said_in_the_customers_language() -> None:
 ])
 def test_a_stored_policy_is_read_leniently(rules: dict[str, object], expected: HandoverPolicy) -> None:
     assert policy_of(rules) == expected
+
+
+def test_a_closure_moves_the_promise_past_the_closed_day() -> None:
+    # Tuesday 30 April 2030 at 17:30, the salon closed all Wednesday 1 May: the reply is due on Thursday.
+    tuesday = datetime(2030, 4, 30, 17, 30, tzinfo=LONDON)
+    closed_wednesday = {local(1, 0).date(): []}
+    assert when_phrase(expected_reply(SALON, LONDON, tuesday, 120, closed_wednesday), tuesday, "en") == \
+        "by Thursday at 10:30"
+    # Special hours replace the weekly ones for that day: open only 12:00-14:00 on Wednesday.
+    short_wednesday = {local(1, 0).date(): [(time(12), time(14))]}
+    assert when_phrase(expected_reply(SALON, LONDON, tuesday, 120, short_wednesday), tuesday, "en") == \
+        "by 13:30 tomorrow"
+    # Asked on the closed day itself: the next opening is Thursday's.
+    during = local(1, 11)
+    assert not is_open(SALON, LONDON, during, closed_wednesday)
+    assert next_opening(SALON, LONDON, during, closed_wednesday) == local(2, 9)

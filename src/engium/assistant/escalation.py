@@ -38,7 +38,7 @@ def escalate(session: Session, ctx: TurnContext, reason: str) -> tuple[Plan, boo
 
     A conversation already with a person (the tenant lets the assistant keep answering) is not handed
     over again: the customer is told a person has their message. A resolved one is left as it is."""
-    clock = handover.business_clock(session)
+    clock = handover.business_clock(session, ctx.now)
     when = when_phrase(clock.reply_due(ctx.now), ctx.now, ctx.language)
     conversation = conversations.get_conversation(session, assistant_principal(ctx.tenant_id), ctx.conversation_id,
                                                   for_update=True)
@@ -68,7 +68,7 @@ def escalate_silently(session: Session, tenant_id: UUID, conversation_id: UUID, 
         conversations.escalate(session, assistant_principal(tenant_id), conversation_id, STAFF_REASONS[reason])
     except Conflict:
         return False
-    handover.start(session, tenant_id, conversation_id, reason, now, handover.business_clock(session))
+    handover.start(session, tenant_id, conversation_id, reason, now, handover.business_clock(session, now))
     return True
 
 

@@ -56,7 +56,7 @@ def follow_up(database: Database, tenant_id: UUID, conversation_id: UUID, handov
             return "not_escalated"  # resolved, handed back, or escalated again by staff by hand
         if handover.staff_replied(session, conversation_id, remembered.handed_over_at):
             return "staff_replied"
-        clock = handover.business_clock(session)
+        clock = handover.business_clock(session, now)
         if not clock.policy.follows_up:
             return "disabled"  # turned off after the job was scheduled
         due = clock.reply_due(now)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from engium import jobs
 from engium.assistant.handover_policy import HandoverPolicy, policy_of
 from engium.assistant.models import AssistantState
-from engium.assistant.response_time import Hours, ReplyDue, add_open_minutes, expected_reply
+from engium.assistant.response_time import Hours, Overrides, ReplyDue, add_open_minutes, expected_reply
 from engium.bookings import hours_coverage
 from engium.conversations import service as conversations
 from engium.conversations.models import Conversation
@@ -31,6 +31,8 @@ from engium.kit.time_zones import zone_or_utc
 from engium.tenancy.service import get_settings
 
 FOLLOW_UP_JOB = "assistant.follow_up"
+# How far ahead closures move a promise; a target beyond it (rare: weeks of closure) counts weekly hours.
+CLOSURE_HORIZON_DAYS = 60
 # For staff, in the conversation's escalation_reason: why the assistant handed over. Also how a hand-over
 # is known to be the escalation in force: staff escalating by hand write their own reason.
 STAFF_REASONS = {
@@ -47,22 +49,30 @@ SILENCING_REASONS = frozenset({"guard"})
 
 @dataclass(frozen=True)
 class BusinessClock:
-    """What a hand-over's promises are computed from: the weekly hours, the zone and the tenant's policy."""
+    """What a hand-over's promises are computed from: the weekly hours, the closures of the coming weeks,
+    the zone and the tenant's policy."""
 
     hours: Hours
     zone: ZoneInfo
     policy: HandoverPolicy
+    overrides: Overrides
 
     def reply_due(self, now: datetime) -> ReplyDue:
-        return expected_reply(self.hours, self.zone, now, self.policy.response_minutes)
+        return expected_reply(self.hours, self.zone, now, self.policy.response_minutes, self.overrides)
+
+    def add_open_minutes(self, start: datetime, minutes: int) -> datetime:
+        return add_open_minutes(self.hours, self.zone, start, minutes, self.overrides)
 
 
-def business_clock(session: Session) -> BusinessClock:
+def business_clock(session: Session, now: datetime) -> BusinessClock:
     """Read under the bound tenant's RLS. Opening hours as the assistant states them (settings, else the
-    staff's weekly hours: bookings/hours_coverage.py). Closures do not move the promise yet."""
+    staff's weekly hours: bookings/hours_coverage.py), with the closures of the next weeks over them."""
     settings = get_settings(session)
+    zone = zone_or_utc(settings.timezone)
     hours = hours_coverage.week_hours(session).declared
-    return BusinessClock(hours, zone_or_utc(settings.timezone), policy_of(dict(settings.escalation_rules or {})))
+    first = now.astimezone(zone).date() - timedelta(days=1)
+    overrides = hours_coverage.closure_overrides(session, first, CLOSURE_HORIZON_DAYS)
+    return BusinessClock(hours, zone, policy_of(dict(settings.escalation_rules or {})), overrides)
 
 
 def start(session: Session, tenant_id: UUID, conversation_id: UUID, reason: str, now: datetime,
@@ -76,7 +86,7 @@ def start(session: Session, tenant_id: UUID, conversation_id: UUID, reason: str,
     session.execute(statement.on_conflict_do_update(index_elements=["tenant_id", "conversation_id"], set_=values))
     if clock.policy.follows_up:
         local = now.astimezone(clock.zone)
-        delay = add_open_minutes(clock.hours, clock.zone, local, clock.policy.follow_up_minutes) - local
+        delay = clock.add_open_minutes(local, clock.policy.follow_up_minutes) - local
         # The job runs on the database's clock; the delay was counted on the business's hours.
         jobs.defer(session, FOLLOW_UP_JOB, schedule_at=DATABASE_CLOCK() + delay, tenant_id=str(tenant_id),
                    conversation_id=str(conversation_id), handover_id=str(handover_id))

@@ -10,13 +10,13 @@ hours too.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from engium.bookings import closures
-from engium.bookings.closure_rules import ClosureRule, Spans, coverage_gaps, intersect
+from engium.bookings.closure_rules import ClosureRule, Spans, coverage_gaps, intersect, occurrences
 from engium.bookings.opening_hours import Hours, settings_hours, staff_hours
 from engium.tenancy.service import get_settings
 
@@ -73,3 +73,12 @@ def day_hours(session: Session, day: date, week: WeekHours | None = None) -> Day
     listed = day.weekday() in week.declared
     spans = week.declared.get(day.weekday()) or []
     return DayHours(day, None, listed, spans, intersect(spans, staffed))
+
+
+def closure_overrides(session: Session, first: date, days: int) -> dict[date, Spans]:
+    """The local dates in [first, first + days) that a closure decides, with their hours (empty: closed)."""
+    rules = closures.rules_between(session, first, first + timedelta(days=days - 1))
+    return {
+        day: [] if rule.opens is None or rule.closes is None else [(rule.opens, rule.closes)]
+        for day, rule in occurrences(rules, first, days)
+    }
