@@ -3,7 +3,7 @@ phrase that says it. Pure: no database."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -139,7 +139,7 @@ def test_a_stored_policy_is_read_leniently(rules: dict[str, object], expected: H
 def test_a_closure_moves_the_promise_past_the_closed_day() -> None:
     # Tuesday 30 April 2030 at 17:30, the salon closed all Wednesday 1 May: the reply is due on Thursday.
     tuesday = datetime(2030, 4, 30, 17, 30, tzinfo=LONDON)
-    closed_wednesday = {local(1, 0).date(): []}
+    closed_wednesday: dict[date, list[tuple[time, time]]] = {local(1, 0).date(): []}
     assert when_phrase(expected_reply(SALON, LONDON, tuesday, 120, closed_wednesday), tuesday, "en") == \
         "by Thursday at 10:30"
     # Special hours replace the weekly ones for that day: open only 12:00-14:00 on Wednesday.
