@@ -17,12 +17,22 @@ from engium.audit.recorder import PLATFORM_TENANT
 from engium.incidents.operator_auth import new_token
 from engium.runtime import Runtime
 from engium.tenancy.binding import tenant_transaction
+from engium.webhooks.settings import WebhookSettings
 from tests.audit.conftest import superuser_engine  # noqa: F401
 from tests.channels.inbound_helpers import configured_tenant
 from tests.conftest import TenantHandle, audit_events, make_tenant
 from tests.mail.conftest import SmtpServer, mail_row, queue, send_due, smtp_server  # noqa: F401
 from tests.web.forms import sign_in
 from tests.web.members import csrf_token, owner_of
+from tests.webhooks.conftest import (  # noqa: F401
+    Receiver,
+    allow_local,
+    book,
+    create_endpoint,
+    deliver_due,
+    deliveries,
+    receiver,
+)
 
 SUSPENDED = "This business is suspended by the operator of this Engium server"
 
@@ -195,3 +205,28 @@ def test_deleting_a_business_needs_its_name_and_leaves_the_audit_trail(
                                  {"t": tenant.id}).scalar_one()
     assert {(r[0], r[2]) for r in kept} == {(tenant.id, "console:Dana"), (PLATFORM_TENANT, "console:Dana")}
     assert data_keys == 0
+
+
+def test_what_a_suspended_business_queued_is_neither_delivered_nor_answered(
+    client: TestClient, runtime: Runtime, console: TestClient, receiver: Receiver,  # noqa: F811
+    allow_local: WebhookSettings,  # noqa: F811
+) -> None:
+    channels = configured_tenant(client, runtime)
+    tenant, widget = channels.tenant, {"X-Widget-Key": channels.widget_key}
+    endpoint = create_endpoint(client, tenant, receiver.url)
+    book(client, runtime, tenant)  # a booking.created delivery, queued
+    opened = client.post("/widget/v1/conversations", json={"message": "Are you open on Sunday?"}, headers=widget)
+    assert opened.status_code == 201, opened.text  # an assistant turn, queued
+    token = opened.json()["token"]
+
+    suspend(console, tenant)
+    deliver_due(runtime, allow_local)
+
+    assert receiver.requests == []
+    unsuspend(console, tenant)
+    [delivery] = deliveries(client, tenant, endpoint["id"])
+    assert (delivery["status"], delivery["last_error"]) == ("dead", "business suspended")
+    read = client.get("/widget/v1/messages", headers={**widget, "X-Widget-Token": token})
+    assert [m["body"] for m in read.json()] == ["Are you open on Sunday?"]  # no reply was written
+    skipped = [e for e in audit_events(runtime, tenant) if e["action"] == "assistant.skipped"]
+    assert [e["details"].get("reason") for e in skipped] == ["tenant_suspended"]

@@ -3,7 +3,9 @@
 Sessions and API keys learn it in their credential lookup's round trip (credential_lookup.py). The other
 ways in bind a tenant from a public id (inbound webhooks, the widget's key) or sign a member in; they call
 :func:`refuse_if_suspended` right after binding, so a suspended business answers nothing and records
-nothing but the refusal.
+nothing but the refusal. Work queued before the suspension stops too: the assistant skips a queued turn
+(``tenant_suspended``), a webhook delivery is dead-lettered ("business suspended"; staff can redeliver it
+once the business is restored) and queued e-mail fails with its reason.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
+from engium.access.suspension import is_suspended
 from engium.assistant import contact_details, handover, state
 from engium.assistant.handover_policy import policy_of
 from engium.assistant.language import supported
@@ -72,6 +73,9 @@ def load_turn_context(
     if ids is None:
         return Skip("bad_payload")
     conversation_id, message_id = ids
+    if is_suspended(session):
+        # Queued before the operator suspended the business: a suspended business answers nothing.
+        return Skip("tenant_suspended", conversation_id)
     conversation = conversations.conversation_by_id(session, conversation_id)
     message = conversations.message_by_id(session, message_id)
     if conversation is None or message is None or message.conversation_id != conversation_id:

@@ -27,6 +27,7 @@ from uuid import UUID
 import httpx2
 from sqlalchemy.orm import Session
 
+from engium.access.suspension import is_suspended
 from engium.audit import recorder as audit
 from engium.audit.actions import ActorKind, AuditAction
 from engium.crypto.keyring import DataKeyRing
@@ -150,13 +151,16 @@ class Dispatcher:
             if delivery is None:
                 return None  # delivered or dead already (a retry after a lost worker), or redelivered
             endpoint = repo.get_endpoint(session, delivery.endpoint_id)
-            if endpoint is None or not endpoint.active:
+            # A suspended business sends nothing, queued or not; staff can redeliver once it is restored.
+            refusal = ("endpoint disabled" if endpoint is None or not endpoint.active
+                       else "business suspended" if is_suspended(session) else None)
+            if refusal is not None:
                 delivery.status, delivery.next_attempt_at = "dead", None
-                delivery.last_error = "endpoint disabled"
+                delivery.last_error = refusal
                 session.flush()
                 self._audit(session, tenant_id, AuditAction.WEBHOOK_DEAD_LETTERED, delivery_id,
                             {"endpoint_id": delivery.endpoint_id, "attempts": delivery.attempts,
-                             "reason": "endpoint disabled"})
+                             "reason": refusal})
                 return None
             delivery.attempts += 1
             delivery.last_attempt_at = now
