@@ -154,7 +154,7 @@ class Dispatcher:
             # A suspended business sends nothing, queued or not; staff can redeliver once it is restored.
             refusal = ("endpoint disabled" if endpoint is None or not endpoint.active
                        else "business suspended" if is_suspended(session) else None)
-            if refusal is not None:
+            if endpoint is None or refusal is not None:
                 delivery.status, delivery.next_attempt_at = "dead", None
                 delivery.last_error = refusal
                 session.flush()
