@@ -83,7 +83,8 @@ def test_bad_requests_are_refused_with_a_reason(client: TestClient, tenant: Tena
                  {"ids": ["00000000-0000-0000-0000-000000000001"] * 201}):
         response = owner.post("/api/v1/notifications/read", json=body)
         assert response.status_code == 422, (body, response.text)
-    for change in ({"on_call": "yes"}, {"surprise": True}, {"daily_digest": 1}):
+    for change in ({"on_call": "yes"}, {"surprise": True}, {"daily_digest": 1}, {"email_muted_kinds": ["everything"]},
+                   {"email_muted_kinds": "booking_created"}):
         response = owner.patch("/api/v1/notifications/preferences", json=change)
         assert response.status_code == 422, (change, response.text)
 
@@ -105,13 +106,21 @@ def test_the_staff_app_lists_notifications_opens_them_and_keeps_the_bell_count(
     assert notification_rows(runtime, tenant)[0]["read_at"] is not None
     assert "data-unread-count data-live-notifications=\"/notifications/events\" hidden>0" in owner.get("/inbox").text
 
+    page = owner.get("/notifications").text
+    assert page.count('name="email_kinds"') == 7
+    assert 'value="booking_created" checked' in page
+    kept = ["conversation_escalated", "conversation_after_hours", "conversation_awaiting_staff",
+            "message_delivery_failed"]
     saved = owner.post("/notifications/settings", data={"csrf_token": page_token(owner, "/notifications"),
-                                                        "on_call": "on", "daily_digest": "on"}, follow_redirects=False)
+                                                        "on_call": "on", "daily_digest": "on", "email_kinds": kept},
+                       follow_redirects=False)
     assert saved.status_code == 303
+    muted = ["booking_created", "booking_cancelled", "booking_rescheduled"]
     assert owner.get("/api/v1/notifications/preferences").json() == {
-        "email_enabled": False, "on_call": True, "daily_digest": True}
+        "email_enabled": False, "on_call": True, "daily_digest": True, "email_muted_kinds": muted}
+    assert 'value="booking_created"> New booking' in owner.get("/notifications").text
     changed = [e["details"] for e in audit_events(runtime, tenant) if e["action"] == "notification.preferences_changed"]
-    assert changed == [{"email_enabled": False, "on_call": True, "daily_digest": True}]
+    assert changed == [{"email_enabled": False, "on_call": True, "daily_digest": True, "email_muted_kinds": muted}]
 
 
 def test_a_form_without_its_csrf_token_changes_nothing(

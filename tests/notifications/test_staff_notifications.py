@@ -75,7 +75,7 @@ def test_with_nobody_assigned_the_members_on_call_are_emailed_not_the_owner(
 ) -> None:
     on_call = add_member(client, tenant, "agent")
     assert signed_in(on_call).patch("/api/v1/notifications/preferences", json={"on_call": True}).json() == {
-        "email_enabled": True, "on_call": True, "daily_digest": False}
+        "email_enabled": True, "on_call": True, "daily_digest": False, "email_muted_kinds": []}
     escalated_conversation(client, tenant)
     send_notification_mail(mail_runtime)
     assert [recipients for recipients, _, _ in received(smtp_server)] == [[on_call.email]]
@@ -91,6 +91,26 @@ def test_a_member_who_turned_email_off_is_told_in_the_app_only(
     send_notification_mail(mail_runtime)
     assert received(smtp_server) == []
     assert owner.get("/api/v1/notifications/unread-count").json() == {"unread": 1}
+
+
+def test_a_member_who_muted_a_kind_is_not_emailed_about_it_but_still_told_in_the_app(
+    client: TestClient, runtime: Runtime, mail_runtime: Runtime, smtp_server: SmtpServer, tenant: TenantHandle,
+    signed_in: Any,
+) -> None:
+    owner = signed_in(owner_of(tenant))
+    muted = owner.patch("/api/v1/notifications/preferences",
+                        json={"email_muted_kinds": ["booking_created", "conversation_escalated", "booking_created"]})
+    assert muted.status_code == 200, muted.text
+    assert muted.json()["email_muted_kinds"] == ["conversation_escalated", "booking_created"]
+    escalated_conversation(client, tenant)
+    send_notification_mail(mail_runtime)
+    assert received(smtp_server) == []
+    assert owner.get("/api/v1/notifications/unread-count").json() == {"unread": 1}
+    # Unmuted again, the next escalation is e-mailed.
+    assert owner.patch("/api/v1/notifications/preferences", json={"email_muted_kinds": []}).status_code == 200
+    escalated_conversation(client, tenant)
+    send_notification_mail(mail_runtime)
+    assert [recipients for recipients, _, _ in received(smtp_server)] == [[tenant.owner_email]]
 
 
 def test_without_an_smtp_server_the_notification_records_that_no_email_could_go(

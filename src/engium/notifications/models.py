@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from uuid import UUID
 
-from sqlalchemy import Boolean, Date, DateTime, ForeignKey, ForeignKeyConstraint, Index, Text, func, text
+from sqlalchemy import ARRAY, Boolean, Date, DateTime, ForeignKey, ForeignKeyConstraint, Index, Text, func, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engium.kit.orm import Base
@@ -62,6 +62,8 @@ class NotificationPreference(Base):
     email_enabled: Mapped[bool] = mapped_column(Boolean, server_default="true")
     on_call: Mapped[bool] = mapped_column(Boolean, server_default="false")
     daily_digest: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    # Kinds not to e-mail (migration 0040); the in-app notification is written whatever this says.
+    email_muted_kinds: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     # The tenant-local day the last digest went out: one digest a day, however many workers run the job.
     last_digest_on: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

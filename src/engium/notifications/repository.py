@@ -26,6 +26,7 @@ class Recipient:
     name: str
     email_enabled: bool
     on_call: bool
+    email_muted_kinds: frozenset[str] = frozenset()
 
 
 def members_with_preferences(session: Session) -> list[Recipient]:
@@ -35,7 +36,8 @@ def members_with_preferences(session: Session) -> list[Recipient]:
     for membership, user in identity.list_members(session):
         found = settings.get(membership.user_id)
         recipients.append(Recipient(membership.user_id, membership.role, user.email, user.display_name,
-                                    found.email_enabled if found else True, found.on_call if found else False))
+                                    found.email_enabled if found else True, found.on_call if found else False,
+                                    frozenset(found.email_muted_kinds or ()) if found else frozenset()))
     return recipients
 
 

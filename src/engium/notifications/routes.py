@@ -12,7 +12,7 @@ from engium.access.principal import Principal
 from engium.kit.pagination import Page, PageRequest, encode_cursor, page_request
 from engium.kit.transaction import DbSession
 from engium.notifications import service
-from engium.notifications.models import NotificationKind, StaffNotification
+from engium.notifications.models import NotificationKind, NotificationPreference, StaffNotification
 from engium.notifications.schemas import (
     MarkAll,
     Marked,
@@ -57,14 +57,18 @@ def mark_read(body: MarkIds | MarkAll, principal: Member, session: DbSession) ->
     return Marked(marked=service.mark_read(session, principal, body.ids if isinstance(body, MarkIds) else None))
 
 
+def _preferences_out(found: NotificationPreference) -> PreferencesOut:
+    return PreferencesOut(email_enabled=found.email_enabled, on_call=found.on_call, daily_digest=found.daily_digest,
+                          email_muted_kinds=[NotificationKind(kind) for kind in found.email_muted_kinds or ()])
+
+
 @router.get("/notifications/preferences", response_model=PreferencesOut)
 def get_preferences(principal: Member, session: DbSession) -> PreferencesOut:
-    found = service.preferences(session, principal)
-    return PreferencesOut(email_enabled=found.email_enabled, on_call=found.on_call, daily_digest=found.daily_digest)
+    return _preferences_out(service.preferences(session, principal))
 
 
 @router.patch("/notifications/preferences", response_model=PreferencesOut)
 def update_preferences(body: PreferencesUpdate, principal: Member, session: DbSession) -> PreferencesOut:
-    found = service.update_preferences(session, principal, email_enabled=body.email_enabled, on_call=body.on_call,
-                                       daily_digest=body.daily_digest)
-    return PreferencesOut(email_enabled=found.email_enabled, on_call=found.on_call, daily_digest=found.daily_digest)
+    return _preferences_out(service.update_preferences(
+        session, principal, email_enabled=body.email_enabled, on_call=body.on_call, daily_digest=body.daily_digest,
+        email_muted_kinds=body.email_muted_kinds))

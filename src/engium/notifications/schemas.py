@@ -55,6 +55,8 @@ class PreferencesOut(BaseModel):
     email_enabled: bool
     on_call: bool
     daily_digest: bool
+    email_muted_kinds: list[NotificationKind] = Field(
+        description="Kinds never e-mailed to this member (still shown in the app); empty: every kind")
 
 
 class PreferencesUpdate(BaseModel):
@@ -63,3 +65,5 @@ class PreferencesUpdate(BaseModel):
     email_enabled: StrictBool | None = None
     on_call: StrictBool | None = None
     daily_digest: StrictBool | None = None
+    email_muted_kinds: list[NotificationKind] | None = Field(
+        default=None, max_length=20, description="Replaces the list of kinds not to e-mail; [] e-mails every kind")

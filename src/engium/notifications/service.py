@@ -17,6 +17,7 @@ staff app, never the customer's name or words: it leaves the system through the 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -101,7 +102,8 @@ def _email_targets(kind: NotificationKind, members: list[Recipient], assignee: U
     else:
         chosen = {m.user_id for m in members if m.on_call} or {
             m.user_id for m in members if m.role == Role.OWNER.value}
-    return {m.user_id for m in members if m.user_id in chosen and m.email_enabled and m.user_id != acting}
+    return {m.user_id for m in members if m.user_id in chosen and m.email_enabled and m.user_id != acting
+            and kind.value not in m.email_muted_kinds}
 
 
 def notify_staff(session: Session, tenant_id: UUID, event_type: str, data: dict[str, Any]) -> None:
@@ -183,20 +185,25 @@ def preferences(session: Session, principal: Principal) -> NotificationPreferenc
     user_id = _member(principal)
     found = repo.preference(session, user_id)
     return found or NotificationPreference(tenant_id=principal.tenant_id, user_id=user_id, email_enabled=True,
-                                           on_call=False, daily_digest=False)
+                                           on_call=False, daily_digest=False, email_muted_kinds=[])
 
 
 def update_preferences(session: Session, principal: Principal, *, email_enabled: bool | None = None,
-                       on_call: bool | None = None, daily_digest: bool | None = None) -> NotificationPreference:
+                       on_call: bool | None = None, daily_digest: bool | None = None,
+                       email_muted_kinds: Collection[NotificationKind] | None = None) -> NotificationPreference:
     user_id = _member(principal)
     current = repo.preference(session, user_id, for_update=True)
     if current is None:
         current = NotificationPreference(tenant_id=principal.tenant_id, user_id=user_id, email_enabled=True,
-                                         on_call=False, daily_digest=False)
+                                         on_call=False, daily_digest=False, email_muted_kinds=[])
         session.add(current)
-    changes = {name: value for name, value in
-               (("email_enabled", email_enabled), ("on_call", on_call), ("daily_digest", daily_digest))
-               if value is not None and getattr(current, name) != value}
+    # Stored in the enum's order, so the same choice is the same value (and no change) however it was sent.
+    muted = None if email_muted_kinds is None else [k.value for k in NotificationKind if k in set(email_muted_kinds)]
+    changes: dict[str, object] = {
+        name: value for name, value in
+        (("email_enabled", email_enabled), ("on_call", on_call), ("daily_digest", daily_digest),
+         ("email_muted_kinds", muted))
+        if value is not None and getattr(current, name) != value}
     for name, value in changes.items():
         setattr(current, name, value)
     current.updated_at = _now()

@@ -264,8 +264,8 @@ STORES: tuple[Store, ...] = (
           _other("tenant_id id role invited_by_kind created_at expires_at accepted_at revoked_at"), NO_CUSTOMER,
           Erasure.NOT_CUSTOMER_DATA, "session_days"),
     Store("notification_preferences", "notifications", Activity.STAFF_ACCOUNTS, _fields(S, user_id=K.REFERENCE),
-          _other("tenant_id email_enabled on_call daily_digest last_digest_on updated_at"), NO_CUSTOMER,
-          Erasure.NOT_CUSTOMER_DATA, "while a member"),
+          _other("tenant_id email_enabled on_call daily_digest email_muted_kinds last_digest_on updated_at"),
+          NO_CUSTOMER, Erasure.NOT_CUSTOMER_DATA, "while a member"),
     # Migration 0033 (ADR 0040): reset links and sign-up verifications; global (no tenant yet, or the person's
     # account across tenants). The daily retention job deletes them a week after expiry.
     Store("password_resets", "identity", Activity.STAFF_ACCOUNTS,

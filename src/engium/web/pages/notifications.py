@@ -70,6 +70,7 @@ def _items(session: Session, member: Member) -> list[dict[str, Any]]:
 def notifications_page(request: Request, member: Reader, session: DbSession) -> Response:
     return render(request, "notifications.html", {
         "items": _items(session, member), "preferences": notifications.preferences(session, member.principal),
+        "email_kinds": [(kind.value, title) for kind, title in notifications.TITLES.items()],
         "notice": NOTICES.get(request.query_params.get("done", ""), ""),
     })
 
@@ -91,6 +92,7 @@ def save_settings(member: Actor, session: DbSession, form: PostedForm) -> Respon
     notifications.update_preferences(
         session, member.principal, email_enabled=form.get("email_enabled") == "on", on_call=form.get("on_call") == "on",
         daily_digest=form.get("daily_digest") == "on",
+        email_muted_kinds=[kind for kind in NotificationKind if kind.value not in form.getlist("email_kinds")],
     )
     return see_other("/notifications?done=settings")
 
