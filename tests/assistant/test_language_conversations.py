@@ -7,16 +7,19 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime
+from typing import get_args
 from uuid import UUID
 
 from fastapi.testclient import TestClient
 from sqlalchemy import text
 
 from engium.assistant.handover import FOLLOW_UP_JOB
+from engium.assistant.language import SUPPORTED
 from engium.assistant.phrasebook import say
 from engium.demo.seed import seed_demo
 from engium.runtime import Runtime
 from engium.tenancy.binding import tenant_transaction
+from engium.tenancy.schemas import BusinessLanguage
 from tests.assistant.helpers import assistant, open_salon, rows, texting, visit
 from tests.assistant.knowledge_helpers import AFTERCARE, add_document
 from tests.assistant.scripted_model import ScriptedModel, with_model
@@ -283,3 +286,22 @@ def test_a_knowledge_base_in_the_customers_language_still_answers(client: TestCl
     assert visitor.say("¿Admiten mascotas pequeñas en el salón?") == [
         "Según «Normas»: Las mascotas pequeñas son bienvenidas en el salón si van en su bolso."
     ]
+
+
+def test_the_business_language_answers_a_first_message_that_names_none(client: TestClient, runtime: Runtime) -> None:
+    salon = open_salon(client, runtime)
+    refused = client.patch("/api/v1/settings", headers=salon.tenant.headers, json={"language": "it"})
+    assert refused.status_code == 422, refused.text
+    assert "language" in refused.text
+    changed = client.patch("/api/v1/settings", headers=salon.tenant.headers, json={"language": "es"})
+    assert (changed.status_code, changed.json()["language"]) == (200, "es")
+    visitor = visit(client, runtime, salon)
+    assert visitor.say("ok") == ["¿En qué puedo ayudarle? Puedo decirle nuestro horario, servicios y precios, "
+                                 "consultar la disponibilidad y reservarle una cita."]
+    # The customer's own words still decide: English in, English out.
+    assert visitor.say("When do you open on Saturday?") == ["On Saturday 4 May we're open 09:00-17:00."]
+    assert _language(runtime, salon.tenant, visitor.conversation_id) == "en"
+
+
+def test_the_settings_offer_exactly_the_languages_the_assistant_speaks() -> None:
+    assert set(get_args(BusinessLanguage)) == set(SUPPORTED)

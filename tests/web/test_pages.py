@@ -68,10 +68,13 @@ def test_a_form_post_without_the_pages_csrf_token_is_refused_and_recorded(
     assert refused[-1]["resource_id"] == "/settings"
 
     token = page_token(client)
-    saved = client.post("/settings", data={"business_name": "Renamed", "timezone": "UTC", "csrf_token": token},
-                        follow_redirects=False)
+    assert '<option value="es">Español</option>' in client.get("/settings").text
+    saved = client.post("/settings", data={"business_name": "Renamed", "timezone": "UTC", "language": "es",
+                                           "csrf_token": token}, follow_redirects=False)
     assert saved.status_code == 303
-    assert client.get("/api/v1/settings").json()["business_name"] == "Renamed"
+    assert {k: v for k, v in client.get("/api/v1/settings").json().items() if k in ("business_name", "language")} == {
+        "business_name": "Renamed", "language": "es"}
+    assert '<option value="es" selected>Español</option>' in client.get("/settings").text
 
 
 def test_a_role_without_the_permission_is_refused_on_the_server_too(

@@ -34,6 +34,7 @@ from engium.audit.recorder import record
 from engium.conversations import service as conversations
 from engium.kit.database import Database
 from engium.tenancy.binding import tenant_transaction
+from engium.tenancy.service import get_settings
 from engium.webhooks import service as webhooks
 
 log = logging.getLogger(__name__)
@@ -60,8 +61,8 @@ def follow_up(database: Database, tenant_id: UUID, conversation_id: UUID, handov
         if not clock.policy.follows_up:
             return "disabled"  # turned off after the job was scheduled
         due = clock.reply_due(now)
-        # In the language the conversation was last answered in (NULL, never answered: English).
-        language = supported(remembered.language)
+        # In the language the conversation was last answered in (NULL, never answered: the business's).
+        language = supported(remembered.language or get_settings(session).language)
         # Past the promised time a person's reply is due as soon as they can; while closed, at opening.
         when = when_phrase(due, now, language) if due.kind == "opening" else text("soon", language)
         principal = assistant_principal(tenant_id)

@@ -116,7 +116,8 @@ def load_turn_context(
         contact_phone=contact.phone if contact else None,
         needs_contact_details=contact_details.missing(conversation.channel, contact),
         # The conversation's language so far; the worker decides this message's (language.py).
-        language=supported(remembered.language if remembered else None),
+        # Never answered yet: the business's own language.
+        language=supported(remembered.language if remembered and remembered.language else settings.language),
         handed_over=handed_over,
     )
 

@@ -37,6 +37,8 @@ class TenantSettings(Base):
     tenant_id: Mapped[UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
     business_name: Mapped[str] = mapped_column(Text)
     timezone: Mapped[str] = mapped_column(Text, server_default="UTC")
+    # Migration 0041: the assistant's language until a customer's words name theirs (ADR 0038).
+    language: Mapped[str] = mapped_column(Text, server_default="en")
     phone: Mapped[str | None] = mapped_column(Text)
     email: Mapped[str | None] = mapped_column(Text)
     website: Mapped[str | None] = mapped_column(Text)

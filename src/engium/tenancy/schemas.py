@@ -74,6 +74,7 @@ class SettingsOut(BaseModel):
 
     business_name: str
     timezone: str
+    language: str = "en"
     phone: str | None
     email: str | None
     website: str | None
@@ -102,6 +103,8 @@ def _check_timezone(value: str) -> str:
     return value
 
 
+# The assistant's languages (assistant/language.py SUPPORTED; tests/assistant/test_language.py checks both agree).
+BusinessLanguage = Literal["en", "es", "fr", "de", "pt"]
 TimeZoneName = Annotated[str, Field(json_schema_extra={"enum": list(TIME_ZONES)}), AfterValidator(_check_timezone)]
 
 
@@ -110,6 +113,8 @@ class SettingsUpdate(BaseModel):
 
     business_name: str | None = Field(default=None, min_length=1, max_length=200)
     timezone: TimeZoneName | None = None
+    # The assistant answers in this language until a customer writes in another it speaks.
+    language: BusinessLanguage | None = None
     phone: str | None = Field(default=None, max_length=32)
     email: EmailAddress | None = None
     website: str | None = Field(default=None, max_length=300)

@@ -35,7 +35,8 @@ Writer = Annotated[Member, actor(Permission.SETTINGS_WRITE)]
 DAYS = (("mon", "Monday"), ("tue", "Tuesday"), ("wed", "Wednesday"), ("thu", "Thursday"), ("fri", "Friday"),
         ("sat", "Saturday"), ("sun", "Sunday"))
 TIMEZONES = sorted(available_timezones())
-PROFILE_FIELDS = ("business_name", "timezone", "phone", "email", "website", "address", "public_base_url")
+LANGUAGES = (("en", "English"), ("es", "Español"), ("fr", "Français"), ("de", "Deutsch"), ("pt", "Português"))
+PROFILE_FIELDS = ("business_name", "timezone", "language", "phone", "email", "website", "address", "public_base_url")
 # The escalation policies (ADR 0037) as the assistant settings page offers them.
 POLICY_LABELS = {
     "keep_answering": "Keep answering what it can until a person replies",
@@ -80,7 +81,7 @@ def _page(request: Request, session: Session, tab: str, *, error: str = "", valu
     return render(request, f"settings_{tab}.html", {
         **hours_tab,
         "tab": tab, "settings": current, "values": values or {}, "error": error, "notice": notice,
-        "timezones": TIMEZONES, "hours": _hours(current.opening_hours or {}),
+        "timezones": TIMEZONES, "languages": LANGUAGES, "hours": _hours(current.opening_hours or {}),
         "keywords": ", ".join(str(k) for k in rules.get("keywords") or []),
         "after_failed_answers": rules.get("after_failed_answers") or "",
         "on_low_confidence": rules.get("on_low_confidence", True) is not False,
@@ -109,6 +110,8 @@ def save_profile(request: Request, member: Writer, session: DbSession, form: Pos
     changes: dict[str, Any] = {}
     for name in PROFILE_FIELDS:
         value = _text(form, name, 500)
+        if name == "language" and not value:
+            continue  # a form from before the language existed keeps the business's
         changes[name] = None if name in NULLABLE and not value else value
     changes["mfa_required"] = form.get("mfa_required") == "on"
     return _save(request, session, member, "profile", changes, form)
