@@ -35,7 +35,7 @@ class IcsServer:
 
 def _handler(served: IcsServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             served.requests.append(self.path)
             self.send_response(served.status)
             self.send_header("Content-Type", "text/calendar")

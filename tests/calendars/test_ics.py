@@ -1,0 +1,70 @@
+"""Reading busy time out of ICS text: time zones, floating times, all-day events, recurrences and their
+exceptions, and the limits that keep a hostile calendar from running away."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from engium.calendars import ics
+from tests.calendars.conftest import vcalendar
+
+BERLIN = ZoneInfo("Europe/Berlin")
+START = datetime(2030, 1, 1, tzinfo=UTC)
+END = START + timedelta(days=60)
+
+
+def spans(data: bytes, zone: ZoneInfo = BERLIN) -> list[tuple[str, str]]:
+    return [(a.strftime("%m-%d %H:%M"), b.strftime("%m-%d %H:%M")) for a, b in ics.busy_spans(data, zone, START, END)]
+
+
+def test_a_time_with_a_zone_is_converted_and_a_floating_time_is_read_in_the_business_zone() -> None:
+    data = vcalendar(
+        "UID:a\nDTSTART;TZID=America/New_York:20300102T090000\nDTEND;TZID=America/New_York:20300102T100000",
+        "UID:b\nDTSTART:20300103T090000\nDTEND:20300103T093000",
+    )
+
+    assert spans(data) == [("01-02 14:00", "01-02 15:00"), ("01-03 08:00", "01-03 08:30")]
+
+
+def test_an_all_day_event_blocks_the_local_day() -> None:
+    assert spans(vcalendar("UID:a\nDTSTART;VALUE=DATE:20300105")) == [("01-04 23:00", "01-05 23:00")]
+
+
+def test_a_moved_instance_replaces_the_one_it_names_and_overlaps_merge() -> None:
+    data = vcalendar(
+        "UID:w\nDTSTART:20300107T100000Z\nDTEND:20300107T110000Z\nRRULE:FREQ=WEEKLY;COUNT=2",
+        "UID:w\nRECURRENCE-ID:20300114T100000Z\nDTSTART:20300114T150000Z\nDTEND:20300114T160000Z",
+        "UID:x\nDTSTART:20300107T103000Z\nDTEND:20300107T113000Z",
+    )
+
+    assert spans(data) == [("01-07 10:00", "01-07 11:30"), ("01-14 15:00", "01-14 16:00")]
+
+
+def test_an_endless_rule_is_expanded_within_the_window_and_capped() -> None:
+    daily = spans(vcalendar("UID:d\nDTSTART:20291201T080000Z\nDURATION:PT1H\nRRULE:FREQ=DAILY"))
+    assert len(daily) == 60
+    assert daily[0] == ("01-01 08:00", "01-01 09:00")
+    secondly = vcalendar("UID:s\nDTSTART:20300101T000000Z\nDURATION:PT1S\nRRULE:FREQ=MINUTELY;INTERVAL=2")
+    assert len(ics.busy_spans(secondly, BERLIN, START, END)) == ics.MAX_INSTANCES_PER_RULE
+
+
+@pytest.mark.parametrize("data", [
+    b"",
+    b"not a calendar",
+    b"BEGIN:VEVENT\r\nDTSTART:20300101T000000Z\r\nEND:VEVENT\r\n",
+    vcalendar("UID:a\nDTSTART:20300101T000000Z\nDURATION:PT1H\nRRULE:FREQ=NEVERLY"),
+    vcalendar("UID:a\nDTSTART;VALUE=DATE:20300101\nDTEND:20300102T100000Z"),
+])
+def test_what_is_not_a_usable_calendar_is_refused_with_a_message(data: bytes) -> None:
+    with pytest.raises(ics.CalendarUnreadable):
+        ics.busy_spans(data, BERLIN, START, END)
+
+
+def test_a_calendar_with_too_many_events_is_refused() -> None:
+    events = [f"UID:{i}\nDTSTART:20300101T000000Z\nDURATION:PT1M" for i in range(ics.MAX_EVENTS + 1)]
+
+    with pytest.raises(ics.CalendarUnreadable, match="more than"):
+        ics.busy_spans(vcalendar(*events), BERLIN, START, END)
