@@ -3,9 +3,11 @@ exceptions, and the limits that keep a hostile calendar from running away."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 
 from engium.calendars import ics
@@ -68,3 +70,20 @@ def test_a_calendar_with_too_many_events_is_refused() -> None:
 
     with pytest.raises(ics.CalendarUnreadable, match="more than"):
         ics.busy_spans(vcalendar(*events), BERLIN, START, END)
+
+
+def test_a_feed_escapes_and_folds_text_so_a_calendar_parser_reads_it_back_exactly() -> None:
+    awkward = "Colour; cut, \\ blow-dry\nwith Zoë 🌸 " + "é" * 60
+    event = ics.FeedEvent(uuid.uuid4(), START, START + timedelta(minutes=45), awkward, START)
+
+    data = ics.render_feed("Salon, Main St; \"front\"\r\nX-INJECTED:1", [event], START)
+
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    calendar = icalendar.Calendar.from_ical(data)
+    assert str(calendar["x-wr-calname"]) == "Salon, Main St; \"front\"  X-INJECTED:1"
+    assert "x-injected" not in calendar
+    [parsed] = calendar.walk("VEVENT")
+    assert str(parsed["summary"]) == awkward
+    assert str(parsed["uid"]) == f"{event.booking_id}@engium"
+    assert parsed.decoded("dtstart") == START
+    assert parsed.decoded("dtend") == START + timedelta(minutes=45)

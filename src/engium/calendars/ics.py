@@ -1,9 +1,9 @@
 """ICS (RFC 5545) text: writing a feed of bookings, and reading busy time out of someone else's calendar.
 
-Writing and reading both go through the ``icalendar`` package, which does the escaping, line folding and
-parameter quoting RFC 5545 asks for. Recurrences are expanded with ``dateutil.rrule`` (which ``icalendar``
-itself depends on), within the import's horizon only and up to a fixed number of instances, so a
-``FREQ=SECONDLY`` rule without an end cannot make an import run away.
+Reading goes through the ``icalendar`` package, which copes with what real calendars send (folding, time
+zones, parameters); writing is a fixed shape written here (see :func:`render_feed`). Recurrences are expanded
+with ``dateutil.rrule`` (which ``icalendar`` itself depends on), within the import's horizon only and up to a
+fixed number of instances, so a ``FREQ=SECONDLY`` rule without an end cannot make an import run away.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from dateutil.rrule import rrulestr
 
 PRODUCT_ID = "-//Engium//Calendar feed//EN"
 UID_DOMAIN = "engium"
+FOLD_OCTETS = 75
 # Caps on what one import may produce: beyond them the calendar is refused, not silently cut.
 MAX_EVENTS = 5000
 MAX_SPANS = 5000
@@ -42,27 +43,67 @@ class FeedEvent:
 
 def render_feed(name: str, events: Iterable[FeedEvent], now: datetime) -> bytes:
     """A VCALENDAR of the events, times in UTC, each with a UID that stays the same for the booking's life
-    (a calendar client then updates a moved booking instead of showing it twice)."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODUCT_ID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
-    stamp = now.astimezone(UTC)
+    (a calendar client then updates a moved booking instead of showing it twice).
+
+    Written by hand rather than through ``icalendar``'s object model, which took milliseconds per event (a
+    feed of 5,000 bookings took seconds): the shape is fixed, and only the summary and the calendar's name
+    carry free text, which :func:`_text` escapes and :func:`_folded` folds as RFC 5545 3.3.11 and 3.1 ask.
+    The tests read every feed back with ``icalendar``'s parser."""
+    stamp = _utc(now)
+    lines = ["BEGIN:VCALENDAR", f"PRODID:{PRODUCT_ID}", "VERSION:2.0", "CALSCALE:GREGORIAN", "METHOD:PUBLISH",
+             # X-WR-CALNAME (what Google, Apple and Outlook show) is not TEXT but an unknown type that parsers
+             # take verbatim: no escaping, only line breaks replaced, so the name cannot start a property.
+             f"X-WR-CALNAME:{_one_line(name)}"]
     for item in events:
-        event = icalendar.Event()
-        event.add("uid", f"{item.booking_id}@{UID_DOMAIN}")
-        event.add("dtstamp", stamp)
-        event.add("created", item.created_at.astimezone(UTC))
-        event.add("dtstart", item.starts_at.astimezone(UTC))
-        event.add("dtend", item.ends_at.astimezone(UTC))
-        event.add("summary", item.summary)
-        event.add("status", "CONFIRMED")
-        event.add("transp", "OPAQUE")
-        calendar.add_component(event)
-    data: bytes = calendar.to_ical()
-    return data
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{item.booking_id}@{UID_DOMAIN}",
+            f"DTSTAMP:{stamp}",
+            f"CREATED:{_utc(item.created_at)}",
+            f"DTSTART:{_utc(item.starts_at)}",
+            f"DTEND:{_utc(item.ends_at)}",
+            f"SUMMARY:{_text(item.summary)}",
+            "STATUS:CONFIRMED",
+            "TRANSP:OPAQUE",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return b"".join(_folded(line) for line in lines)
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _text(value: str) -> str:
+    """A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and line breaks escaped; other control
+    characters, which TEXT may not hold, dropped."""
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    value = value.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+    return "".join(c for c in value if c == "\t" or (ord(c) >= 0x20 and ord(c) != 0x7F))
+
+
+def _one_line(value: str) -> str:
+    return "".join(c if ord(c) >= 0x20 and ord(c) != 0x7F else " " for c in value)
+
+
+def _folded(line: str) -> bytes:
+    """One content line as UTF-8 with CRLF, folded so no physical line exceeds 75 octets (RFC 5545 3.1),
+    never inside a multi-byte character."""
+    encoded = line.encode("utf-8")
+    if len(encoded) <= FOLD_OCTETS:
+        return encoded + b"\r\n"
+    parts: list[bytes] = []
+    current = b""
+    limit = FOLD_OCTETS
+    for char in line:
+        piece = char.encode("utf-8")
+        if len(current) + len(piece) > limit:
+            parts.append(current)
+            current, limit = b"", FOLD_OCTETS - 1  # a continuation line starts with one space
+        current += piece
+    parts.append(current)
+    return b"\r\n ".join(parts) + b"\r\n"
 
 
 # --- reading busy time ------------------------------------------------------------------------------
