@@ -87,3 +87,23 @@ def test_a_feed_escapes_and_folds_text_so_a_calendar_parser_reads_it_back_exactl
     assert str(parsed["uid"]) == f"{event.booking_id}@engium"
     assert parsed.decoded("dtstart") == START
     assert parsed.decoded("dtend") == START + timedelta(minutes=45)
+
+
+def test_an_outlook_style_calendar_with_its_own_time_zone_alarms_and_folded_text_is_read() -> None:
+    data = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:Microsoft Exchange Server 2010\r\n"
+        b"BEGIN:VTIMEZONE\r\nTZID:W. Europe Standard Time\r\n"
+        b"BEGIN:STANDARD\r\nDTSTART:16010101T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\n"
+        b"RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=10\r\nEND:STANDARD\r\n"
+        b"BEGIN:DAYLIGHT\r\nDTSTART:16010101T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\n"
+        b"RRULE:FREQ=YEARLY;INTERVAL=1;BYDAY=-1SU;BYMONTH=3\r\nEND:DAYLIGHT\r\nEND:VTIMEZONE\r\n"
+        b"BEGIN:VEVENT\r\nDESCRIPTION:Agenda: DTSTART:20300101T000000Z is not a property\\, and this line is\r\n"
+        b"  folded: DTEND:20300102T000000Z\r\nUID:040000008200E00074C5B7101A82E008\r\n"
+        b"SUMMARY;LANGUAGE=de-DE:Zahnarzt\r\nATTENDEE;CN=Sam:mailto:sam@example.com\r\n"
+        b"DTSTART;TZID=W. Europe Standard Time:20300110T090000\r\n"
+        b"DTEND;TZID=W. Europe Standard Time:20300110T100000\r\n"
+        b"BEGIN:VALARM\r\nACTION:DISPLAY\r\nTRIGGER:-PT15M\r\nDESCRIPTION:Reminder\r\nEND:VALARM\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+
+    assert spans(data) == [("01-10 08:00", "01-10 09:00")]

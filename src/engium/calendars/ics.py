@@ -8,6 +8,7 @@ fixed number of instances, so a ``FREQ=SECONDLY`` rule without an end cannot mak
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -181,7 +182,7 @@ def busy_spans(
     Skipped: cancelled events and those marked free (``TRANSP:TRANSPARENT``). A moved instance of a
     repeating event (``RECURRENCE-ID``) replaces the instance it names."""
     try:
-        calendar = icalendar.Calendar.from_ical(data)
+        calendar = icalendar.Calendar.from_ical(_busy_lines_only(data))
     except (ValueError, KeyError, IndexError, TypeError) as exc:
         raise CalendarUnreadable("The address did not return an iCalendar (ICS) file that could be read") from exc
     if not isinstance(calendar, icalendar.Calendar) or calendar.name != "VCALENDAR":
@@ -218,6 +219,33 @@ def busy_spans(
                 if len(spans) > MAX_SPANS:
                     raise CalendarUnreadable(f"The calendar has more than {MAX_SPANS} busy times in the next weeks")
     return _merged(spans)
+
+
+# What an event needs to say when it is busy; the rest (summary, description, location, attendees) is dropped
+# before parsing: it is never stored, and parsing it was most of the work (icalendar parses every line).
+_BUSY_PROPERTIES = frozenset({"BEGIN", "END", "UID", "DTSTART", "DTEND", "DURATION", "RRULE", "EXDATE",
+                              "RECURRENCE-ID", "STATUS", "TRANSP"})
+_FOLD = re.compile(r"\r?\n[ \t]")
+_NAME_END = re.compile(r"[;:]")
+
+
+def _busy_lines_only(data: bytes) -> bytes:
+    """The calendar unfolded (RFC 5545 3.1), with only :data:`_BUSY_PROPERTIES` kept inside events; time zone
+    definitions and everything outside events are kept whole."""
+    text = _FOLD.sub("", data.decode("utf-8", errors="replace"))
+    kept: list[str] = []
+    events_open = 0
+    for line in text.replace("\r\n", "\n").split("\n"):
+        name = _NAME_END.split(line, maxsplit=1)[0].strip().upper()
+        value = line.split(":", 1)[-1].strip().upper()
+        if name == "BEGIN" and value == "VEVENT":
+            events_open += 1
+        elif name == "END" and value == "VEVENT":
+            events_open = max(0, events_open - 1)
+        elif events_open and name not in _BUSY_PROPERTIES:
+            continue
+        kept.append(line)
+    return "\r\n".join(kept).encode("utf-8")
 
 
 def _merged(spans: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
