@@ -178,3 +178,10 @@ def test_the_feed_spans_the_past_month_and_the_next_year(client: TestClient, sho
     [event] = events_of(client, feed["url"])
 
     assert datetime.now(UTC) < event.decoded("dtstart") < datetime.now(UTC) + timedelta(days=366)
+
+
+def test_the_customer_names_choice_must_be_a_json_boolean(client: TestClient, tenant: TenantHandle) -> None:
+    for value in (0, 1, "yes", "true"):
+        response = client.post(FEEDS, json={"label": "Desk", "include_customer_names": value}, headers=tenant.headers)
+        assert response.status_code == 422, value
+    assert client.get(FEEDS, headers=tenant.headers).json() == []

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated
 from uuid import UUID
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
 from engium.conversations.schemas import NotBlank, Stripped, check_not_blank
 
@@ -18,7 +18,8 @@ class CalendarFeedCreate(BaseModel):
 
     label: Label = Field(description="What the feed is for, e.g. 'Sam's phone'")
     staff_id: UUID | None = Field(default=None, description="One staff member's bookings; null: the whole business's")
-    include_customer_names: bool = Field(
+    # Strict: 0 or "yes" is refused (422) rather than read as a choice about customers' personal data.
+    include_customer_names: StrictBool = Field(
         default=False,
         description="Put the customer's name in each event's title. Off by default: a feed URL ends up in "
                     "calendar apps and their sync services, so it carries the service and staff member only.")
