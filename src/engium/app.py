@@ -19,6 +19,8 @@ from engium.audit.routes import router as audit_router
 from engium.body_limits import JSON_MAX_BODY_BYTES, body_limits
 from engium.bookings.closure_routes import router as closures_router
 from engium.bookings.routes import router as bookings_router
+from engium.calendars.routes import public_router as calendar_feed_router
+from engium.calendars.routes import router as calendars_router
 from engium.channels.rate_limits import ChannelLimits
 from engium.channels.webhook_routes import router as webhooks_router
 from engium.channels.widget_cors import WidgetCorsMiddleware, origin_of
@@ -124,6 +126,7 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     api.include_router(assistant_router)
     api.include_router(bookings_router)
     api.include_router(closures_router)
+    api.include_router(calendars_router)
     api.include_router(audit_router)
     api.include_router(integrations_router)
     api.include_router(outbound_webhooks_router)
@@ -139,6 +142,8 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     app.include_router(webhooks_router)
     app.include_router(widget_router)
     app.include_router(widget_privacy_router)
+    # A calendar app's subscription: the token in the path is the credential (calendars/feeds.py).
+    app.include_router(calendar_feed_router)
     # The staff web app (server-rendered pages at /) and the API reference served from local assets.
     app.include_router(api_docs_router(API_PREFIX))
     app.include_router(staff_router)

@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 TASK_MODULES = (
     "engium.assistant.tasks",
     "engium.audit.tasks",
+    "engium.calendars.tasks",
     "engium.channels.tasks",
     "engium.incidents.tasks",
     "engium.mail.tasks",
@@ -139,6 +140,7 @@ def periodic_tasks(runtime: Runtime, app: procrastinate.App) -> PeriodicRegistry
         "incidents.watch_bursts": cron_every(settings.incidents.burst_window_minutes * 60),
         "incidents.clocks": cron_every(settings.incidents.clock_check_seconds),
         "notifications.digest": cron_every(3600),
+        "calendars.refresh": cron_every(900),
     }
     for name, cron in schedule.items():
         bound = copy.copy(queue.tasks[name])

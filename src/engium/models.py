@@ -3,6 +3,7 @@
 from engium.assistant import models as _assistant
 from engium.audit import models as _audit
 from engium.bookings import models as _bookings
+from engium.calendars import models as _calendars
 from engium.channels import models as _channels
 from engium.channels import widget_privacy_models as _widget_privacy
 from engium.conversations import models as _conversations
@@ -25,6 +26,7 @@ __all__ = [
     "_assistant",
     "_audit",
     "_bookings",
+    "_calendars",
     "_channels",
     "_conversations",
     "_crypto",

@@ -110,6 +110,8 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
         # Canned responses (migration 0034_inbox_tools).
         session.add(CannedResponse(tenant_id=tenant.id, id=uuid.uuid4(), title="Opening hours",
                                    body="We open at nine.", shortcut="hours"))
+        # Calendars (migration 0038_calendar_feeds): a feed, an import and a busy span it found.
+        add_calendar_rows(session, tenant.id, staff.id)
         # An audit event and a checkpoint of it (its signature is not checked by the database).
         seq, head = session.execute(
             text(
@@ -126,6 +128,19 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
     add_incident_notification(runtime, tenant.id)
     add_pruned_range(runtime, tenant.id)
     return tenant
+
+
+def add_calendar_rows(session: Session, tenant_id: uuid.UUID, staff_id: uuid.UUID) -> None:
+    values = {"t": tenant_id, "s": staff_id, "f": uuid.uuid4(), "i": uuid.uuid4(), "h": os.urandom(32),
+              "c": b"ENG1" + os.urandom(40)}
+    for statement in (
+        "insert into calendar_feeds (tenant_id, id, staff_id, label, token_sha256) values (:t, :f, :s, 'Phone', :h)",
+        "insert into calendar_imports (tenant_id, id, staff_id, url_ciphertext, url_hint) "
+        "values (:t, :i, :s, :c, 'https://calendar.example/…')",
+        "insert into staff_busy_spans (tenant_id, id, import_id, staff_id, starts_at, ends_at) "
+        "values (:t, gen_random_uuid(), :i, :s, '2030-01-03 10:00Z', '2030-01-03 11:00Z')",
+    ):
+        session.execute(text(statement), values)
 
 
 def add_pruned_range(runtime: Runtime, tenant_id: uuid.UUID) -> None:

@@ -31,6 +31,8 @@ SEGMENT_TABLE = {
     "webhook-deliveries": "webhook_deliveries",
     "documents": "knowledge_documents",
     "canned-responses": "canned_responses",
+    "calendar-feeds": "calendar_feeds",
+    "calendar-imports": "calendar_imports",
 }
 
 

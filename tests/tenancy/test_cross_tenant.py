@@ -36,6 +36,9 @@ UNAUTHENTICATED = {
     # A widget route that names a resource: the key, the token and its visitor decide, before RLS does
     # (another tenant's or another visitor's challenge is 404: tests/widget/test_data_requests.py).
     ("post", "/widget/v1/privacy/requests/{challenge_id}/confirm"),
+    # A calendar app's subscription: the feed's token is the credential, and it names its tenant
+    # (tests/calendars/test_feeds.py: unknown, revoked and other tenants' tokens are 404).
+    ("get", "/calendar/{token}.ics"),
     # The operator's incident API takes the operator token, never a tenant's credentials (a tenant's key
     # gets 401); an incident may span tenants. tests/incidents checks its credential and what tenants see.
     *((method, f"/api/v1/operator/incidents{suffix}") for method, suffix in (

@@ -95,6 +95,14 @@ class AuditAction(StrEnum):
     CLOSURE_CREATED = "closure.created"
     CLOSURE_UPDATED = "closure.updated"
     CLOSURE_DELETED = "closure.deleted"
+    # Calendars (calendars/, ADR 0045): a feed's URL is shown once at creation; deleting the feed revokes it.
+    CALENDAR_FEED_CREATED = "calendar_feed.created"
+    CALENDAR_FEED_REVOKED = "calendar_feed.revoked"
+    # Details name the host of an imported calendar's address, never its path or query (a key sits there).
+    CALENDAR_IMPORT_CREATED = "calendar_import.created"
+    CALENDAR_IMPORT_DELETED = "calendar_import.deleted"
+    CALENDAR_IMPORT_REFRESH_REQUESTED = "calendar_import.refresh_requested"
+    CALENDAR_IMPORT_REFRESHED = "calendar_import.refreshed"
 
     BOOKING_CREATED = "booking.created"
     BOOKING_RESCHEDULED = "booking.rescheduled"

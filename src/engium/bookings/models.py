@@ -143,3 +143,24 @@ class BusinessClosure(Base):
     @property
     def closed_all_day(self) -> bool:
         return self.opens_at is None or self.closes_at is None
+
+
+class StaffBusySpan(Base):
+    """Time a staff member's own calendar shows busy (migration 0038_calendar_feeds): written by the calendars
+    domain's import, read by availability like a booking. Times only, never what the event was."""
+
+    __tablename__ = "staff_busy_spans"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "import_id"], ["calendar_imports.tenant_id", "calendar_imports.id"],
+                             ondelete="CASCADE"),
+        ForeignKeyConstraint(["tenant_id", "staff_id"], ["staff.tenant_id", "staff.id"], ondelete="CASCADE"),
+        Index("staff_busy_spans_staff_idx", "tenant_id", "staff_id", "starts_at"),
+        Index("staff_busy_spans_import_idx", "tenant_id", "import_id"),
+    )
+
+    tenant_id: Mapped[UUID] = mapped_column(_tenant_fk(), primary_key=True)
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    import_id: Mapped[UUID]
+    staff_id: Mapped[UUID]
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    ends_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -26,7 +26,7 @@ from engium.access.principal import Principal
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
 from engium.bookings import availability as avail
-from engium.bookings import closures
+from engium.bookings import calendar_data, closures
 from engium.bookings import repository as repo
 from engium.bookings.catalog import check_year, get_service, require_staff
 from engium.bookings.models import Booking, Service, StaffMember
@@ -94,7 +94,7 @@ def tenant_zone(session: Session) -> ZoneInfo:
 
 @dataclass(frozen=True)
 class _Schedule:
-    """One day's working intervals and busy time per staff member, loaded in four queries."""
+    """One day's working intervals and busy time per staff member, loaded in five queries."""
 
     working: dict[UUID, list[avail.Interval]]
     busy: dict[UUID, list[avail.Interval]]
@@ -122,6 +122,8 @@ def _load_schedule(
             if e.staff_id == staff_id
         ]
         working[staff_id] = avail.working_intervals(day, zone, weekly, dated)
+    # Time the staff member's own calendar shows busy (an ICS import, calendars/) blocks slots like a booking.
+    busy_rows += calendar_data.imported_busy_between(session, staff_ids, bounds.end, bounds.start)
     for row in busy_rows:
         busy[row.staff_id].append(avail.Interval(avail.as_utc(row.starts_at), avail.as_utc(row.ends_at)))
     return _Schedule(working, busy)

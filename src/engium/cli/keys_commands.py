@@ -103,6 +103,7 @@ def rotate_tenant(
     """New data key version for one tenant (or the platform); re-encrypts its secrets in batches, then
     retires the old."""
     from engium.audit.recorder import PLATFORM_TENANT
+    from engium.calendars.imports import CalendarImportReencryption
     from engium.crypto.rotation import ReencryptionTarget, rotate_tenant_data_key
     from engium.identity.totp import TotpReencryption
     from engium.integrations.service import CredentialReencryption
@@ -111,7 +112,8 @@ def rotate_tenant(
         _fail("give exactly one of --tenant ID or --platform")
     target_tenant = PLATFORM_TENANT if platform else tenant
     assert target_tenant is not None
-    targets: list[ReencryptionTarget] = [TotpReencryption()] if platform else [CredentialReencryption()]
+    targets: list[ReencryptionTarget] = [TotpReencryption()] if platform else [CredentialReencryption(),
+                                                                                   CalendarImportReencryption()]
     with _vault(data_dir) as (database, vault):
         if not platform:
             with existing_tenant_transaction(database, target_tenant):

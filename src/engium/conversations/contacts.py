@@ -180,6 +180,14 @@ def last_channel_among(session: Session, contact_id: UUID, channels: tuple[str, 
     ).scalar_one_or_none()
 
 
+def contact_names(session: Session, contact_ids: list[UUID]) -> dict[UUID, str]:
+    """The names of the bound tenant's contacts among ``contact_ids`` (those with one), in one query."""
+    if not contact_ids:
+        return {}
+    stmt = select(Contact.id, Contact.name).where(Contact.id.in_(set(contact_ids)), Contact.name != "")
+    return {contact_id: name for contact_id, name in session.execute(stmt)}
+
+
 def contact_exists(session: Session, contact_id: UUID) -> bool:
     """Whether the bound tenant has this contact: read under RLS, another tenant's id does not exist here."""
     return repo.contact_exists(session, contact_id)

@@ -282,6 +282,20 @@ STORES: tuple[Store, ...] = (
     Store("availability_exceptions", "bookings", Activity.APPOINTMENTS, _fields(S, note=K.APPOINTMENTS),
           _other("tenant_id id staff_id on_date kind start_time end_time"), NO_CUSTOMER, Erasure.NOT_CUSTOMER_DATA,
           "until removed by the business"),
+    # -- calendars (calendars/, migration 0038_calendar_feeds, ADR 0045) --------------------------------
+    # A feed's token is a credential (only its hash is stored); what the feed shows is read from bookings.
+    Store("calendar_feeds", "calendars", Activity.APPOINTMENTS, _fields(S, token_sha256=K.CREDENTIALS),
+          _other("tenant_id id staff_id label include_customer_names created_at"), NO_CUSTOMER,
+          Erasure.NOT_CUSTOMER_DATA, "until revoked by the business"),
+    # A staff member's private calendar address (sealed: it carries the calendar's key), and the times it shows
+    # busy: times only, never what the staff member's own events were.
+    Store("calendar_imports", "calendars", Activity.APPOINTMENTS, _fields(S, url_ciphertext=K.CREDENTIALS),
+          _other("tenant_id id staff_id url_hint last_attempt_at last_success_at last_error busy_span_count "
+                 "created_at"), NO_CUSTOMER, Erasure.NOT_CUSTOMER_DATA, "until removed by the business"),
+    Store("staff_busy_spans", "bookings", Activity.APPOINTMENTS, _fields(S, starts_at=K.APPOINTMENTS,
+                                                                          ends_at=K.APPOINTMENTS),
+          _other("tenant_id id import_id staff_id"), NO_CUSTOMER, Erasure.NOT_CUSTOMER_DATA,
+          "replaced at every fetch; removed with the import"),
     # -- the trust centre (trust/): members' ids on objections and acceptances; the DPA names the business --
     Store("subprocessor_objections", "trust", Activity.PRIVACY, _fields(S, objected_by=K.REFERENCE),
           _other("tenant_id announcement_id reason objected_at"), NO_CUSTOMER, Erasure.NOT_CUSTOMER_DATA,

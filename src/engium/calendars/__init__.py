@@ -1,0 +1,1 @@
+"""Calendars: private ICS feeds of bookings, and busy time imported from staff members' own calendars."""
