@@ -308,7 +308,7 @@ STORES: tuple[Store, ...] = (
     # -- the business ---------------------------------------------------------------------------------
     Store("tenant_settings", "tenancy", Activity.OPERATIONS,
           _fields(B, phone=K.CONTACT_DETAILS, email=K.CONTACT_DETAILS, address=K.CONTACT_DETAILS),
-          _other("tenant_id business_name timezone website opening_hours faqs assistant_persona escalation_rules "
+          _other("tenant_id business_name timezone language website opening_hours faqs assistant_persona escalation_rules "
                  "mfa_required public_base_url ai_accept_retention guard_threshold link_allow_list "
                  "widget_allowed_origins updated_at"),
           NO_CUSTOMER, Erasure.NOT_CUSTOMER_DATA, "while the tenant exists"),
