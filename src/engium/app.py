@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from engium import __version__
 from engium.api_document import install_api_document
+from engium.analytics.routes import router as analytics_router
 from engium.assistant.routes import router as assistant_router
 from engium.audit.middleware import AuditLoggingMiddleware, audit_mutation_before_commit
 from engium.audit.routes import router as audit_router
@@ -124,6 +125,7 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     api.include_router(assistant_router)
     api.include_router(bookings_router)
     api.include_router(closures_router)
+    api.include_router(analytics_router)
     api.include_router(audit_router)
     api.include_router(integrations_router)
     api.include_router(outbound_webhooks_router)

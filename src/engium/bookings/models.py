@@ -121,6 +121,10 @@ class Booking(Base):
     notes: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Migration 0037: who made it (assistant, staff, customer, system) and, for the assistant, the
+    # conversation's channel; NULL on bookings made before (analytics).
+    booked_by: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str | None] = mapped_column(Text)
 
 
 class BusinessClosure(Base):

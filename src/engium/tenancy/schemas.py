@@ -89,6 +89,7 @@ class SettingsOut(BaseModel):
     guard_threshold: float | None = None
     link_allow_list: list[str] = []
     widget_allowed_origins: list[str] = []
+    csat_enabled: bool = False
     updated_at: datetime
 
 
@@ -139,6 +140,8 @@ class SettingsUpdate(BaseModel):
     # http://localhost:8080): a browser on any other page is refused (ADR 0017). Stored as browsers
     # send them: lower case, without the default port or a trailing slash.
     widget_allowed_origins: list[str] | None = Field(default=None, max_length=MAX_ORIGINS)
+    # Ask customers for a 1-5 satisfaction rating when a conversation is resolved (off by default; ADR 0044).
+    csat_enabled: StrictBool | None = None
 
     @field_validator("widget_allowed_origins")
     @classmethod
