@@ -12,8 +12,9 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from engium import __version__
-from engium.api_document import install_api_document
+from engium.analytics.rating_routes import router as widget_rating_router
 from engium.analytics.routes import router as analytics_router
+from engium.api_document import install_api_document
 from engium.assistant.routes import router as assistant_router
 from engium.audit.middleware import AuditLoggingMiddleware, audit_mutation_before_commit
 from engium.audit.routes import router as audit_router
@@ -141,6 +142,7 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     app.include_router(webhooks_router)
     app.include_router(widget_router)
     app.include_router(widget_privacy_router)
+    app.include_router(widget_rating_router)
     # The staff web app (server-rendered pages at /) and the API reference served from local assets.
     app.include_router(api_docs_router(API_PREFIX))
     app.include_router(staff_router)

@@ -103,7 +103,8 @@ def test_bookings_made_by_the_assistant_are_counted_by_channel_and_no_shows_by_s
         for clock in ("10:00", "11:00"):
             body = BookingCreate.model_validate(shop.booking(clock))
             bookings.create_booking(session, Principal.system(tenant.id, "assistant"), body, channel="sms")
-        stored = {row[0]: row[1] for row in session.execute(text("select booked_by, count(*) from bookings group by 1"))}
+        counted = session.execute(text("select booked_by, count(*) from bookings group by 1"))
+        stored = {row[0]: row[1] for row in counted}
     assert stored == {"staff": 1, "assistant": 2}
     today = datetime.now(UTC).date().isoformat()
     period = {"from": today, "to": today}

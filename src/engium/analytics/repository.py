@@ -42,7 +42,9 @@ with started as (
     select s.*,
            (select min(m.created_at) from messages m
              where m.tenant_id = s.tenant_id and m.conversation_id = s.id and m.author_kind = 'assistant'
-               and m.created_at >= s.asked_at) as assistant_at,
+               and m.created_at >= s.asked_at
+               and not exists (select 1 from satisfaction_ratings r
+                                where r.tenant_id = m.tenant_id and r.question_message_id = m.id)) as assistant_at,
            (select min(m.created_at) from messages m
              where m.tenant_id = s.tenant_id and m.conversation_id = s.id and m.author_kind = 'agent'
                and m.created_at >= coalesce(s.escalated_at, s.asked_at)) as staff_at,

@@ -108,6 +108,7 @@ class Booking(Base):
         ),
         Index("bookings_staff_time_idx", "tenant_id", "staff_id", "starts_at"),
         Index("bookings_start_idx", "tenant_id", "starts_at", "id"),
+        Index("bookings_created_idx", "tenant_id", "created_at"),  # migration 0037: analytics
     )
 
     tenant_id: Mapped[UUID] = mapped_column(_tenant_fk(), primary_key=True)

@@ -43,6 +43,7 @@ class Conversation(Base):
         ),
         Index("conversations_recent_idx", "tenant_id", "last_message_at", "id"),
         Index("conversations_contact_idx", "tenant_id", "contact_id"),
+        Index("conversations_created_idx", "tenant_id", "created_at"),  # migration 0037: analytics
     )
 
     tenant_id: Mapped[UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)

@@ -170,7 +170,7 @@ STORES: tuple[Store, ...] = (
           Erasure.CASCADE, "conversation_days"),
     # A customer's 1-5 answer to "how did we do?" at a resolution (migration 0037, analytics/ratings.py).
     Store("satisfaction_ratings", "analytics", Activity.CONVERSATIONS,
-          _fields(C, conversation_id=K.REFERENCE, rating=K.COMMUNICATIONS),
+          _fields(C, conversation_id=K.REFERENCE, question_message_id=K.REFERENCE, rating=K.COMMUNICATIONS),
           _other("tenant_id id channel asked_at expires_at rated_at"), BY_CONVERSATION,
           Erasure.CASCADE, "conversation_days"),
     Store("inbound_deliveries", "channels", Activity.CONVERSATIONS,

@@ -58,6 +58,9 @@ create table satisfaction_ratings (
     tenant_id uuid not null references tenants (id) on delete cascade,
     id uuid not null,
     conversation_id uuid not null,
+    -- The question as the assistant sent it: not the assistant's answer to anything (analytics leaves it out
+    -- of first-response times).
+    question_message_id uuid,
     channel text not null check (channel in ('web', 'sms', 'whatsapp', 'email')),
     asked_at timestamptz not null default now(),
     expires_at timestamptz not null,
@@ -65,10 +68,12 @@ create table satisfaction_ratings (
     rated_at timestamptz,
     primary key (tenant_id, id),
     foreign key (tenant_id, conversation_id) references conversations (tenant_id, id) on delete cascade,
+    foreign key (tenant_id, question_message_id) references messages (tenant_id, id) on delete set null,
     check ((rating is null) = (rated_at is null)),
     check (expires_at > asked_at)
 );
 create index satisfaction_ratings_conversation_idx on satisfaction_ratings (tenant_id, conversation_id, asked_at);
+create index satisfaction_ratings_question_idx on satisfaction_ratings (tenant_id, question_message_id);
 create index satisfaction_ratings_rated_idx on satisfaction_ratings (tenant_id, rated_at) where rating is not null;
 """
 
