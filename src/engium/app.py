@@ -12,7 +12,6 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from engium import __version__
-from engium.analytics.rating_routes import router as widget_rating_router
 from engium.analytics.routes import router as analytics_router
 from engium.api_document import install_api_document
 from engium.assistant.routes import router as assistant_router
@@ -25,6 +24,7 @@ from engium.channels.rate_limits import ChannelLimits
 from engium.channels.webhook_routes import router as webhooks_router
 from engium.channels.widget_cors import WidgetCorsMiddleware, origin_of
 from engium.channels.widget_privacy_routes import router as widget_privacy_router
+from engium.channels.widget_rating_routes import router as widget_rating_router
 from engium.channels.widget_routes import router as widget_router
 from engium.channels.widget_script import router as widget_script_router
 from engium.context import RequestContextMiddleware

@@ -15,6 +15,7 @@ from engium.runtime import Runtime
 from engium.tenancy.binding import tenant_transaction
 from tests.channels.inbound_helpers import ChannelTenant, configured_tenant, sms_params, twilio_request
 from tests.conftest import TenantHandle, audit_events
+from tests.job_queue import drain
 
 API = "/api/v1"
 RATING = "/widget/v1/rating"
@@ -39,9 +40,13 @@ def widget_chat(client: TestClient, ct: ChannelTenant) -> tuple[str, dict[str, s
     return grant["conversation_id"], {"X-Widget-Key": ct.widget_key, "X-Widget-Token": grant["token"]}
 
 
-def resolve(client: TestClient, tenant: TenantHandle, conversation_id: str) -> None:
+def resolve(client: TestClient, runtime: Runtime, tenant: TenantHandle, conversation_id: str) -> None:
+    """The assistant answers what it was asked, staff resolve, and the worker then runs the jobs that the
+    resolution queued (the question among them)."""
+    drain(runtime)
     done = client.post(f"{API}/conversations/{conversation_id}/resolve", headers=tenant.headers)
     assert done.status_code == 200, done.text
+    drain(runtime)
 
 
 def ratings(runtime: Runtime, tenant: TenantHandle) -> list[dict[str, Any]]:
@@ -59,12 +64,15 @@ def csat(client: TestClient, tenant: TenantHandle, **params: str) -> dict[str, A
     return {"csat_average": totals["csat_average"], "csat_count": totals["csat_count"]}
 
 
-def test_off_by_default_nothing_is_asked_and_a_rating_is_refused(client: TestClient, ct: ChannelTenant) -> None:
+def test_off_by_default_nothing_is_asked_and_a_rating_is_refused(
+    client: TestClient, runtime: Runtime, ct: ChannelTenant
+) -> None:
     assert client.get(f"{API}/settings", headers=ct.tenant.headers).json()["csat_enabled"] is False
     conversation_id, visitor = widget_chat(client, ct)
-    resolve(client, ct.tenant, conversation_id)
+    resolve(client, runtime, ct.tenant, conversation_id)
     transcript = client.get("/widget/v1/messages", headers=visitor).json()
-    assert [m["author_kind"] for m in transcript] == ["contact"]
+    assert not any(m["body"].startswith("How did we do?") for m in transcript)
+    assert ratings(runtime, ct.tenant) == []
     refused = client.post(RATING, json={"rating": 5}, headers=visitor)
     assert refused.status_code == 409
     assert "no open rating question" in refused.json()["error"]["message"]
@@ -73,12 +81,12 @@ def test_off_by_default_nothing_is_asked_and_a_rating_is_refused(client: TestCli
 def test_the_website_visitor_is_asked_and_rates_once(client: TestClient, runtime: Runtime, ct: ChannelTenant) -> None:
     turn_on(client, ct.tenant)
     conversation_id, visitor = widget_chat(client, ct)
-    resolve(client, ct.tenant, conversation_id)
+    resolve(client, runtime, ct.tenant, conversation_id)
     # Resolving again without anything new from the customer asks nothing more.
-    resolve(client, ct.tenant, conversation_id)
+    resolve(client, runtime, ct.tenant, conversation_id)
     transcript = client.get("/widget/v1/messages", headers=visitor).json()
     assert transcript[-1]["body"].startswith("How did we do? Please rate this conversation from 1")
-    assert sum(m["author_kind"] == "assistant" for m in transcript) == 1
+    assert sum(m["body"].startswith("How did we do?") for m in transcript) == 1
 
     given = client.post(RATING, json={"rating": 4}, headers=visitor)
     assert given.status_code == 201, given.text
@@ -89,15 +97,29 @@ def test_the_website_visitor_is_asked_and_rates_once(client: TestClient, runtime
                                             "rating": 4}]
     assert csat(client, ct.tenant) == {"csat_average": 4.0, "csat_count": 1}
     assert csat(client, ct.tenant, channel="sms") == {"csat_average": None, "csat_count": 0}
-    # The question is not the assistant's first answer to the customer.
+    actions = [(e["action"], e["actor_kind"], e["details"]) for e in audit_events(runtime, ct.tenant)
+               if e["action"].startswith("rating.")]
+    assert [(a, k) for a, k, _ in actions] == [("rating.asked", "system"), ("rating.given", "contact")]
+    assert actions[1][2]["rating"] == 4
+
+
+def test_the_question_is_not_the_assistants_first_answer(
+    client: TestClient, runtime: Runtime, ct: ChannelTenant
+) -> None:
+    turn_on(client, ct.tenant)
+    contact = client.post(f"{API}/contacts", json={"email": "pat@example.com"}, headers=ct.tenant.headers).json()
+    made = client.post(f"{API}/conversations", json={"contact_id": contact["id"], "channel": "web",
+                                                      "message": "Lost my umbrella there"}, headers=ct.tenant.headers)
+    client.post(f"{API}/conversations/{made.json()['id']}/messages", json={"body": "We have it!"},
+                headers=ct.tenant.headers)
+    resolve(client, runtime, ct.tenant, made.json()["id"])
+    assert len(ratings(runtime, ct.tenant)) == 1
     today = datetime.now(UTC).date().isoformat()
     totals = client.get(f"{API}/analytics", params={"from": today, "to": today},
                         headers=ct.tenant.headers).json()["totals"]
     assert totals["assistant_first_response"]["count"] == 0
-    actions = [(e["action"], e["actor_kind"], e["details"]) for e in audit_events(runtime, ct.tenant)
-               if e["action"].startswith("rating.")]
-    assert [(a, k) for a, k, _ in actions] == [("rating.asked", "api_key"), ("rating.given", "contact")]
-    assert actions[1][2]["rating"] == 4
+    assert totals["staff_first_response"]["count"] == 1
+    assert totals["resolved_without_person"] == 0
 
 
 def test_the_setting_change_is_audited_with_its_value(client: TestClient, runtime: Runtime, ct: ChannelTenant) -> None:
@@ -109,10 +131,12 @@ def test_the_setting_change_is_audited_with_its_value(client: TestClient, runtim
 
 
 @pytest.mark.parametrize("rating", [0, 6, "5", 4.5, None])
-def test_a_rating_outside_1_to_5_is_refused(client: TestClient, ct: ChannelTenant, rating: object) -> None:
+def test_a_rating_outside_1_to_5_is_refused(
+    client: TestClient, runtime: Runtime, ct: ChannelTenant, rating: object
+) -> None:
     turn_on(client, ct.tenant)
     conversation_id, visitor = widget_chat(client, ct)
-    resolve(client, ct.tenant, conversation_id)
+    resolve(client, runtime, ct.tenant, conversation_id)
     assert client.post(RATING, json={"rating": rating}, headers=visitor).status_code == 422
 
 
@@ -121,7 +145,7 @@ def test_only_the_visitor_holding_the_conversation_can_rate_it(
 ) -> None:
     turn_on(client, ct.tenant)
     conversation_id, visitor = widget_chat(client, ct)
-    resolve(client, ct.tenant, conversation_id)
+    resolve(client, runtime, ct.tenant, conversation_id)
     other = configured_tenant(client, runtime, suffix="-b")
     turn_on(client, other.tenant)
     # Another business's key with this token, a forged token, no token: the widget's generic 401.
@@ -153,7 +177,7 @@ def test_an_sms_customer_replies_with_a_digit(client: TestClient, runtime: Runti
     turn_on(client, ct.tenant)
     sms(client, ct, "Can I move my appointment?")
     [conversation] = conversations_of(runtime, ct.tenant)
-    resolve(client, ct.tenant, str(conversation["id"]))
+    resolve(client, runtime, ct.tenant, str(conversation["id"]))
     with tenant_transaction(runtime.database, ct.tenant.id) as session:
         question = session.execute(text("select body, delivery_status from messages where author_kind = 'assistant' "
                                         "order by created_at desc limit 1")).one()
@@ -178,11 +202,11 @@ def test_a_digit_after_the_day_is_over_is_a_message(client: TestClient, runtime:
     turn_on(client, ct.tenant)
     sms(client, ct, "Thanks for the haircut")
     [conversation] = conversations_of(runtime, ct.tenant)
-    resolve(client, ct.tenant, str(conversation["id"]))
+    resolve(client, runtime, ct.tenant, str(conversation["id"]))
     with tenant_transaction(runtime.database, ct.tenant.id) as session:
         session.execute(text("update satisfaction_ratings set asked_at = asked_at - interval '2 days', "
                              "expires_at = expires_at - interval '2 days'"))
     sms(client, ct, "2")
     assert ratings(runtime, ct.tenant)[0]["rating"] is None
     assert [(c["status"], c["messages"]) for c in conversations_of(runtime, ct.tenant)] == [
-        ("resolved", 2), ("open", 1)]
+        ("resolved", 3), ("open", 1)]  # the customer's text, the assistant's answer, the question

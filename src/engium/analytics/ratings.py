@@ -1,10 +1,11 @@
 """Customer satisfaction: a 1-5 question when a conversation is resolved, and the answer (ADR 0044).
 
-Off unless the business turns ``csat_enabled`` on. When staff resolve a conversation the customer wrote in,
-the assistant asks once in the conversation's language: on SMS and WhatsApp "reply with a number", on the
-website chat a question the widget answers through ``POST /widget/v1/rating``. The question stays open for
-ASK_HOURS; the first answer closes it. An answer without an open question is refused, so nobody can rate a
-conversation they were never asked about, nor rate twice.
+Off unless the business turns ``csat_enabled`` on. When a conversation the customer wrote in is resolved,
+conversations.service queues the question (analytics/tasks.py) and the assistant asks once, in the
+conversation's language: on SMS and WhatsApp "reply with a number", on the website chat a question the
+widget answers through ``POST /widget/v1/rating``. The question stays open for ASK_HOURS; the first answer
+closes it. An answer without an open question is refused, so nobody can rate a conversation they were
+never asked about, nor rate twice.
 
 A text that is only a digit 1-5, from a customer with an open question on that channel, is their rating and
 nothing else: it neither reopens the conversation nor reaches the assistant.
@@ -17,20 +18,20 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from engium.access.principal import Principal
+from engium.analytics import repository
 from engium.analytics.models import SatisfactionRating
-from engium.assistant.models import AssistantState
 from engium.assistant.phrasebook import say
 from engium.assistant.turn import assistant_principal
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
 from engium.conversations import service as conversations
-from engium.conversations.models import Contact, Conversation, Message
+from engium.conversations.models import Conversation
 from engium.errors import Conflict
-from engium.tenancy.models import TenantSettings
+from engium.tenancy.service import get_settings
 
 ASK_HOURS = 24
 # "4", " 4 ", "4." or "4!": a customer answering the question, not writing about something else.
@@ -42,31 +43,17 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def enabled(session: Session) -> bool:
-    return bool(session.execute(select(TenantSettings.csat_enabled)).scalar_one_or_none())
-
-
 def _language(session: Session, conversation_id: UUID) -> str:
-    found = session.execute(
-        select(AssistantState.language).where(AssistantState.conversation_id == conversation_id)
-    ).scalar_one_or_none()
-    return found or "en"
-
-
-def _latest_customer_message(session: Session, conversation_id: UUID) -> datetime | None:
-    return session.execute(
-        select(Message.created_at).where(Message.conversation_id == conversation_id, Message.author_kind == "contact")
-        .order_by(Message.created_at.desc()).limit(1)
-    ).scalar_one_or_none()
+    return repository.conversation_language(session, conversation_id) or "en"
 
 
 def ask_after_resolution(session: Session, principal: Principal, conversation: Conversation) -> bool:
     """Asks the customer of a just-resolved conversation for a rating, once per resolution: not when the
     business has it off, nobody wrote in, or a question was already asked since the customer last wrote
     (resolving again without anything new from the customer asks nothing)."""
-    if conversation.status != "resolved" or not enabled(session):
+    if conversation.status != "resolved" or not get_settings(session).csat_enabled:
         return False
-    last_written = _latest_customer_message(session, conversation.id)
+    last_written = repository.latest_customer_message_at(session, conversation.id)
     if last_written is None:
         return False
     asked_since = session.execute(select(exists().where(
@@ -91,14 +78,7 @@ def ask_after_resolution(session: Session, principal: Principal, conversation: C
     return True
 
 
-def resolve_and_ask(session: Session, principal: Principal, conversation_id: UUID) -> Conversation:
-    """Staff resolving a conversation (API and staff app): resolved, then the customer asked for a rating."""
-    conversation = conversations.resolve(session, principal, conversation_id)
-    ask_after_resolution(session, principal, conversation)
-    return conversation
-
-
-def _open_question(session: Session, conversation_ids: Select[UUID] | list[UUID]) -> SatisfactionRating | None:
+def _open_question(session: Session, conversation_ids: list[UUID]) -> SatisfactionRating | None:
     """The newest question on these conversations, if it is still open (unanswered, not expired); locked."""
     newest = session.execute(
         select(SatisfactionRating).where(SatisfactionRating.conversation_id.in_(conversation_ids))
@@ -132,9 +112,7 @@ def take_reply(session: Session, actor: Principal, channel: str, phone: str, bod
     matched = _DIGIT.fullmatch(body)
     if matched is None or channel not in REPLY_CHANNELS:
         return False
-    theirs = (select(Conversation.id).join(Contact, Contact.id == Conversation.contact_id)
-              .where(Contact.phone == phone, Conversation.channel == channel))
-    question = _open_question(session, theirs)
+    question = _open_question(session, repository.conversations_of_phone(session, phone, channel))
     if question is None:
         return False
     _give(session, actor, question, int(matched.group(1)))

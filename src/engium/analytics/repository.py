@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -114,3 +115,27 @@ def aggregate(session: Session, window: Window) -> dict[date | None, dict[str, A
             values = dict(row)
             found.setdefault(values.pop("bucket"), {}).update(values)
     return found
+
+
+# Reads for the satisfaction question (ratings.py), in SQL like the report: facts of other domains' rows.
+
+
+def latest_customer_message_at(session: Session, conversation_id: UUID) -> datetime | None:
+    found: datetime | None = session.execute(text(
+        "select max(created_at) from messages where conversation_id = :c and author_kind = 'contact'"
+    ), {"c": conversation_id}).scalar_one()
+    return found
+
+
+def conversation_language(session: Session, conversation_id: UUID) -> str | None:
+    found: str | None = session.execute(text(
+        "select language from assistant_states where conversation_id = :c"), {"c": conversation_id},
+    ).scalar_one_or_none()
+    return found
+
+
+def conversations_of_phone(session: Session, phone: str, channel: str) -> list[UUID]:
+    """The conversations on ``channel`` of the contact with this (verified) phone number."""
+    return list(session.execute(text(
+        "select c.id from conversations c join contacts k on k.tenant_id = c.tenant_id and k.id = c.contact_id "
+        "where k.phone = :phone and c.channel = :channel"), {"phone": phone, "channel": channel}).scalars())

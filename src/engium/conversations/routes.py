@@ -15,7 +15,6 @@ from engium.access.authentication import Requires
 from engium.access.permissions import Permission
 from engium.access.principal import Principal
 from engium.access.read_transaction import ReadsWith, ReadTransaction
-from engium.analytics import ratings
 from engium.conversations import contacts, service
 from engium.conversations import repository as repo
 from engium.conversations.models import Contact, Conversation, Message
@@ -163,8 +162,7 @@ def assign(
 
 @router.post("/conversations/{conversation_id:uuid}/resolve", response_model=ConversationOut, tags=["conversations"])
 def resolve(conversation_id: UUID, principal: ConversationsWrite, session: DbSession) -> ConversationOut:
-    # The customer is asked for a rating when the business turned that on (analytics/ratings.py).
-    return ConversationOut.model_validate(ratings.resolve_and_ask(session, principal, conversation_id))
+    return ConversationOut.model_validate(service.resolve(session, principal, conversation_id))
 
 
 # Messages

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from sse_starlette import ServerSentEvent
 
 from engium.access.permissions import Permission
-from engium.analytics import ratings
 from engium.assistant.escalation import hand_back
 from engium.assistant.handover_policy import policy_of
 from engium.assistant.turn_notes import turn_notes
@@ -194,7 +193,7 @@ def assign(request: Request, conversation_id: UUID, member: Writer, session: DbS
 @router.post("/conversations/{conversation_id}/resolve", response_class=HTMLResponse)
 def resolve(request: Request, conversation_id: UUID, member: Writer, session: DbSession) -> Response:
     attempt(
-        session, lambda: ratings.resolve_and_ask(session, member.principal, conversation_id),
+        session, lambda: conversations.resolve(session, member.principal, conversation_id),
         lambda message: _page(request, session, member, conversation_id, error=message),
     )
     return see_other(f"/conversations/{conversation_id}?done=resolved")
