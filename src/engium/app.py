@@ -12,6 +12,7 @@ from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from engium import __version__
+from engium.analytics.routes import router as analytics_router
 from engium.api_document import install_api_document
 from engium.assistant.routes import router as assistant_router
 from engium.audit.middleware import AuditLoggingMiddleware, audit_mutation_before_commit
@@ -25,6 +26,7 @@ from engium.channels.rate_limits import ChannelLimits
 from engium.channels.webhook_routes import router as webhooks_router
 from engium.channels.widget_cors import WidgetCorsMiddleware, origin_of
 from engium.channels.widget_privacy_routes import router as widget_privacy_router
+from engium.channels.widget_rating_routes import router as widget_rating_router
 from engium.channels.widget_routes import router as widget_router
 from engium.channels.widget_script import router as widget_script_router
 from engium.context import RequestContextMiddleware
@@ -127,6 +129,7 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     api.include_router(bookings_router)
     api.include_router(closures_router)
     api.include_router(calendars_router)
+    api.include_router(analytics_router)
     api.include_router(audit_router)
     api.include_router(integrations_router)
     api.include_router(outbound_webhooks_router)
@@ -144,6 +147,7 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     app.include_router(widget_privacy_router)
     # A calendar app's subscription: the token in the path is the credential (calendars/feeds.py).
     app.include_router(calendar_feed_router)
+    app.include_router(widget_rating_router)
     # The staff web app (server-rendered pages at /) and the API reference served from local assets.
     app.include_router(api_docs_router(API_PREFIX))
     app.include_router(staff_router)

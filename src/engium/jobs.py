@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TASK_MODULES = (
+    "engium.analytics.tasks",
     "engium.assistant.tasks",
     "engium.audit.tasks",
     "engium.calendars.tasks",

@@ -1,5 +1,6 @@
 """Every domain's tables in one MetaData, for Alembic and the schema drift test."""
 
+from engium.analytics import models as _analytics
 from engium.assistant import models as _assistant
 from engium.audit import models as _audit
 from engium.bookings import models as _bookings
@@ -23,6 +24,7 @@ from engium.webhooks import models as _webhooks
 metadata = Base.metadata
 
 __all__ = [
+    "_analytics",
     "_assistant",
     "_audit",
     "_bookings",

@@ -70,6 +70,7 @@ def test_every_table_the_map_gives_a_retention_setting_has_a_purge_rule_and_back
     # Kept by other means: rows removed by a rule's cascade (messages with their conversation, assistant
     # state too; a request's certificate).
     by_cascade = {("messages", "conversation_days"), ("assistant_states", "conversation_days"),
+                  ("satisfaction_ratings", "conversation_days"),
                   ("privacy_certificates", "request_evidence_days")}
     assert by_map - by_rules - by_cascade == set()
     assert by_rules - by_map == set()

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from engium.access.permissions import Role
 from engium.access.principal import Principal, PrincipalKind
+from engium.analytics.models import SatisfactionRating
 from engium.assistant.models import AssistantState
 from engium.audit.personal import SealingKey
 from engium.bookings.models import AvailabilityException, Booking, Service, StaffMember
@@ -107,6 +108,11 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
         # certificate, a consent decision and a keyword reply.
         runtime.subject_keys.seal(session, tenant.id, SealingKey.of_contact(contact.id), b"{}")
         add_privacy_rows(session, tenant.id, contact.id)
+        # A satisfaction question and its answer (migration 0037).
+        asked = datetime.now(UTC)
+        session.add(SatisfactionRating(tenant_id=tenant.id, id=uuid.uuid4(), conversation_id=conversation.id,
+                                       question_message_id=None, channel=conversation.channel, asked_at=asked,
+                                       expires_at=asked + timedelta(hours=24), rating=4, rated_at=asked))
         # Canned responses (migration 0034_inbox_tools).
         session.add(CannedResponse(tenant_id=tenant.id, id=uuid.uuid4(), title="Opening hours",
                                    body="We open at nine.", shortcut="hours"))

@@ -37,7 +37,7 @@ def test_an_agent_sees_no_settings_integrations_or_team_and_is_refused_them(
     sign_in(page, agent)
 
     assert _navigation(page) == ["Inbox", "Notifications", "Search", "Bookings", "Contacts", "Knowledge"]
-    for path in ADMIN_PAGES:
+    for path in (*ADMIN_PAGES, "/analytics"):
         response = page.goto(path)
         assert response.status == 403, path
         assert "You don't have access to this" in page.content()
@@ -55,7 +55,8 @@ def test_an_auditor_sees_the_audit_log_and_nothing_that_changes_anything(
     sign_in(page, auditor)
 
     assert _navigation(page) == [
-        "Inbox", "Notifications", "Search", "Bookings", "Contacts", "Knowledge", "Audit log", "Privacy", "Trust"]
+        "Inbox", "Notifications", "Search", "Bookings", "Contacts", "Analytics", "Knowledge", "Audit log", "Privacy",
+        "Trust"]
     page.goto("/privacy")  # requests and their clocks, retention: read, never changed, by an auditor
     assert page.get_by_role("heading", name="Privacy", exact=True).count() == 1
     assert page.locator("main form, main button").count() == 0

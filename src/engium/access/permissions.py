@@ -36,6 +36,8 @@ class Permission(StrEnum):
     # consent. Auditors read; owners and admins handle requests and set retention.
     PRIVACY_READ = "privacy:read"
     PRIVACY_MANAGE = "privacy:manage"
+    # The business's numbers (analytics/): owners, admins and auditors; agents answer customers, not this.
+    ANALYTICS_READ = "analytics:read"
 
 
 _READ_ONLY = frozenset(
@@ -55,7 +57,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission) - {Permission.AUDIT_READ},
     Role.AGENT: _READ_ONLY
     | {Permission.CONTACTS_WRITE, Permission.CONVERSATIONS_WRITE, Permission.BOOKINGS_WRITE},
-    Role.AUDITOR: _READ_ONLY | {Permission.AUDIT_READ, Permission.PRIVACY_READ},
+    Role.AUDITOR: _READ_ONLY | {Permission.AUDIT_READ, Permission.PRIVACY_READ, Permission.ANALYTICS_READ},
 }
 
 # A principal may hand out (as a membership or an API key) only roles whose permissions it holds.

@@ -254,10 +254,11 @@ def book(session: Session, ctx: TurnContext, action: Book) -> Plan:
                          starts_at=action.starts_at)
     try:
         try:
-            booking = bookings.create_booking(session, principal, body)
+            booking = bookings.create_booking(session, principal, body, channel=ctx.channel)
         except Conflict:
             # The proposed stylist was taken meanwhile: anyone else free at that time will do.
-            booking = bookings.create_booking(session, principal, body.model_copy(update={"staff_id": None}))
+            booking = bookings.create_booking(session, principal, body.model_copy(update={"staff_id": None}),
+                                              channel=ctx.channel)
     except (Conflict, Unprocessable, NotFound):
         local = _local(action.starts_at, ctx)
         retry = plan_booking(session, ctx, BookingRequest(action.service_id, (), local.date()))

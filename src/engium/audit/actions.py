@@ -109,6 +109,10 @@ class AuditAction(StrEnum):
     BOOKING_UPDATED = "booking.updated"
     BOOKING_CANCELLED = "booking.cancelled"
 
+    # Satisfaction ratings (analytics/ratings.py): ids, the channel and the 1-5 score only.
+    RATING_ASKED = "rating.asked"
+    RATING_GIVEN = "rating.given"
+
     # The credentials vault: details name the kind and purpose, never a secret or any part of one.
     CREDENTIAL_CREATED = "credential.created"
     CREDENTIAL_ROTATED = "credential.rotated"

@@ -36,7 +36,7 @@ DENIED_STATUSES = frozenset({401, 403, 404, 405, 429})
 STAFF_PAGE_PREFIXES = (
     "/sign-in", "/sign-out", "/invitations/", "/account", "/inbox", "/conversations/", "/bookings",
     "/contacts", "/knowledge", "/settings", "/integrations", "/team", "/audit", "/privacy", "/trust",
-    "/operator", "/password-reset", "/sign-up", "/notifications", "/search",
+    "/operator", "/password-reset", "/sign-up", "/notifications", "/search", "/analytics",
 )
 AUDITED_PREFIXES = ("/api/", "/webhooks/", "/widget/", *STAFF_PAGE_PREFIXES)
 

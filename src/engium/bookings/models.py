@@ -108,6 +108,7 @@ class Booking(Base):
         ),
         Index("bookings_staff_time_idx", "tenant_id", "staff_id", "starts_at"),
         Index("bookings_start_idx", "tenant_id", "starts_at", "id"),
+        Index("bookings_created_idx", "tenant_id", "created_at"),  # migration 0037: analytics
     )
 
     tenant_id: Mapped[UUID] = mapped_column(_tenant_fk(), primary_key=True)
@@ -121,6 +122,10 @@ class Booking(Base):
     notes: Mapped[str] = mapped_column(Text, server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     cancelled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Migration 0037: who made it (assistant, staff, customer, system) and, for the assistant, the
+    # conversation's channel; NULL on bookings made before (analytics).
+    booked_by: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str | None] = mapped_column(Text)
 
 
 class BusinessClosure(Base):

@@ -22,7 +22,7 @@ from psycopg import errors as pg_errors
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from engium.access.principal import Principal
+from engium.access.principal import Principal, PrincipalKind
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
 from engium.bookings import availability as avail
@@ -244,9 +244,18 @@ def _flushed_or_taken(session: Session, change: Booking | None = None) -> bool:
     return True
 
 
+def booked_by(principal: Principal) -> str:
+    """Who a new booking is recorded as made by (analytics counts the assistant's)."""
+    if principal.kind is PrincipalKind.SYSTEM:
+        return "assistant" if principal.component == "assistant" else "system"
+    return "customer" if principal.kind is PrincipalKind.CONTACT else "staff"
+
+
 def create_booking(
-    session: Session, principal: Principal, body: BookingCreate, *, now: datetime | None = None
+    session: Session, principal: Principal, body: BookingCreate, *, now: datetime | None = None,
+    channel: str | None = None,
 ) -> Booking:
+    """``channel``: the conversation's channel when the booking is made from one (analytics per channel)."""
     service = _bookable_service(session, body.service_id)
     if not contacts.contact_exists(session, body.contact_id):
         raise NotFound("Contact not found")
@@ -280,6 +289,8 @@ def create_booking(
             ends_at=interval.end,
             status="confirmed",
             notes=body.notes,
+            booked_by=booked_by(principal),
+            channel=channel,
         )
         if _flushed_or_taken(session, booking):
             session.refresh(booking)

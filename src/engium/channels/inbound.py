@@ -17,6 +17,7 @@ from uuid import UUID
 from sqlalchemy.orm import Session
 
 from engium.access.principal import Principal, remember_for_refusals
+from engium.analytics import ratings
 from engium.assistant.turn_queue import queue_turn
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
@@ -110,6 +111,9 @@ def _store(
     tenant_id, provider = sender.tenant_id, sender.component
     if not store.claim_delivery(session, tenant_id, provider, event_id):
         return False
+    # "4" answering the satisfaction question is a rating, not a message (analytics/ratings.py).
+    if ratings.take_reply(session, sender, channel, phone, body):
+        return True
     result = conversations.receive_message(
         session, sender, channel="sms" if channel == "sms" else "whatsapp",
         field="phone", identifier=phone, body=body,

@@ -43,6 +43,7 @@ class Conversation(Base):
         ),
         Index("conversations_recent_idx", "tenant_id", "last_message_at", "id"),
         Index("conversations_contact_idx", "tenant_id", "contact_id"),
+        Index("conversations_created_idx", "tenant_id", "created_at"),  # migration 0037: analytics
     )
 
     tenant_id: Mapped[UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
@@ -56,6 +57,9 @@ class Conversation(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     last_message_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Migration 0037: the first escalation and the latest resolution, kept by a trigger on ``status`` (analytics).
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Message(Base):

@@ -8,13 +8,18 @@ job is queued by its task's name, so nothing here depends on the sender.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from uuid import UUID
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from engium import jobs
 from engium.conversations.models import Message
 
 SEND_JOB = "channels.send"
+# Asks the customer of a resolved conversation for a 1-5 rating (analytics/tasks.py), when the business has
+# the question on (ADR 0044).
+RATING_JOB = "analytics.ask_rating"
 # Conversations whose replies leave through a provider's send API. Widget and web conversations need
 # no send: the widget polls GET /widget/v1/messages.
 SENDABLE_CHANNELS = frozenset({"sms", "whatsapp"})
@@ -29,3 +34,12 @@ def queue_reply(session: Session, channel: str, message: Message) -> int | None:
         return None
     message.delivery_status, message.delivery_updated_at = "queued", datetime.now(UTC)
     return jobs.defer(session, SEND_JOB, tenant_id=str(message.tenant_id), message_id=str(message.id))
+
+
+def queue_rating_question(session: Session, tenant_id: UUID, conversation_id: UUID) -> int | None:
+    """Enqueues the satisfaction question for a conversation just resolved, if the business asks one. By the
+    job's name, as the send: the conversations domain does not depend on analytics, which asks."""
+    asks = session.execute(text("select csat_enabled from tenant_settings")).scalar_one_or_none()
+    if not asks:
+        return None
+    return jobs.defer(session, RATING_JOB, tenant_id=str(tenant_id), conversation_id=str(conversation_id))

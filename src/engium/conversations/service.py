@@ -229,6 +229,7 @@ def resolve(session: Session, principal: Principal, conversation_id: UUID) -> Co
             details={"from": previous_status, "to": "resolved"},
         )
         webhooks.emit(session, conversation.tenant_id, "conversation.resolved", _webhook_facts(conversation))
+        outbound.queue_rating_question(session, conversation.tenant_id, conversation.id)
     return conversation
 
 

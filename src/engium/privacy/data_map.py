@@ -147,7 +147,8 @@ STORES: tuple[Store, ...] = (
           "contact_inactive_days"),
     Store("conversations", "conversations", Activity.CONVERSATIONS,
           _fields(C, contact_id=K.REFERENCE, subject=K.COMMUNICATIONS, escalation_reason=K.COMMUNICATIONS),
-          _other("tenant_id id channel status assignee_user_id created_at updated_at last_message_at"),
+          _other("tenant_id id channel status assignee_user_id created_at updated_at last_message_at escalated_at "
+                 "resolved_at"),
           BY_CONTACT, Erasure.CASCADE, "conversation_days"),
     Store("messages", "conversations", Activity.CONVERSATIONS,
           _fields(C, body=K.COMMUNICATIONS, delivery_error=K.COMMUNICATIONS),
@@ -156,7 +157,7 @@ STORES: tuple[Store, ...] = (
           BY_CONVERSATION, Erasure.CASCADE, "conversation_days"),
     Store("bookings", "bookings", Activity.APPOINTMENTS,
           _fields(C, contact_id=K.REFERENCE, starts_at=K.APPOINTMENTS, notes=K.APPOINTMENTS),
-          _other("tenant_id id service_id staff_id ends_at status created_at cancelled_at"),
+          _other("tenant_id id service_id staff_id ends_at status created_at cancelled_at booked_by channel"),
           BY_CONTACT, Erasure.CASCADE, "booking_days"),
     Store("widget_sessions", "channels", Activity.CONVERSATIONS,
           _fields(C, contact_id=K.REFERENCE, token_hash=K.CREDENTIALS),
@@ -166,6 +167,11 @@ STORES: tuple[Store, ...] = (
           _fields(C, pending=K.APPOINTMENTS),
           _other("tenant_id conversation_id failed_turns guard_strikes language updated_at handover_id "
                  "handed_over_at handover_reason followed_up_at"), BY_CONVERSATION,
+          Erasure.CASCADE, "conversation_days"),
+    # A customer's 1-5 answer to "how did we do?" at a resolution (migration 0037, analytics/ratings.py).
+    Store("satisfaction_ratings", "analytics", Activity.CONVERSATIONS,
+          _fields(C, conversation_id=K.REFERENCE, question_message_id=K.REFERENCE, rating=K.COMMUNICATIONS),
+          _other("tenant_id id channel asked_at expires_at rated_at"), BY_CONVERSATION,
           Erasure.CASCADE, "conversation_days"),
     Store("inbound_deliveries", "channels", Activity.CONVERSATIONS,
           _fields(C, provider_event_id=K.REFERENCE, message_id=K.REFERENCE),
@@ -308,9 +314,9 @@ STORES: tuple[Store, ...] = (
     # -- the business ---------------------------------------------------------------------------------
     Store("tenant_settings", "tenancy", Activity.OPERATIONS,
           _fields(B, phone=K.CONTACT_DETAILS, email=K.CONTACT_DETAILS, address=K.CONTACT_DETAILS),
-          _other("tenant_id business_name timezone language website opening_hours faqs assistant_persona escalation_rules "
-                 "mfa_required public_base_url ai_accept_retention guard_threshold link_allow_list "
-                 "widget_allowed_origins updated_at"),
+          _other("tenant_id business_name timezone language website opening_hours faqs assistant_persona "
+                 "escalation_rules mfa_required public_base_url ai_accept_retention guard_threshold link_allow_list "
+                 "widget_allowed_origins csat_enabled updated_at"),
           NO_CUSTOMER, Erasure.NOT_CUSTOMER_DATA, "while the tenant exists"),
     # -- holds no personal data -----------------------------------------------------------------------
     *(

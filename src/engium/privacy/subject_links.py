@@ -34,6 +34,7 @@ LINKS: dict[str, Link] = {link.table: link for link in (
     Link("messages", f"conversation_id in ({_CONVERSATIONS})"),
     Link("bookings", "contact_id = cast(:contact as uuid)"),
     Link("assistant_states", f"conversation_id in ({_CONVERSATIONS})"),
+    Link("satisfaction_ratings", f"conversation_id in ({_CONVERSATIONS})"),
     Link("widget_sessions", "contact_id = cast(:contact as uuid)", ("token_hash",)),
     Link("inbound_deliveries", f"message_id in ({_MESSAGES})"),
     # Outbound webhook payloads name the contact in their data (conversation and booking events).

@@ -55,4 +55,6 @@ class TenantSettings(Base):
     link_allow_list: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     # Migration 0013: the websites whose pages may call the widget API (ADR 0017).
     widget_allowed_origins: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
+    # Migration 0037: ask customers for a 1-5 rating when a conversation is resolved (analytics/ratings.py).
+    csat_enabled: Mapped[bool] = mapped_column(Boolean, server_default="false")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -90,6 +90,7 @@ class SettingsOut(BaseModel):
     guard_threshold: float | None = None
     link_allow_list: list[str] = []
     widget_allowed_origins: list[str] = []
+    csat_enabled: bool = False
     updated_at: datetime
 
 
@@ -103,7 +104,7 @@ def _check_timezone(value: str) -> str:
     return value
 
 
-# The assistant's languages (assistant/language.py SUPPORTED; tests/assistant/test_language.py checks both agree).
+# The assistant's languages (assistant/language.py SUPPORTED; a test in tests/assistant checks both agree).
 BusinessLanguage = Literal["en", "es", "fr", "de", "pt"]
 TimeZoneName = Annotated[str, Field(json_schema_extra={"enum": list(TIME_ZONES)}), AfterValidator(_check_timezone)]
 
@@ -144,6 +145,8 @@ class SettingsUpdate(BaseModel):
     # http://localhost:8080): a browser on any other page is refused (ADR 0017). Stored as browsers
     # send them: lower case, without the default port or a trailing slash.
     widget_allowed_origins: list[str] | None = Field(default=None, max_length=MAX_ORIGINS)
+    # Ask customers for a 1-5 satisfaction rating when a conversation is resolved (off by default; ADR 0044).
+    csat_enabled: StrictBool | None = None
 
     @field_validator("widget_allowed_origins")
     @classmethod

@@ -21,11 +21,12 @@ NOT_NULLABLE = frozenset(
     {
         "business_name", "timezone", "opening_hours", "faqs", "escalation_rules", "assistant_persona",
         "mfa_required", "ai_accept_retention", "link_allow_list", "widget_allowed_origins",
+        "csat_enabled",
     }
 )
 # Changes whose new value is evidence in itself (P4: when did this tenant accept retention? P3: who
 # loosened the guard?). Scalars only, never free text.
-AUDITED_VALUES = ("ai_accept_retention", "guard_threshold")
+AUDITED_VALUES = ("ai_accept_retention", "guard_threshold", "csat_enabled")
 
 
 def get_tenant(session: Session) -> Tenant:

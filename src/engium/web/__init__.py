@@ -18,6 +18,7 @@ from engium.web.live import stop_feed
 from engium.web.pages import (
     access,
     account,
+    analytics,
     audit,
     bookings,
     calendars,
@@ -56,7 +57,7 @@ for pages in (assets_router, access.router, account.router, inbox.router, conver
               audit.router, privacy.router, trust.router, trust_register.router, trust_register.data_router,
               incidents.router, operator.router, operator_tenants.router, privacy_export.router,
               password_reset.router, signup.router, notifications.router, inbox_tools.router,
-              calendars.router):
+              calendars.router, analytics.router):
     staff_router.include_router(pages)
 
 __all__ = ["api_docs_router", "staff_router"]

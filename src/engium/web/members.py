@@ -56,6 +56,7 @@ NAVIGATION: tuple[tuple[NavItem, Permission], ...] = (
     (NavItem("/search", "Search", "search"), Permission.CONVERSATIONS_READ),
     (NavItem("/bookings", "Bookings", "calendar"), Permission.BOOKINGS_READ),
     (NavItem("/contacts", "Contacts", "users"), Permission.CONTACTS_READ),
+    (NavItem("/analytics", "Analytics", "chart"), Permission.ANALYTICS_READ),
     (NavItem("/knowledge", "Knowledge", "book"), Permission.KNOWLEDGE_READ),
     (NavItem("/settings", "Settings", "sliders"), Permission.SETTINGS_WRITE),
     (NavItem("/integrations", "Integrations", "plug"), Permission.INTEGRATIONS_MANAGE),

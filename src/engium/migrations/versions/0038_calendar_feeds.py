@@ -23,7 +23,7 @@ from alembic import op
 from engium.migrations.tenant_rls import enable_tenant_rls
 
 revision = "0038_calendar_feeds"
-down_revision = "0034_inbox_tools"
+down_revision = "0037_satisfaction_ratings"
 branch_labels = None
 depends_on = None
 
