@@ -31,6 +31,7 @@ SEGMENT_TABLE = {
     "webhook-deliveries": "webhook_deliveries",
     "documents": "knowledge_documents",
     "canned-responses": "canned_responses",
+    "email-channels": "email_channels",
 }
 
 
