@@ -34,6 +34,13 @@ SCHEMA = f"""
 alter table integration_credentials drop constraint integration_credentials_kind_check;
 alter table integration_credentials add constraint integration_credentials_kind_check check (kind in {NEW_KINDS});
 
+-- A Mailgun delivery's token is claimed in the replay table; a reply sent by e-mail names "email" as provider.
+alter table inbound_deliveries drop constraint inbound_deliveries_provider_check;
+alter table inbound_deliveries add constraint inbound_deliveries_provider_check
+    check (provider in ('twilio', 'whatsapp', 'events', 'widget', 'mailgun'));
+alter table messages drop constraint messages_provider_check;
+alter table messages add constraint messages_provider_check check (provider in ('twilio', 'whatsapp', 'email'));
+
 create table tenant_mail_senders (
     tenant_id uuid not null references tenants (id) on delete cascade,
     host text not null check (length(host) between 1 and 253),
@@ -104,6 +111,13 @@ def downgrade() -> None:
     op.execute("drop table if exists email_channels")
     op.execute("drop table if exists tenant_mail_senders")
     op.execute("delete from integration_credentials where kind in ('smtp', 'mailgun')")
+    op.execute("delete from inbound_deliveries where provider = 'mailgun'")
+    op.execute("update messages set provider = null, provider_message_id = null where provider = 'email'")
+    op.execute("alter table messages drop constraint messages_provider_check")
+    op.execute("alter table messages add constraint messages_provider_check check (provider in ('twilio', 'whatsapp'))")
+    op.execute("alter table inbound_deliveries drop constraint inbound_deliveries_provider_check")
+    op.execute("alter table inbound_deliveries add constraint inbound_deliveries_provider_check "
+               "check (provider in ('twilio', 'whatsapp', 'events', 'widget'))")
     op.execute("alter table integration_credentials drop constraint integration_credentials_kind_check")
     op.execute(f"alter table integration_credentials add constraint integration_credentials_kind_check "
                f"check (kind in {OLD_KINDS})")
