@@ -28,7 +28,7 @@ from engium.tenancy.binding import tenant_transaction
 from tests.conftest import TenantHandle, audit_events, make_tenant
 from tests.job_queue import drain
 from tests.mail.conftest import SmtpServer, running_smtp_server
-from tests.mail.test_tenant_sender import PASSWORD, local_runtime, sender_body
+from tests.mail.tenant_senders import PASSWORD, local_runtime, sender_body
 
 SIGNING_KEY = "mailgun-signing-key-0123456789abcdef"
 CHANNEL_ADDRESS = "hello@salon-rosa.example"

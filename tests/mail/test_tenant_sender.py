@@ -12,35 +12,17 @@ import pytest
 from fastapi.testclient import TestClient
 
 from engium.app import create_app
-from engium.mail.settings import MailSettings
 from engium.runtime import Runtime
-from engium.webhooks.settings import WebhookSettings
 from tests.conftest import TenantHandle, audit_events, make_tenant
-from tests.job_queue import drain, runtime_with
+from tests.job_queue import drain
 from tests.mail.conftest import SmtpServer, mail_row, queue, running_smtp_server
-
-PASSWORD = "Tenant-Pw-5e0c9a71-never-shown"
-SENDER_FROM = "Salon Rosa <bookings@salon-rosa.example>"
-# The operator sends nothing in these tests unless one says so: every e-mail here needs the tenant's sender.
-NO_OPERATOR = MailSettings(retry_delays_seconds=[60.0], retry_jitter=0.0, timeout_seconds=5.0,
-                           connect_timeout_seconds=2.0)
-
-
-def local_runtime(runtime: Runtime, mail: MailSettings = NO_OPERATOR) -> Runtime:
-    """The test settings that open loopback to the SSRF rules, as the outbound webhook tests do."""
-    return runtime_with(runtime, mail=mail, webhooks=WebhookSettings(allow_private_networks=True, allow_http=True))
+from tests.mail.tenant_senders import NO_OPERATOR, PASSWORD, SENDER_FROM, local_runtime, sender_body
 
 
 @pytest.fixture
 def local_client(runtime: Runtime) -> Iterator[TestClient]:
     with TestClient(create_app(local_runtime(runtime))) as test_client:
         yield test_client
-
-
-def sender_body(server: SmtpServer, **changes: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {"host": "127.0.0.1", "port": server.port, "security": "none", "username": "salon-rosa",
-                            "password": PASSWORD, "from_address": SENDER_FROM}
-    return body | changes
 
 
 def test_the_tenant_sender_is_stored_with_the_password_encrypted_and_never_shown(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from sqlalchemy import DateTime, ForeignKey, ForeignKeyConstraint, Text, func
+from sqlalchemy import DateTime, ForeignKey, ForeignKeyConstraint, Index, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engium.kit.orm import Base
@@ -36,6 +36,7 @@ class EmailThreadMessage(Base):
     __table_args__ = (
         ForeignKeyConstraint(["tenant_id", "conversation_id"], ["conversations.tenant_id", "conversations.id"],
                              ondelete="CASCADE"),
+        Index("email_thread_messages_conversation_idx", "tenant_id", "conversation_id", "created_at"),
     )
 
     tenant_id: Mapped[UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)

@@ -56,7 +56,7 @@ create table tenant_mail_senders (
 
 create table email_channels (
     tenant_id uuid not null references tenants (id) on delete cascade,
-    id uuid not null unique,
+    id uuid not null,
     address text not null check (length(address) between 3 and 320),
     credential_id uuid not null,
     created_at timestamptz not null default now(),
