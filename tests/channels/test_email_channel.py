@@ -167,6 +167,37 @@ def test_a_signed_email_becomes_a_conversation_and_the_assistants_reply_arrives_
     assert (latest[2], latest[3], latest[6]) == ("contact", "3pm please.", conversation_id)
 
 
+def test_a_staff_reply_goes_out_by_email_in_the_same_thread(
+    local_client: TestClient, runtime: Runtime, smtp_server: SmtpServer, salon: tuple[TenantHandle, str],
+) -> None:
+    tenant, channel_id = salon
+    assert deliver(local_client, channel_id, sign(FIRST_EMAIL)).status_code == 200
+    run_chain(runtime)
+    conversation_id = stored(runtime, tenant)["messages"][0][6]
+    posted = local_client.post(f"/api/v1/conversations/{conversation_id}/messages", headers=tenant.headers,
+                               json={"body": "Friday at 3pm is yours. - Rosa", "author_kind": "agent"})
+    assert posted.status_code == 201, posted.text
+    run_chain(runtime)
+    assert stored(runtime, tenant)["messages"][-1][2:5] == ("agent", "Friday at 3pm is yours. - Rosa", "sent")
+    staff_email = email.message_from_bytes(smtp_server.collector.messages[-1].content)
+    assert staff_email["In-Reply-To"] == CUSTOMER_ID
+    payload = staff_email.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    assert payload.decode().strip() == "Friday at 3pm is yours. - Rosa"
+
+
+@pytest.mark.parametrize("automatic", [{"Auto-Submitted": "auto-replied"}, {"Precedence": "bulk"}])
+def test_an_automatic_email_is_stored_but_never_answered(
+    local_client: TestClient, runtime: Runtime, smtp_server: SmtpServer, salon: tuple[TenantHandle, str],
+    automatic: dict[str, str],
+) -> None:
+    tenant, channel_id = salon
+    assert deliver(local_client, channel_id, sign(FIRST_EMAIL | automatic)).status_code == 200
+    run_chain(runtime)
+    assert [m[2] for m in stored(runtime, tenant)["messages"]] == ["contact"]
+    assert smtp_server.collector.messages == []
+
+
 def test_a_redelivered_email_is_stored_once(
     local_client: TestClient, runtime: Runtime, salon: tuple[TenantHandle, str],
 ) -> None:
@@ -246,6 +277,7 @@ def test_an_oversized_email_is_413_and_nothing_is_stored(
     {"subject": "Hello\nX-Injected: 1"},
     {"from": "ada@example.com\r\nBcc: everyone@example.com"},
     {"from": "not an address"},
+    {"from": "00<"},
 ])
 def test_header_injection_or_no_sender_is_422_and_nothing_is_stored(
     local_client: TestClient, runtime: Runtime, salon: tuple[TenantHandle, str], fields: dict[str, str],

@@ -126,6 +126,7 @@ def test_hosts_the_ssrf_rules_refuse_are_422_with_the_rule(
     {"host": "smtp.example.com\r\nRCPT TO:<x@y>"},
     {"username": "salon\r\nAUTH PLAIN"},
     {"password": "short"},
+    {"from_address": "00<"},
 ])
 def test_header_and_command_injection_in_the_sender_is_refused(
     local_client: TestClient, tenant: TenantHandle, smtp_server: SmtpServer, changes: dict[str, Any],

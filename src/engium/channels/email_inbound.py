@@ -9,7 +9,8 @@ that tenant's e-mail threads *of the same contact* picks the conversation (a for
 never lands in another customer's conversation). Otherwise the contact's open e-mail conversation, or a new one.
 
 The customer's words are stored as their message and go to the assistant like every channel's, through the
-same turn and guard; nothing from the e-mail is ever read as an instruction. The subject must be one line: a
+same turn and guard; nothing from the e-mail is ever read as an instruction. An automatic e-mail (an
+out-of-office reply, a bounce) is stored for staff but never answered: no mail loops. The subject must be one line: a
 line break in it is a header-injection attempt, refused with 422 and nothing stored.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 from email import policy
+from email.errors import HeaderParseError
 from email.headerregistry import Address
 from uuid import UUID
 
@@ -93,7 +95,7 @@ def _headers(fields: dict[str, str]) -> dict[str, str]:
     for pair in pairs if isinstance(pairs, list) else ():
         if isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair):
             found.setdefault(pair[0].lower(), pair[1])
-    for name in ("message-id", "in-reply-to", "references"):
+    for name in ("message-id", "in-reply-to", "references", "auto-submitted", "precedence"):
         for key, value in fields.items():
             if key.lower() == name:
                 found.setdefault(name, value)
@@ -105,8 +107,11 @@ def sender_address(fields: dict[str, str]) -> tuple[str, str]:
     raw = fields.get("from") or fields.get("From") or fields.get("sender") or ""
     if any(c in raw for c in "\r\n\0"):
         raise InvalidInboundMail("the sender may not contain line breaks")
-    header = policy.default.header_factory("From", raw)
-    addresses: tuple[Address, ...] = getattr(header, "addresses", ())
+    try:
+        header = policy.default.header_factory("From", raw)
+        addresses: tuple[Address, ...] = getattr(header, "addresses", ())
+    except (HeaderParseError, IndexError, ValueError, AttributeError):
+        addresses = ()
     if len(addresses) != 1:
         raise InvalidInboundMail("the e-mail must come from exactly one address")
     try:
@@ -121,6 +126,14 @@ def clean_subject(fields: dict[str, str]) -> str:
     if any(c in subject for c in "\r\n\0"):
         raise InvalidInboundMail("the subject may not contain line breaks")
     return subject.strip()[:MAX_SUBJECT]
+
+
+def is_automatic(headers: dict[str, str]) -> bool:
+    """An out-of-office reply, a bounce or a list mailing (RFC 3834 Auto-Submitted, or Precedence): stored for
+    staff, never answered, or two auto-responders would write to each other for ever."""
+    submitted = headers.get("auto-submitted", "no").strip().lower()
+    precedence = headers.get("precedence", "").strip().lower()
+    return submitted != "no" or precedence in ("bulk", "junk", "list", "auto_reply")
 
 
 def _threaded(session: Session, contact_id: UUID, ids: list[str]) -> Conversation | None:
@@ -169,7 +182,8 @@ def ingest_email(session: Session, vault: DataKeyRing, tenant_id: UUID, channel_
     session.add(EmailThreadMessage(tenant_id=tenant_id, rfc_message_id=rfc_id, conversation_id=conversation.id,
                                    direction=INBOUND, subject=subject))
     store.link_delivery(session, PROVIDER, verified.event_id or rfc_id, message.id)
-    queue_turn(session, tenant_id, conversation.id, message.id)
+    if not is_automatic(headers):
+        queue_turn(session, tenant_id, conversation.id, message.id)
     outcome = IngestOutcome(1, 0)
     _received(session, sender, verified, outcome, channel_id)
     return outcome

@@ -90,6 +90,12 @@ class Threading:
     reply_to: str | None
 
 
+def can_send(session: Session, settings: MailSettings) -> bool:
+    """Whether the bound tenant's e-mails can leave: through the operator's server, or its own
+    (mail/tenant_sender.py, ADR 0046)."""
+    return settings.enabled or session.execute(select(TenantMailSender.tenant_id)).first() is not None
+
+
 def queue_mail(session: Session, principal: Principal, settings: MailSettings, *, to: str, subject: str,
                body: str, contact_id: UUID | None = None, thread: Threading | None = None) -> UUID:
     """Queues a plain-text e-mail for the bound tenant (``principal.tenant_id``); returns its id.
@@ -97,8 +103,7 @@ def queue_mail(session: Session, principal: Principal, settings: MailSettings, *
     ``contact_id``: the customer it is about (a one-time code for their request), so that it is erased
     with them and its audit event seals the address under their key. Raises :class:`MailNotConfigured`
     when the server has no SMTP settings, :class:`InvalidMail` for what cannot be sent."""
-    if not settings.enabled and session.execute(select(TenantMailSender.tenant_id)).first() is None:
-        # Neither the operator's server nor one of the business's own (mail/tenant_sender.py).
+    if not can_send(session, settings):
         raise MailNotConfigured()
     mail = OutboundMail(tenant_id=principal.tenant_id, id=uuid.uuid4(), contact_id=contact_id,
                         recipient=clean_recipient(to), subject=clean_subject(subject), body=clean_body(body))
