@@ -22,6 +22,7 @@ from engium.bookings.closure_routes import router as closures_router
 from engium.bookings.routes import router as bookings_router
 from engium.calendars.routes import public_router as calendar_feed_router
 from engium.calendars.routes import router as calendars_router
+from engium.channels.email_channels import router as email_channels_router
 from engium.channels.rate_limits import ChannelLimits
 from engium.channels.webhook_routes import router as webhooks_router
 from engium.channels.widget_cors import WidgetCorsMiddleware, origin_of
@@ -42,6 +43,7 @@ from engium.integrations.routes import router as integrations_router
 from engium.kit.async_pool import AsyncAppPool
 from engium.kit.body_limit import BodyLimitMiddleware
 from engium.knowledge.routes import router as knowledge_router
+from engium.mail.sender_routes import router as mail_sender_router
 from engium.notifications.routes import router as notifications_router
 from engium.privacy.merge_routes import router as contact_merge_router
 from engium.privacy.routes import router as privacy_router
@@ -132,6 +134,8 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     api.include_router(analytics_router)
     api.include_router(audit_router)
     api.include_router(integrations_router)
+    api.include_router(mail_sender_router)
+    api.include_router(email_channels_router)
     api.include_router(outbound_webhooks_router)
     api.include_router(knowledge_router)
     api.include_router(privacy_router)

@@ -5,6 +5,7 @@ from engium.assistant import models as _assistant
 from engium.audit import models as _audit
 from engium.bookings import models as _bookings
 from engium.calendars import models as _calendars
+from engium.channels import email_models as _email_channels
 from engium.channels import models as _channels
 from engium.channels import widget_privacy_models as _widget_privacy
 from engium.conversations import models as _conversations
@@ -32,6 +33,7 @@ __all__ = [
     "_channels",
     "_conversations",
     "_crypto",
+    "_email_channels",
     "_identity",
     "_incidents",
     "_integrations",

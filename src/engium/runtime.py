@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
 
+from sqlalchemy.orm import Session
 from starlette.requests import Request
 
 from engium.ai.embeddings import EmbeddingProvider
 from engium.ai.gateway import ModelGateway, build_gateway
 from engium.assistant.guarding import ConversationGuard
 from engium.audit.personal import install_sealer
+from engium.channels.email_replies import record_settled_mail
 from engium.config import Settings
 from engium.crypto.keyring import DataKeyRing, root_key_provider
 from engium.crypto.subject_keys import SubjectKeyVault
@@ -23,11 +25,13 @@ from engium.integrations.register_hook import install_register_hook
 from engium.kit.database import Database
 from engium.kit.database_clock import DATABASE_CLOCK
 from engium.kit.throttle import SlidingWindowLimiter
+from engium.mail.models import OutboundMail
 from engium.notifications.service import notify_staff
 from engium.privacy.consent import opted_out_of_sharing
 from engium.trust.register import on_integration_change
 from engium.webhooks.event_hook import install_event_hook
 from engium.webhooks.sharing import install_sharing_check
+from engium.webhooks.ssrf import IPAddress, refusal_reason
 
 ONBOARDING_PER_ADDRESS, ONBOARDING_PER_CLIENT, ONBOARDING_WINDOW_SECONDS = 3, 10, 900.0
 
@@ -101,6 +105,16 @@ class Runtime:
         """The generative model behind the assistant; None for "grounded" (no generative model). Built on
         first use: the in-process llama-cpp provider hashes and loads its model file then."""
         return build_gateway(self.settings.ai)
+
+    def smtp_address_refusal(self, address: IPAddress) -> str | None:
+        """Why a business's own SMTP server may not be reached at ``address`` (mail/tenant_sender.py): the
+        outbound webhooks' SSRF rules and their allow settings, which mail/ cannot import (it sits below)."""
+        return refusal_reason(address, self.settings.webhooks)
+
+    @staticmethod
+    def mail_settled(session: Session, mail: OutboundMail) -> None:
+        """An e-mail was sent or failed: an e-mail conversation's reply follows it (channels/ sits above mail/)."""
+        record_settled_mail(session, mail)
 
     @staticmethod
     def of(request: Request) -> Runtime:

@@ -31,6 +31,7 @@ UNATTRIBUTED = {
     ("post", "/webhooks/twilio/{tenant_public_id}/status"),
     ("post", "/webhooks/whatsapp/{tenant_public_id}"),
     ("post", "/webhooks/events/{tenant_public_id}"),
+    ("post", "/webhooks/email/{channel_id}"),
     ("post", "/widget/v1/conversations"),
     ("post", "/widget/v1/messages"),
     ("put", "/widget/v1/contact"),

@@ -16,6 +16,7 @@ from engium.analytics.models import SatisfactionRating
 from engium.assistant.models import AssistantState
 from engium.audit.personal import SealingKey
 from engium.bookings.models import AvailabilityException, Booking, Service, StaffMember
+from engium.channels.email_models import EmailChannel, EmailThreadMessage
 from engium.channels.models import InboundDelivery, WidgetSession
 from engium.conversations.models import CannedResponse, Contact, Conversation
 from engium.demo.seed import seed_salon
@@ -24,6 +25,7 @@ from engium.identity.models import DashboardSession
 from engium.integrations import service as credential_service
 from engium.integrations.schemas import CredentialCreate, CredentialKind
 from engium.knowledge import repository as knowledge
+from engium.mail.models import TenantMailSender
 from engium.notifications.models import NotificationPreference, StaffNotification
 from engium.runtime import Runtime
 from engium.tenancy.binding import tenant_transaction
@@ -118,6 +120,8 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
                                    body="We open at nine.", shortcut="hours"))
         # Calendars (migration 0038_calendar_feeds): a feed, an import and a busy span it found.
         add_calendar_rows(session, tenant.id, staff.id)
+        # E-mail channel and the business's own SMTP sender (migration 0039), with a thread's Message-ID.
+        add_email_rows(session, runtime, owner_principal(tenant), conversation.id)
         # An audit event and a checkpoint of it (its signature is not checked by the database).
         seq, head = session.execute(
             text(
@@ -147,6 +151,21 @@ def add_calendar_rows(session: Session, tenant_id: uuid.UUID, staff_id: uuid.UUI
         "values (:t, gen_random_uuid(), :i, :s, '2030-01-03 10:00Z', '2030-01-03 11:00Z')",
     ):
         session.execute(text(statement), values)
+
+
+def add_email_rows(session: Session, runtime: Runtime, principal: Principal, conversation_id: uuid.UUID) -> None:
+    smtp = credential_service.create_credential(session, runtime.vault, principal, CredentialCreate(
+        kind=CredentialKind.SMTP, name="sender", secret=SecretStr(os.urandom(16).hex())))
+    session.add(TenantMailSender(tenant_id=principal.tenant_id, host="smtp.example.com", port=587,
+                                 security="starttls", username="salon", from_address="Salon <hi@salon.example>",
+                                 credential_id=smtp.id))
+    signing = credential_service.create_credential(session, runtime.vault, principal, CredentialCreate(
+        kind=CredentialKind.MAILGUN, name="email-main", secret=SecretStr(os.urandom(16).hex())))
+    session.add(EmailChannel(tenant_id=principal.tenant_id, id=uuid.uuid4(), address="hello@salon.example",
+                             credential_id=signing.id))
+    session.add(EmailThreadMessage(tenant_id=principal.tenant_id, rfc_message_id=f"<{uuid.uuid4()}@mail.example>",
+                                   conversation_id=conversation_id, direction="inbound", subject="Booking"))
+    session.flush()
 
 
 def add_pruned_range(runtime: Runtime, tenant_id: uuid.UUID) -> None:

@@ -33,6 +33,7 @@ SEGMENT_TABLE = {
     "canned-responses": "canned_responses",
     "calendar-feeds": "calendar_feeds",
     "calendar-imports": "calendar_imports",
+    "email-channels": "email_channels",
 }
 
 

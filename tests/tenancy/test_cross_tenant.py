@@ -33,6 +33,7 @@ UNAUTHENTICATED = {
     ("get", "/webhooks/whatsapp/{tenant_public_id}"),
     ("post", "/webhooks/whatsapp/{tenant_public_id}"),
     ("post", "/webhooks/events/{tenant_public_id}"),
+    ("post", "/webhooks/email/{channel_id}"),
     # A widget route that names a resource: the key, the token and its visitor decide, before RLS does
     # (another tenant's or another visitor's challenge is 404: tests/widget/test_data_requests.py).
     ("post", "/widget/v1/privacy/requests/{challenge_id}/confirm"),

@@ -146,6 +146,12 @@ class AuditAction(StrEnum):
     MAIL_QUEUED = "mail.queued"
     MAIL_SENT = "mail.sent"
     MAIL_FAILED = "mail.failed"
+    # A business's own SMTP sender (mail/tenant_sender.py): host, port, security and whether a password is
+    # set; never the password. E-mail channels (channels/email_channels.py): the channel id and address.
+    MAIL_SENDER_CONFIGURED = "mail.sender_configured"
+    MAIL_SENDER_REMOVED = "mail.sender_removed"
+    EMAIL_CHANNEL_CREATED = "email_channel.created"
+    EMAIL_CHANNEL_DELETED = "email_channel.deleted"
 
     # Staff notifications (notifications/): the event, the kind and how many members were told in the app
     # and by e-mail; never names or addresses.

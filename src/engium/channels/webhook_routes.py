@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
 from engium.access.suspension import refuse_if_suspended
-from engium.channels import delivery_receipts, inbound, store
+from engium.channels import delivery_receipts, email_channels, email_inbound, inbound, store
 from engium.channels.rate_limits import RawBody, refuse
 from engium.channels.verify.verification import RejectReason, WebhookRejected
 from engium.kit.app_state import runtime_of
@@ -101,4 +101,37 @@ def standard_events(tenant_public_id: str, request: Request, body: RawBody, sess
         inbound.ingest_event(session, runtime_of(request).vault, tenant_id, body, request.headers.raw)
     except WebhookRejected as rejected:
         raise refuse(request, "events", rejected.reason.value) from None
+    return {"status": "ok"}
+
+
+_EMAIL_ANSWERS: dict[int | str, dict[str, Any]] = {
+    **_UNAUTHORIZED,
+    413: {"description": "The form is larger than an inbound delivery may be"},
+    422: {"description": "A verified e-mail that cannot be stored (a subject on several lines, no valid sender)"},
+}
+
+
+def _email_tenant(session: Session, channel_id: str) -> UUID:
+    try:
+        channel = UUID(channel_id)
+    except ValueError:
+        raise WebhookRejected(RejectReason.NO_SECRET) from None
+    tenant_id = email_channels.tenant_for_channel(session, channel)
+    if tenant_id is None:
+        raise WebhookRejected(RejectReason.NO_SECRET)
+    bind_tenant(session, tenant_id)
+    refuse_if_suspended(session)
+    return tenant_id
+
+
+@router.post("/email/{channel_id}", responses=_EMAIL_ANSWERS)
+def email_message(channel_id: str, request: Request, body: RawBody, session: DbSession) -> dict[str, str]:
+    """A Mailgun inbound route's ``forward()`` (a form signed with ``timestamp``, ``token`` and ``signature``):
+    a customer's e-mail to the business's e-mail channel (ADR 0046)."""
+    try:
+        tenant_id = _email_tenant(session, channel_id)
+        email_inbound.ingest_email(session, runtime_of(request).vault, tenant_id, UUID(channel_id), body,
+                                   request.headers.get("content-type", ""))
+    except WebhookRejected as rejected:
+        raise refuse(request, "mailgun", rejected.reason.value) from None
     return {"status": "ok"}

@@ -48,7 +48,7 @@ from engium.conversations.models import Contact
 from engium.conversations.outbound import SENDABLE_CHANNELS
 from engium.errors import Conflict, NotFound
 from engium.integrations.schemas import CredentialKind
-from engium.mail.service import InvalidMail, queue_mail
+from engium.mail.service import InvalidMail, can_send, queue_mail
 from engium.mail.settings import MailSettings
 from engium.privacy import requests
 from engium.privacy.models import PrivacyRequest
@@ -196,7 +196,8 @@ def start_email_challenge(session: Session, visitor: Principal, kind: SelfServic
     challenge_id, code = uuid.uuid4(), new_code()
     digest = code_digest(_salt(challenge_id, email), code)
     contact = contacts.contact_by_email(session, email)
-    not_sent: NotSent | None = "not_on_file" if contact is None else None if mail.enabled else "no_email_sender"
+    not_sent: NotSent | None = "not_on_file" if contact is None else (
+        None if can_send(session, mail) else "no_email_sender")
     if contact is not None and not_sent is None:
         not_sent = _send_email(session, visitor.tenant_id, contact, kind, code, mail)
     return _write_challenge(session, visitor, challenge_id, kind, via="email", contact=contact, channel="email",

@@ -20,6 +20,8 @@ SEND_JOB = "channels.send"
 # Asks the customer of a resolved conversation for a 1-5 rating (analytics/tasks.py), when the business has
 # the question on (ADR 0044).
 RATING_JOB = "analytics.ask_rating"
+# An e-mail conversation's reply becomes an e-mail (channels/email_replies.py, ADR 0046).
+EMAIL_REPLY_JOB = "channels.email_reply"
 # Conversations whose replies leave through a provider's send API. Widget and web conversations need
 # no send: the widget polls GET /widget/v1/messages.
 SENDABLE_CHANNELS = frozenset({"sms", "whatsapp"})
@@ -30,10 +32,11 @@ def queue_reply(session: Session, channel: str, message: Message) -> int | None:
     """Enqueues the send of ``message`` when its conversation's channel needs one, and marks it queued.
     Same transaction as the message: both commit or neither does. The job holds ids only; the sender
     reads the text from the message row when it sends, so the job table never copies a message."""
-    if channel not in SENDABLE_CHANNELS or message.author_kind not in REPLY_AUTHORS:
+    if channel not in SENDABLE_CHANNELS | {"email"} or message.author_kind not in REPLY_AUTHORS:
         return None
     message.delivery_status, message.delivery_updated_at = "queued", datetime.now(UTC)
-    return jobs.defer(session, SEND_JOB, tenant_id=str(message.tenant_id), message_id=str(message.id))
+    job = EMAIL_REPLY_JOB if channel == "email" else SEND_JOB
+    return jobs.defer(session, job, tenant_id=str(message.tenant_id), message_id=str(message.id))
 
 
 def queue_rating_question(session: Session, tenant_id: UUID, conversation_id: UUID) -> int | None:

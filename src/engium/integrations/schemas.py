@@ -22,6 +22,10 @@ class CredentialKind(StrEnum):
     MODEL_PROVIDER = "model_provider"
     WEBHOOK_ENDPOINT = "webhook_endpoint"
     WIDGET = "widget"
+    # Migration 0039: a business's SMTP password (mail/tenant_sender.py) and an inbound e-mail channel's
+    # Mailgun webhook signing key (channels/email_channels.py).
+    SMTP = "smtp"
+    MAILGUN = "mailgun"
 
 
 METADATA_KEY_PATTERN = r"^[a-z][a-z0-9_]*$"

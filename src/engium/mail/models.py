@@ -20,6 +20,8 @@ class OutboundMail(Base):
         ForeignKeyConstraint(["tenant_id", "contact_id"], ["contacts.tenant_id", "contacts.id"], ondelete="CASCADE"),
         Index("outbound_mail_contact_idx", "tenant_id", "contact_id"),
         Index("outbound_mail_created_idx", "tenant_id", "created_at"),
+        ForeignKeyConstraint(["tenant_id", "message_id"], ["messages.tenant_id", "messages.id"],
+                             ondelete="SET NULL (message_id)", name="outbound_mail_message_fkey"),
     )
 
     tenant_id: Mapped[UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
@@ -36,9 +38,34 @@ class OutboundMail(Base):
     # The SMTP server's last answer (code and text) or the connection error: never a credential.
     last_error: Mapped[str | None] = mapped_column(Text)
     smtp_message_id: Mapped[str | None] = mapped_column(Text)
+    # An e-mail conversation's reply (migration 0039): the message it carries, whose delivery state follows
+    # the e-mail's, and the threading headers that keep it in the customer's thread.
+    message_id: Mapped[UUID | None] = mapped_column()
+    in_reply_to: Mapped[str | None] = mapped_column(Text)
+    thread_references: Mapped[str | None] = mapped_column(Text)
+    reply_to: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     def __repr__(self) -> str:
         # Address, subject and body are personal data: kept out of logs and failure reports.
         return f"OutboundMail(id={self.id!s}, status={self.status!r}, attempts={self.attempts})"
+
+
+class TenantMailSender(Base):
+    """A business's own SMTP server (migration 0039); the password is the vault credential it names."""
+
+    __tablename__ = "tenant_mail_senders"
+    __table_args__ = (
+        ForeignKeyConstraint(["tenant_id", "credential_id"],
+                             ["integration_credentials.tenant_id", "integration_credentials.id"], ondelete="CASCADE"),
+    )
+
+    tenant_id: Mapped[UUID] = mapped_column(ForeignKey("tenants.id", ondelete="CASCADE"), primary_key=True)
+    host: Mapped[str] = mapped_column(Text)
+    port: Mapped[int] = mapped_column(Integer)
+    security: Mapped[str] = mapped_column(Text)
+    username: Mapped[str] = mapped_column(Text)
+    from_address: Mapped[str] = mapped_column(Text)
+    credential_id: Mapped[UUID] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -26,9 +26,11 @@ from sqlalchemy.orm import Session
 from engium.access.suspension import is_suspended
 from engium.audit import recorder as audit
 from engium.audit.actions import ActorKind, AuditAction, Outcome
+from engium.crypto.keyring import DataKeyRing
+from engium.errors import Unprocessable
 from engium.kit.database import Database
 from engium.kit.jobs import Backoff
-from engium.mail import smtp
+from engium.mail import smtp, tenant_sender
 from engium.mail.models import FAILED, QUEUED, SENT, OutboundMail
 from engium.mail.service import NOT_CONFIGURED, mail_by_id
 from engium.mail.settings import MailSettings
@@ -41,6 +43,9 @@ ACTOR = (ActorKind.SYSTEM, COMPONENT)
 SUSPENDED = "not sent: the business is suspended"
 Clock = Callable[[], datetime]
 Transport = Callable[[EmailMessage, MailSettings], str]
+# Told of every settled e-mail in the settling transaction: an e-mail conversation's reply moves its message's
+# delivery state (channels/email_replies.py, wired by the composition root: channels/ sits above mail/).
+SettledHook = Callable[[Session, OutboundMail], None]
 
 
 def utc_now() -> datetime:
@@ -58,6 +63,10 @@ class MailSender:
     clock: Clock = utc_now
     transport: Transport = smtp.send
     rng: random.Random = field(default_factory=random.SystemRandom)
+    # The business's own SMTP sender (ADR 0046) is used when both are given; else always the operator's.
+    vault: DataKeyRing | None = None
+    refusal: tenant_sender.AddressRefusal | None = None
+    on_settled: SettledHook | None = None
 
     @property
     def backoff(self) -> Backoff:
@@ -73,7 +82,13 @@ class MailSender:
                 log.info("e-mail %s of tenant %s is %s: nothing to send", mail_id, tenant_id,
                          "gone" if mail is None else mail.status)
                 return
-            if not self.settings.enabled:
+            try:
+                settings = self._settings_for(session)
+            except Unprocessable as exc:
+                # The business's server now resolves to a refused address: no retry makes it acceptable.
+                self._settle(session, mail, FAILED, error=f"not sent: {exc.message}", reason="sender refused")
+                return
+            if not settings.enabled:
                 # The operator removed the SMTP settings after it was queued: no retry can send it.
                 self._settle(session, mail, FAILED, error=NOT_CONFIGURED, reason="no e-mail sender configured")
                 return
@@ -82,10 +97,11 @@ class MailSender:
                 self._settle(session, mail, FAILED, error=SUSPENDED, reason="business suspended")
                 return
             mail.attempts = attempt
-            message = smtp.build_message(smtp.Outgoing(mail.id, mail.recipient, mail.subject, mail.body),
-                                         self.settings.sender, self.clock())
+            outgoing = smtp.Outgoing(mail.id, mail.recipient, mail.subject, mail.body, in_reply_to=mail.in_reply_to,
+                                     references=mail.thread_references, reply_to=mail.reply_to)
+            message = smtp.build_message(outgoing, settings.sender, self.clock())
         try:
-            self.transport(message, self.settings)
+            self.transport(message, settings)
         except smtp.SmtpRejected as exc:
             with tenant_transaction(self.database, tenant_id) as session:
                 self._settle_by_id(session, mail_id, FAILED, error=str(exc), reason="rejected by the server",
@@ -100,6 +116,11 @@ class MailSender:
             raise MailSendFailed(str(exc)) from None
         with tenant_transaction(self.database, tenant_id) as session:
             self._settle_by_id(session, mail_id, SENT, message_id=str(message["Message-ID"]))
+
+    def _settings_for(self, session: Session) -> MailSettings:
+        if self.vault is None or self.refusal is None:
+            return self.settings
+        return tenant_sender.settings_for(session, self.vault, self.settings, self.refusal)
 
     def give_up(self, tenant_id: UUID, mail_id: UUID, error: BaseException) -> None:
         """The last attempt failed: the e-mail is marked failed, with the last reason."""
@@ -127,3 +148,5 @@ class MailSender:
         audit.record(session, None, AuditAction.MAIL_SENT if status == SENT else AuditAction.MAIL_FAILED,
                      resource_type="outbound_mail", resource_id=mail.id, tenant_id=mail.tenant_id, actor=ACTOR,
                      outcome=Outcome.SUCCESS if status == SENT else Outcome.FAILED, details=details)
+        if self.on_settled is not None:
+            self.on_settled(session, mail)

@@ -9,6 +9,7 @@ show: a recipient is one address, a subject one line.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from uuid import UUID
 
 from email_validator import EmailNotValidError, validate_email
@@ -20,7 +21,7 @@ from engium.audit import recorder as audit
 from engium.audit.actions import AuditAction
 from engium.errors import Unprocessable
 from engium.jobs import defer
-from engium.mail.models import OutboundMail
+from engium.mail.models import OutboundMail, TenantMailSender
 from engium.mail.settings import MailSettings
 
 SEND_JOB = "mail.send"
@@ -70,17 +71,47 @@ def clean_body(body: str) -> str:
     return body
 
 
+def clean_message_id(value: str) -> str:
+    """One ``<...@...>`` Message-ID, header-safe (it comes from a customer's e-mail)."""
+    if not (3 <= len(value) <= 998) or any(c in value for c in "\r\n\0 ") or not value.isascii():
+        raise InvalidMail("a Message-ID must be one printable ASCII word")
+    if not (value.startswith("<") and value.endswith(">") and "@" in value):
+        raise InvalidMail("a Message-ID looks like <id@domain>")
+    return value
+
+
+@dataclass(frozen=True)
+class Threading:
+    """An e-mail conversation's reply (ADR 0046): the message it carries and the headers that thread it."""
+
+    message_id: UUID
+    in_reply_to: str | None
+    references: str | None
+    reply_to: str | None
+
+
+def can_send(session: Session, settings: MailSettings) -> bool:
+    """Whether the bound tenant's e-mails can leave: through the operator's server, or its own
+    (mail/tenant_sender.py, ADR 0046)."""
+    return settings.enabled or session.execute(select(TenantMailSender.tenant_id)).first() is not None
+
+
 def queue_mail(session: Session, principal: Principal, settings: MailSettings, *, to: str, subject: str,
-               body: str, contact_id: UUID | None = None) -> UUID:
+               body: str, contact_id: UUID | None = None, thread: Threading | None = None) -> UUID:
     """Queues a plain-text e-mail for the bound tenant (``principal.tenant_id``); returns its id.
 
     ``contact_id``: the customer it is about (a one-time code for their request), so that it is erased
     with them and its audit event seals the address under their key. Raises :class:`MailNotConfigured`
     when the server has no SMTP settings, :class:`InvalidMail` for what cannot be sent."""
-    if not settings.enabled:
+    if not can_send(session, settings):
         raise MailNotConfigured()
     mail = OutboundMail(tenant_id=principal.tenant_id, id=uuid.uuid4(), contact_id=contact_id,
                         recipient=clean_recipient(to), subject=clean_subject(subject), body=clean_body(body))
+    if thread is not None:
+        mail.message_id = thread.message_id
+        mail.in_reply_to = clean_message_id(thread.in_reply_to) if thread.in_reply_to else None
+        mail.thread_references = " ".join(clean_message_id(r) for r in (thread.references or "").split()) or None
+        mail.reply_to = clean_recipient(thread.reply_to) if thread.reply_to else None
     session.add(mail)
     session.flush()
     defer(session, SEND_JOB, tenant_id=str(mail.tenant_id), mail_id=str(mail.id))
@@ -88,7 +119,7 @@ def queue_mail(session: Session, principal: Principal, settings: MailSettings, *
         session, principal, AuditAction.MAIL_QUEUED, resource_type="outbound_mail", resource_id=mail.id,
         # Ids only in clear; the address is the customer's, sealed under their key (ADR 0021). A staff
         # notification (no contact) names no address at all. Subject and body are never recorded.
-        details={"mail_id": mail.id, "contact_id": contact_id},
+        details={"mail_id": mail.id, "contact_id": contact_id, "message_id": thread.message_id if thread else None},
         personal={"recipient": mail.recipient} if contact_id is not None else None,
         subject=contact_id,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ipaddress
 from email import policy
+from email.errors import HeaderParseError
 from email.headerregistry import Address
 from typing import Literal
 
@@ -34,8 +35,13 @@ def parse_sender(value: str) -> Address:
     """``noreply@example.com`` or ``Example Salon <noreply@example.com>``, as one header-safe address."""
     if any(c in value for c in "\r\n\0"):
         raise ValueError("must be one line")
-    header = policy.default.header_factory("From", value)
-    addresses: tuple[Address, ...] = getattr(header, "addresses", ())
+    try:
+        header = policy.default.header_factory("From", value)
+        addresses: tuple[Address, ...] = getattr(header, "addresses", ())
+    except (HeaderParseError, IndexError, ValueError, AttributeError):
+        # Some malformed values ('00<') make the stdlib parser raise (even IndexError) instead of noting a defect.
+        raise ValueError(
+            "must be one e-mail address, optionally with a display name: 'Name <user@example.com>'") from None
     if header.defects or len(addresses) != 1 or not addresses[0].username or "." not in addresses[0].domain:
         raise ValueError("must be one e-mail address, optionally with a display name: 'Name <user@example.com>'")
     return addresses[0]

@@ -35,6 +35,11 @@ class Outgoing:
     recipient: str
     subject: str
     body: str
+    # A reply on an e-mail conversation (ADR 0046): the customer's Message-ID it answers, the thread's
+    # References, and the channel's address for their answer.
+    in_reply_to: str | None = None
+    references: str | None = None
+    reply_to: str | None = None
 
 
 class SmtpRejected(Exception):
@@ -68,8 +73,14 @@ def build_message(outgoing: Outgoing, sender: Address, now: datetime) -> EmailMe
     message["From"] = sender
     message["To"] = outgoing.recipient
     message["Subject"] = outgoing.subject
-    # RFC 3834: sent by software; out-of-office responders must not answer it (no mail loops).
-    message["Auto-Submitted"] = "auto-generated"
+    if outgoing.reply_to:
+        message["Reply-To"] = outgoing.reply_to
+    if outgoing.in_reply_to:
+        message["In-Reply-To"] = outgoing.in_reply_to
+        message["References"] = outgoing.references or outgoing.in_reply_to
+    # RFC 3834: sent by software (a reply in a conversation: in answer to the customer); out-of-office
+    # responders must not answer it (no mail loops).
+    message["Auto-Submitted"] = "auto-replied" if outgoing.in_reply_to else "auto-generated"
     message.set_content(outgoing.body)
     return message
 

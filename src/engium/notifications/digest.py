@@ -19,7 +19,7 @@ from engium.access.principal import Principal
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
 from engium.kit.time_zones import zone_or_utc
-from engium.mail.service import queue_mail
+from engium.mail.service import can_send, queue_mail
 from engium.mail.settings import MailSettings
 from engium.notifications import repository as repo
 from engium.notifications.models import NotificationKind
@@ -32,7 +32,7 @@ MAX_LINKS = 50
 
 def send_digests(session: Session, tenant_id: UUID, now: datetime, *, mail: MailSettings, base_url: str) -> int:
     """Queues the bound tenant's digests that are due at ``now``; returns how many were queued."""
-    if not mail.enabled:
+    if not can_send(session, mail):
         return 0
     settings = tenancy.get_settings(session)
     local = now.astimezone(zone_or_utc(settings.timezone))

@@ -12,7 +12,7 @@ from uuid import UUID
 from sqlalchemy.orm import Session
 
 from engium.access.principal import Principal
-from engium.mail.service import queue_mail
+from engium.mail.service import can_send, queue_mail
 from engium.mail.settings import MailSettings
 from engium.notifications import repository as repo
 from engium.notifications.models import NotificationKind
@@ -26,7 +26,7 @@ def email_notification(session: Session, tenant_id: UUID, notification_id: UUID,
     notification = repo.locked(session, notification_id)
     if notification is None or notification.email_state != PENDING:
         return None
-    if not mail.enabled:
+    if not can_send(session, mail):
         notification.email_state = NOT_CONFIGURED
         return NOT_CONFIGURED
     email = {m.user_id: m.email for m in repo.members_with_preferences(session)}.get(notification.user_id)

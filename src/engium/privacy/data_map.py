@@ -159,6 +159,11 @@ STORES: tuple[Store, ...] = (
           _fields(C, contact_id=K.REFERENCE, starts_at=K.APPOINTMENTS, notes=K.APPOINTMENTS),
           _other("tenant_id id service_id staff_id ends_at status created_at cancelled_at booked_by channel"),
           BY_CONTACT, Erasure.CASCADE, "booking_days"),
+    # The Message-IDs of e-mail conversations (migration 0039): a customer's e-mail's id and subject, ours.
+    Store("email_thread_messages", "channels", Activity.CONVERSATIONS,
+          _fields(C, rfc_message_id=K.REFERENCE, subject=K.COMMUNICATIONS),
+          _other("tenant_id conversation_id direction created_at"),
+          BY_CONVERSATION, Erasure.CASCADE, "conversation_days"),
     Store("widget_sessions", "channels", Activity.CONVERSATIONS,
           _fields(C, contact_id=K.REFERENCE, token_hash=K.CREDENTIALS),
           _other("tenant_id id conversation_id created_at expires_at"), BY_CONTACT, Erasure.CASCADE,
@@ -187,8 +192,10 @@ STORES: tuple[Store, ...] = (
     # no body (emptied when sent or failed); those not tied to a contact are reached by their address.
     Store("outbound_mail", "mail", Activity.PRIVACY,
           _fields(C, contact_id=K.REFERENCE, recipient=K.CONTACT_DETAILS, subject=K.COMMUNICATIONS,
-                  body=K.COMMUNICATIONS, last_error=K.COMMUNICATIONS),
-          _other("tenant_id id status attempts smtp_message_id created_at sent_at"),
+                  body=K.COMMUNICATIONS, last_error=K.COMMUNICATIONS, message_id=K.REFERENCE,
+                  in_reply_to=K.REFERENCE, thread_references=K.REFERENCE),
+          # reply_to: the business's own channel address (migration 0039).
+          _other("tenant_id id status attempts smtp_message_id created_at sent_at reply_to"),
           "contact_id = the contact, or no contact and recipient = one of the contact's e-mail addresses",
           Erasure.DELETED, "delivery_log_days"),
     # Staff notifications (notifications/): ids of the conversation or booking they are about, never a
@@ -363,6 +370,11 @@ STORES: tuple[Store, ...] = (
                                                     "announced_at announced_by"),
             # The business's ready-made replies (migration 0034_inbox_tools): its own wording, not a customer's.
             ("canned_responses", "conversations", "tenant_id id title body shortcut created_at updated_at"),
+            # The business's own SMTP sender and inbound e-mail channels (migration 0039): its addresses and
+            # servers, not a customer's; the secrets are vault credentials.
+            ("tenant_mail_senders", "mail", "tenant_id host port security username from_address credential_id "
+                                            "updated_at"),
+            ("email_channels", "channels", "tenant_id id address credential_id created_at"),
             ("privacy_settings", "privacy", "tenant_id conversation_days contact_inactive_days booking_days "
                                             "delivery_log_days job_days session_days network_metadata_days "
                                             "audit_months request_evidence_days regime updated_at"),

@@ -35,6 +35,13 @@ INTEGRATION_PROCESSORS: dict[str, Processor] = {
     "model_provider": Processor("integration:model_provider", "The business's own model provider account",
                                 "Generates the assistant's replies (inference only)",
                                 "As agreed between the business and its provider", ("communications",)),
+    "smtp": Processor("integration:smtp", "The business's own e-mail (SMTP) provider",
+                      "Sends the business's e-mails to its customers",
+                      "As agreed between the business and its provider",
+                      ("communications", "contact_details")),
+    "mailgun": Processor("integration:mailgun", "Mailgun Technologies, Inc.",
+                         "Receives customers' e-mails to the business and forwards them here", "United States / "
+                         "European Union", ("communications", "contact_details")),
 }
 
 

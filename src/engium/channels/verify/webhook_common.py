@@ -75,6 +75,7 @@ class WebhookScheme(StrEnum):
     SLACK = "slack"
     STANDARD_WEBHOOKS_V1 = "standard_webhooks_v1"
     STANDARD_WEBHOOKS_V1A = "standard_webhooks_v1a"
+    MAILGUN = "mailgun"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0040_notification_kinds"
-down_revision = "0038_calendar_feeds"
+down_revision = "0039_email_channel"
 branch_labels = None
 depends_on = None
 
