@@ -3,6 +3,7 @@
 from engium.assistant import models as _assistant
 from engium.audit import models as _audit
 from engium.bookings import models as _bookings
+from engium.channels import contact_proof_models as _contact_proofs
 from engium.channels import models as _channels
 from engium.channels import widget_privacy_models as _widget_privacy
 from engium.conversations import models as _conversations
@@ -26,6 +27,7 @@ __all__ = [
     "_audit",
     "_bookings",
     "_channels",
+    "_contact_proofs",
     "_conversations",
     "_crypto",
     "_identity",
