@@ -3,9 +3,9 @@
 from engium.assistant import models as _assistant
 from engium.audit import models as _audit
 from engium.bookings import models as _bookings
-from engium.channels import contact_proof_models as _contact_proofs
 from engium.channels import models as _channels
 from engium.channels import widget_privacy_models as _widget_privacy
+from engium.conversations import contact_proof_models as _contact_proofs
 from engium.conversations import models as _conversations
 from engium.crypto import models as _crypto
 from engium.identity import models as _identity

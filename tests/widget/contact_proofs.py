@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import re
+import time
 
 from engium.runtime import Runtime
 from tests.assistant.helpers import Salon, rows
@@ -36,3 +37,14 @@ def emailed_codes(smtp: SmtpServer, address: str) -> list[str]:
 def only_code(text: str) -> str:
     (code,) = re.findall(r"\b\d{6}\b", text)
     return str(code)
+
+
+def arriving_code(smtp: SmtpServer, address: str, wait_seconds: float = 20.0) -> str:
+    """The code in the first e-mail to ``address`` that a live server's worker sends, once it arrives."""
+    deadline = time.monotonic() + wait_seconds
+    while time.monotonic() < deadline:
+        codes = emailed_codes(smtp, address)
+        if codes:
+            return codes[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no e-mail reached the SMTP server within {wait_seconds} s")

@@ -18,9 +18,9 @@ from engium.assistant.language import supported
 from engium.assistant.service_match import ServiceName
 from engium.assistant.turn import Business, TurnContext
 from engium.bookings import catalog
-from engium.channels.proven_contacts import proven
 from engium.conversations import contacts
 from engium.conversations import service as conversations
+from engium.conversations.proven_contacts import proven
 from engium.kit.time_zones import zone_or_utc
 from engium.tenancy.service import get_settings
 

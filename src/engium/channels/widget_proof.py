@@ -43,14 +43,14 @@ from engium.access.principal import Principal
 from engium.assistant.confirmation_codes import CODE_DIGITS, code_digest, digest_matches, new_code
 from engium.audit.actions import AuditAction, Outcome
 from engium.audit.recorder import record
-from engium.channels.contact_proof_models import ContactProof
 from engium.channels.inbound import primary_credential
-from engium.channels.proven_contacts import proven
 from engium.channels.verify.verification import RejectReason, WebhookRejected
 from engium.channels.widget import WidgetVisitor, granted_conversation
 from engium.conversations import contacts
 from engium.conversations import service as conversations
+from engium.conversations.contact_proof_models import ContactProof
 from engium.conversations.models import Contact
+from engium.conversations.proven_contacts import proven
 from engium.errors import Conflict, TooManyRequests, Unprocessable
 from engium.integrations.schemas import CredentialKind
 from engium.mail.service import InvalidMail, queue_mail

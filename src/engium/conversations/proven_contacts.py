@@ -1,7 +1,7 @@
 """Whether a web conversation's visitor proved a number or address with a one-time code (ADR 0043).
 
-Apart from channels/widget_proof.py, which sends and checks the codes, so that the assistant's turn
-(assistant/turn_inputs.py) can ask without importing the sending side.
+Here, beside the contacts, rather than with channels/widget_proof.py, which sends and checks the codes: the
+assistant's turn (assistant/turn_inputs.py) asks, and the assistant package does not import channels.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from uuid import UUID
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engium.channels.contact_proof_models import ContactProof
+from engium.conversations.contact_proof_models import ContactProof
 
 
 def proven(session: Session, conversation_id: UUID, contact_id: UUID) -> bool:
