@@ -119,6 +119,25 @@ def test_a_proven_visitor_sees_and_cancels_the_booking_they_made_by_sms(client: 
     assert [e["actor_kind"] for e in merged] == ["contact"]
 
 
+def test_a_visitor_who_asks_for_their_bookings_is_shown_the_form_then_the_code_field(
+    client: TestClient, runtime: Runtime
+) -> None:
+    salon = open_salon(client, runtime)
+    customer = texting(client, runtime, salon, phone=OWNER)
+    customer.say(BOOK)
+    customer.say("yes")
+
+    visitor = visit(client, runtime, salon)
+    assert visitor.say("¿Cuál es mi cita?") == [say("es", "prove_first")]  # in the customer's language
+    assert visitor.messages()[-1]["asks_for"] == ["name", "phone_or_email"]
+    visitor.give_details(name="Sam", phone=OWNER, prove=False)
+    assert visitor.messages()[-1]["asks_for"] == ["code"]
+    assert prove(visitor, texted_code(runtime, salon, OWNER)).status_code == 200
+    assert visitor.messages()[-1]["asks_for"] == []
+    (listed,) = visitor.say("¿Cuál es mi cita?")
+    assert listed.startswith("Sus próximas citas:")
+
+
 def test_an_unproven_visitor_who_types_someone_elses_number_sees_and_changes_nothing(
     client: TestClient, runtime: Runtime
 ) -> None:
@@ -129,8 +148,8 @@ def test_an_unproven_visitor_who_types_someone_elses_number_sees_and_changes_not
 
     mallory = visit(client, runtime, salon)
     mallory.give_details(name="Mallory", phone=OWNER, prove=False)  # the code goes to the owner's phone, not to Mallory
-    assert mallory.say("What are my bookings?") == [say("en", "unverified_read")]
-    assert mallory.say("Please cancel my booking") == [say("en", "unverified_change")]
+    assert mallory.say("What are my bookings?") == [say("en", "prove_first")]
+    assert mallory.say("Please cancel my booking") == [say("en", "prove_first")]
     mallory.say("yes")
     assert statuses(runtime, salon) == ["confirmed"]
     # Guessing does not help: five wrong codes void it, and the right one is refused after that.
@@ -140,7 +159,7 @@ def test_an_unproven_visitor_who_types_someone_elses_number_sees_and_changes_not
         assert (refused.status_code, refused.json()["error"]["details"]) == (422, {"tries_left": tries_left})
     voided = prove(mallory, code)
     assert (voided.status_code, voided.json()["error"]["message"]) == (409, widget_proof.VOIDED)
-    assert mallory.say("What are my bookings?") == [say("en", "unverified_read")]
+    assert mallory.say("What are my bookings?") == [say("en", "prove_first")]
     failed = [e for e in audit_events(runtime, salon.tenant) if e["action"] == "contact.proof_failed"]
     assert [e["details"]["wrong_codes"] for e in failed] == [1, 2, 3, 4, 5]
     assert failed[-1]["details"]["voided"] is True

@@ -29,6 +29,9 @@ ASKS_FOR = ("name", "phone_or_email")
 # Then the one-time code sent to the number or address given (ADR 0043).
 ASKS_FOR_CODE = ("code",)
 PENDING_MARK = "needs_details"
+# A web visitor who asked for their bookings (or to change one) before proving who they are: the form and
+# then the code are shown, and they ask again once proved (ADR 0043).
+PROVE_KIND = "prove"
 ASK = ("To book it, I need your name and a phone number or e-mail address: please fill in the form "
        "below, then reply yes.")
 STILL_MISSING = ("I still need your name and a phone number or e-mail address before I can book. Please fill in "
@@ -68,6 +71,11 @@ def awaiting_proof(channel: str, contact: ContactRecord | None) -> bool:
     return not (contact.phone or contact.email)
 
 
+def prove_first(now: datetime) -> dict[str, Any]:
+    """The state after telling an unproven web visitor to prove their number or address first."""
+    return {"kind": PROVE_KIND, "at": now.isoformat(), PENDING_MARK: True}
+
+
 def mark(pending: dict[str, Any]) -> dict[str, Any]:
     """The proposal, marked as waiting for the visitor's details as well as their "yes"."""
     return {**pending, PENDING_MARK: True}
@@ -84,4 +92,5 @@ def asks_for(
     if not asked:
         return ()
     pending = state.current_pending(state.load(session, conversation_id), now, pending_ttl)
-    return asked if pending and pending.get("kind") == "book" and pending.get(PENDING_MARK) else ()
+    waiting = pending and pending.get("kind") in {"book", PROVE_KIND} and pending.get(PENDING_MARK)
+    return asked if waiting else ()

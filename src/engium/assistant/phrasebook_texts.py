@@ -313,6 +313,18 @@ PHRASES: dict[str, dict[str, str]] = {
         "pt": "Para marcar, introduza no formulário abaixo o código que enviámos para o seu telefone ou e-mail e "
               "depois responda sim.",
     },
+    "prove_first": {
+        "en": "For your security, please confirm your phone number or e-mail address first: fill in the form below "
+              "and enter the code we send you, then ask me again.",
+        "es": "Por su seguridad, confirme primero su teléfono o correo electrónico: rellene el formulario de abajo e "
+              "introduzca el código que le enviemos; después vuelva a preguntarme.",
+        "fr": "Pour votre sécurité, confirmez d'abord votre numéro de téléphone ou votre adresse e-mail : remplissez "
+              "le formulaire ci-dessous et saisissez le code envoyé, puis redemandez-moi.",
+        "de": "Zu Ihrer Sicherheit bestätigen Sie bitte zuerst Ihre Telefonnummer oder E-Mail-Adresse: Füllen Sie das "
+              "Formular unten aus und geben Sie den Code ein, den wir Ihnen schicken; fragen Sie mich dann erneut.",
+        "pt": "Por segurança, confirme primeiro o seu telefone ou e-mail: preencha o formulário abaixo e introduza o "
+              "código que lhe enviarmos; depois pergunte-me de novo.",
+    },
     "code_still_missing": {
         "en": "Please enter the code we sent you before I book: type it in the form below, then reply yes. "
               "No code? Use the form to send a new one.",
