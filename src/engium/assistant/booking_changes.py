@@ -4,7 +4,8 @@ Verified means the business knows who is writing: a signed-in widget user (the t
 user id, see channels/widget.py), or an SMS/WhatsApp sender, whose contact was found by the number the
 provider's signed webhook reported, or a widget visitor who proved a number or address with a one-time code
 (channels/widget_proof.py, ADR 0043), whose conversation now belongs to the customer holding it. An unproven
-widget visitor can ask, and is told to prove one first (the widget shows its form): they could be anyone. Only the conversation's own contact's upcoming bookings are ever looked at, and the write
+widget visitor can ask, and is told to prove one first (the widget shows its form): they could be anyone.
+Only the conversation's own contact's upcoming bookings are ever looked at, and the write
 transaction checks ownership again before the bookings service changes anything. Both tools propose
 first and act only on the customer's confirmation: a "yes" from a signed-in widget user, the one-time
 code sent with the proposal over SMS and WhatsApp, where a sender number can be spoofed

@@ -1,7 +1,8 @@
 """The read_customer_data tool: "what's my booking?", "what email do you have for me?".
 
 Personal data goes only to a verified customer (a signed-in widget user, a widget visitor who proved a number
-or address with a one-time code, or an SMS/WhatsApp sender, see turn_inputs.is_verified), and only their own: the conversation's contact's upcoming bookings and the
+or address with a one-time code, or an SMS/WhatsApp sender, see turn_inputs.is_verified),
+and only their own: the conversation's contact's upcoming bookings and the
 contact details on file for that contact. Anyone else is told how to verify, and the refusal is
 recorded as ``guard.action_gated``.
 """
