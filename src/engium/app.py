@@ -27,6 +27,7 @@ from engium.channels.rate_limits import ChannelLimits
 from engium.channels.webhook_routes import router as webhooks_router
 from engium.channels.widget_cors import WidgetCorsMiddleware, origin_of
 from engium.channels.widget_privacy_routes import router as widget_privacy_router
+from engium.channels.widget_proof_routes import router as widget_proof_router
 from engium.channels.widget_rating_routes import router as widget_rating_router
 from engium.channels.widget_routes import router as widget_router
 from engium.channels.widget_script import router as widget_script_router
@@ -152,6 +153,7 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     # A calendar app's subscription: the token in the path is the credential (calendars/feeds.py).
     app.include_router(calendar_feed_router)
     app.include_router(widget_rating_router)
+    app.include_router(widget_proof_router)
     # The staff web app (server-rendered pages at /) and the API reference served from local assets.
     app.include_router(api_docs_router(API_PREFIX))
     app.include_router(staff_router)

@@ -8,6 +8,7 @@ from engium.calendars import models as _calendars
 from engium.channels import email_models as _email_channels
 from engium.channels import models as _channels
 from engium.channels import widget_privacy_models as _widget_privacy
+from engium.conversations import contact_proof_models as _contact_proofs
 from engium.conversations import models as _conversations
 from engium.crypto import models as _crypto
 from engium.identity import models as _identity
@@ -31,6 +32,7 @@ __all__ = [
     "_bookings",
     "_calendars",
     "_channels",
+    "_contact_proofs",
     "_conversations",
     "_crypto",
     "_email_channels",

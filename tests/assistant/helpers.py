@@ -4,6 +4,7 @@ runtime's worker run after each message (its clock is fixed, so "Saturday" is al
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -113,10 +114,25 @@ class WidgetVisitor:
         return found
 
     def give_details(self, name: str = "Sam Taylor", phone: str | None = "+44 7700 900123",
-                     email: str | None = None) -> dict[str, Any]:
-        """What the widget's details form sends: a web booking needs a name and a phone or e-mail."""
+                     email: str | None = None, *, prove: bool = True) -> dict[str, Any]:
+        """What the widget's details form sends: a web booking needs a name and a phone or e-mail. With
+        ``prove``, the visitor then enters the code texted to the number (ADR 0043), as the form asks."""
         body = {"name": name, "phone": phone, "email": email}
-        return _ok(self.client.put("/widget/v1/contact", json=body, headers=self._headers))
+        stated = _ok(self.client.put("/widget/v1/contact", json=body, headers=self._headers))
+        if prove and stated.get("code_sent_to") == "sms":
+            proved = self.client.post("/widget/v1/contact/verify", json={"code": self.texted_code(stated["phone"])},
+                                      headers=self._headers)
+            _ok(proved)
+        return stated
+
+    def texted_code(self, phone: str) -> str:
+        """The one-time code in the newest text queued for ``phone``."""
+        found = rows(self.runtime, self.salon.tenant,
+                     "select m.body from messages m join conversations c on c.id = m.conversation_id join contacts k "
+                     "on k.id = c.contact_id where c.channel = 'sms' and m.direction = 'outbound' and k.phone = :p "
+                     "order by m.created_at desc limit 1", p=phone)
+        (code,) = re.findall(r"\b\d{6}\b", str(found[0][0]))
+        return str(code)
 
 
 def visit(client: TestClient, runtime: Runtime, salon: Salon, *, signed_in_as: str | None = None,

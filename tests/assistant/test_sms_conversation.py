@@ -66,8 +66,9 @@ def test_cancel_is_refused_for_an_anonymous_visitor_and_done_for_the_same_phone_
     customer.say("yes")
 
     stranger = visit(client, runtime, salon)
+    # Asked to prove a number or address first (ADR 0043); the code would go to the number, not to them.
     assert stranger.say("Please cancel my appointment on Saturday")[0].startswith(
-        "For your security I can only change a booking for a verified customer"
+        "For your security, please confirm your phone number or e-mail address first"
     )
     other_number = texting(client, runtime, salon, phone="+14155550999")
     assert other_number.say("cancel my appointment") == [

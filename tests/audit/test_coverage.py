@@ -36,6 +36,8 @@ UNATTRIBUTED = {
     ("post", "/widget/v1/messages"),
     ("put", "/widget/v1/contact"),
     ("post", "/widget/v1/rating"),
+    ("post", "/widget/v1/contact/code"),
+    ("post", "/widget/v1/contact/verify"),
     ("post", "/widget/v1/privacy/requests"),
     ("post", "/widget/v1/privacy/requests/{challenge_id}/confirm"),
     # Redeeming an invitation: the token is the credential, the actor is the person who accepts it

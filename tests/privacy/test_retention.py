@@ -30,7 +30,7 @@ from tests.privacy.seeding import NOW, remaining, seed
 EXPECTED = {
     "contacts": 1, "conversations": 2, "messages": 4, "bookings": 1, "webhook_deliveries": 2,
     "inbound_deliveries": 0, "procrastinate_jobs": 0, "sessions": 1, "widget_sessions": 0, "invitations": 1,
-    "widget_privacy_challenges": 0,
+    "widget_privacy_challenges": 0, "contact_proofs": 0,
     "privacy_requests": 0, "privacy_certificates": 0, "privacy_exports": 0, "outbound_mail": 2,
     "subject_keys.contact": 1, "subject_keys.network": 1, "audit_events": 0,
 }

@@ -210,6 +210,10 @@ def add_privacy_rows(session: Session, tenant_id: uuid.UUID, contact_id: uuid.UU
         "insert into widget_privacy_challenges (tenant_id, id, kind, contact_id, requested_by, channel, code_sha256, "
         "expires_at) values (:t, gen_random_uuid(), 'export', :c, :c, 'sms', repeat('0', 64), "
         "now() + interval '10 minutes')",
+        # A widget visitor's proof code (migration 0036).
+        "insert into contact_proofs (tenant_id, id, contact_id, conversation_id, channel, address_sha256, "
+        "code_sha256, expires_at) select :t, gen_random_uuid(), :c, id, 'email', repeat('0', 64), repeat('0', 64), "
+        "now() + interval '10 minutes' from conversations where contact_id = :c limit 1",
     ):
         session.execute(text(statement), values)
     add_trust_rows(session, tenant_id)

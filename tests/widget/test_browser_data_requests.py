@@ -73,12 +73,12 @@ def test_a_visitor_asks_for_a_copy_of_their_data_and_confirms_with_the_texted_co
     expect(section).to_contain_text("If this number is on file with the business")
     code = queued_code(live_runtime, business)
 
-    page.get_by_label("Code").fill(f"{(int(code) + 1) % 1_000_000:06d}")
+    page.get_by_label("Code", exact=True).fill(f"{(int(code) + 1) % 1_000_000:06d}")
     page.get_by_role("button", name="Confirm").click()
     expect(section.get_by_role("alert")).to_contain_text("That code doesn't match. 2 tries left.")
     page.screenshot(path=screens / "widget-your-data-code.png")
 
-    page.get_by_label("Code").fill(code)
+    page.get_by_label("Code", exact=True).fill(code)
     page.get_by_role("button", name="Confirm").click()
     expect(section).to_contain_text("Thank you: your request was received. The business must answer by")
     page.screenshot(path=screens / "widget-your-data.png")
@@ -112,7 +112,7 @@ def test_a_visitor_chooses_email_and_confirms_with_the_emailed_code(
     page.screenshot(path=Path(os.environ.get("ENGIUM_WIDGET_SCREENSHOTS", "/tmp")) / "widget-your-data-email.png")
     page.get_by_role("button", name="E-mail me a code").click()
     expect(section).to_contain_text("If this e-mail address is on file with the business")
-    page.get_by_label("Code").fill(emailed_code(live_smtp, address))
+    page.get_by_label("Code", exact=True).fill(emailed_code(live_smtp, address))
     page.get_by_role("button", name="Confirm").click()
     expect(section).to_contain_text("Thank you: your request was received. The business must answer by")
 

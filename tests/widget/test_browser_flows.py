@@ -14,7 +14,9 @@ from playwright.sync_api import Locator, Page, ViewportSize, expect
 
 from engium.runtime import Runtime
 from tests.live_server import LiveServer
+from tests.mail.conftest import SmtpServer
 from tests.widget.conftest import HostSite, StaffTab, Visit, WidgetBusiness, booking_day, open_business
+from tests.widget.contact_proofs import arriving_code
 
 pytestmark = pytest.mark.browser
 
@@ -23,6 +25,8 @@ pytestmark = pytest.mark.browser
 ESCALATED_REPLY = "Of course. I've asked a member of the team to take over; they'll reply here "
 DESKTOP = ViewportSize(width=1280, height=800)
 PHONE = ViewportSize(width=390, height=844)
+
+ADDRESS = "ada.haircut@example.com"  # an address no other browser test e-mails
 
 
 def open_chat(page: Page) -> None:
@@ -82,8 +86,9 @@ def test_a_website_not_on_the_allow_list_gets_a_friendly_refusal_and_the_key_alo
     assert business.get("/api/v1/conversations")["items"] == []
 
 
-def test_a_visitor_books_after_giving_a_name_and_phone_number_in_the_widget(
-    visit: Visit, business: WidgetBusiness, host_site: HostSite, live: LiveServer, staff_tab: StaffTab
+def test_a_visitor_books_after_proving_their_e_mail_address_with_the_code_in_the_widget(
+    visit: Visit, business: WidgetBusiness, host_site: HostSite, live: LiveServer, staff_tab: StaffTab,
+    live_smtp: SmtpServer, chromium_screens: Path,
 ) -> None:
     page = visit.page
     page.goto(host_site.origin() + host_site.publish("/", live.url, business.widget_key))
@@ -101,9 +106,27 @@ def test_a_visitor_books_after_giving_a_name_and_phone_number_in_the_widget(
     page.get_by_label("Name").fill("Ada Lovelace")
     page.get_by_label("Phone").fill("+44 7700 900123")
     page.get_by_role("button", name="Save details").click()
+    # This business has no SMS channel: the form asks for an e-mail address to send the code to (ADR 0043).
+    expect(form.get_by_role("alert")).to_contain_text("please give an e-mail address instead")
+    form.get_by_label("Phone").fill("")
+    form.get_by_label("E-mail").fill(ADDRESS)
+    page.get_by_role("button", name="Save details").click()
     expect(form).to_be_hidden()
-    expect(page.locator("engium-chat-widget .note")).to_contain_text("Thanks, Ada Lovelace.")
-    assert business.get("/api/v1/bookings")["items"] == []  # nothing before the visitor's "yes"
+    proof = page.get_by_role("form", name="Confirm your details")
+    expect(proof).to_contain_text("We e-mailed you a 6-digit code.")
+    assert focused(page) == "engium-proof-code"
+    send(page, "yes")
+    expect(replies(page).last).to_contain_text("Please enter the code we sent you before I book")
+    assert business.get("/api/v1/bookings")["items"] == []  # nothing before the proof and the visitor's "yes"
+    code = arriving_code(live_smtp, ADDRESS)
+    proof.get_by_label("Your code").fill(f"{(int(code) + 1) % 1_000_000:06d}")
+    proof.get_by_role("button", name="Confirm").click()
+    expect(proof.get_by_role("alert")).to_contain_text("That code doesn't match. 4 tries left.")
+    page.screenshot(path=chromium_screens / "widget-booking-code.png")
+    proof.get_by_label("Your code").fill(code)
+    proof.get_by_role("button", name="Confirm").click()
+    expect(proof).to_be_hidden()
+    expect(page.locator("engium-chat-widget .note").last).to_contain_text("your details are confirmed")
 
     send(page, "yes")
     expect(replies(page).last).to_contain_text("You're booked: Haircut (30 min, £30.00) with Sam Rivera on ")
@@ -111,7 +134,7 @@ def test_a_visitor_books_after_giving_a_name_and_phone_number_in_the_widget(
     assert booking["status"] == "confirmed"
     assert booking["starts_at"].startswith(f"{day.isoformat()}T10:00:00")
     contact = business.get(f"/api/v1/contacts/{booking['contact_id']}")
-    assert (contact["name"], contact["unverified_phone"], contact["phone"]) == ("Ada Lovelace", "+447700900123", None)
+    assert (contact["name"], contact["email"], contact["unverified_email"]) == ("Ada Lovelace", ADDRESS, None)
 
     # The salon sees it in its bookings: the day view, in Sam's column.
     staff = staff_tab.sign_in(business.tenant)

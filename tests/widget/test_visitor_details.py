@@ -10,10 +10,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from engium.assistant.contact_details import ASK, STILL_MISSING
+from engium.assistant.phrasebook import say
 from engium.runtime import Runtime
 from tests.assistant.helpers import open_salon, rows, texting, visit
 from tests.channels.inbound_helpers import GENERIC_401, configured_tenant
 from tests.conftest import audit_events
+from tests.widget.contact_proofs import texted_code
 
 PROPOSAL = "I can book you in: Men's haircut (30 min, £30.00) with Alex Morgan on Saturday 4 May at 10:00."
 ASKS_FOR = ["name", "phone_or_email"]
@@ -32,15 +34,23 @@ def test_a_web_visitor_gives_a_name_and_number_before_the_booking_is_made(client
     assert rows(runtime, salon.tenant, "select id from bookings") == []
     assert visitor.messages()[-1]["asks_for"] == ASKS_FOR
 
-    stated = visitor.give_details(name="Ada Lovelace", phone="+44 7700 900123")
-    assert stated == {"name": "Ada Lovelace", "phone": "+447700900123", "email": None}
-    assert all(m["asks_for"] == [] for m in visitor.messages())  # given: the form goes away
+    stated = visitor.give_details(name="Ada Lovelace", phone="+44 7700 900123", prove=False)
+    assert {k: v for k, v in stated.items() if k != "code_expires_at"} == {
+        "name": "Ada Lovelace", "phone": "+447700900123", "email": None, "code_sent_to": "sms"}
+    assert visitor.messages()[-1]["asks_for"] == ["code"]  # given: the form asks for the texted code (ADR 0043)
+
+    assert visitor.say("yes") == [say("en", "code_still_missing")]  # not proved yet: nothing booked
+    assert rows(runtime, salon.tenant, "select id from bookings") == []
+    proved = client.post("/widget/v1/contact/verify", json={"code": texted_code(runtime, salon)},
+                         headers={"X-Widget-Key": salon.channels.widget_key, "X-Widget-Token": visitor.token})
+    assert proved.status_code == 200, proved.text
+    assert all(m["asks_for"] == [] for m in visitor.messages())  # proved: the form goes away
 
     assert visitor.say("yes")[0].startswith("You're booked: Men's haircut")
     ((name, phone, unverified_phone, email),) = rows(
         runtime, salon.tenant, "select k.name, k.phone, k.unverified_phone, k.email from bookings b "
                                "join contacts k on k.id = b.contact_id")
-    assert (name, phone, unverified_phone, email) == ("Ada Lovelace", None, "+447700900123", None)
+    assert (name, phone, unverified_phone, email) == ("Ada Lovelace", "+447700900123", None, None)
 
     events = audit_events(runtime, salon.tenant)
     (updated,) = [e for e in events if e["action"] == "contact.updated"]
@@ -96,11 +106,14 @@ def test_a_visitor_states_details_for_their_own_contact_only(client: TestClient,
     key = {"X-Widget-Key": business.widget_key}
     alice = client.post("/widget/v1/conversations", json={}, headers=key).json()["token"]
     bob = client.post("/widget/v1/conversations", json={}, headers=key).json()["token"]
-    details = {"name": "Alice", "email": "Alice@Example.com"}
+    details = {"name": "Alice", "phone": "+44 7700 900111", "email": "Alice@Example.com"}
 
     stated = client.put("/widget/v1/contact", json=details, headers={**key, "X-Widget-Token": alice})
-    assert stated.json() == {"name": "Alice", "phone": None, "email": "alice@example.com"}
-    names = rows(runtime, business.tenant, "select name, unverified_email from contacts order by name")
+    # This server sends no e-mail: the code is texted to the number (ADR 0043).
+    assert {k: v for k, v in stated.json().items() if k != "code_expires_at"} == {
+        "name": "Alice", "phone": "+447700900111", "email": "alice@example.com", "code_sent_to": "sms"}
+    names = rows(runtime, business.tenant, "select name, unverified_email from contacts where widget_id is not null "
+                                           "order by name")
     assert names == [("", None), ("Alice", "alice@example.com")]  # Bob's contact is untouched
 
     for headers in ({**key}, {**key, "X-Widget-Token": "A" * 43},
@@ -116,14 +129,15 @@ def test_a_stated_number_never_identifies_anyone(client: TestClient, runtime: Ru
     customer.say("When are you open?")
     # A visitor types the SMS customer's number: accepted (no hint that it is known), stored as a claim.
     visitor = visit(client, runtime, salon)
-    assert visitor.give_details(name="Mallory", phone="+14155550199")["phone"] == "+14155550199"
+    assert visitor.give_details(name="Mallory", phone="+14155550199", prove=False)["phone"] == "+14155550199"
     contacts = rows(runtime, salon.tenant, "select name, phone, unverified_phone from contacts order by name")
     assert contacts == [("", "+14155550199", None), ("Mallory", None, "+14155550199")]
     # The real owner's next text still lands on their own contact, not on the visitor's.
     customer.say("Are you open on Sunday?")
     texts = rows(runtime, salon.tenant, "select count(*) from messages m join conversations c on c.id = "
                                         "m.conversation_id join contacts k on k.id = c.contact_id where k.name = ''")
-    assert texts == [(4,)]
+    # Two questions, two answers, and the one-time code texted to the real owner, who can ignore it (ADR 0043).
+    assert texts == [(5,)]
 
 
 def test_a_polling_widget_reads_only_what_is_new(client: TestClient, runtime: Runtime) -> None:

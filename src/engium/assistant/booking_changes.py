@@ -2,8 +2,10 @@
 
 Verified means the business knows who is writing: a signed-in widget user (the tenant's site signed the
 user id, see channels/widget.py), or an SMS/WhatsApp sender, whose contact was found by the number the
-provider's signed webhook reported. An anonymous widget visitor can ask, and is refused: they could be
-anyone. Only the conversation's own contact's upcoming bookings are ever looked at, and the write
+provider's signed webhook reported, or a widget visitor who proved a number or address with a one-time code
+(channels/widget_proof.py, ADR 0043), whose conversation now belongs to the customer holding it. An unproven
+widget visitor can ask, and is told to prove one first (the widget shows its form): they could be anyone.
+Only the conversation's own contact's upcoming bookings are ever looked at, and the write
 transaction checks ownership again before the bookings service changes anything. Both tools propose
 first and act only on the customer's confirmation: a "yes" from a signed-in widget user, the one-time
 code sent with the proposal over SMS and WhatsApp, where a sender number can be spoofed
@@ -18,7 +20,7 @@ from uuid import UUID
 
 from sqlalchemy.orm import Session
 
-from engium.assistant import confirmation_codes
+from engium.assistant import confirmation_codes, contact_details
 from engium.assistant.action_gate import gated_event
 from engium.assistant.booking_tools import describe_slot, openings
 from engium.assistant.intents import IntentKind
@@ -81,7 +83,10 @@ def plan_change(session: Session, ctx: TurnContext, purpose: str, day: date | No
     if not ctx.verified:
         refused = ToolCall(_tool(purpose), "refused_unverified")
         gated = gated_event(ctx, _intent(purpose), _tool(purpose), "unverified")
-        return Plan(_intent(purpose), Reply(say(ctx.language, "unverified_change"), ()), tool_calls=[refused],
+        # On the widget the visitor can prove their number or address right here (ADR 0043): the form shows.
+        web = ctx.channel == contact_details.WEB_CHANNEL
+        return Plan(_intent(purpose), Reply(say(ctx.language, "prove_first" if web else "unverified_change"), ()),
+                    pending=contact_details.prove_first(ctx.now) if web else None, tool_calls=[refused],
                     guard_events=[gated])
     found = upcoming(session, ctx)
     if purpose == "cancel" and day is not None:

@@ -222,12 +222,21 @@ def propose(
     ids = {"service_id": str(service.id), "staff_id": str(opening.staff_id),
            "starts_at": opening.starts_at.astimezone(UTC).isoformat()}
     text = say(ctx.language, "propose", details=details)
-    if ctx.needs_contact_details:
-        text = say(ctx.language, "propose_needs_details", details=details, ask=say(ctx.language, "ask_details"))
+    if ctx.needs_contact_details or ctx.awaiting_code:
+        ask = say(ctx.language, "ask_details" if ctx.needs_contact_details else "ask_code")
+        text = say(ctx.language, "propose_needs_details", details=details, ask=ask)
         pending = contact_details.mark(pending)
     sources = (f"service:{service.id}", f"staff:{opening.staff_id}", "calendar:availability")
     calls = [*calls, ToolCall(BOOK_TOOL, "proposed", ids)]
     return Plan(BOOKING, Reply(text, sources), pending=pending, tool_calls=calls)
+
+
+def code_first(pending: dict[str, Any], language: str = "en") -> Plan:
+    """A "yes" from a web visitor who gave details but has not entered the code sent to them: nothing is
+    booked until the number or address is proved (ADR 0043); counted as unhelpful like :func:`details_first`."""
+    ids: dict[str, str] = {k: str(pending[k]) for k in ("service_id", "staff_id", "starts_at") if k in pending}
+    return Plan(BOOKING, Reply(say(language, "code_still_missing"), ()), pending=contact_details.mark(pending),
+                failed=True, tool_calls=[ToolCall(BOOK_TOOL, "proof_required", ids)])
 
 
 def details_first(pending: dict[str, Any], language: str = "en") -> Plan:
@@ -249,6 +258,12 @@ def book_from_pending(pending: dict[str, Any]) -> Book | None:
 
 def book(session: Session, ctx: TurnContext, action: Book) -> Plan:
     """The confirmed booking, made by the bookings service; a slot taken in the meantime is offered again."""
+    if ctx.needs_contact_details or ctx.awaiting_code:
+        # Checked where the booking is written too: no path books for a web visitor who has not proved a
+        # number or address (ADR 0043).
+        pending = {"kind": "book", "at": ctx.now.isoformat(), "service_id": str(action.service_id),
+                   "staff_id": str(action.staff_id), "starts_at": action.starts_at.isoformat()}
+        return details_first(pending, ctx.language) if ctx.needs_contact_details else code_first(pending, ctx.language)
     principal = assistant_principal(ctx.tenant_id)
     body = BookingCreate(service_id=action.service_id, staff_id=action.staff_id, contact_id=ctx.contact_id,
                          starts_at=action.starts_at)

@@ -26,7 +26,12 @@ from engium.assistant import state
 WEB_CHANNEL = "web"
 # What the widget's form collects: a name, and a phone number or an e-mail address (one is enough).
 ASKS_FOR = ("name", "phone_or_email")
+# Then the one-time code sent to the number or address given (ADR 0043).
+ASKS_FOR_CODE = ("code",)
 PENDING_MARK = "needs_details"
+# A web visitor who asked for their bookings (or to change one) before proving who they are: the form and
+# then the code are shown, and they ask again once proved (ADR 0043).
+PROVE_KIND = "prove"
 ASK = ("To book it, I need your name and a phone number or e-mail address: please fill in the form "
        "below, then reply yes.")
 STILL_MISSING = ("I still need your name and a phone number or e-mail address before I can book. Please fill in "
@@ -58,6 +63,19 @@ def missing(channel: str, contact: ContactRecord | None) -> bool:
     return not (contact.name.strip() and reachable)
 
 
+def awaiting_proof(channel: str, contact: ContactRecord | None) -> bool:
+    """True when a web visitor gave their details but holds no proven number or address yet: the booking
+    waits for the one-time code sent to what they gave (channels/widget_proof.py, ADR 0043)."""
+    if channel != WEB_CHANNEL or contact is None or missing(channel, contact):
+        return False
+    return not (contact.phone or contact.email)
+
+
+def prove_first(now: datetime) -> dict[str, Any]:
+    """The state after telling an unproven web visitor to prove their number or address first."""
+    return {"kind": PROVE_KIND, "at": now.isoformat(), PENDING_MARK: True}
+
+
 def mark(pending: dict[str, Any]) -> dict[str, Any]:
     """The proposal, marked as waiting for the visitor's details as well as their "yes"."""
     return {**pending, PENDING_MARK: True}
@@ -68,9 +86,11 @@ def asks_for(
     pending_ttl: timedelta,
 ) -> tuple[str, ...]:
     """What the assistant's latest reply is waiting for: :data:`ASKS_FOR` while a proposal that asked for
-    details is still open and the contact has not given them; nothing otherwise (so the form disappears
-    once they are given, or when the proposal lapses)."""
-    if not missing(channel, contact):
+    details is still open and the contact has not given them, :data:`ASKS_FOR_CODE` once given but not yet
+    proved; nothing otherwise (so the form disappears once done, or when the proposal lapses)."""
+    asked = ASKS_FOR if missing(channel, contact) else ASKS_FOR_CODE if awaiting_proof(channel, contact) else ()
+    if not asked:
         return ()
     pending = state.current_pending(state.load(session, conversation_id), now, pending_ttl)
-    return ASKS_FOR if pending and pending.get("kind") == "book" and pending.get(PENDING_MARK) else ()
+    waiting = pending and pending.get("kind") in {"book", PROVE_KIND} and pending.get(PENDING_MARK)
+    return asked if waiting else ()

@@ -1,7 +1,8 @@
 """The read_customer_data tool: "what's my booking?", "what email do you have for me?".
 
-Personal data goes only to a verified customer (a signed-in widget user or an SMS/WhatsApp sender, see
-turn_inputs.is_verified), and only their own: the conversation's contact's upcoming bookings and the
+Personal data goes only to a verified customer (a signed-in widget user, a widget visitor who proved a number
+or address with a one-time code, or an SMS/WhatsApp sender, see turn_inputs.is_verified),
+and only their own: the conversation's contact's upcoming bookings and the
 contact details on file for that contact. Anyone else is told how to verify, and the refusal is
 recorded as ``guard.action_gated``.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from engium.assistant import booking_changes
+from engium.assistant import booking_changes, contact_details
 from engium.assistant.action_gate import READ_TOOL, gated_event
 from engium.assistant.booking_tools import describe_slot
 from engium.assistant.intents import Intent, IntentKind
@@ -25,7 +26,10 @@ _DETAIL_WORDS = ("mail", "phone", "number", "detail", "data", "info", "address")
 
 def plan_read(session: Session, ctx: TurnContext, intent: Intent) -> Plan:
     if not ctx.verified:
-        return Plan(IntentKind.MY_DETAILS, Reply(say(ctx.language, "unverified_read"), ()),
+        # On the widget the visitor can prove their number or address right here (ADR 0043): the form shows.
+        web = ctx.channel == contact_details.WEB_CHANNEL
+        return Plan(IntentKind.MY_DETAILS, Reply(say(ctx.language, "prove_first" if web else "unverified_read"), ()),
+                    pending=contact_details.prove_first(ctx.now) if web else None,
                     tool_calls=[ToolCall(READ_TOOL, "refused_unverified")],
                     guard_events=[gated_event(ctx, IntentKind.MY_DETAILS, READ_TOOL, "unverified")])
     wants_details = any(word in intent.text for word in _DETAIL_WORDS)

@@ -32,6 +32,7 @@ from engium.assistant import (
 from engium.assistant.booking_tools import (
     BookingRequest,
     book_from_pending,
+    code_first,
     details_first,
     draft,
     from_draft,
@@ -192,6 +193,8 @@ def _follow_up(session: Session, ctx: TurnContext, intent: Intent, pending: dict
     if kind == "book" and yes:
         if ctx.needs_contact_details:
             return details_first(pending, ctx.language)
+        if ctx.awaiting_code:
+            return code_first(pending, ctx.language)
         action = book_from_pending(pending)
         return Plan(intent.kind, action=action) if action else None
     if kind in {"cancel", "move"} and confirmation_codes.required(ctx):

@@ -303,6 +303,42 @@ PHRASES: dict[str, dict[str, str]] = {
         "pt": "Ainda preciso do seu nome e de um telefone ou e-mail para poder marcar. Preencha o formulário abaixo "
               "e depois responda sim.",
     },
+    # --- a web visitor's one-time code for the number or address they gave (channels/widget_proof.py)
+    "ask_code": {
+        "en": "To book it, please enter the code we sent to your phone or e-mail in the form below, then reply yes.",
+        "es": "Para reservarlo, introduzca en el formulario de abajo el código que le enviamos por SMS o correo "
+              "electrónico y después responda sí.",
+        "fr": "Pour réserver, saisissez dans le formulaire ci-dessous le code envoyé sur votre téléphone ou par "
+              "e-mail, puis répondez oui.",
+        "de": "Für die Buchung geben Sie bitte den Code, den wir an Ihr Telefon oder Ihre E-Mail geschickt haben, "
+              "unten ein und antworten Sie dann mit ja.",
+        "pt": "Para marcar, introduza no formulário abaixo o código que enviámos para o seu telefone ou e-mail e "
+              "depois responda sim.",
+    },
+    "prove_first": {
+        "en": "For your security, please confirm your phone number or e-mail address first: fill in the form below "
+              "and enter the code we send you, then ask me again.",
+        "es": "Por su seguridad, confirme primero su teléfono o correo electrónico: rellene el formulario de abajo e "
+              "introduzca el código que le enviemos; después vuelva a preguntarme.",
+        "fr": "Pour votre sécurité, confirmez d'abord votre numéro de téléphone ou votre adresse e-mail : remplissez "
+              "le formulaire ci-dessous et saisissez le code envoyé, puis redemandez-moi.",
+        "de": "Zu Ihrer Sicherheit bestätigen Sie bitte zuerst Ihre Telefonnummer oder E-Mail-Adresse: Füllen Sie das "
+              "Formular unten aus und geben Sie den Code ein, den wir Ihnen schicken; fragen Sie mich dann erneut.",
+        "pt": "Por segurança, confirme primeiro o seu telefone ou e-mail: preencha o formulário abaixo e introduza o "
+              "código que lhe enviarmos; depois pergunte-me de novo.",
+    },
+    "code_still_missing": {
+        "en": "Please enter the code we sent you before I book: type it in the form below, then reply yes. "
+              "No code? Use the form to send a new one.",
+        "es": "Introduzca el código que le enviamos antes de que reserve: escríbalo en el formulario de abajo y "
+              "después responda sí. ¿No le llegó? Pida uno nuevo en el formulario.",
+        "fr": "Saisissez le code que nous vous avons envoyé avant que je réserve : tapez-le dans le formulaire "
+              "ci-dessous, puis répondez oui. Pas de code ? Demandez-en un nouveau dans le formulaire.",
+        "de": "Bitte geben Sie den Code ein, den wir Ihnen geschickt haben, bevor ich buche: im Formular unten, "
+              "dann antworten Sie mit ja. Kein Code? Fordern Sie im Formular einen neuen an.",
+        "pt": "Introduza o código que lhe enviámos antes de eu marcar: escreva-o no formulário abaixo e depois "
+              "responda sim. Não recebeu? Peça um novo no formulário.",
+    },
     # --- confirmation codes (confirmation_codes.py)
     "ask_for_code": {
         "en": "To confirm, please reply with the 6-digit code from my last message, or NO to keep your booking as "

@@ -97,6 +97,9 @@ class TurnContext:
     # A web visitor the business cannot name or reach yet: a booking asks for details first
     # (contact_details.py).
     needs_contact_details: bool = False
+    # A web visitor who gave details but has not yet proved them with the one-time code: a booking waits
+    # for the code (channels/widget_proof.py).
+    awaiting_code: bool = False
     # The customer's language ("en", "es", "fr", "de", "pt"): this message's when it says, else the
     # conversation's last (language.py). Every sentence the assistant writes is in it (phrasebook.py).
     language: str = "en"

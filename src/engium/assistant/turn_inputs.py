@@ -21,6 +21,7 @@ from engium.assistant.turn import Business, TurnContext
 from engium.bookings import catalog
 from engium.conversations import contacts
 from engium.conversations import service as conversations
+from engium.conversations.proven_contacts import proven
 from engium.kit.time_zones import zone_or_utc
 from engium.tenancy.service import get_settings
 
@@ -45,8 +46,10 @@ def job_ids(payload: dict[str, object]) -> tuple[UUID, UUID] | None:
 
 def is_verified(channel: str, phone: str | None, widget_id: str | None) -> bool:
     """SMS/WhatsApp: the contact was found by the sender's number from a signed webhook; a number can be
-    spoofed, so changes there are confirmed with a code sent to it (confirmation_codes.py). Web: only a
-    visitor whose user id the tenant's site signed (anonymous visitors and tenant events are not)."""
+    spoofed, so changes there are confirmed with a code sent to it (confirmation_codes.py). Web: a visitor
+    whose user id the tenant's site signed (anonymous visitors and tenant events are not); a visitor who
+    proved a number or address with a one-time code is verified too (``proven_contacts.proven``, checked by
+    the caller)."""
     if channel in SENDER_VERIFIED_CHANNELS:
         return bool(phone)
     return channel == "web" and bool(widget_id) and str(widget_id).startswith(SIGNED_IN_WIDGET_PREFIX)
@@ -105,7 +108,8 @@ def load_turn_context(
         tenant_id=tenant_id, job_id=job_id, conversation_id=conversation_id, channel=conversation.channel,
         contact_id=conversation.contact_id, message_id=message_id, text=message.body,
         verified=is_verified(conversation.channel, contact.phone if contact else None,
-                             contact.widget_id if contact else None),
+                             contact.widget_id if contact else None)
+        or (conversation.channel == "web" and proven(session, conversation_id, conversation.contact_id)),
         business=business, zone=zone_or_utc(settings.timezone), now=now,
         services=tuple(ServiceName(s.id, s.name) for s in catalog.list_services(session, active=True)),
         pending=state.current_pending(remembered, now, pending_ttl),
@@ -115,6 +119,7 @@ def load_turn_context(
         contact_email=contact.email if contact else None,
         contact_phone=contact.phone if contact else None,
         needs_contact_details=contact_details.missing(conversation.channel, contact),
+        awaiting_code=contact_details.awaiting_proof(conversation.channel, contact),
         # The conversation's language so far; the worker decides this message's (language.py).
         # Never answered yet: the business's own language.
         language=supported(remembered.language if remembered and remembered.language else settings.language),

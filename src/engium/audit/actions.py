@@ -68,6 +68,11 @@ class AuditAction(StrEnum):
     CONTACT_VIEWED = "contact.viewed"
     # Two records of one person made one (details: the merged id and how many rows of each store moved).
     CONTACT_MERGED = "contact.merged"
+    # A widget visitor's one-time code for the number or address they stated (ADR 0043): sent (the channel,
+    # never the address), a wrong code, and the proof that links the conversation to the customer.
+    CONTACT_PROOF_SENT = "contact.proof_sent"
+    CONTACT_PROOF_FAILED = "contact.proof_failed"
+    CONTACT_PROOF_VERIFIED = "contact.proof_verified"
 
     CONVERSATION_CREATED = "conversation.created"
     CONVERSATION_UPDATED = "conversation.updated"

@@ -184,7 +184,7 @@
       '<p class="hint" id="engium-details-hint">A phone number (international, starting with +) or an ' +
       'e-mail address is enough.</p>' +
       '<p class="details-error" role="alert"></p>' +
-      '<button class="details-save" type="submit">Save details</button></form>' +
+      '<button class="details-save" type="submit">Save details</button></form>' + proofTemplate() +
       '<form class="composer"><label class="sr" for="engium-input">Message</label>' +
       '<input class="input" id="engium-input" autocomplete="off" maxlength="2000" ' +
       'placeholder="Type your message">' +
@@ -272,7 +272,7 @@
       '.sr{position:absolute;width:1px;height:1px;padding:0;margin:-1px;overflow:hidden;clip:rect(0,0,0,0);' +
       'white-space:nowrap;border:0}' +
       '@media (max-width:480px){.panel{right:0;bottom:0;width:100vw;max-width:100vw;height:100%;' +
-      'max-height:100%;border-radius:0}.launcher{right:16px;bottom:16px}}' + privacyCss();
+      'max-height:100%;border-radius:0}.launcher{right:16px;bottom:16px}}' + privacyCss() + proofCss();
   }
 
   // ---- opening and closing ----------------------------------------------------------------------------
@@ -356,13 +356,14 @@
   function received(messages) {
     var fresh = messages.filter(function (message) { return !rendered[message.id]; });
     var asked = messages.some(function (message) { return message.asks_for && message.asks_for.length; });
+    var askedCode = messages.some(function (message) { return (message.asks_for || []).indexOf("code") >= 0; });
     if (messages.length) { lastId = messages[messages.length - 1].id; idleDelay = IDLE_POLL_MS[0]; }
     fresh.forEach(show);
     // Only new messages arrive here, so any new one from the business answers what the visitor sent.
     var reply = fresh.some(function (message) { return message.direction === "outbound"; });
     if (reply && awaitingSince) { awaitReply(false); }
     if (reply && !open && caughtUp) { badge.hidden = false; }
-    if (asked) { askForDetails(); }
+    if (askedCode) { askForCode(); } else if (asked) { askForDetails(); }
   }
 
   function show(message) {
@@ -528,10 +529,19 @@
     save.disabled = true;
     call("PUT", "/contact", { name: name, phone: phone || null, email: email || null }).then(function (stated) {
       details.hidden = true;
+      if (stated.code_sent_to) {
+        askForCode(codeSentMessage(stated.code_sent_to));  // proved with a code before the booking (ADR 0043)
+        return;
+      }
       note("Thanks, " + stated.name + ". Reply \u201cyes\u201d to confirm your booking.");
       input.focus();
     }, function (error) {
-      if (error.status === 422) {
+      if (error.status === 422 && error.message && !(error.details || []).map) {
+        detailsError.textContent = error.message;  // no way to send a code there: the message says which to give
+        fields.namedItem(error.details && error.details.field === "phone" ? "phone" : "email").focus();
+      } else if (error.status === 429) {
+        detailsError.textContent = error.message;
+      } else if (error.status === 422) {
         var bad = (error.details || []).map(function (d) { return d.loc && d.loc[d.loc.length - 1]; });
         detailsError.textContent = bad.indexOf("phone") >= 0
           ? "Please enter the phone number in international form, starting with + and the country code."
@@ -547,6 +557,9 @@
 
   // ---- "Your data" (widget_privacy.js, inlined here when served) --------------------------------------
   /* @include widget_privacy.js */
+
+  // ---- the one-time code for the details (widget_proof.js, inlined here when served) ------------------
+  /* @include widget_proof.js */
 
   // ---- go -------------------------------------------------------------------------------------------------
   function mount() {

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 from uuid import UUID
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -22,12 +22,14 @@ from sqlalchemy.orm import Session
 
 from engium.access.principal import Principal
 from engium.assistant import contact_details
+from engium.channels import widget_proof
 from engium.channels.verify.verification import RejectReason, WebhookRejected
 from engium.channels.widget import WidgetVisitor, granted_conversation
 from engium.conversations import contacts
 from engium.conversations.models import Contact, Message
 from engium.conversations.schemas import ContactEmail, NotBlank, PhoneNumber, Stripped, check_not_blank
 from engium.kit.request_fields import at_least_one_given
+from engium.mail.settings import MailSettings
 
 # Checked as sent (not blank, at most 200 characters), then stripped.
 VisitorName = Annotated[str, Field(min_length=1, max_length=200), NotBlank, AfterValidator(check_not_blank), Stripped]
@@ -54,14 +56,20 @@ class VisitorDetails(BaseModel):
 
 
 class StatedDetails(BaseModel):
-    """What the contact now holds, as the visitor stated it."""
+    """What the contact now holds, as the visitor stated it, and where the one-time code that proves it went
+    (ADR 0043): "email" or "sms", None when nothing needs proving (the contact already holds a proven one)."""
 
     name: str
     phone: str | None
     email: str | None
+    code_sent_to: Literal["email", "sms"] | None = None
+    code_expires_at: datetime | None = None
 
 
-def save_details(session: Session, visitor: WidgetVisitor, token: str | None, details: VisitorDetails) -> StatedDetails:
+def save_details(session: Session, visitor: WidgetVisitor, token: str | None, details: VisitorDetails,
+                 mail: MailSettings) -> StatedDetails:
+    """Stores the details and sends the one-time code that proves them (widget_proof.py): in one transaction,
+    so details the business cannot send a code to (422) are not kept either."""
     _, contact_id = granted_conversation(session, visitor, token)
     contact = contacts.state_visitor_details(
         session, Principal.contact(visitor.tenant_id, contact_id), contact_id,
@@ -69,7 +77,11 @@ def save_details(session: Session, visitor: WidgetVisitor, token: str | None, de
     )
     if contact is None:
         raise WebhookRejected(RejectReason.SIGNATURE_MISMATCH)  # the grant outlived its contact
-    return StatedDetails(name=contact.name, phone=contact.unverified_phone, email=contact.unverified_email)
+    stated = StatedDetails(name=contact.name, phone=contact.unverified_phone, email=contact.unverified_email)
+    if not contact_details.awaiting_proof(contact_details.WEB_CHANNEL, contact):
+        return stated
+    sent = widget_proof.send_code(session, visitor, token, mail)
+    return stated.model_copy(update={"code_sent_to": sent.channel, "code_expires_at": sent.expires_at})
 
 
 def asks_for_marks(

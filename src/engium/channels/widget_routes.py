@@ -167,7 +167,8 @@ def read_messages(
     ]
 
 
-@router.put("/contact", response_model=widget_contact.StatedDetails, responses=_UNAUTHORIZED)
+@router.put("/contact", response_model=widget_contact.StatedDetails, responses={
+    **_UNAUTHORIZED, 429: {"description": "Too many codes sent for this conversation or to this number or address"}})
 def state_details(
     body: widget_contact.VisitorDetails,
     request: Request,
@@ -176,10 +177,12 @@ def state_details(
     token: WidgetToken = None,
 ) -> widget_contact.StatedDetails:
     """The visitor's name and a phone number or e-mail, for the conversation's own contact only. Stored
-    as unverified details: they tell the business who is coming, and identify nobody."""
+    as unverified details: they tell the business who is coming, and identify nobody until proved with the
+    6-digit code sent to them (by e-mail, or by text when the business has an SMS channel; 422 when it
+    cannot send to what was given), entered at ``POST /widget/v1/contact/verify``."""
     visitor = _visitor(request, session, key)
     try:
-        return widget_contact.save_details(session, visitor, token, body)
+        return widget_contact.save_details(session, visitor, token, body, runtime_of(request).settings.mail)
     except WebhookRejected as rejected:
         raise refuse(request, "widget", rejected.reason.value) from None
 

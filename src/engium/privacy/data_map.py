@@ -242,6 +242,11 @@ STORES: tuple[Store, ...] = (
           _fields(C, contact_id=K.REFERENCE, requested_by=K.REFERENCE, code_sha256=K.CREDENTIALS),
           _other("tenant_id id kind channel wrong_codes created_at expires_at voided_at confirmed_at request_id"),
           "contact_id or requested_by = the contact", Erasure.CASCADE, "session_days"),
+    # A widget visitor's code for the number or address they stated (ADR 0043): code and address as hashes.
+    Store("contact_proofs", "channels", Activity.PRIVACY,
+          _fields(C, contact_id=K.REFERENCE, address_sha256=K.REFERENCE, code_sha256=K.CREDENTIALS),
+          _other("tenant_id id conversation_id channel wrong_codes created_at expires_at voided_at confirmed_at"),
+          BY_CONTACT, Erasure.CASCADE, "session_days"),
     Store("privacy_exports", "privacy", Activity.PRIVACY, _fields(C, contact_id=K.REFERENCE, sealed=K.REQUESTS),
           _other("tenant_id request_id bytes created_at expires_at"), BY_CONTACT, Erasure.DELETED, "30 days"),
     Store("privacy_certificates", "privacy", Activity.PRIVACY, _fields(C, statement=K.REFERENCE),

@@ -34,7 +34,8 @@ from engium.privacy.subject_links import LINKS, count_sql, delete_sql
 COPIES = ("webhook_deliveries", "procrastinate_jobs", "privacy_exports", "outbound_mail")
 # Taken by the contact's deletion (ON DELETE CASCADE / SET NULL) or by its key destruction: counted first.
 WITH_THE_CONTACT = ("contacts", "conversations", "messages", "bookings", "assistant_states", "widget_sessions",
-                    "inbound_deliveries", "consents", "keyword_replies", "subject_keys", "widget_privacy_challenges")
+                    "inbound_deliveries", "consents", "keyword_replies", "subject_keys", "widget_privacy_challenges",
+                    "contact_proofs")
 # Jobs a worker holds right now are left to finish (they find nothing once the contact is gone).
 _JOBS_NOT_RUNNING = " and status <> 'doing'"
 

@@ -60,6 +60,9 @@ RULES: tuple[Rule, ...] = (
     Rule("widget_sessions", "session_days", "id", "expires_at < :cutoff"),
     # A data-subject request's one-time code lives ten minutes; the challenge row then only waits here.
     Rule("widget_privacy_challenges", "session_days", "id", "expires_at < :cutoff"),
+    # A widget visitor's proof code lives ten minutes; a proven row marks the conversation verified while
+    # its widget session (7 days) lasts, so it goes with the sessions' retention.
+    Rule("contact_proofs", "session_days", "id", "created_at < :cutoff"),
     Rule("invitations", "session_days", "id", "accepted_at is null and expires_at < :cutoff"),
     # Handled requests are the business's evidence; their certificate and any export go with them.
     Rule("privacy_requests", "request_evidence_days", "id",

@@ -55,6 +55,7 @@ LINKS: dict[str, Link] = {link.table: link for link in (
     # A widget visitor's code challenges: for their number, or asked for from their conversation.
     Link("widget_privacy_challenges", "contact_id = cast(:contact as uuid) or requested_by = cast(:contact as uuid)",
          ("code_sha256",)),
+    Link("contact_proofs", "contact_id = cast(:contact as uuid)", ("code_sha256", "address_sha256")),
     Link("privacy_exports", "contact_id = cast(:contact as uuid)", ("sealed",)),
     Link("privacy_certificates",
          "request_id in (select id from privacy_requests where contact_id = cast(:contact as uuid))",

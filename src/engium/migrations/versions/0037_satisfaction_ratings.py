@@ -25,7 +25,7 @@ from alembic import op
 from engium.migrations.tenant_rls import enable_tenant_rls
 
 revision = "0037_satisfaction_ratings"
-down_revision = "0034_inbox_tools"
+down_revision = "0036_contact_proofs"
 branch_labels = None
 depends_on = None
 
