@@ -18,6 +18,7 @@ from engium.audit.middleware import AuditLoggingMiddleware, audit_mutation_befor
 from engium.audit.routes import router as audit_router
 from engium.body_limits import JSON_MAX_BODY_BYTES, body_limits
 from engium.bookings.closure_routes import router as closures_router
+from engium.bookings.reminder_routes import router as booking_reminders_router
 from engium.bookings.routes import router as bookings_router
 from engium.channels.rate_limits import ChannelLimits
 from engium.channels.webhook_routes import router as webhooks_router
@@ -124,6 +125,7 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     api.include_router(assistant_router)
     api.include_router(bookings_router)
     api.include_router(closures_router)
+    api.include_router(booking_reminders_router)
     api.include_router(audit_router)
     api.include_router(integrations_router)
     api.include_router(outbound_webhooks_router)

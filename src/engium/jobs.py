@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TASK_MODULES = (
+    "engium.assistant.notice_tasks",
     "engium.assistant.tasks",
     "engium.audit.tasks",
     "engium.channels.tasks",
@@ -139,6 +140,7 @@ def periodic_tasks(runtime: Runtime, app: procrastinate.App) -> PeriodicRegistry
         "incidents.watch_bursts": cron_every(settings.incidents.burst_window_minutes * 60),
         "incidents.clocks": cron_every(settings.incidents.clock_check_seconds),
         "notifications.digest": cron_every(3600),
+        "bookings.send_reminders": cron_every(settings.reminder_interval_seconds),
     }
     for name, cron in schedule.items():
         bound = copy.copy(queue.tasks[name])

@@ -52,7 +52,7 @@ def upcoming(session: Session, ctx: TurnContext) -> list[Booking]:
     return bookings.list_bookings(session, filters, PageRequest(None, 10)).items
 
 
-def _describe(session: Session, ctx: TurnContext, booking: Booking) -> str:
+def describe(session: Session, ctx: TurnContext, booking: Booking) -> str:
     service = catalog.get_service(session, booking.service_id)
     return describe_slot(session, ctx, service, booking.staff_id, booking.starts_at)
 
@@ -90,7 +90,7 @@ def plan_change(session: Session, ctx: TurnContext, purpose: str, day: date | No
         text = say(ctx.language, "no_upcoming_booking")
         return Plan(_intent(purpose), Reply(text, ()), tool_calls=[ToolCall(_tool(purpose), "not_found")])
     if len(found) > 1:
-        lines = [f"{n}) {_describe(session, ctx, b)}" for n, b in enumerate(found[:5], start=1)]
+        lines = [f"{n}) {describe(session, ctx, b)}" for n, b in enumerate(found[:5], start=1)]
         key = "which_booking_cancel" if purpose == "cancel" else "which_booking_move"
         text = say(ctx.language, key, count=len(found), list="; ".join(lines))
         pending = _stamp(ctx, "choose_booking", purpose=purpose, booking_ids=[str(b.id) for b in found[:5]],
@@ -101,11 +101,20 @@ def plan_change(session: Session, ctx: TurnContext, purpose: str, day: date | No
     return _next_step(session, ctx, purpose, found[0], day, at)
 
 
+def propose_for(session: Session, ctx: TurnContext, purpose: str, booking: Booking, day: date | None,
+                at: time | None) -> Plan:
+    """A cancellation or move of this one booking (a reply to its reminder), under the same rules as
+    :func:`plan_change`: a verified customer only, proposed first, with a code on SMS and WhatsApp."""
+    if not ctx.verified:
+        return plan_change(session, ctx, purpose, day, at)
+    return _next_step(session, ctx, purpose, booking, day, at)
+
+
 def _next_step(
     session: Session, ctx: TurnContext, purpose: str, booking: Booking, day: date | None, at: time | None
 ) -> Plan:
     if purpose == "cancel":
-        text, pending = _proposal(ctx, say(ctx.language, "shall_cancel", booking=_describe(session, ctx, booking)),
+        text, pending = _proposal(ctx, say(ctx.language, "shall_cancel", booking=describe(session, ctx, booking)),
                                   _stamp(ctx, "cancel", booking_id=str(booking.id)))
         return Plan(IntentKind.CANCEL, Reply(text, (f"booking:{booking.id}",)), pending=pending,
                     tool_calls=[ToolCall(CANCEL_TOOL, "proposed", {"booking_id": str(booking.id)})])
@@ -115,7 +124,7 @@ def _next_step(
 def move_to(session: Session, ctx: TurnContext, booking: Booking, day: date | None, at: time | None) -> Plan:
     ids = {"booking_id": str(booking.id)}
     if day is None or at is None:
-        text = say(ctx.language, "move_when", booking=_describe(session, ctx, booking))
+        text = say(ctx.language, "move_when", booking=describe(session, ctx, booking))
         pending = _stamp(ctx, "move_draft", booking_id=str(booking.id), day=day.isoformat() if day else None,
                          time=at.strftime("%H:%M") if at else None)
         return Plan(IntentKind.RESCHEDULE, Reply(text, (f"booking:{booking.id}",)), pending=pending)
@@ -201,7 +210,7 @@ def cancel(session: Session, ctx: TurnContext, action: CancelBooking) -> Plan:
     if booking is None or booking.status != "confirmed":
         return Plan(IntentKind.CANCEL, Reply(say(ctx.language, "booking_gone"), ()),
                     tool_calls=[ToolCall(CANCEL_TOOL, "not_found", ids)])
-    described = _describe(session, ctx, booking)
+    described = describe(session, ctx, booking)
     bookings.cancel_booking(session, assistant_principal(ctx.tenant_id), booking.id)
     return Plan(IntentKind.CANCEL, Reply(say(ctx.language, "cancelled", booking=described), (f"booking:{booking.id}",)),
                 tool_calls=[ToolCall(CANCEL_TOOL, "cancelled", ids)])
@@ -223,7 +232,7 @@ def move(session: Session, ctx: TurnContext, action: MoveBooking) -> Plan:
         reply = retry.reply or Reply("", ())
         return Plan(IntentKind.RESCHEDULE, Reply(say(ctx.language, "just_taken") + reply.text, reply.sources),
                     pending=retry.pending, tool_calls=[ToolCall(RESCHEDULE_TOOL, "unavailable", ids)])
-    described = _describe(session, ctx, moved)
+    described = describe(session, ctx, moved)
     return Plan(IntentKind.RESCHEDULE, Reply(say(ctx.language, "moved", booking=described), (f"booking:{moved.id}",)),
                 tool_calls=[ToolCall(RESCHEDULE_TOOL, "rescheduled", ids)])
 
