@@ -17,6 +17,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -108,6 +109,8 @@ class Booking(Base):
         ),
         Index("bookings_staff_time_idx", "tenant_id", "staff_id", "starts_at"),
         Index("bookings_start_idx", "tenant_id", "starts_at", "id"),
+        # Migration 0035: the reminder run's scan.
+        Index("bookings_confirmed_start_idx", "tenant_id", "starts_at", postgresql_where=text("status = 'confirmed'")),
     )
 
     tenant_id: Mapped[UUID] = mapped_column(_tenant_fk(), primary_key=True)
@@ -135,6 +138,8 @@ class BookingMessage(Base):
         ForeignKeyConstraint(
             ["tenant_id", "booking_id"], ["bookings.tenant_id", "bookings.id"], ondelete="CASCADE"
         ),
+        Index("booking_messages_once_key", "tenant_id", "booking_id", "kind", "starts_at", unique=True),
+        Index("booking_messages_message_idx", "tenant_id", "message_id", postgresql_where=text("message_id is not null")),
     )
 
     tenant_id: Mapped[UUID] = mapped_column(_tenant_fk(), primary_key=True)
