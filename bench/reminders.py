@@ -74,7 +74,10 @@ def parse_args() -> argparse.Namespace:
 
 def seed(su: psycopg.Connection[Any], tenant_id: uuid.UUID, bookings: int, staff: int) -> float:
     started = time.perf_counter()
-    su.execute(SEED, {"t": tenant_id, "service": uuid.uuid4(), "staff": staff, "n": bookings})  # type: ignore[arg-type]
+    params = {"t": tenant_id, "service": uuid.uuid4(), "staff": staff, "n": bookings}
+    for statement in filter(None, (part.strip() for part in SEED.split(";\n"))):
+        # One statement at a time: a parameterised execute takes only one.
+        su.execute(statement, {k: v for k, v in params.items() if f"%({k})s" in statement})  # type: ignore[arg-type]
     su.commit()
     return time.perf_counter() - started
 
@@ -119,7 +122,8 @@ def main() -> None:
                                   "where tenant_id = %(t)s and kind = 'reminder'", {"t": tenant_id}).fetchone()
             messages = su.execute("select count(*) from messages where tenant_id = %(t)s and author_kind = "
                                   "'assistant'", {"t": tenant_id}).fetchone()
-        assert recorded is not None and messages is not None
+        assert recorded is not None
+        assert messages is not None
         sent = sum(t.sent for t in tallies)
         assert sent == bookings == recorded[0] == recorded[1] == messages[0], (sent, recorded, messages)
         emit({

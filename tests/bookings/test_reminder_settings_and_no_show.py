@@ -45,7 +45,8 @@ def test_reminders_default_to_24_hours_before_and_can_be_changed(
                            json={"hours_before": 2, "no_show_policy": "  A missed visit costs half.  "})
 
     assert changed.status_code == 200, changed.text
-    assert changed.json() == {"reminders_enabled": True, "hours_before": 2, "no_show_policy": "A missed visit costs half."}
+    assert changed.json() == {"reminders_enabled": True, "hours_before": 2,
+                              "no_show_policy": "A missed visit costs half."}
     assert client.get(SETTINGS, headers=tenant.headers).json()["hours_before"] == 2
     [event] = [e for e in audit_events(runtime, tenant) if e["action"] == "booking.reminder_settings_updated"]
     assert event["details"] == {"fields": ["hours_before", "no_show_policy"], "hours_before": 2,

@@ -139,7 +139,8 @@ class BookingMessage(Base):
             ["tenant_id", "booking_id"], ["bookings.tenant_id", "bookings.id"], ondelete="CASCADE"
         ),
         Index("booking_messages_once_key", "tenant_id", "booking_id", "kind", "starts_at", unique=True),
-        Index("booking_messages_message_idx", "tenant_id", "message_id", postgresql_where=text("message_id is not null")),
+        Index("booking_messages_message_idx", "tenant_id", "message_id",
+              postgresql_where=text("message_id is not null")),
     )
 
     tenant_id: Mapped[UUID] = mapped_column(_tenant_fk(), primary_key=True)
