@@ -19,6 +19,8 @@ from engium.runtime import Runtime
 from engium.tenancy.binding import tenant_transaction
 from tests.bookings.conftest import API, Shop
 from tests.conftest import TenantHandle, audit_events
+from tests.web.forms import page_token, sign_in
+from tests.web.members import owner_of
 
 SETTINGS = f"{API}/booking-reminders/settings"
 
@@ -121,3 +123,26 @@ def test_reminder_settings_are_the_businesss_own(
 ) -> None:
     client.patch(SETTINGS, headers=tenant.headers, json={"hours_before": 72})
     assert client.get(SETTINGS, headers=other_tenant.headers).json()["hours_before"] == 24
+
+
+def test_the_staff_app_marks_a_started_booking_as_a_no_show(client: TestClient, runtime: Runtime, shop: Shop) -> None:
+    booking_id = past_booking(runtime, shop)
+    sign_in(client, owner_of(shop.tenant))
+    page = client.get(f"/bookings/{booking_id}")
+    assert f'action="/bookings/{booking_id}/no-show"' in page.text
+    token = page_token(client, f"/bookings/{booking_id}")
+
+    marked = client.post(f"/bookings/{booking_id}/no-show", data={"csrf_token": token}, follow_redirects=True)
+
+    assert marked.status_code == 200
+    assert "Marked as a no-show." in marked.text
+    assert "No-show" in marked.text
+    assert client.get(f"{API}/bookings/{booking_id}", headers=shop.tenant.headers).json()["status"] == "no_show"
+
+
+def test_the_staff_app_offers_no_no_show_before_the_start(client: TestClient, shop: Shop) -> None:
+    future = client.post(f"{API}/bookings", json=shop.booking("10:00"), headers=shop.tenant.headers).json()
+    sign_in(client, owner_of(shop.tenant))
+    page = client.get(f"/bookings/{future['id']}")
+    assert page.status_code == 200
+    assert "/no-show" not in page.text
