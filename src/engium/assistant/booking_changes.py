@@ -52,7 +52,7 @@ def upcoming(session: Session, ctx: TurnContext) -> list[Booking]:
     return bookings.list_bookings(session, filters, PageRequest(None, 10)).items
 
 
-def describe(session: Session, ctx: TurnContext, booking: Booking) -> str:
+def _describe(session: Session, ctx: TurnContext, booking: Booking) -> str:
     service = catalog.get_service(session, booking.service_id)
     return describe_slot(session, ctx, service, booking.staff_id, booking.starts_at)
 
@@ -90,7 +90,7 @@ def plan_change(session: Session, ctx: TurnContext, purpose: str, day: date | No
         text = say(ctx.language, "no_upcoming_booking")
         return Plan(_intent(purpose), Reply(text, ()), tool_calls=[ToolCall(_tool(purpose), "not_found")])
     if len(found) > 1:
-        lines = [f"{n}) {describe(session, ctx, b)}" for n, b in enumerate(found[:5], start=1)]
+        lines = [f"{n}) {_describe(session, ctx, b)}" for n, b in enumerate(found[:5], start=1)]
         key = "which_booking_cancel" if purpose == "cancel" else "which_booking_move"
         text = say(ctx.language, key, count=len(found), list="; ".join(lines))
         pending = _stamp(ctx, "choose_booking", purpose=purpose, booking_ids=[str(b.id) for b in found[:5]],
@@ -99,6 +99,11 @@ def plan_change(session: Session, ctx: TurnContext, purpose: str, day: date | No
         return Plan(_intent(purpose), Reply(text, tuple(f"booking:{b.id}" for b in found[:5])), pending=pending,
                     tool_calls=[ToolCall(_tool(purpose), "asked_which", {"bookings": str(len(found))})])
     return _next_step(session, ctx, purpose, found[0], day, at)
+
+
+def describe(session: Session, ctx: TurnContext, booking: Booking) -> str:
+    """The booking as the customer is told of it (service, staff, day and time, in their language)."""
+    return _describe(session, ctx, booking)
 
 
 def propose_for(session: Session, ctx: TurnContext, purpose: str, booking: Booking, day: date | None,
@@ -114,7 +119,7 @@ def _next_step(
     session: Session, ctx: TurnContext, purpose: str, booking: Booking, day: date | None, at: time | None
 ) -> Plan:
     if purpose == "cancel":
-        text, pending = _proposal(ctx, say(ctx.language, "shall_cancel", booking=describe(session, ctx, booking)),
+        text, pending = _proposal(ctx, say(ctx.language, "shall_cancel", booking=_describe(session, ctx, booking)),
                                   _stamp(ctx, "cancel", booking_id=str(booking.id)))
         return Plan(IntentKind.CANCEL, Reply(text, (f"booking:{booking.id}",)), pending=pending,
                     tool_calls=[ToolCall(CANCEL_TOOL, "proposed", {"booking_id": str(booking.id)})])
@@ -124,7 +129,7 @@ def _next_step(
 def move_to(session: Session, ctx: TurnContext, booking: Booking, day: date | None, at: time | None) -> Plan:
     ids = {"booking_id": str(booking.id)}
     if day is None or at is None:
-        text = say(ctx.language, "move_when", booking=describe(session, ctx, booking))
+        text = say(ctx.language, "move_when", booking=_describe(session, ctx, booking))
         pending = _stamp(ctx, "move_draft", booking_id=str(booking.id), day=day.isoformat() if day else None,
                          time=at.strftime("%H:%M") if at else None)
         return Plan(IntentKind.RESCHEDULE, Reply(text, (f"booking:{booking.id}",)), pending=pending)
@@ -210,7 +215,7 @@ def cancel(session: Session, ctx: TurnContext, action: CancelBooking) -> Plan:
     if booking is None or booking.status != "confirmed":
         return Plan(IntentKind.CANCEL, Reply(say(ctx.language, "booking_gone"), ()),
                     tool_calls=[ToolCall(CANCEL_TOOL, "not_found", ids)])
-    described = describe(session, ctx, booking)
+    described = _describe(session, ctx, booking)
     bookings.cancel_booking(session, assistant_principal(ctx.tenant_id), booking.id)
     return Plan(IntentKind.CANCEL, Reply(say(ctx.language, "cancelled", booking=described), (f"booking:{booking.id}",)),
                 tool_calls=[ToolCall(CANCEL_TOOL, "cancelled", ids)])
@@ -232,7 +237,7 @@ def move(session: Session, ctx: TurnContext, action: MoveBooking) -> Plan:
         reply = retry.reply or Reply("", ())
         return Plan(IntentKind.RESCHEDULE, Reply(say(ctx.language, "just_taken") + reply.text, reply.sources),
                     pending=retry.pending, tool_calls=[ToolCall(RESCHEDULE_TOOL, "unavailable", ids)])
-    described = describe(session, ctx, moved)
+    described = _describe(session, ctx, moved)
     return Plan(IntentKind.RESCHEDULE, Reply(say(ctx.language, "moved", booking=described), (f"booking:{moved.id}",)),
                 tool_calls=[ToolCall(RESCHEDULE_TOOL, "rescheduled", ids)])
 
