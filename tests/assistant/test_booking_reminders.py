@@ -217,3 +217,23 @@ def test_the_no_show_policy_is_in_the_reminder_and_the_assistant_answers_with_it
     assert f"Please note our no-show policy: {policy}" in reminder
     (answer,) = customer.say("What is your no-show policy?")
     assert policy in answer
+
+
+def test_a_customer_known_only_by_e_mail_is_reminded_by_e_mail(client: TestClient, runtime: Runtime) -> None:
+    salon = open_salon(client, runtime)
+    contact = client.post("/api/v1/contacts", headers=salon.tenant.headers,
+                          json={"name": "Robin", "email": "robin@example.com"}).json()
+    staff_books(client, salon, contact["id"])
+    mail = MailSettings(host="127.0.0.1", port=2525, security="none", mail_from="salon@example.com")
+
+    assert remind_tenant(runtime.database, salon.tenant.id, REMINDER_TIME, NO_MAIL).reasons == {
+        "mail_not_configured": 1}
+    rows(runtime, salon.tenant, "delete from booking_messages returning 1")
+    assert remind_tenant(runtime.database, salon.tenant.id, REMINDER_TIME, mail).sent == 1
+
+    [(recipient, subject, body)] = rows(runtime, salon.tenant, "select recipient, subject, body from outbound_mail")
+    assert recipient == "robin@example.com"
+    assert subject.endswith(": appointment reminder")
+    assert f"a reminder of your appointment, {HAIRCUT}" in body
+    assert "Reply C" not in body  # an e-mail reply does not reach the assistant
+    assert rows(runtime, salon.tenant, "select channel from booking_messages") == [("email",)]
