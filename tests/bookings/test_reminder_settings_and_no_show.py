@@ -44,7 +44,7 @@ def test_reminders_default_to_24_hours_before_and_can_be_changed(
         "reminders_enabled": True, "hours_before": 24, "no_show_policy": ""}
 
     changed = client.patch(SETTINGS, headers=tenant.headers,
-                           json={"hours_before": 2, "no_show_policy": "  A missed visit costs half.  "})
+                           json={"hours_before": 2.0, "no_show_policy": "  A missed visit costs half.  "})
 
     assert changed.status_code == 200, changed.text
     assert changed.json() == {"reminders_enabled": True, "hours_before": 2,
@@ -62,7 +62,8 @@ def test_reminders_default_to_24_hours_before_and_can_be_changed(
     ({"hours_before": 0}, "greater than or equal to 1"),
     ({"hours_before": 337}, "less than or equal to 336"),
     ({"hours_before": -5}, "greater than or equal to 1"),
-    ({"hours_before": "24"}, "valid integer"),
+    ({"hours_before": "24"}, "give a number"),
+    ({"hours_before": True}, "give a number"),
     ({"hours_before": 2.5}, "valid integer"),
     ({"reminders_enabled": "yes"}, "valid boolean"),
     ({"no_show_policy": "x" * 1001}, "at most 1000 characters"),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from sqlalchemy.orm import Session
 
 from engium.access.principal import Principal
@@ -12,6 +13,7 @@ from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
 from engium.bookings import reminder_store
 from engium.bookings.reminder_store import ReminderPolicy
+from engium.kit.request_fields import NUMBER_ONLY
 
 MAX_HOURS_BEFORE = 336  # two weeks: a reminder further ahead reminds of nothing
 
@@ -26,7 +28,8 @@ class ReminderSettingsUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     reminders_enabled: StrictBool | None = None
-    hours_before: StrictInt | None = Field(default=None, ge=1, le=MAX_HOURS_BEFORE)
+    # A whole number: 48 and 48.0 (both JSON Schema integers), never "48" or true.
+    hours_before: Annotated[int, Field(ge=1, le=MAX_HOURS_BEFORE), NUMBER_ONLY] | None = None
     no_show_policy: str | None = Field(default=None, max_length=1000)
 
 
