@@ -19,6 +19,7 @@ from engium.audit.middleware import AuditLoggingMiddleware, audit_mutation_befor
 from engium.audit.routes import router as audit_router
 from engium.body_limits import JSON_MAX_BODY_BYTES, body_limits
 from engium.bookings.closure_routes import router as closures_router
+from engium.bookings.reminder_routes import router as booking_reminders_router
 from engium.bookings.routes import router as bookings_router
 from engium.calendars.routes import public_router as calendar_feed_router
 from engium.calendars.routes import router as calendars_router
@@ -133,6 +134,7 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     api.include_router(closures_router)
     api.include_router(calendars_router)
     api.include_router(analytics_router)
+    api.include_router(booking_reminders_router)
     api.include_router(audit_router)
     api.include_router(integrations_router)
     api.include_router(mail_sender_router)

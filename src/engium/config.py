@@ -95,6 +95,9 @@ class Settings(BaseSettings):
     audit_archive_dir: Path | None = None
     # The longest a new audit event stays unsealed (not covered by a signed, anchored checkpoint).
     audit_seal_interval_seconds: float = Field(default=60.0, gt=0)
+    # How often the booking reminder run looks for reminders that are due (ADR 0042): a reminder goes out
+    # at most this long after its time.
+    reminder_interval_seconds: float = Field(default=300.0, ge=1)
 
     # The processor named in each business's DPA (Annex I): who runs this deployment, and how to reach them.
     operator_legal_name: str = Field(default="The operator of this Engium deployment", min_length=1, max_length=200)

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 
 TASK_MODULES = (
     "engium.analytics.tasks",
+    "engium.assistant.notice_tasks",
     "engium.assistant.tasks",
     "engium.audit.tasks",
     "engium.calendars.tasks",
@@ -142,6 +143,7 @@ def periodic_tasks(runtime: Runtime, app: procrastinate.App) -> PeriodicRegistry
         "incidents.clocks": cron_every(settings.incidents.clock_check_seconds),
         "notifications.digest": cron_every(3600),
         "calendars.refresh": cron_every(900),
+        "bookings.send_reminders": cron_every(settings.reminder_interval_seconds),
     }
     for name, cron in schedule.items():
         bound = copy.copy(queue.tasks[name])

@@ -15,7 +15,14 @@ from engium.access.principal import Principal, PrincipalKind
 from engium.analytics.models import SatisfactionRating
 from engium.assistant.models import AssistantState
 from engium.audit.personal import SealingKey
-from engium.bookings.models import AvailabilityException, Booking, Service, StaffMember
+from engium.bookings.models import (
+    AvailabilityException,
+    Booking,
+    BookingMessage,
+    BookingReminderSettings,
+    Service,
+    StaffMember,
+)
 from engium.channels.email_models import EmailChannel, EmailThreadMessage
 from engium.channels.models import InboundDelivery, WidgetSession
 from engium.conversations.models import CannedResponse, Contact, Conversation
@@ -57,12 +64,18 @@ def populated_tenant(runtime: Runtime) -> TenantHandle:
             )
         )
         starts = datetime(2030, 1, 2, 10, tzinfo=UTC)
+        booking_id = uuid.uuid4()
         session.add(
             Booking(
-                tenant_id=tenant.id, id=uuid.uuid4(), service_id=service.id, staff_id=staff.id,
+                tenant_id=tenant.id, id=booking_id, service_id=service.id, staff_id=staff.id,
                 contact_id=contact.id, starts_at=starts, ends_at=starts + timedelta(minutes=30),
             )
         )
+        session.flush()
+        # Confirmations and reminders (migration 0035): a reminder skipped, and the reminder timing.
+        session.add(BookingMessage(tenant_id=tenant.id, id=uuid.uuid4(), booking_id=booking_id, kind="reminder",
+                                   starts_at=starts, status="skipped", reason="opted_out"))
+        session.add(BookingReminderSettings(tenant_id=tenant.id, hours_before=48, no_show_policy="Missed: 50%."))
         session.add(
             DashboardSession(
                 tenant_id=tenant.id, id=uuid.uuid4(), user_id=tenant.owner_user_id,

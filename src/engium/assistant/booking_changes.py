@@ -106,6 +106,20 @@ def plan_change(session: Session, ctx: TurnContext, purpose: str, day: date | No
     return _next_step(session, ctx, purpose, found[0], day, at)
 
 
+def describe(session: Session, ctx: TurnContext, booking: Booking) -> str:
+    """The booking as the customer is told of it (service, staff, day and time, in their language)."""
+    return _describe(session, ctx, booking)
+
+
+def propose_for(session: Session, ctx: TurnContext, purpose: str, booking: Booking, day: date | None,
+                at: time | None) -> Plan:
+    """A cancellation or move of this one booking (a reply to its reminder), under the same rules as
+    :func:`plan_change`: a verified customer only, proposed first, with a code on SMS and WhatsApp."""
+    if not ctx.verified:
+        return plan_change(session, ctx, purpose, day, at)
+    return _next_step(session, ctx, purpose, booking, day, at)
+
+
 def _next_step(
     session: Session, ctx: TurnContext, purpose: str, booking: Booking, day: date | None, at: time | None
 ) -> Plan:

@@ -28,6 +28,7 @@ from engium.assistant import (
     facts,
     grounded,
     hours_answer,
+    reminder_replies,
 )
 from engium.assistant.booking_tools import (
     BookingRequest,
@@ -76,7 +77,9 @@ def _keyword(ctx: TurnContext, intent: Intent) -> bool:
 
 def plan_turn(session: Session, ctx: TurnContext, intent: Intent, search: Search, *, use_model: bool,
               threshold: int) -> Plan:
-    plan = _decide(session, ctx, intent, search, use_model)
+    # A reply to a reminder ("C", "X", "M") is about that reminder's booking; a flagged message never gets
+    # here (plan_flagged_turn), so nothing in one acts.
+    plan = reminder_replies.plan_reply(session, ctx, intent) or _decide(session, ctx, intent, search, use_model)
     plan.intent = intent.kind
     if plan.failed and plan.action is None and ctx.failed_turns + 1 >= failed_turns_threshold(ctx, threshold):
         return Plan(intent.kind, action=Escalate("failed_turns"), tool_calls=plan.tool_calls)

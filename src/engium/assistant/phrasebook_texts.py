@@ -9,6 +9,7 @@ sentences (ADR 0037), built around a time phrase, have the same shape in handove
 
 from __future__ import annotations
 
+from engium.assistant.phrasebook_booking_texts import BOOKING_PHRASES
 from engium.assistant.phrasebook_hours_texts import HOURS_PHRASES
 from engium.assistant.phrasebook_rating_texts import RATING_PHRASES
 
@@ -90,6 +91,8 @@ PHRASES: dict[str, dict[str, str]] = {
     # --- facts (facts.py); the hours answer's sentences are in phrasebook_hours_texts.py
     **HOURS_PHRASES,
     **RATING_PHRASES,
+    # --- confirmations and reminders (booking_notices.py, reminder_replies.py)
+    **BOOKING_PHRASES,
     "and": {"en": "and", "es": "y", "fr": "et", "de": "und", "pt": "e"},
     "or": {"en": "or", "es": "o", "fr": "ou", "de": "oder", "pt": "ou"},
     "no_price_list": {

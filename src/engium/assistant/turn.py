@@ -135,13 +135,20 @@ class MoveBooking:
 
 
 @dataclass(frozen=True)
+class ConfirmAttendance:
+    """The customer answered a reminder with "C": they will come (reminder_replies.py)."""
+
+    booking_id: UUID
+
+
+@dataclass(frozen=True)
 class Escalate:
     # A code ("customer_request", "failed_turns", "low_confidence", "keyword", "guard", "error"): the
     # audit log stores the code, the conversation's escalation_reason a sentence for the staff.
     reason: str
 
 
-Action = Book | CancelBooking | MoveBooking | Escalate
+Action = Book | CancelBooking | MoveBooking | ConfirmAttendance | Escalate
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,10 @@ from engium.access.suspension import is_suspended
 from engium.assistant import contact_details, handover, state
 from engium.assistant.handover_policy import policy_of
 from engium.assistant.language import supported
+from engium.assistant.phrasebook import say
 from engium.assistant.service_match import ServiceName
 from engium.assistant.turn import Business, TurnContext
-from engium.bookings import catalog
+from engium.bookings import catalog, reminder_store
 from engium.conversations import contacts
 from engium.conversations import service as conversations
 from engium.conversations.proven_contacts import proven
@@ -69,6 +70,12 @@ def link_hosts(allow_list: list[str] | None, website: str | None) -> tuple[str, 
     return tuple(dict.fromkeys(hosts))
 
 
+def no_show_faq(session: Session) -> tuple[tuple[str, str], ...]:
+    """The business's no-show policy (ADR 0042) as one more FAQ, so the assistant answers it in its words."""
+    policy = reminder_store.policy(session).no_show_policy
+    return ((say("en", "no_show_question"), policy),) if policy else ()
+
+
 def load_turn_context(
     session: Session, tenant_id: UUID, job_id: str, payload: dict[str, object], now: datetime, pending_ttl: timedelta
 ) -> TurnContext | Skip:
@@ -100,7 +107,7 @@ def load_turn_context(
         name=settings.business_name, phone=settings.phone, email=settings.email, website=settings.website,
         address=settings.address, opening_hours=dict(settings.opening_hours or {}),
         faqs=tuple((str(f.get("question", "")), str(f.get("answer", ""))) for f in settings.faqs or []
-                   if isinstance(f, dict)),
+                   if isinstance(f, dict)) + no_show_faq(session),
         persona=settings.assistant_persona or "", escalation_rules=dict(settings.escalation_rules or {}),
         link_hosts=link_hosts(settings.link_allow_list, settings.website),
     )

@@ -19,7 +19,7 @@ from uuid import UUID
 from sqlalchemy.orm import Session
 
 from engium.ai.gateway import record_receipt
-from engium.assistant import booking_changes, booking_tools, escalation, handover, state
+from engium.assistant import booking_changes, booking_tools, escalation, handover, reminder_replies, state
 from engium.assistant.guard_audit import record_guard_events
 from engium.assistant.handover_policy import policy_of
 from engium.assistant.model_reply import ModelAnswer
@@ -27,6 +27,7 @@ from engium.assistant.reply_screening import Candidate, ReplyScreen, Screened
 from engium.assistant.turn import (
     Book,
     CancelBooking,
+    ConfirmAttendance,
     Escalate,
     MoveBooking,
     Plan,
@@ -64,6 +65,8 @@ def _carry_out(session: Session, ctx: TurnContext, plan: Plan) -> tuple[Plan, st
         return booking_changes.cancel(session, ctx, action), None
     if isinstance(action, MoveBooking):
         return booking_changes.move(session, ctx, action), None
+    if isinstance(action, ConfirmAttendance):
+        return reminder_replies.confirm(session, ctx, action), None
     return plan, None
 
 

@@ -113,6 +113,13 @@ class AuditAction(StrEnum):
     BOOKING_RESCHEDULED = "booking.rescheduled"
     BOOKING_UPDATED = "booking.updated"
     BOOKING_CANCELLED = "booking.cancelled"
+    # Migration 0035 (ADR 0042): staff mark a no-show; the customer confirms from a reminder; a confirmation or
+    # reminder went out (or was skipped, with the reason code); the reminder timing and no-show policy changed.
+    BOOKING_NO_SHOW = "booking.no_show"
+    BOOKING_CUSTOMER_CONFIRMED = "booking.customer_confirmed"
+    BOOKING_NOTICE_SENT = "booking.notice_sent"
+    BOOKING_NOTICE_SKIPPED = "booking.notice_skipped"
+    BOOKING_REMINDER_SETTINGS_UPDATED = "booking.reminder_settings_updated"
 
     # Satisfaction ratings (analytics/ratings.py): ids, the channel and the 1-5 score only.
     RATING_ASKED = "rating.asked"

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -109,6 +110,8 @@ class Booking(Base):
         Index("bookings_staff_time_idx", "tenant_id", "staff_id", "starts_at"),
         Index("bookings_start_idx", "tenant_id", "starts_at", "id"),
         Index("bookings_created_idx", "tenant_id", "created_at"),  # migration 0037: analytics
+        # Migration 0035: the reminder run's scan.
+        Index("bookings_confirmed_start_idx", "tenant_id", "starts_at", postgresql_where=text("status = 'confirmed'")),
     )
 
     tenant_id: Mapped[UUID] = mapped_column(_tenant_fk(), primary_key=True)
@@ -126,6 +129,49 @@ class Booking(Base):
     # conversation's channel; NULL on bookings made before (analytics).
     booked_by: Mapped[str | None] = mapped_column(Text)
     channel: Mapped[str | None] = mapped_column(Text)
+    # Migration 0035 (ADR 0042): the customer's "C" to a reminder, and staff marking a no-show.
+    customer_confirmed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    no_show_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class BookingMessage(Base):
+    """A confirmation or reminder the customer was sent, or why not (migration 0035, ADR 0042): at most one
+    per booking, kind and appointment time, which is what makes each reminder go out once."""
+
+    __tablename__ = "booking_messages"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "booking_id"], ["bookings.tenant_id", "bookings.id"], ondelete="CASCADE"
+        ),
+        Index("booking_messages_once_key", "tenant_id", "booking_id", "kind", "starts_at", unique=True),
+        Index("booking_messages_message_idx", "tenant_id", "message_id",
+              postgresql_where=text("message_id is not null")),
+    )
+
+    tenant_id: Mapped[UUID] = mapped_column(_tenant_fk(), primary_key=True)
+    id: Mapped[UUID] = mapped_column(primary_key=True)
+    booking_id: Mapped[UUID]
+    kind: Mapped[str] = mapped_column(Text)
+    starts_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str | None] = mapped_column(Text)
+    conversation_id: Mapped[UUID | None]
+    message_id: Mapped[UUID | None]
+    mail_id: Mapped[UUID | None]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class BookingReminderSettings(Base):
+    """A business's reminder timing and no-show policy (migration 0035); no row: the defaults."""
+
+    __tablename__ = "booking_reminder_settings"
+
+    tenant_id: Mapped[UUID] = mapped_column(_tenant_fk(), primary_key=True)
+    reminders_enabled: Mapped[bool] = mapped_column(Boolean, server_default="true")
+    hours_before: Mapped[int] = mapped_column(Integer, server_default="24")
+    no_show_policy: Mapped[str] = mapped_column(Text, server_default="")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class BusinessClosure(Base):

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from engium.access.authentication import Requires
 from engium.access.permissions import Permission
 from engium.access.principal import Principal
-from engium.bookings import catalog, service
+from engium.bookings import catalog, reminder_store, service
 from engium.bookings import repository as repo
 from engium.bookings.models import Booking
 from engium.bookings.schemas import (
@@ -54,7 +54,7 @@ def _staff_out(view: catalog.StaffView) -> StaffOut:
     )
 
 
-def _booking_out(booking: Booking, zone: ZoneInfo) -> BookingOut:
+def booking_out(booking: Booking, zone: ZoneInfo) -> BookingOut:
     # Shown in the business's zone so they line up with the slots a client picked them from.
     return BookingOut(
         id=booking.id,
@@ -63,10 +63,13 @@ def _booking_out(booking: Booking, zone: ZoneInfo) -> BookingOut:
         contact_id=booking.contact_id,
         starts_at=booking.starts_at.astimezone(zone),
         ends_at=booking.ends_at.astimezone(zone),
-        status="cancelled" if booking.status == "cancelled" else "confirmed",
+        status="no_show" if booking.status == "no_show" else
+        "cancelled" if booking.status == "cancelled" else "confirmed",
         notes=booking.notes,
         created_at=booking.created_at,
         cancelled_at=booking.cancelled_at,
+        customer_confirmed_at=booking.customer_confirmed_at,
+        no_show_at=booking.no_show_at,
     )
 
 
@@ -224,18 +227,21 @@ def list_bookings(
     )
     found = service.list_bookings(session, filters, page)
     zone = service.tenant_zone(session)
-    return Page[BookingOut](items=[_booking_out(b, zone) for b in found.items], next_cursor=found.next_cursor)
+    return Page[BookingOut](items=[booking_out(b, zone) for b in found.items], next_cursor=found.next_cursor)
 
 
 @router.post("/bookings", response_model=BookingOut, status_code=status.HTTP_201_CREATED, tags=["bookings"])
 def create_booking(body: BookingCreate, principal: BookingsWrite, session: DbSession) -> BookingOut:
     booking = service.create_booking(session, principal, body)
-    return _booking_out(booking, service.tenant_zone(session))
+    # Staff booked it: the customer hears of it through their channel (a job, in this transaction). The
+    # assistant's own bookings are confirmed in its reply and never come through here.
+    reminder_store.queue_confirmation(session, booking)
+    return booking_out(booking, service.tenant_zone(session))
 
 
 @router.get("/bookings/{booking_id:uuid}", response_model=BookingOut, tags=["bookings"])
 def get_booking(booking_id: UUID, principal: BookingsRead, session: DbSession) -> BookingOut:
-    return _booking_out(service.get_booking(session, booking_id), service.tenant_zone(session))
+    return booking_out(service.get_booking(session, booking_id), service.tenant_zone(session))
 
 
 @router.patch("/bookings/{booking_id:uuid}", response_model=BookingOut, tags=["bookings"])
@@ -243,10 +249,10 @@ def reschedule_booking(
     booking_id: UUID, body: BookingUpdate, principal: BookingsWrite, session: DbSession
 ) -> BookingOut:
     booking = service.reschedule_booking(session, principal, booking_id, body)
-    return _booking_out(booking, service.tenant_zone(session))
+    return booking_out(booking, service.tenant_zone(session))
 
 
 @router.post("/bookings/{booking_id:uuid}/cancel", response_model=BookingOut, tags=["bookings"])
 def cancel_booking(booking_id: UUID, principal: BookingsWrite, session: DbSession) -> BookingOut:
     booking = service.cancel_booking(session, principal, booking_id)
-    return _booking_out(booking, service.tenant_zone(session))
+    return booking_out(booking, service.tenant_zone(session))

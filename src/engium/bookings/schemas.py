@@ -29,7 +29,7 @@ from engium.kit.request_fields import (
     not_nullable,
 )
 
-BookingStatus = Literal["confirmed", "cancelled"]
+BookingStatus = Literal["confirmed", "cancelled", "no_show"]
 ExceptionKindField = Literal["closed", "open"]
 
 # Fields a PATCH may not set to null: they are NOT NULL in the schema, so null can only be a mistake.
@@ -264,3 +264,6 @@ class BookingOut(BaseModel):
     notes: str
     created_at: datetime
     cancelled_at: datetime | None
+    # Migration 0035: the customer confirmed from a reminder; staff marked them a no-show.
+    customer_confirmed_at: datetime | None = None
+    no_show_at: datetime | None = None

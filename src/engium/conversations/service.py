@@ -421,6 +421,24 @@ def message_by_id(session: Session, message_id: UUID) -> Message | None:
     return session.execute(select(Message).where(Message.id == message_id)).scalar_one_or_none()
 
 
+def latest_conversation_on(session: Session, contact_id: UUID, channels: Sequence[str]) -> Conversation | None:
+    """The contact's most recently active conversation on one of ``channels``, locked (a message joins it)."""
+    return session.execute(
+        select(Conversation).where(Conversation.contact_id == contact_id, Conversation.channel.in_(list(channels)))
+        .order_by(Conversation.last_message_at.desc(), Conversation.id.desc()).limit(1).with_for_update()
+    ).scalar_one_or_none()
+
+
+def last_outbound_before(session: Session, conversation_id: UUID, message_id: UUID) -> UUID | None:
+    """The last message the customer was sent in the conversation before their message ``message_id``."""
+    sent_at = select(Message.created_at).where(Message.id == message_id).scalar_subquery()
+    return session.execute(
+        select(Message.id).where(Message.conversation_id == conversation_id, Message.direction == "outbound",
+                                 Message.created_at <= sent_at)
+        .order_by(Message.created_at.desc(), Message.id.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
 def is_answered(session: Session, message_id: UUID) -> bool:
     """Whether the assistant has replied to this customer message already."""
     found = session.execute(select(Message.id).where(Message.in_reply_to == message_id).limit(1)).first()

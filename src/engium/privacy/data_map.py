@@ -157,13 +157,20 @@ STORES: tuple[Store, ...] = (
           BY_CONVERSATION, Erasure.CASCADE, "conversation_days"),
     Store("bookings", "bookings", Activity.APPOINTMENTS,
           _fields(C, contact_id=K.REFERENCE, starts_at=K.APPOINTMENTS, notes=K.APPOINTMENTS),
-          _other("tenant_id id service_id staff_id ends_at status created_at cancelled_at booked_by channel"),
+          _other("tenant_id id service_id staff_id ends_at status created_at cancelled_at booked_by channel "
+                 "customer_confirmed_at no_show_at"),
           BY_CONTACT, Erasure.CASCADE, "booking_days"),
     # The Message-IDs of e-mail conversations (migration 0039): a customer's e-mail's id and subject, ours.
     Store("email_thread_messages", "channels", Activity.CONVERSATIONS,
           _fields(C, rfc_message_id=K.REFERENCE, subject=K.COMMUNICATIONS),
           _other("tenant_id conversation_id direction created_at"),
           BY_CONVERSATION, Erasure.CASCADE, "conversation_days"),
+    # Confirmations and reminders sent about a booking (migration 0035): ids, codes and times; the text is
+    # the conversation's message or the e-mail it names. They go with the booking (on delete cascade).
+    Store("booking_messages", "bookings", Activity.APPOINTMENTS,
+          _fields(C, booking_id=K.REFERENCE, starts_at=K.APPOINTMENTS),
+          _other("tenant_id id kind status reason channel conversation_id message_id mail_id created_at"),
+          "booking_id in the contact's bookings", Erasure.CASCADE, "booking_days"),
     Store("widget_sessions", "channels", Activity.CONVERSATIONS,
           _fields(C, contact_id=K.REFERENCE, token_hash=K.CREDENTIALS),
           _other("tenant_id id conversation_id created_at expires_at"), BY_CONTACT, Erasure.CASCADE,
@@ -339,6 +346,9 @@ STORES: tuple[Store, ...] = (
             ("services", "bookings", "tenant_id id name description duration_minutes price_cents currency active "
                                      "created_at"),
             ("staff_services", "bookings", "tenant_id staff_id service_id"),
+            # Reminder timing and the no-show policy (migration 0035): the business's own words.
+            ("booking_reminder_settings", "bookings", "tenant_id reminders_enabled hours_before no_show_policy "
+                                                      "updated_at"),
             ("availability_rules", "bookings", "tenant_id id staff_id weekday start_time end_time"),
             # Holidays and special hours: the business's own labels ("Christmas Day"), never a person's.
             ("business_closures", "bookings", "tenant_id id label start_date end_date opens_at closes_at "

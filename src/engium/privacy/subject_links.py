@@ -33,6 +33,7 @@ LINKS: dict[str, Link] = {link.table: link for link in (
     Link("conversations", "contact_id = cast(:contact as uuid)"),
     Link("messages", f"conversation_id in ({_CONVERSATIONS})"),
     Link("bookings", "contact_id = cast(:contact as uuid)"),
+    Link("booking_messages", f"booking_id in ({_BOOKINGS})"),
     Link("assistant_states", f"conversation_id in ({_CONVERSATIONS})"),
     Link("satisfaction_ratings", f"conversation_id in ({_CONVERSATIONS})"),
     Link("widget_sessions", "contact_id = cast(:contact as uuid)", ("token_hash",)),

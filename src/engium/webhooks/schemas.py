@@ -23,6 +23,8 @@ EventType = Literal[
     "message.delivery_failed",
     # Nobody replied to a handed-over conversation within the tenant's follow-up time (ADR 0037).
     "conversation.awaiting_staff",
+    # Staff marked a past booking as a no-show (ADR 0042): ids, times, status.
+    "booking.no_show",
 ]
 EVENT_TYPES: tuple[str, ...] = get_args(EventType)
 DeliveryStatus = Literal["pending", "delivered", "dead"]

@@ -20,7 +20,7 @@ from alembic import op
 from engium.migrations.tenant_rls import enable_tenant_rls
 
 revision = "0036_contact_proofs"
-down_revision = "0034_inbox_tools"
+down_revision = "0035_booking_reminders"
 branch_labels = None
 depends_on = None
 

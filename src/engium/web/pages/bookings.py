@@ -8,7 +8,7 @@ made by ``create_booking``/``reschedule_booking``, which re-check availability u
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Annotated, Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -18,7 +18,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from engium.access.permissions import Permission
-from engium.bookings import catalog
+from engium.bookings import attendance, catalog, reminder_store
 from engium.bookings import repository as bookings_repo
 from engium.bookings import service as bookings
 from engium.bookings.models import Booking
@@ -36,7 +36,8 @@ router = APIRouter(route_class=PageRoute, include_in_schema=False)
 
 Reader = Annotated[Member, viewer(Permission.BOOKINGS_READ)]
 Writer = Annotated[Member, actor(Permission.BOOKINGS_WRITE)]
-NOTICES = {"created": "Booking created.", "cancelled": "Booking cancelled.", "rescheduled": "Booking moved."}
+NOTICES = {"created": "Booking created.", "cancelled": "Booking cancelled.", "rescheduled": "Booking moved.",
+           "no_show": "Marked as a no-show."}
 MAX_BOOKINGS_SHOWN = 1000
 CONTACT_CHOICES = 200
 
@@ -190,6 +191,8 @@ def create_booking(request: Request, member: Writer, session: DbSession, form: P
         ))
 
     booking = attempt(session, create, lambda message: _new_booking_page(request, session, member, values, message))
+    # The customer is told through their channel, as for a booking made through the API (ADR 0042).
+    reminder_store.queue_confirmation(session, booking)
     zone = bookings.tenant_zone(session)
     return see_other(f"/bookings?view=day&date={booking.starts_at.astimezone(zone).date()}&done=created")
 
@@ -215,6 +218,7 @@ def _booking_page(request: Request, session: Session, member: Member, booking_id
         "staff": list(staff.items()), "chosen": chosen, "staff_choice": staff_choice, "slots": slots,
         "slot_problem": slot_problem, "searched": values is not None, "error": error, "zone": zone.key,
         "notice": NOTICES.get(request.query_params.get("done", ""), ""),
+        "started": booking.starts_at <= datetime.now(UTC),
     })
 
 
@@ -242,3 +246,10 @@ def cancel(request: Request, booking_id: UUID, member: Writer, session: DbSessio
     attempt(session, lambda: bookings.cancel_booking(session, member.principal, booking_id),
             lambda message: _booking_page(request, session, member, booking_id, error=message))
     return see_other(f"/bookings/{booking_id}?done=cancelled")
+
+
+@router.post("/bookings/{booking_id}/no-show", response_class=HTMLResponse)
+def no_show(request: Request, booking_id: UUID, member: Writer, session: DbSession) -> Response:
+    attempt(session, lambda: attendance.mark_no_show(session, member.principal, booking_id),
+            lambda message: _booking_page(request, session, member, booking_id, error=message))
+    return see_other(f"/bookings/{booking_id}?done=no_show")
