@@ -25,7 +25,7 @@ run: install
 	$(BIN)/engium serve --demo
 
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 lint: install
 	$(BIN)/ruff check src tests bench

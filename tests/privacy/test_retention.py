@@ -68,9 +68,10 @@ def test_every_table_the_map_gives_a_retention_setting_has_a_purge_rule_and_back
     by_map = {(s.table, s.retention) for s in STORES if s.retention in LIMITS}
     by_rules = {(r.table, r.setting) for r in RULES}
     # Kept by other means: rows removed by a rule's cascade (messages with their conversation, assistant
-    # state too; a request's certificate).
+    # state too; a booking's confirmations and reminders; a request's certificate).
     by_cascade = {("messages", "conversation_days"), ("assistant_states", "conversation_days"),
-                  ("satisfaction_ratings", "conversation_days"),
+                  ("satisfaction_ratings", "conversation_days"), ("email_thread_messages", "conversation_days"),
+                  ("booking_messages", "booking_days"),
                   ("privacy_certificates", "request_evidence_days")}
     assert by_map - by_rules - by_cascade == set()
     assert by_rules - by_map == set()

@@ -80,6 +80,9 @@ def test_an_endless_chunked_body_is_cut_off_at_the_cap(live: LiveServer) -> None
             sent += MiB
             yield b" " * MiB
 
+    with live.client() as client:
+        # A first small request loads what the route's path imports on first use, so that is not counted.
+        client.post(WIDGET_START, content=b"{}", headers={"Content-Type": "application/json"})
     before = resident_bytes(live)
     started = time.monotonic()
     with live.client() as client:

@@ -36,6 +36,8 @@ LINKS: dict[str, Link] = {link.table: link for link in (
     Link("booking_messages", f"booking_id in ({_BOOKINGS})"),
     Link("assistant_states", f"conversation_id in ({_CONVERSATIONS})"),
     Link("satisfaction_ratings", f"conversation_id in ({_CONVERSATIONS})"),
+    # The Message-IDs and subjects of the person's e-mail conversations (migration 0039).
+    Link("email_thread_messages", f"conversation_id in ({_CONVERSATIONS})"),
     Link("widget_sessions", "contact_id = cast(:contact as uuid)", ("token_hash",)),
     Link("inbound_deliveries", f"message_id in ({_MESSAGES})"),
     # Outbound webhook payloads name the contact in their data (conversation and booking events).
