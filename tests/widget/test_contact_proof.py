@@ -250,3 +250,16 @@ def test_a_malformed_code_is_422(client: TestClient, runtime: Runtime, body: dic
     visitor = visit(client, runtime, salon)
     answer = client.post("/widget/v1/contact/verify", json=body, headers=headers(visitor))
     assert answer.status_code == 422, answer.text
+
+
+def test_where_no_code_can_be_sent_at_all_the_visitor_is_not_sent_round_in_a_circle(
+    client: TestClient, runtime: Runtime
+) -> None:
+    tenant = make_tenant(runtime)  # no SMS channel, and this server has no e-mail sender
+    widget = add_credential(client, tenant, "widget", "default", WIDGET_SECRET)
+    key = {"X-Widget-Key": str(widget["metadata"]["public_widget_key"])}
+    token = client.post("/widget/v1/conversations", json={}, headers=key).json()["token"]
+    given = {**key, "X-Widget-Token": token}
+    for details in ({"name": "Ada", "phone": "+447700900123"}, {"name": "Ada", "email": "ada@example.com"}):
+        refused = client.put("/widget/v1/contact", json=details, headers=given)
+        assert (refused.status_code, refused.json()["error"]["message"]) == (422, widget_proof.NO_WAY_TO_SEND)

@@ -53,7 +53,7 @@ from engium.conversations.models import Contact
 from engium.conversations.proven_contacts import proven
 from engium.errors import Conflict, TooManyRequests, Unprocessable
 from engium.integrations.schemas import CredentialKind
-from engium.mail.service import InvalidMail, queue_mail
+from engium.mail.service import InvalidMail, can_send, queue_mail
 from engium.mail.settings import MailSettings
 from engium.privacy.contact_merge import merge_contacts
 from engium.tenancy.service import get_settings
@@ -71,6 +71,8 @@ NO_TEXT_CHANNEL = ("We can't text a code to a phone number here: please give an 
                    "will e-mail you the code.")
 NO_MAIL_SENDER = ("We can't e-mail a code from here: please give a phone number instead, and we will text you "
                   "the code.")
+NO_WAY_TO_SEND = ("This business can't send confirmation codes at the moment, so a booking can't be confirmed in "
+                  "the chat. Please contact the business directly.")
 UNDELIVERABLE = "We can't send a code to that e-mail address: please check it, or give a phone number."
 TOO_MANY_SENDS = "Too many codes were sent for this conversation. Please wait a while before asking for another."
 TOO_MANY_FOR_ADDRESS = "Too many codes were sent to this number or address. Please wait a while before asking again."
@@ -125,10 +127,14 @@ def _can_text(session: Session) -> bool:
 def _destination(session: Session, contact: Contact, mail: MailSettings) -> tuple[ProofChannel, str]:
     """Where the code goes: the stated e-mail address when this server sends mail, else the stated number
     when the business can text; a clear refusal otherwise."""
-    if contact.unverified_email and mail.enabled:
+    mails, texts = can_send(session, mail), _can_text(session)
+    if contact.unverified_email and mails:
         return "email", contact.unverified_email
-    if contact.unverified_phone and _can_text(session):
+    if contact.unverified_phone and texts:
         return "sms", contact.unverified_phone
+    if (contact.unverified_phone or contact.unverified_email) and not (mails or texts):
+        # Neither way works: asking for the other detail would only send the visitor round in a circle.
+        raise Unprocessable(NO_WAY_TO_SEND)
     if contact.unverified_phone:
         raise Unprocessable(NO_TEXT_CHANNEL, details={"field": "email"})
     if contact.unverified_email:

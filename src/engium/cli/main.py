@@ -83,6 +83,10 @@ def serve(
     with migrated(data_dir) as (settings, database):
         # The options win over the environment, for the banner's URLs as well as for uvicorn.
         settings = settings.model_copy(update={"host": host or settings.host, "port": port or settings.port})
+        if demo and not settings.mail.enabled:
+            # No SMTP server: the demo's e-mails (a widget visitor's code, a reset link) are written to files.
+            outbox = settings.mail.model_copy(update={"outbox_dir": settings.data_dir / "outbox"})
+            settings = settings.model_copy(update={"mail": outbox})
         runtime = Runtime(settings=settings, database=database)
         if demo:
             from engium.demo.seed import describe_demo, seed_demo

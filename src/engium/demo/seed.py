@@ -211,4 +211,6 @@ def describe_demo(runtime: Runtime) -> str:
         # The seeded SMS conversation's reply cannot leave without one: the transcript says so (ADR 0035).
         "  SMS and WhatsApp replies need a Twilio or WhatsApp credential (Integrations); until one is added they\n"
         "    are shown as failed, with the reason, and no message reaches the customer"
+        + (f"\n  E-mails (a chat visitor's booking code, a password-reset link) are written to {outbox}/ as .eml files:"
+           "\n    no SMTP server is set (ENGIUM_SMTP_HOST)" if (outbox := runtime.settings.mail.outbox_dir) else "")
     )

@@ -12,6 +12,7 @@ import ipaddress
 from email import policy
 from email.errors import HeaderParseError
 from email.headerregistry import Address
+from pathlib import Path
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
@@ -19,6 +20,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Security = Literal["starttls", "tls", "none"]
 DEFAULT_PORTS: dict[str, int] = {"starttls": 587, "tls": 465, "none": 25}
+# The sender of e-mails written to an outbox when ENGIUM_MAIL_FROM is not set (.invalid never delivers).
+OUTBOX_SENDER = "Engium <noreply@engium.invalid>"
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 
 
@@ -63,6 +66,12 @@ class MailSettings(BaseSettings):
     mail_from: str | None = Field(
         default=None, max_length=320, validation_alias=AliasChoices("mail_from", "ENGIUM_MAIL_FROM"),
     )
+    # Instead of an SMTP server, a directory: each e-mail is written there as an .eml file (mode 0600) and
+    # counts as sent. For trying Engium out: `engium serve --demo` uses <data dir>/outbox when no SMTP host
+    # is set, so a password-reset link or a widget visitor's code can be read there. ENGIUM_SMTP_HOST wins.
+    outbox_dir: Path | None = Field(
+        default=None, validation_alias=AliasChoices("outbox_dir", "ENGIUM_MAIL_OUTBOX_DIR"),
+    )
     connect_timeout_seconds: float = Field(default=10.0, gt=0)
     # Each SMTP command's reply must arrive within this (a server that stalls mid-conversation).
     timeout_seconds: float = Field(default=30.0, gt=0)
@@ -100,7 +109,11 @@ class MailSettings(BaseSettings):
 
     @property
     def enabled(self) -> bool:
-        return self.host is not None
+        return self.host is not None or self.outbox_dir is not None
+
+    @property
+    def writes_to_outbox(self) -> bool:
+        return self.host is None and self.outbox_dir is not None
 
     @property
     def resolved_port(self) -> int:
@@ -109,5 +122,7 @@ class MailSettings(BaseSettings):
     @property
     def sender(self) -> Address:
         if self.mail_from is None:
+            if self.writes_to_outbox:
+                return parse_sender(OUTBOX_SENDER)
             raise ValueError("no sender configured")
         return parse_sender(self.mail_from)

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import os
 import ssl
+import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+from pathlib import Path
 from uuid import UUID
 
 import aiosmtplib
@@ -97,9 +100,24 @@ def scrub(text: str, settings: MailSettings) -> str:
     return " ".join(text.split())[:MAX_ERROR]
 
 
+def write_to_outbox(message: EmailMessage, directory: Path) -> str:
+    """Writes ``message`` as a new .eml file readable by this server's user only; returns an SMTP-like reply."""
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%fZ}-{uuid.uuid4().hex[:8]}.eml"
+        handle = os.open(directory / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(handle, "wb") as file:
+            file.write(message.as_bytes())
+    except OSError as exc:
+        raise SmtpUnavailable(f"the outbox directory cannot be written: {exc.strerror or type(exc).__name__}") from None
+    return f"250 written to the outbox as {name}"
+
+
 def send(message: EmailMessage, settings: MailSettings, tls_context: ssl.SSLContext | None = None) -> str:
     """Sends ``message`` to its recipient; returns the server's final reply. Raises :class:`SmtpRejected`
     or :class:`SmtpUnavailable`, whose texts never hold the password."""
+    if settings.host is None and settings.outbox_dir is not None:
+        return write_to_outbox(message, settings.outbox_dir)
     if settings.host is None:
         raise SmtpUnavailable("this server has no e-mail sender configured (ENGIUM_SMTP_HOST)")
     try:
