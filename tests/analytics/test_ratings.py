@@ -103,6 +103,27 @@ def test_the_website_visitor_is_asked_and_rates_once(client: TestClient, runtime
     assert actions[1][2]["rating"] == 4
 
 
+def test_a_website_visitor_who_types_the_digit_has_rated_and_the_conversation_stays_resolved(
+    client: TestClient, runtime: Runtime, ct: ChannelTenant
+) -> None:
+    turn_on(client, ct.tenant)
+    conversation_id, visitor = widget_chat(client, ct)
+    resolve(client, runtime, ct.tenant, conversation_id)
+    typed = client.post("/widget/v1/messages", json={"body": " 5 "}, headers=visitor)
+    assert typed.status_code == 201, typed.text
+    drain(runtime)
+    transcript = [m["body"] for m in client.get("/widget/v1/messages", headers=visitor).json()]
+    assert transcript[-2:] == [" 5 ", "Thank you for your rating!"]  # and no answer from the assistant
+    assert ratings(runtime, ct.tenant) == [{"conversation_id": uuid.UUID(conversation_id), "channel": "web",
+                                            "rating": 5}]
+    status = client.get(f"{API}/conversations/{conversation_id}", headers=ct.tenant.headers).json()["status"]
+    assert status == "resolved"
+    # Once answered, a digit is a message like any other: it reopens the conversation for the assistant.
+    client.post("/widget/v1/messages", json={"body": "3"}, headers=visitor)
+    assert client.get(f"{API}/conversations/{conversation_id}", headers=ct.tenant.headers).json()["status"] == "open"
+    assert [r["rating"] for r in ratings(runtime, ct.tenant)] == [5]
+
+
 def test_the_question_is_not_the_assistants_first_answer(
     client: TestClient, runtime: Runtime, ct: ChannelTenant
 ) -> None:

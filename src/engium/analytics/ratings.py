@@ -106,6 +106,24 @@ def rate_conversation(session: Session, actor: Principal, conversation_id: UUID,
     return _give(session, actor, question, score)
 
 
+def typed_answer(session: Session, conversation_id: UUID, body: str) -> tuple[SatisfactionRating, int] | None:
+    """The open question of a chat conversation and the score, when the visitor typed just a digit 1-5
+    instead of using the widget's buttons; None when the text is a message like any other."""
+    matched = _DIGIT.fullmatch(body)
+    if matched is None:
+        return None
+    question = _open_question(session, [conversation_id])
+    return None if question is None else (question, int(matched.group(1)))
+
+
+def give_typed_answer(session: Session, actor: Principal, conversation: Conversation, question: SatisfactionRating,
+                      score: int) -> None:
+    """Stores the typed rating (:func:`typed_answer`) and thanks the visitor in the conversation's language."""
+    _give(session, actor, question, score)
+    thanks = say(_language(session, conversation.id), "rating_thanks")
+    conversations.post_assistant_message(session, assistant_principal(conversation.tenant_id), conversation, thanks)
+
+
 def take_reply(session: Session, actor: Principal, channel: str, phone: str, body: str) -> bool:
     """Stores an SMS/WhatsApp text as the sender's rating when it is only a digit 1-5 and the sender has an
     open question on that channel, and thanks them; True when it did (the text then goes nowhere else)."""

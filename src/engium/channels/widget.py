@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from engium.access.principal import Principal, remember_for_refusals
 from engium.access.suspension import refuse_if_suspended
+from engium.analytics import ratings
 from engium.assistant.turn_queue import queue_turn
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
@@ -171,9 +172,14 @@ def _add(session: Session, actor: Principal, conversation_id: UUID, body: str) -
     conversation = conversations.conversation_by_id(session, conversation_id, for_update=True)
     if conversation is None:
         raise WebhookRejected(RejectReason.SIGNATURE_MISMATCH)
-    # A visitor writing again reopens a resolved conversation (add_contact_message), as in the staff API.
-    message = conversations.add_contact_message(session, actor, conversation, body)
-    queue_turn(session, actor.tenant_id, conversation_id, message.id)
+    # "4" typed under the satisfaction question is the answer, not a new request: the conversation stays
+    # resolved and the assistant is not asked. Anything else reopens a resolved conversation, as in the API.
+    answer = ratings.typed_answer(session, conversation_id, body)
+    message = conversations.add_contact_message(session, actor, conversation, body, reopens=answer is None)
+    if answer is None:
+        queue_turn(session, actor.tenant_id, conversation_id, message.id)
+    else:
+        ratings.give_typed_answer(session, actor, conversation, *answer)
     record(
         session, actor, AuditAction.WIDGET_MESSAGE_RECEIVED, resource_type="message", resource_id=message.id,
         details={"conversation_id": conversation_id},

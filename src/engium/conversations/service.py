@@ -286,7 +286,8 @@ def post_message(
 
 
 def _append(
-    session: Session, principal: Principal, conversation: Conversation, body: str, author: PostingAuthor
+    session: Session, principal: Principal, conversation: Conversation, body: str, author: PostingAuthor,
+    *, reopens: bool = True,
 ) -> Message:
     """The one way a message joins a conversation the caller holds locked, whoever writes it."""
     # Taken after the row lock, so messages of one conversation get increasing timestamps.
@@ -296,7 +297,7 @@ def _append(
     _record_message(session, principal, message)
     # An SMS/WhatsApp reply leaves through the provider: its send job commits with the message.
     outbound.queue_reply(session, conversation.channel, message)
-    reopened = author == "contact" and conversation.status == "resolved"
+    reopened = reopens and author == "contact" and conversation.status == "resolved"
     if reopened:
         conversation.status = "open"
     conversation.last_message_at = now
@@ -398,11 +399,13 @@ def open_conversation(
     return conversation, True
 
 
-def add_contact_message(session: Session, actor: Principal, conversation: Conversation, body: str) -> Message:
+def add_contact_message(session: Session, actor: Principal, conversation: Conversation, body: str, *,
+                        reopens: bool = True) -> Message:
     """Stores a customer's message on a conversation the caller holds (locked or just created); a
-    resolved conversation opens again, as when staff post a message in the customer's name."""
+    resolved conversation opens again, as when staff post a message in the customer's name, unless
+    ``reopens`` is False (the customer's answer to the satisfaction question asked at its resolution)."""
     text = body[:MAX_BODY_CHARS] if body.strip() else "[no text content]"
-    return _append(session, actor, conversation, text, "contact")
+    return _append(session, actor, conversation, text, "contact", reopens=reopens)
 
 
 # Reads for the code that acts on a customer's behalf (a send, a turn): no read event of their own.
