@@ -94,10 +94,23 @@ def create_channel(session: Session, request: Request, principal: Principal, bod
     return channel
 
 
+def channels(session: Session) -> list[EmailChannel]:
+    return list(session.execute(select(EmailChannel).order_by(EmailChannel.created_at, EmailChannel.id)).scalars())
+
+
+def remove_channel(session: Session, principal: Principal, channel_id: UUID) -> None:
+    channel = channel_by_id(session, channel_id)
+    if channel is None:
+        raise NotFound("E-mail channel not found")
+    audit.record(session, principal, AuditAction.EMAIL_CHANNEL_DELETED, resource_type="email_channel",
+                 resource_id=channel.id, details={"channel_id": channel.id})
+    # The channel goes with its signing key (on delete cascade).
+    credentials.delete_credential(session, principal, channel.credential_id)
+
+
 @router.get("", response_model=list[EmailChannelOut])
 def list_channels(principal: Manage, session: DbSession) -> list[EmailChannelOut]:
-    rows = session.execute(select(EmailChannel).order_by(EmailChannel.created_at, EmailChannel.id)).scalars()
-    return [shown(row) for row in rows]
+    return [shown(row) for row in channels(session)]
 
 
 @router.post("", response_model=EmailChannelOut, status_code=201)
@@ -108,11 +121,5 @@ def add_channel(body: EmailChannelIn, principal: Manage, session: DbSession, req
 
 @router.delete("/{channel_id:uuid}", status_code=204)
 def delete_channel(channel_id: UUID, principal: Manage, session: DbSession) -> Response:
-    channel = channel_by_id(session, channel_id)
-    if channel is None:
-        raise NotFound("E-mail channel not found")
-    audit.record(session, principal, AuditAction.EMAIL_CHANNEL_DELETED, resource_type="email_channel",
-                 resource_id=channel.id, details={"channel_id": channel.id})
-    # The channel goes with its signing key (on delete cascade).
-    credentials.delete_credential(session, principal, channel.credential_id)
+    remove_channel(session, principal, channel_id)
     return Response(status_code=204)

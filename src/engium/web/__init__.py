@@ -29,6 +29,7 @@ from engium.web.pages import (
     inbox_tools,
     incidents,
     integrations,
+    integrations_email,
     knowledge,
     notifications,
     operator,
@@ -57,7 +58,7 @@ for pages in (assets_router, access.router, account.router, inbox.router, conver
               audit.router, privacy.router, trust.router, trust_register.router, trust_register.data_router,
               incidents.router, operator.router, operator_tenants.router, privacy_export.router,
               password_reset.router, signup.router, notifications.router, inbox_tools.router,
-              calendars.router, analytics.router):
+              calendars.router, analytics.router, integrations_email.router):
     staff_router.include_router(pages)
 
 __all__ = ["api_docs_router", "staff_router"]
