@@ -40,7 +40,7 @@ def _page(request: Request, session: Session, *, error: str = "", form: dict[str
     runtime = Runtime.of(request)
     return render(request, "integrations_email.html", {
         "tab": "email", "sender": tenant_sender.sender_row(session), "channels": email_channels.channels(session),
-        "operator_sends": runtime.settings.mail.enabled,
+        "operator_sends": runtime.settings.mail.enabled, "outbox": runtime.settings.mail.writes_to_outbox,
         "base_url": (get_settings(session).public_base_url or "").rstrip("/"),
         "error": error, "form": form or {}, "notice": NOTICES.get(request.query_params.get("done", ""), ""),
     })
