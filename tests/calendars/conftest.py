@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,6 +12,7 @@ import pytest
 from engium.runtime import Runtime
 from engium.webhooks.settings import WebhookSettings
 from tests.bookings.conftest import shop
+from tests.local_http import serving
 
 __all__ = ["shop"]
 
@@ -51,15 +51,14 @@ def _handler(served: IcsServer) -> type[BaseHTTPRequestHandler]:
 
 @pytest.fixture
 def ics_server() -> Iterator[IcsServer]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
-    served = IcsServer(server)
-    server.RequestHandlerClass = _handler(served)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield served
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    found: list[IcsServer] = []
+
+    def handler(server: ThreadingHTTPServer) -> type[BaseHTTPRequestHandler]:
+        found.append(IcsServer(server))
+        return _handler(found[0])
+
+    with serving(handler):
+        yield found[0]
 
 
 @pytest.fixture

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import itertools
 import json
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+
+from tests.local_http import serving
 
 
 @dataclass
@@ -79,12 +80,11 @@ def _handler(provider: FakeProvider) -> type[BaseHTTPRequestHandler]:
 
 @pytest.fixture
 def fake_provider() -> Iterator[FakeProvider]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
-    provider = FakeProvider(server)
-    server.RequestHandlerClass = _handler(provider)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield provider
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    found: list[FakeProvider] = []
+
+    def handler(server: ThreadingHTTPServer) -> type[BaseHTTPRequestHandler]:
+        found.append(FakeProvider(server))
+        return _handler(found[0])
+
+    with serving(handler):
+        yield found[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from engium.webhooks.service import DELIVER_JOB
 from engium.webhooks.settings import WebhookSettings
 from tests.conftest import TenantHandle
 from tests.job_queue import drain, job_rows, runtime_with
+from tests.local_http import serving
 
 URL = "/api/v1/webhook-endpoints"
 # The receiver listens on loopback, which the SSRF guard refuses unless a test opts in.
@@ -65,15 +65,14 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
 
 @pytest.fixture
 def receiver() -> Iterator[Receiver]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), BaseHTTPRequestHandler)
-    found = Receiver(server)
-    server.RequestHandlerClass = _handler(found)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield found
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    found: list[Receiver] = []
+
+    def handler(server: ThreadingHTTPServer) -> type[BaseHTTPRequestHandler]:
+        found.append(Receiver(server))
+        return _handler(found[0])
+
+    with serving(handler):
+        yield found[0]
 
 
 @pytest.fixture
