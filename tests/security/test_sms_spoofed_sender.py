@@ -48,6 +48,12 @@ def salon_with_a_booking(client: httpx.Client, runtime: Runtime) -> tuple[Channe
     booking = _created(client.post("/api/v1/bookings", headers=headers, json={
         "service_id": service["id"], "staff_id": staff["id"], "contact_id": contact["id"],
         "starts_at": tomorrow.isoformat()}))
+    # A booking staff make is confirmed to the customer by text (ADR 0042): wait for it, so that it is not
+    # taken for the assistant's answer to what the test texts next.
+    deadline = time.monotonic() + REPLY_SECONDS
+    while not any("your booking is confirmed" in reply for reply in assistant_replies(client, channels)):
+        assert time.monotonic() < deadline, "the booking's confirmation was not sent"
+        time.sleep(0.2)
     return channels, str(booking["id"])
 
 
