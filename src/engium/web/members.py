@@ -157,6 +157,12 @@ async def posted_form(request: Request) -> FormData:
 PostedForm = Annotated[FormData, Depends(posted_form)]
 
 
+def form_text(form: FormData, name: str, limit: int) -> str:
+    """A posted field as text, trimmed and cut to ``limit`` characters; "" when absent or a file."""
+    value = form.get(name)
+    return value.strip()[:limit] if isinstance(value, str) else ""
+
+
 def _signed_in(request: Request, session: DbSession) -> Member:
     return resolve_member(request, session, posted_csrf=None)
 

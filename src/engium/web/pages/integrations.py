@@ -21,7 +21,7 @@ from engium.integrations import service as integrations
 from engium.integrations.schemas import CredentialCreate, CredentialRotate
 from engium.kit.transaction import DbSession
 from engium.runtime import Runtime
-from engium.web.members import Member, PostedForm, actor, viewer
+from engium.web.members import Member, PostedForm, actor, form_text, viewer
 from engium.web.page_route import PageRoute, attempt, see_other
 from engium.web.rendering import render
 from engium.webhooks import service as webhooks
@@ -38,11 +38,6 @@ LISTED_KINDS = ("twilio", "whatsapp", "model_provider", "widget")
 NOTICES = {"added": "Credential saved.", "rotated": "Secret rotated.", "deleted": "Deleted.",
            "redelivery": "Redelivery queued.", "saved": "Saved."}
 DELIVERIES_SHOWN = 50
-
-
-def _text(form: Any, name: str, limit: int = 4096) -> str:
-    value = form.get(name)
-    return value.strip()[:limit] if isinstance(value, str) else ""
 
 
 def _metadata(text: str) -> dict[str, str]:
@@ -75,11 +70,12 @@ def credentials(request: Request, member: Reader, session: DbSession) -> Respons
 
 @router.post("/integrations", response_class=HTMLResponse)
 def add_credential(request: Request, member: Writer, session: DbSession, form: PostedForm) -> Response:
-    kept = {"kind": _text(form, "kind", 30), "name": _text(form, "name", 100), "metadata": _text(form, "metadata")}
+    kept = {"kind": form_text(form, "kind", 30), "name": form_text(form, "name", 100),
+            "metadata": form_text(form, "metadata", 4096)}
 
     def create() -> None:
         body = CredentialCreate.model_validate({"kind": kept["kind"], "name": kept["name"],
-                                                "secret": _text(form, "secret"),
+                                                "secret": form_text(form, "secret", 4096),
                                                 "metadata": _metadata(kept["metadata"])})
         integrations.create_credential(session, Runtime.of(request).vault, member.principal, body)
 
@@ -91,8 +87,9 @@ def add_credential(request: Request, member: Writer, session: DbSession, form: P
 def rotate_credential(request: Request, credential_id: UUID, member: Writer, session: DbSession,
                       form: PostedForm) -> Response:
     def rotate() -> None:
-        grace = _text(form, "grace_period_hours", 10) or "24"
-        body = CredentialRotate.model_validate({"secret": _text(form, "secret"), "grace_period_hours": grace})
+        grace = form_text(form, "grace_period_hours", 10) or "24"
+        body = CredentialRotate.model_validate({"secret": form_text(form, "secret", 4096),
+                                                "grace_period_hours": grace})
         integrations.rotate_credential(session, Runtime.of(request).vault, member.principal, credential_id, body)
 
     attempt(session, rotate, lambda message: _credentials_page(request, session, error=message))
@@ -129,7 +126,7 @@ def webhook_endpoints(request: Request, member: Reader, session: DbSession) -> R
 
 @router.post("/integrations/webhooks", response_class=HTMLResponse)
 def add_endpoint(request: Request, member: Writer, session: DbSession, form: PostedForm) -> Response:
-    kept = {"url": _text(form, "url", 2000), "description": _text(form, "description", 200),
+    kept = {"url": form_text(form, "url", 2000), "description": form_text(form, "description", 200),
             "event_types": [v for v in form.getlist("event_types") if isinstance(v, str)]}
     endpoint, secret = attempt(
         session,
@@ -161,7 +158,7 @@ def endpoint_page(request: Request, endpoint_id: UUID, member: Reader, session: 
 @router.post("/integrations/webhooks/{endpoint_id}", response_class=HTMLResponse)
 def update_endpoint(request: Request, endpoint_id: UUID, member: Writer, session: DbSession,
                     form: PostedForm) -> Response:
-    changes = {"url": _text(form, "url", 2000), "description": _text(form, "description", 200),
+    changes = {"url": form_text(form, "url", 2000), "description": form_text(form, "description", 200),
                "event_types": [v for v in form.getlist("event_types") if isinstance(v, str)],
                "active": form.get("active") == "on"}
     attempt(session, lambda: webhooks.update_endpoint(session, member.principal, endpoint_id,
@@ -190,7 +187,7 @@ def delete_endpoint(request: Request, endpoint_id: UUID, member: Writer, session
 
 @router.post("/integrations/webhook-deliveries/{delivery_id}/redeliver", response_class=HTMLResponse)
 def redeliver(request: Request, delivery_id: UUID, member: Writer, session: DbSession, form: PostedForm) -> Response:
-    endpoint_id = _text(form, "endpoint_id", 40)
+    endpoint_id = form_text(form, "endpoint_id", 40)
     delivery = attempt(session, lambda: webhooks.redeliver(session, member.principal, delivery_id),
                        lambda message: _webhooks_page(request, session, error=message))
     return see_other(f"/integrations/webhooks/{delivery.endpoint_id or endpoint_id}?done=redelivery")

@@ -5,7 +5,7 @@ never rendered back, so a saved form shows that one is set, not what it is."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Request
@@ -18,7 +18,7 @@ from engium.kit.transaction import DbSession
 from engium.mail import tenant_sender
 from engium.runtime import Runtime
 from engium.tenancy.service import get_settings
-from engium.web.members import Member, PostedForm, actor, viewer
+from engium.web.members import Member, PostedForm, actor, form_text, viewer
 from engium.web.page_route import PageRoute, attempt, see_other
 from engium.web.rendering import render
 
@@ -29,11 +29,6 @@ Writer = Annotated[Member, actor(Permission.INTEGRATIONS_MANAGE)]
 NOTICES = {"sender": "E-mail sender saved.", "sender-removed": "E-mails go through this server's sender again.",
            "channel": "E-mail channel connected.", "channel-removed": "E-mail channel removed."}
 SENDER_FIELDS = ("host", "port", "security", "username", "from_address")
-
-
-def _text(form: Any, name: str, limit: int = 1024) -> str:
-    value = form.get(name)
-    return value.strip()[:limit] if isinstance(value, str) else ""
 
 
 def _page(request: Request, session: Session, *, error: str = "", form: dict[str, str] | None = None) -> HTMLResponse:
@@ -53,12 +48,12 @@ def email_settings(request: Request, member: Reader, session: DbSession) -> Resp
 
 @router.post("/integrations/email/sender", response_class=HTMLResponse)
 def save_sender(request: Request, member: Writer, session: DbSession, form: PostedForm) -> Response:
-    kept = {name: _text(form, name, 320) for name in SENDER_FIELDS}
+    kept = {name: form_text(form, name, 320) for name in SENDER_FIELDS}
 
     def save() -> None:
         body = tenant_sender.SenderIn.model_validate(
             {**kept, "port": kept["port"] or None, "security": kept["security"] or "starttls",
-             "password": _text(form, "password")})
+             "password": form_text(form, "password", 1024)})
         runtime = Runtime.of(request)
         tenant_sender.configure(session, runtime.vault, member.principal, body, runtime.smtp_address_refusal)
 
@@ -75,10 +70,11 @@ def remove_sender(request: Request, member: Writer, session: DbSession) -> Respo
 
 @router.post("/integrations/email/channels", response_class=HTMLResponse)
 def add_channel(request: Request, member: Writer, session: DbSession, form: PostedForm) -> Response:
-    kept = {"address": _text(form, "address", 320)}
+    kept = {"address": form_text(form, "address", 320)}
 
     def create() -> None:
-        body = email_channels.EmailChannelIn.model_validate({**kept, "signing_key": _text(form, "signing_key", 4096)})
+        signing_key = form_text(form, "signing_key", 4096)
+        body = email_channels.EmailChannelIn.model_validate({**kept, "signing_key": signing_key})
         email_channels.create_channel(session, request, member.principal, body)
 
     attempt(session, create, lambda message: _page(request, session, error=message, form=kept))
