@@ -21,7 +21,7 @@ import random
 import re
 from pathlib import Path
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # PyYAML, in the environment through its dependencies
 from public_rows import Row, class_constants, module_constants, row
 
 SOURCE = "agentdojo-0.1.35"
@@ -45,10 +45,9 @@ def _goal_templates(attacks: Path) -> list[str]:
             for statement in getattr(node, "body", [])[:1]
             if isinstance(statement, ast.Expr)
         }
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and "{goal}" in node.value:
-                if id(node) not in docstrings:  # a docstring that quotes a template is not one
-                    templates.add(node.value)
+        constants = [node for node in ast.walk(tree) if isinstance(node, ast.Constant) and id(node) not in docstrings]
+        # (a docstring that quotes a template is not one)
+        templates |= {node.value for node in constants if isinstance(node.value, str) and "{goal}" in node.value}
     return sorted(templates)
 
 

@@ -17,7 +17,7 @@ import random
 import re
 from pathlib import Path
 
-import yaml
+import yaml  # type: ignore[import-untyped]  # PyYAML, in the environment through its dependencies
 from public_rows import FRONT_DESK_GOALS, Row, row
 
 TEMPLATES_SOURCE = "pyrit-1.1.0:jailbreak-templates"
