@@ -116,6 +116,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--max-messages", type=int, help="cap of the search curve (messages in the tenant)")
     parser.add_argument("--max-chunks", type=int, help="cap of the retrieval curve (chunks per tenant)")
     parser.add_argument("--max-audit-events", type=int, help="cap of the audit curve (events in the chain)")
+    parser.add_argument("--iterations", type=int, help="timed list reads per inbox round (default 1000; quick 200)")
+    parser.add_argument("--search-runs", type=int, help="timed searches per kind of query (default 60; quick 10)")
+    parser.add_argument("--retrieval-queries", type=int, help="timed retrieve() per size (default 100; quick 20)")
     parser.add_argument("--out-dir", type=Path, help="where the JSON and PNGs go (default docs/perf; quick: $TMPDIR)")
     parser.add_argument("--merge", action="store_true", help="keep the other curves of an existing scaling.json")
     parser.add_argument("--charts-from", type=Path, help="only redraw the charts from this scaling.json")
@@ -138,9 +141,9 @@ def sizes_from(args: argparse.Namespace) -> Sizes:
         messages=capped(base.messages, args.max_messages),
         chunks=capped(base.chunks, args.max_chunks),
         audit_events=capped(base.audit_events, args.max_audit_events),
-        iterations=base.iterations,
-        search_runs=base.search_runs,
-        retrieval_queries=base.retrieval_queries,
+        iterations=args.iterations or base.iterations,
+        search_runs=args.search_runs or base.search_runs,
+        retrieval_queries=args.retrieval_queries or base.retrieval_queries,
     )
 
 
@@ -412,32 +415,26 @@ def audit_curve(root: Path, sizes: Sizes) -> dict[str, Any]:
 # -------------------------------------------------------------------------------------------------- main
 
 
-def headline(curves: dict[str, Any]) -> dict[str, Any]:
-    def last(name: str) -> dict[str, Any]:
-        points: list[dict[str, Any]] = curves[name]["points"]
-        return points[-1]
+# curve -> (the field its size is in, the field its latency summary is in): the largest size is the headline.
+HEADLINE_FIELDS: dict[str, tuple[str, str]] = {
+    "inbox_tenants": ("tenants", "query"),
+    "inbox_conversations": ("conversations_in_tenant", "query"),
+    "search": ("messages_in_tenant", "all"),
+    "retrieval": ("chunks_per_tenant", "retrieve"),
+}
 
+
+def headline(curves: dict[str, Any]) -> dict[str, Any]:
     found: dict[str, Any] = {}
-    if "inbox_tenants" in curves:
-        p = last("inbox_tenants")
-        found["inbox_at_max_tenants"] = {"tenants": p["tenants"], "p50_ms": p["query"]["p50_ms"],
-                                         "p99_ms": p["query"]["p99_ms"]}
-    if "inbox_conversations" in curves:
-        p = last("inbox_conversations")
-        found["inbox_at_max_conversations"] = {"conversations": p["conversations_in_tenant"],
-                                               "p50_ms": p["query"]["p50_ms"], "p99_ms": p["query"]["p99_ms"]}
-    if "search" in curves:
-        p = last("search")
-        found["search_at_max_messages"] = {"messages": p["messages_in_tenant"], "p50_ms": p["all"]["p50_ms"],
-                                           "p99_ms": p["all"]["p99_ms"]}
+    for name, (size, latency) in HEADLINE_FIELDS.items():
+        if name in curves:
+            point = curves[name]["points"][-1]
+            found[name] = {size: point[size], "p50_ms": point[latency]["p50_ms"], "p99_ms": point[latency]["p99_ms"]}
     if "retrieval" in curves:
-        p = last("retrieval")
-        found["retrieval_at_max_chunks"] = {"chunks": p["chunks_per_tenant"], "p50_ms": p["retrieve"]["p50_ms"],
-                                            "p99_ms": p["retrieve"]["p99_ms"], "recall_at_10": p["recall_at_10_min"]}
+        found["retrieval"]["recall_at_10_min"] = curves["retrieval"]["points"][-1]["recall_at_10_min"]
     if "audit" in curves:
-        p = last("audit")
-        found["audit_at_max_events"] = {"events": p["events"], "verify_s": p["verify_s"],
-                                        "events_per_s": p["events_per_s"]}
+        point = curves["audit"]["points"][-1]
+        found["audit"] = {key: point[key] for key in ("events", "verify_s", "events_per_s")}
     return found
 
 

@@ -41,9 +41,14 @@ def _inbox(plt: Any, points: list[dict[str, Any]], x_key: str, xlabel: str, titl
     plt.close(figure)
 
 
+def _latency_over_second_panel(plt: Any) -> tuple[Any, tuple[Any, Any]]:
+    """Latency on top (two thirds of the height), a second measure of the same sizes below."""
+    figure, panels = plt.subplots(2, 1, figsize=(8, 8), sharex=True, gridspec_kw={"height_ratios": [2, 1]})
+    return figure, (panels[0], panels[1])
+
+
 def _search(plt: Any, points: list[dict[str, Any]], path: Path) -> None:
-    figure, (latency, build) = plt.subplots(2, 1, figsize=(8, 8), sharex=True,
-                                            gridspec_kw={"height_ratios": [2, 1]})
+    figure, (latency, build) = _latency_over_second_panel(plt)
     xs = [float(p["messages_in_tenant"]) for p in points]
     _axes_latency(latency, xs, points, "all", "all kinds")
     for kind, style in (("common_word", ":"), ("rare_word", "-.")):
@@ -60,8 +65,7 @@ def _search(plt: Any, points: list[dict[str, Any]], path: Path) -> None:
 
 
 def _retrieval(plt: Any, points: list[dict[str, Any]], path: Path) -> None:
-    figure, (latency, recall) = plt.subplots(2, 1, figsize=(8, 8), sharex=True,
-                                             gridspec_kw={"height_ratios": [2, 1]})
+    figure, (latency, recall) = _latency_over_second_panel(plt)
     xs = [float(p["chunks_per_tenant"]) for p in points]
     _axes_latency(latency, xs, points, "retrieve", "retrieve()")
     latency.plot(xs, [p["vector_leg"]["p50_ms"] for p in points], linestyle=":", color="tab:purple",
