@@ -398,7 +398,7 @@ def audit_curve(root: Path, sizes: Sizes) -> dict[str, Any]:
                               "join pg_class c on c.oid = i.inhrelid where i.inhparent = 'audit_events'::regclass"
                               ).fetchone()
             su.rollback()
-            verification = audit_bench.verify_phase(database, settings, 3 if count <= 1_000_000 else 1)
+            verification = audit_bench.verify_phase(database, settings, 3 if count <= 3_000_000 else 1)
             best = max(verification["runs"], key=lambda r: r["events_per_second"] or 0)
             points.append({
                 "events": count, "load_s": round(load_s, 1), "vacuum_analyze_s": round(vacuum_s, 1),
