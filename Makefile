@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python bench/retrieval.py --quick
 	$(BIN)/python bench/scale_out.py --quick
 	$(BIN)/python bench/memory.py --quick
+	$(BIN)/python bench/scaling.py --quick
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -64,9 +64,10 @@ def libpq_url(sqlalchemy_url: str) -> str:
 def superuser_url(database: Any, dbname: str = "engium") -> str:
     """The embedded server's superuser URL (only the embedded default has one)."""
     embedded = database.embedded
-    if embedded is None or getattr(embedded, "_server", None) is None:
+    if embedded is None:
         raise RuntimeError("a superuser connection is only available with the embedded PostgreSQL")
-    raw = embedded._server.get_uri()
+    # The embedded server asks every role for its password (kit/embedded_auth.py): its own URL carries it.
+    raw: str = embedded.superuser_url
     return make_url(raw).set(drivername="postgresql", database=dbname).render_as_string(hide_password=False)
 
 

@@ -350,6 +350,13 @@ def build_indexes(database: Database, tenants: Sequence[uuid.UUID]) -> dict[str,
     return {"indexes_built": built, "index_build_s": [round(s, 1) for s in seconds]}
 
 
+def index_if_large(database: Database, tenants: Sequence[uuid.UUID], chunks_per_tenant: int) -> dict[str, Any]:
+    """HNSW indexes from 10,000 chunks per tenant up; smaller partitions are searched exactly."""
+    if chunks_per_tenant >= 10_000:
+        return build_indexes(database, tenants)
+    return {"indexes_built": 0, "note": "below 10,000 chunks: exact search, no index"}
+
+
 # ------------------------------------------------------------------------------------------ querying
 
 
@@ -543,11 +550,7 @@ def main() -> None:
             results: dict[str, Any] = {}
             for scenario in scenarios:
                 tenants, truths, loading = load_scenario(su, scenario, texts, args.seed, args.warm_queries)
-                indexing = (
-                    build_indexes(database, tenants)
-                    if scenario.chunks_per_tenant >= 10_000
-                    else {"indexes_built": 0, "note": "below 10,000 chunks: exact search, no index"}
-                )
+                indexing = index_if_large(database, tenants, scenario.chunks_per_tenant)
                 log.info("scenario %s: measuring %s tenants", scenario.name, len(truths))
                 results[scenario.name] = {
                     "tenants": scenario.tenants,

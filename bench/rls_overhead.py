@@ -173,33 +173,40 @@ def seed(su: psycopg.Connection[Any], sizes: Sizes) -> dict[str, float]:
         su.commit()
 
     started = time.perf_counter()
+    seed_tenant_range(su, 1, sizes.tenants, sizes.conversations)
+    seed_s = time.perf_counter() - started
+    analyze_s = vacuum_analyze(su)
+    log.info("seed %.1fs, vacuum analyze %.1fs", seed_s, analyze_s)
+    return {"seed_s": round(seed_s, 2), "analyze_s": round(analyze_s, 2), "reused": 0.0}
+
+
+def seed_tenant_range(su: psycopg.Connection[Any], first: int, last: int, conversations: int) -> None:
+    """Tenants ``first``..``last`` (by number, see :func:`tenant_name`), each with ``conversations``
+    conversations and a contact per conversation, in batches of at most ~200,000 rows per transaction."""
+    started = time.perf_counter()
     su.execute("set synchronous_commit = off")
-    batch = max(1, min(100, 200_000 // max(1, sizes.conversations)))
-    for first in range(1, sizes.tenants + 1, batch):
-        last = min(sizes.tenants, first + batch - 1)
-        bounds = {"lo": tenant_name(first), "hi": tenant_name(last)}
-        su.execute(SEED_TENANTS, {"prefix": TENANT_PREFIX, "first": first, "last": last})
-        su.execute(SEED_CONTACTS, {**bounds, "per_tenant": sizes.conversations})
+    batch = max(1, min(100, 200_000 // max(1, conversations)))
+    for lo in range(first, last + 1, batch):
+        hi = min(last, lo + batch - 1)
+        bounds = {"lo": tenant_name(lo), "hi": tenant_name(hi)}
+        su.execute(SEED_TENANTS, {"prefix": TENANT_PREFIX, "first": lo, "last": hi})
+        su.execute(SEED_CONTACTS, {**bounds, "per_tenant": conversations})
         su.execute(SEED_CONVERSATIONS, bounds)
         su.commit()
-        log.info(
-            "seeded tenants %s..%s (%.1fs, %.0f conversations/s)",
-            first,
-            last,
-            time.perf_counter() - started,
-            last * sizes.conversations / (time.perf_counter() - started),
-        )
-    seed_s = time.perf_counter() - started
+        elapsed = time.perf_counter() - started
+        log.info("seeded tenants %s..%s (%.1fs, %.0f conversations/s)", lo, hi, elapsed,
+                 (hi - first + 1) * conversations / elapsed)
 
+
+def vacuum_analyze(su: psycopg.Connection[Any]) -> float:
+    """Vacuums and analyzes the seeded tables (visibility map and statistics as in steady state); seconds."""
     started = time.perf_counter()
     su.autocommit = True
     try:
         su.execute("vacuum (analyze) tenants, contacts, conversations")
     finally:
         su.autocommit = False
-    analyze_s = time.perf_counter() - started
-    log.info("seed %.1fs, vacuum analyze %.1fs", seed_s, analyze_s)
-    return {"seed_s": round(seed_s, 2), "analyze_s": round(analyze_s, 2), "reused": 0.0}
+    return time.perf_counter() - started
 
 
 def table_sizes(su: psycopg.Connection[Any]) -> dict[str, str]:
@@ -266,17 +273,17 @@ def pick_targets(su: psycopg.Connection[Any], count: int) -> dict[uuid.UUID, lis
     return {row[0]: list(row[1]) for row in rows}
 
 
-def run_one(
-    conn: psycopg.Connection[Any], statement: str, task: Task, bind: bool
+def run_bound(
+    conn: psycopg.Connection[Any], statement: str, params: dict[str, Any], tenant: uuid.UUID | None
 ) -> tuple[int, int, int]:
-    """Returns (statement ns, transaction ns, rows)."""
-    params = {"t": task.tenant, "c": task.conversation}
+    """One transaction: the tenant binding (unless ``tenant`` is None), the statement, COMMIT.
+    Returns (statement ns, transaction ns, rows)."""
     t0 = time.perf_counter_ns()
     with conn.transaction():
-        if bind:
+        if tenant is not None:
             conn.execute(
                 "select set_config('engium.tenant_id', %s, true), set_config('engium.user_id', '', true)",
-                (str(task.tenant),),
+                (str(tenant),),
             )
         q0 = time.perf_counter_ns()
         rows = conn.execute(statement, params).fetchall()
@@ -285,13 +292,28 @@ def run_one(
     return q1 - q0, t1 - t0, len(rows)
 
 
+def run_one(
+    conn: psycopg.Connection[Any], statement: str, task: Task, bind: bool
+) -> tuple[int, int, int]:
+    """Returns (statement ns, transaction ns, rows)."""
+    params = {"t": task.tenant, "c": task.conversation}
+    return run_bound(conn, statement, params, task.tenant if bind else None)
+
+
+def explain_bound(
+    conn: psycopg.Connection[Any], statement: str, params: dict[str, Any], tenant: uuid.UUID | None,
+    options: str = "costs off",
+) -> list[str]:
+    with conn.transaction():
+        if tenant is not None:
+            conn.execute("select set_config('engium.tenant_id', %s, true)", (str(tenant),))
+        rows = conn.execute(f"explain ({options}) " + statement, params).fetchall()
+    return [str(r[0]) for r in rows]
+
+
 def explain(conn: psycopg.Connection[Any], statement: str, task: Task, bind: bool) -> list[str]:
     params = {"t": task.tenant, "c": task.conversation}
-    with conn.transaction():
-        if bind:
-            conn.execute("select set_config('engium.tenant_id', %s, true)", (str(task.tenant),))
-        rows = conn.execute("explain (costs off) " + statement, params).fetchall()
-    return [str(r[0]) for r in rows]
+    return explain_bound(conn, statement, params, task.tenant if bind else None)
 
 
 def measure(

@@ -110,19 +110,24 @@ select v.tenant_id, gen_random_uuid(), v.id,
 """
 
 
-def seed(su: psycopg.Connection[Any], messages: int, tenants: int) -> dict[str, Any]:
+def seed(su: psycopg.Connection[Any], messages: int, tenants: int, prefix: str = TENANT_PREFIX) -> dict[str, Any]:
+    """Seeds ``tenants`` businesses named ``prefix`` + number with ``messages`` messages between them
+    (bench/scaling.py calls it once per size, each with its own prefix; the index covers them all)."""
     real = {word: rank for word, rank in RANKS.items()}
     started = time.perf_counter()
     su.execute("set synchronous_commit = off")
     su.execute("set maintenance_work_mem = '512MB'")
     su.execute(f"drop index if exists {INDEX}")
+    su.execute("drop table if exists bench_vocabulary")
     su.execute(SEED_VOCABULARY, {"size": VOCABULARY, "real": psycopg.types.json.Jsonb(real)})
-    su.execute(SEED_TENANTS, {"prefix": TENANT_PREFIX, "n": tenants})
+    su.execute(SEED_TENANTS, {"prefix": prefix, "n": tenants})
     contacts_per_tenant = max(1, messages // tenants // 40)  # 2 conversations each, 20 messages a conversation
-    like = TENANT_PREFIX + "%"
+    like = prefix + "%"
     su.execute(SEED_CONTACTS, {"per_tenant": contacts_per_tenant, "like": like})
     su.execute(SEED_CONVERSATIONS, {"like": like})
-    conversations = su.execute("select count(*) from conversations").fetchone()[0]  # type: ignore[index]
+    conversations = su.execute(
+        "select count(*) from conversations c join tenants t on t.id = c.tenant_id where t.name like %(like)s",
+        {"like": like}).fetchone()[0]  # type: ignore[index]
     per_conversation = max(1, round(messages / conversations))
     log.info("seeding %s conversations x %s messages", conversations, per_conversation)
     su.execute(SEED_MESSAGES, {"words": WORDS_PER_MESSAGE, "size": VOCABULARY, "like": like,
