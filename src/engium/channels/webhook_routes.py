@@ -8,10 +8,12 @@ header or body, a wrong signature — ends in the same 401 body, and the transac
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from engium.access.suspension import refuse_if_suspended
@@ -21,7 +23,7 @@ from engium.channels.verification_reads import read_for_verification
 from engium.channels.verify.verification import RejectReason, WebhookRejected
 from engium.integrations.schemas import CredentialKind
 from engium.kit.app_state import runtime_of
-from engium.kit.transaction import DbSession
+from engium.kit.transaction import DbSession, in_request_transaction
 from engium.tenancy.binding import bind_tenant
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
@@ -41,8 +43,14 @@ def _bind(session: Session, public_id: str) -> UUID:
 
 
 @router.post("/twilio/{tenant_public_id}/sms", response_class=Response, responses=_UNAUTHORIZED)
-def twilio_sms(tenant_public_id: str, request: Request, body: RawBody, session: DbSession) -> Response:
+async def twilio_sms(tenant_public_id: str, request: Request, body: RawBody) -> Response:
     """Twilio's inbound SMS webhook (form-encoded, ``X-Twilio-Signature``). Answers empty TwiML."""
+    # The whole transaction in one thread-pool hop (ADR 0048); the same commit and rollback as DbSession.
+    work = partial(_twilio_sms, tenant_public_id, request, body)
+    return await run_in_threadpool(in_request_transaction, request, work)
+
+
+def _twilio_sms(tenant_public_id: str, request: Request, body: bytes, session: Session) -> Response:
     try:
         # Resolve, bind, suspension, base URL, credentials and data keys: one round trip (ADR 0048).
         reads = read_for_verification(session, tenant_public_id, CredentialKind.TWILIO)
