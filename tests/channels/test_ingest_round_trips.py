@@ -240,3 +240,12 @@ def test_a_destroyed_subject_key_is_not_reused_within_the_transaction(
         assert len(stored) == 1, "a fresh key row was written, not the destroyed one assumed"
         assert vault.open(session, ct.tenant.id, key.id, sealed_before) is None, "erased stays erased"
         assert vault.open(session, ct.tenant.id, key.id, sealed_after) == b"after"
+
+
+@pytest.mark.parametrize("public_id", ["%00abc", "t%C3%A9", "x" * 40, "a%20b"])
+def test_hostile_public_ids_get_a_clear_4xx_from_the_pipelined_reads(client: TestClient, public_id: str) -> None:
+    body, headers = twilio_request(f"/webhooks/twilio/{public_id}/sms", sms_params("SM" + uuid.uuid4().hex))
+    response = client.post(f"/webhooks/twilio/{public_id}/sms", content=body, headers=headers)
+    # A NUL cannot reach PostgreSQL as text: the same 422 as every other route gives it; the rest are unknown.
+    assert response.status_code == (422 if "%00" in public_id else 401), response.text
+    assert response.status_code != 500
