@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 import httpx2
 from sqlalchemy import text
 
-from api_throughput import descendants, read_response, start_server
+from api_throughput import cpu_by_pid, cpu_delta, descendants, postgres_pids, read_response, start_server
 from benchlib import log, percentile
 from engium import provisioning
 from engium.access.permissions import Role
@@ -156,8 +156,16 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         try:
             public_id = _configure(server.port, api_key)
             path = f"/webhooks/twilio/{public_id}/sms"
+            server_pids = [server.process.pid, *descendants(server.process.pid)]
+            client_before = time.process_time()
+            server_before, pg_before = cpu_by_pid(server_pids), cpu_by_pid(postgres_pids(temp_dir))
             tally = asyncio.run(_drive(server.port, path, clients, warmup, duration))
-            process_tree = 1 + len(descendants(server.process.pid))
+            cpu_s = {
+                "client": time.process_time() - client_before,
+                "server": cpu_delta(server_before, cpu_by_pid(server_pids)),
+                "postgres": cpu_delta(pg_before, cpu_by_pid(postgres_pids(temp_dir))),
+            }
+            process_tree = len(server_pids)
         finally:
             server.stop()
         stored = _stored(database, tenant_id)
@@ -176,6 +184,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "measured_ok": tally.ok, "errors": sum(tally.errors.values()), "errors_by_kind": dict(tally.errors),
         "accepted_total_incl_warmup": tally.accepted_total, "stored": stored,
         "stored_equals_accepted": stored["messages"] == stored["deliveries"] == tally.accepted_total,
+        # CPU per accepted webhook (warm-up included on both sides): where a webhook's cost goes on a
+        # machine whose cores the client, the server and PostgreSQL share.
+        "cpu_ms_per_webhook": {
+            name: round(1000 * seconds / max(tally.accepted_total, 1), 3) for name, seconds in cpu_s.items()
+        },
     }
     log.info("e2e: %s", result)
     return result

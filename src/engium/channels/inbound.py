@@ -23,6 +23,7 @@ from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
 from engium.channels import store
 from engium.channels.keywords import answer_keyword, keyword_of
+from engium.channels.verification_reads import VerificationReads
 from engium.channels.verify.verification import (
     HeaderSource,
     RejectReason,
@@ -72,7 +73,14 @@ def verified_sender(tenant_id: UUID, provider: str) -> Principal:
 def primary_credential(session: Session, kind: CredentialKind, name: str | None = None) -> IntegrationCredential:
     """The credential named ``name``; without a name, the one named "default" or else the only one of
     ``kind`` (auxiliary WhatsApp tokens aside). Anything else is a misconfiguration → NO_SECRET."""
-    candidates = [c for c in credentials.list_credentials(session) if c.kind == kind.value]
+    return choose_credential(credentials.list_credentials(session), kind, name)
+
+
+def choose_credential(
+    listed: Sequence[IntegrationCredential], kind: CredentialKind, name: str | None = None
+) -> IntegrationCredential:
+    """:func:`primary_credential`'s rule over credentials the caller has read."""
+    candidates = [c for c in listed if c.kind == kind.value]
     if name is not None:
         candidates = [c for c in candidates if c.name == name]
     else:
@@ -84,12 +92,18 @@ def primary_credential(session: Session, kind: CredentialKind, name: str | None 
 
 
 def load_secrets(
-    session: Session, vault: DataKeyRing, kind: CredentialKind, name: str | None = None
+    session: Session, vault: DataKeyRing, kind: CredentialKind, name: str | None = None,
+    reads: VerificationReads | None = None,
 ) -> tuple[IntegrationCredential, list[str]]:
-    credential = primary_credential(session, kind, name)
+    """``reads``: the credentials and data keys already read with the tenant's binding (ADR 0048)."""
+    if reads is None:
+        credential = primary_credential(session, kind, name)
+    else:
+        credential = choose_credential(reads.credentials, kind, name)
     try:
         secrets = credentials.verification_secrets(
-            session, vault, credentials.SystemCaller(f"channels.{kind.value}"), credential.id
+            session, vault, credentials.SystemCaller(f"channels.{kind.value}"), credential,
+            keys=reads.data_keys if reads is not None else None,
         )
     except NotFound:
         raise WebhookRejected(RejectReason.NO_SECRET) from None
@@ -99,7 +113,11 @@ def load_secrets(
 def twilio_public_url(session: Session, path: str, query: str) -> str:
     """The URL Twilio called, from the tenant's configured base URL: Host and X-Forwarded-* are
     attacker-controlled and never consulted. No base URL configured → nothing can verify."""
-    base = tenancy.get_settings(session).public_base_url
+    return public_url_from(tenancy.get_settings(session).public_base_url, path, query)
+
+
+def public_url_from(base: str | None, path: str, query: str) -> str:
+    """:func:`twilio_public_url` with the base URL the caller read."""
     if not base:
         raise WebhookRejected(RejectReason.MISCONFIGURED)
     return base.rstrip("/") + path + (f"?{query}" if query else "")
@@ -143,9 +161,10 @@ def _received(session: Session, sender: Principal, verified: VerifiedWebhook, ou
 
 
 def ingest_twilio(
-    session: Session, vault: DataKeyRing, tenant_id: UUID, body: bytes, headers: HeaderSource, public_url: str
+    session: Session, vault: DataKeyRing, tenant_id: UUID, body: bytes, headers: HeaderSource, public_url: str,
+    reads: VerificationReads | None = None,
 ) -> IngestOutcome:
-    _, secrets = load_secrets(session, vault, CredentialKind.TWILIO)
+    _, secrets = load_secrets(session, vault, CredentialKind.TWILIO, reads=reads)
     verified = verify_twilio(body, headers, secrets, public_url=public_url)
     twilio = verified_sender(tenant_id, "twilio")
     params = dict(verified.form_params)

@@ -15,6 +15,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from engium.channels.models import InboundDelivery, WidgetSession
+from engium.errors import TenantSuspended
+from engium.tenancy.binding import set_config_sql
 
 # Replay rows must outlive every provider's retry window (Meta retries for days); a purge never
 # deletes younger rows, whatever it is asked to do.
@@ -29,6 +31,31 @@ def tenant_for_public_id(session: Session, public_id: str) -> UUID | None:
         return None
     found: UUID | None = session.execute(text("select channel_tenant(:p)"), {"p": public_id}).scalar()
     return found
+
+
+# Resolve, bind and ask whether the business is suspended in one round trip (ADR 0048). An unknown id
+# binds '' (what every reader of the setting takes for "no tenant"), and the caller rolls back;
+# auth_tenant_suspended gets the id itself, so the order of the select list does not matter.
+_BIND_FOUND = set_config_sql("coalesce(t.id::text, '')")
+RESOLVE_AND_BIND_SQL = (
+    f"select t.id, {_BIND_FOUND}, auth_tenant_suspended(t.id) from (select channel_tenant(:p) as id) t"
+)
+_RESOLVE_AND_BIND = text(RESOLVE_AND_BIND_SQL)
+
+
+def bind_public_id(session: Session, public_id: str) -> UUID | None:
+    """The tenant behind a webhook URL's public id, with the transaction bound to it; None (nothing
+    bound) for an unknown id. A suspended business is refused (:class:`TenantSuspended`) as
+    ``refuse_if_suspended`` would after a separate binding."""
+    if not public_id or len(public_id) > MAX_PUBLIC_ID_CHARS or not public_id.isascii():
+        return None
+    row = session.execute(_RESOLVE_AND_BIND, {"p": public_id}).one()
+    if row[0] is None:
+        return None
+    if row[-1]:
+        raise TenantSuspended()
+    tenant_id: UUID = row[0]
+    return tenant_id
 
 
 def tenant_for_widget_key(session: Session, widget_key: str) -> UUID | None:

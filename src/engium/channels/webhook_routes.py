@@ -8,18 +8,22 @@ header or body, a wrong signature — ends in the same 401 body, and the transac
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from engium.access.suspension import refuse_if_suspended
 from engium.channels import delivery_receipts, email_channels, email_inbound, inbound, store
 from engium.channels.rate_limits import RawBody, refuse
+from engium.channels.verification_reads import read_for_verification
 from engium.channels.verify.verification import RejectReason, WebhookRejected
+from engium.integrations.schemas import CredentialKind
 from engium.kit.app_state import runtime_of
-from engium.kit.transaction import DbSession
+from engium.kit.transaction import DbSession, in_request_transaction
 from engium.tenancy.binding import bind_tenant
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"])
@@ -31,21 +35,30 @@ _UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
 
 
 def _bind(session: Session, public_id: str) -> UUID:
-    tenant_id = store.tenant_for_public_id(session, public_id)
+    # Resolve, bind and the suspension check in one round trip (store.bind_public_id, ADR 0048).
+    tenant_id = store.bind_public_id(session, public_id)
     if tenant_id is None:
         raise WebhookRejected(RejectReason.NO_SECRET)
-    bind_tenant(session, tenant_id)
-    refuse_if_suspended(session)
     return tenant_id
 
 
 @router.post("/twilio/{tenant_public_id}/sms", response_class=Response, responses=_UNAUTHORIZED)
-def twilio_sms(tenant_public_id: str, request: Request, body: RawBody, session: DbSession) -> Response:
+async def twilio_sms(tenant_public_id: str, request: Request, body: RawBody) -> Response:
     """Twilio's inbound SMS webhook (form-encoded, ``X-Twilio-Signature``). Answers empty TwiML."""
+    # The whole transaction in one thread-pool hop (ADR 0048); the same commit and rollback as DbSession.
+    work = partial(_twilio_sms, tenant_public_id, request, body)
+    return await run_in_threadpool(in_request_transaction, request, work)
+
+
+def _twilio_sms(tenant_public_id: str, request: Request, body: bytes, session: Session) -> Response:
     try:
-        tenant_id = _bind(session, tenant_public_id)
-        url = inbound.twilio_public_url(session, request.url.path, request.url.query)
-        inbound.ingest_twilio(session, runtime_of(request).vault, tenant_id, body, request.headers.raw, url)
+        # Resolve, bind, suspension, base URL, credentials and data keys: one round trip (ADR 0048).
+        reads = read_for_verification(session, tenant_public_id, CredentialKind.TWILIO)
+        if reads is None:
+            raise WebhookRejected(RejectReason.NO_SECRET)
+        url = inbound.public_url_from(reads.public_base_url, request.url.path, request.url.query)
+        inbound.ingest_twilio(session, runtime_of(request).vault, reads.tenant_id, body, request.headers.raw, url,
+                              reads)
     except WebhookRejected as rejected:
         raise refuse(request, "twilio", rejected.reason.value) from None
     return Response(EMPTY_TWIML, media_type="text/xml")

@@ -206,13 +206,16 @@ def find_or_create_contact(
         return found, False
     now = datetime.now(UTC)
     new_id = uuid.uuid4()
+    # The new row comes back from the insert itself; only the loser of a race reads the winner's.
     inserted = session.execute(
-        insert(Contact)
-        .values(tenant_id=tenant_id, id=new_id, name=name[:200], created_at=now, updated_at=now, **{field: value})
-        .on_conflict_do_nothing()
-        .returning(Contact.id)
+        select(Contact).from_statement(
+            insert(Contact)
+            .values(tenant_id=tenant_id, id=new_id, name=name[:200], created_at=now, updated_at=now, **{field: value})
+            .on_conflict_do_nothing()
+            .returning(Contact)
+        )
     ).scalar_one_or_none()
-    contact = session.execute(select(Contact).where(column == value)).scalar_one()
+    contact = inserted if inserted is not None else session.execute(select(Contact).where(column == value)).scalar_one()
     if inserted is not None:
         record(
             session, actor or Principal.contact(tenant_id, contact.id), AuditAction.CONTACT_CREATED,

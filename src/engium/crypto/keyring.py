@@ -92,10 +92,13 @@ class DataKeyRing:
             raise RuntimeError("no active data key")
         return EnvelopeCipher.seal(self._unwrap(tenant_id, row), row.version, context, plaintext)
 
-    def decrypt(self, session: Session, context: CipherContext, ciphertext: bytes) -> SecretBytes:
+    def decrypt(self, session: Session, context: CipherContext, ciphertext: bytes,
+                keys: dict[int, repo.DataKeyRow] | None = None) -> SecretBytes:
+        """``keys``: the tenant's key rows by version, when the caller read them in this transaction
+        already (the webhook path reads them in the round trip that binds the tenant, ADR 0048)."""
         try:
             version = key_version_of(ciphertext)
-            row = repo.get(session, context.tenant_id, version)
+            row = keys.get(version) if keys is not None else repo.get(session, context.tenant_id, version)
             if row is None:
                 # Another tenant's ciphertext (RLS hides its keys), or a deleted tenant's: shredded.
                 raise DecryptionError()

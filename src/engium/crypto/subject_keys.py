@@ -33,6 +33,7 @@ from engium.crypto.envelope import KEY_BYTES, NONCE_BYTES, CipherContext, Decryp
 from engium.crypto.keyring import DataKeyRing
 from engium.crypto.models import SubjectKey
 from engium.crypto.secret import SecretBytes
+from engium.kit.transaction_memo import forget, transaction_memo
 
 TABLE = "subject_keys"
 SEALED_MAGIC = b"ENS1"
@@ -87,8 +88,14 @@ class SubjectKeyVault:
     # -- internals ----------------------------------------------------------------------------------------
 
     def _key(self, session: Session, tenant_id: UUID, key: SealingKey) -> SecretBytes:
-        stored = session.execute(select(SubjectKey.ciphertext).where(SubjectKey.id == key.id)).scalar_one_or_none()
+        read = _read_in_this_transaction(session)
+        stored = read.get(key.id)
+        if stored is None:
+            stored = session.execute(
+                select(SubjectKey.ciphertext).where(SubjectKey.id == key.id)
+            ).scalar_one_or_none()
         if stored is not None:
+            read[key.id] = bytes(stored)
             return self._unwrap(session, tenant_id, key.id, bytes(stored))
         fresh = SecretBytes(os.urandom(KEY_BYTES))
         ciphertext = self._keyring().encrypt(session, _key_context(tenant_id, key.id), fresh)
@@ -101,6 +108,7 @@ class SubjectKeyVault:
             .returning(SubjectKey.id)
         ).scalar_one_or_none()
         if inserted is not None:
+            read[key.id] = ciphertext
             return fresh
         winner = session.execute(select(SubjectKey.ciphertext).where(SubjectKey.id == key.id)).scalar_one()
         return self._unwrap(session, tenant_id, key.id, bytes(winner))
@@ -120,9 +128,26 @@ class SubjectKeyVault:
         return subject_key
 
 
+# Key rows read or written in the current transaction, by key id (kit/transaction_memo.py): one request
+# seals its network values (IP, user agent) once per audit event, all under the same month's key, so the
+# row is read once per transaction instead of once per event (ADR 0048). The destroy functions below
+# forget what they delete; a key destroyed meanwhile by another transaction can only make what this one
+# seals unreadable, never readable.
+_READ_KEYS = "subject_keys"
+
+
+def _read_in_this_transaction(session: Session) -> dict[UUID, bytes]:
+    return transaction_memo(session, _READ_KEYS)
+
+
+def _forget_read_keys(session: Session) -> None:
+    forget(session, _READ_KEYS)
+
+
 def destroy_keys_of_contact(session: Session, contact_id: UUID) -> int:
     """Destroys every key of one customer of the bound tenant (content and network keys); returns how many.
     Everything sealed under them becomes unreadable: their erasure in the audit log."""
+    _forget_read_keys(session)
     result = session.execute(delete(SubjectKey).where(SubjectKey.contact_id == contact_id))
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -131,6 +156,7 @@ def destroy_keys_of_contacts(session: Session, contact_ids: list[UUID]) -> int:
     """:func:`destroy_keys_of_contact` for many customers at once (retention of inactive contacts)."""
     if not contact_ids:
         return 0
+    _forget_read_keys(session)
     result = session.execute(delete(SubjectKey).where(SubjectKey.contact_id.in_(contact_ids)))
     return int(getattr(result, "rowcount", 0) or 0)
 
@@ -138,6 +164,7 @@ def destroy_keys_of_contacts(session: Session, contact_ids: list[UUID]) -> int:
 def destroy_network_keys_before(session: Session, first_kept_month: date) -> int:
     """Destroys the bound tenant's network keys of the months before ``first_kept_month`` (retention of IP
     addresses and user agents)."""
+    _forget_read_keys(session)
     result = session.execute(
         delete(SubjectKey).where(SubjectKey.kind == "network", SubjectKey.period < first_kept_month)
     )

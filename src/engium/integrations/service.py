@@ -18,6 +18,7 @@ from engium.audit import recorder as audit
 from engium.audit.actions import ActorKind, AuditAction
 from engium.crypto.envelope import CipherContext, key_version_of
 from engium.crypto.keyring import DataKeyRing
+from engium.crypto.repository import DataKeyRow
 from engium.crypto.rotation import ReencryptedBatch
 from engium.crypto.secret import SecretBytes
 from engium.errors import NotFound, Unprocessable
@@ -178,19 +179,22 @@ def reveal_secret(
 
 
 def verification_secrets(
-    session: Session, vault: DataKeyRing, actor: Actor, ref: CredentialRef, *, purpose: str = "webhook_verification"
+    session: Session, vault: DataKeyRing, actor: Actor, ref: CredentialRef | IntegrationCredential, *,
+    purpose: str = "webhook_verification", keys: dict[int, DataKeyRow] | None = None,
 ) -> list[SecretBytes]:
     """Current secret first, then the previous one while its grace period lasts: a webhook signed
-    with either is accepted, so senders can switch over after a rotation."""
-    credential = _find(session, ref)
-    secrets = [vault.decrypt(session, current_context(credential), credential.ciphertext)]
+    with either is accepted, so senders can switch over after a rotation. ``ref`` may be a credential this
+    transaction already read (the webhook path's list, ADR 0048): it is not read a second time; ``keys``
+    the tenant's data-key rows read with it."""
+    credential = ref if isinstance(ref, IntegrationCredential) else _find(session, ref)
+    secrets = [vault.decrypt(session, current_context(credential), credential.ciphertext, keys)]
     which = ["current"]
     if (
         credential.previous_ciphertext is not None
         and credential.previous_valid_until is not None
         and credential.previous_valid_until > datetime.now(UTC)
     ):
-        secrets.append(vault.decrypt(session, previous_context(credential), credential.previous_ciphertext))
+        secrets.append(vault.decrypt(session, previous_context(credential), credential.previous_ciphertext, keys))
         which.append("previous")
     _record(session, actor, AuditAction.CREDENTIAL_USED, credential, {"purpose": purpose, "secrets": which})
     return secrets

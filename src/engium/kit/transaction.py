@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
@@ -27,3 +27,19 @@ def request_session(request: Request) -> Iterator[Session]:
 
 
 DbSession = Annotated[Session, Depends(request_session, scope="function")]
+
+Result = TypeVar("Result")
+
+
+def in_request_transaction(request: Request, work: Callable[[Session], Result]) -> Result:
+    """What :data:`DbSession` gives a sync route, for an ``async`` route that hands its whole transaction to
+    the thread pool in one hop (``run_in_threadpool(in_request_transaction, request, work)``) instead of
+    three (the dependency's enter and exit, the route): the high-volume webhook ingest (ADR 0048). The
+    same commit rule: ``before_commit`` runs after ``work`` succeeded, any exception rolls back."""
+    database: Database = request.app.state.database
+    before_commit: BeforeCommit | None = getattr(request.app.state, "before_commit", None)
+    with database.transaction() as session:
+        result = work(session)
+        if before_commit is not None:
+            before_commit(session, request)
+    return result
