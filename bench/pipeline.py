@@ -19,8 +19,10 @@ hybrid retrieval, extractive quote).
 from __future__ import annotations
 
 import argparse
+import email
 import itertools
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -29,6 +31,8 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
+from email import policy
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +50,7 @@ from engium.config import Settings
 from engium.identity import api_keys
 from engium.jobs import WorkerThread
 from engium.kit.database import Database
+from engium.mail.settings import MailSettings
 from engium.runtime import Runtime
 from engium.tenancy.binding import tenant_transaction
 
@@ -90,14 +95,36 @@ def configure(client: TestClient, headers: dict[str, str]) -> str:
 class Visitors:
     """Widget conversations: each sample starts its own, so no turn depends on another's state."""
 
-    def __init__(self, client: TestClient, database: Database, tenant_id: Any, widget_key: str) -> None:
+    def __init__(self, client: TestClient, database: Database, tenant_id: Any, widget_key: str,
+                 outbox: Path) -> None:
         self.client, self.database, self.tenant_id, self.widget_key = client, database, tenant_id, widget_key
+        self.outbox = outbox
         self._local = threading.local()
 
     @property
     def last_turn_ns(self) -> int:
         value: int = getattr(self._local, "last_turn_ns", 0)
         return value
+
+    def prove_contact(self, headers: dict[str, str], email_address: str) -> None:
+        """The widget's details form (untimed): name and e-mail, then the one-time code e-mailed to it (ADR
+        0043), read from the demo outbox the worker writes to, as the visitor would read their inbox."""
+        details = {"name": "Bench Visitor", "email": email_address}
+        _ok(self.client.put("/widget/v1/contact", json=details, headers=headers))
+        code = self.outbox_code(email_address)
+        _ok(self.client.post("/widget/v1/contact/verify", json={"code": code}, headers=headers))
+
+    def outbox_code(self, address: str, seconds: float = 30.0) -> str:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            for written in sorted(self.outbox.glob("*.eml")) if self.outbox.is_dir() else []:
+                message = email.message_from_bytes(written.read_bytes(), policy=policy.default)
+                if message["To"] == address and isinstance(message, EmailMessage):
+                    found = re.search(r"\b\d{6}\b", message.get_content())
+                    if found:
+                        return found.group(0)
+            time.sleep(0.05)
+        raise RuntimeError(f"no code for {address} in the outbox after {seconds} s")
 
     def start(self) -> dict[str, str]:
         key = {"X-Widget-Key": self.widget_key}
@@ -150,7 +177,9 @@ def main() -> None:
     database = Database.open(app_url=None, owner_url=None, data_dir=data_dir)
     try:
         database.migrate()
-        runtime = Runtime(settings=Settings(data_dir=data_dir, secure_cookies=False), database=database)
+        # No SMTP server: e-mails (the widget's one-time codes) go to the demo outbox, as in `engium serve --demo`.
+        mail = MailSettings(outbox_dir=data_dir / "outbox")
+        runtime = Runtime(settings=Settings(data_dir=data_dir, secure_cookies=False, mail=mail), database=database)
         with database.transaction() as session:
             tenant = provisioning.provision_tenant(session, runtime.passwords, name="Bench Salon",
                                               owner_email="bench@example.com", owner_password=None)
@@ -159,8 +188,8 @@ def main() -> None:
         app.state.channel_limits = ChannelLimits(widget_per_minute=10**9)  # one client sends every sample
         with TestClient(app) as client, WorkerThread(runtime):
             widget_key = configure(client, {"Authorization": f"Bearer {key}"})
-            samples, turns = run(Visitors(client, database, tenant.tenant_id, widget_key), iterations,
-                                 args.concurrency)
+            visitors = Visitors(client, database, tenant.tenant_id, widget_key, data_dir / "outbox")
+            samples, turns = run(visitors, iterations, args.concurrency)
     finally:
         database.close()
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -183,9 +212,8 @@ def run(visitors: Visitors, iterations: int, concurrency: int) -> tuple[dict[str
 
     def book_and_confirm(headers: dict[str, str]) -> int:
         day, at = next_slot()
-        # A web booking needs the visitor's name and a phone or e-mail first (the widget's form; untimed).
-        details = {"name": "Bench Visitor", "email": "bench@example.com"}
-        _ok(visitors.client.put("/widget/v1/contact", json=details, headers=headers))
+        # A web booking needs the visitor's name and a proven phone or e-mail first (the widget's form; untimed).
+        visitors.prove_contact(headers, f"visitor-{next(slot_numbers)}@example.com")
         visitors.turn(headers, f"Can I get a men's haircut on {on(day)} at {at}?")
         return visitors.turn(headers, "yes")
 
