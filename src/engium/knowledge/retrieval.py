@@ -42,7 +42,8 @@ MIN_CANDIDATES = 20
 # HNSW's search breadth (pgvector's default is 40). `bench/scaling.py --curves retrieval` on a quiet machine
 # (6 December 2026, three runs each, fresh data per run): at 100,000 chunks 100 gave recall@10 0.950-0.995,
 # once right at the target, and 128 gives 0.983-0.990 at the same p99 (11-16 ms); 160 gave 0.994 but made
-# the planner prefer an exact scan (25 ms) over the index at 10,000 chunks. Exact scans of partitions without an index ignore it.
+# the planner prefer an exact scan (25 ms) over the index at 10,000 chunks. Exact scans of partitions
+# without an index ignore it.
 HNSW_EF_SEARCH = 128
 # A long question's first words are enough for the text leg; its pairwise query grows quadratically.
 MAX_QUERY_TERMS = 8
