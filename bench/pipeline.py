@@ -201,6 +201,7 @@ def run(visitors: Visitors, iterations: int, concurrency: int) -> tuple[dict[str
     # A distinct (day, time) for every booking made, so no sample meets a slot another one took.
     slot_numbers = itertools.count()
     slot_lock = threading.Lock()
+    visitor_numbers = itertools.count()  # one address per booking, so no thread reads another's code
 
     def next_slot() -> tuple[date, str]:
         with slot_lock:
@@ -213,7 +214,7 @@ def run(visitors: Visitors, iterations: int, concurrency: int) -> tuple[dict[str
     def book_and_confirm(headers: dict[str, str]) -> int:
         day, at = next_slot()
         # A web booking needs the visitor's name and a proven phone or e-mail first (the widget's form; untimed).
-        visitors.prove_contact(headers, f"visitor-{next(slot_numbers)}@example.com")
+        visitors.prove_contact(headers, f"visitor-{next(visitor_numbers)}@example.com")
         visitors.turn(headers, f"Can I get a men's haircut on {on(day)} at {at}?")
         return visitors.turn(headers, "yes")
 
