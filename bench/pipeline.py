@@ -5,7 +5,10 @@ weekly hours, opening hours, FAQs, one knowledge document, a widget credential).
 customer message: ``POST /widget/v1/messages`` (in-process TestClient: authentication, rate limiting,
 storage, the job queued, the audit appends) and the job runtime's worker, running beside it as in
 ``engium serve``, woken by the job's notification, answering it (claim, plan, write, finish). The time is
-from the start of the send until the reply is committed, seen by polling the messages table.
+from the start of the send until the reply is committed. The reply is seen as the staff inbox sees it: one
+LISTEN connection on the inbox channel wakes the turn whose conversation changed, which then checks the
+messages table once (``--poll`` instead checks every millisecond from each conversation's thread, as this
+bench did before: at 8 conversations those checks' own transactions took much of the CPU being measured).
 ``--concurrency N`` runs N conversations at once (each in its own thread).
 
 Message kinds, in rotation, each in its own widget conversation: opening hours, prices, availability on
@@ -21,6 +24,7 @@ from __future__ import annotations
 import argparse
 import email
 import itertools
+import json
 import os
 import re
 import shutil
@@ -47,6 +51,7 @@ from engium.access.permissions import Role
 from engium.app import create_app
 from engium.channels.rate_limits import ChannelLimits
 from engium.config import Settings
+from engium.conversations.repository import INBOX_CHANNEL
 from engium.identity import api_keys
 from engium.jobs import WorkerThread
 from engium.kit.database import Database
@@ -96,9 +101,11 @@ class Visitors:
     """Widget conversations: each sample starts its own, so no turn depends on another's state."""
 
     def __init__(self, client: TestClient, database: Database, tenant_id: Any, widget_key: str,
-                 outbox: Path) -> None:
+                 outbox: Path, watcher: ReplyWatcher | None) -> None:
         self.client, self.database, self.tenant_id, self.widget_key = client, database, tenant_id, widget_key
         self.outbox = outbox
+        self.watcher = watcher
+        self._conversations: dict[str, str] = {}  # widget token -> conversation id
         self._local = threading.local()
 
     @property
@@ -129,6 +136,7 @@ class Visitors:
     def start(self) -> dict[str, str]:
         key = {"X-Widget-Key": self.widget_key}
         grant = _ok(self.client.post("/widget/v1/conversations", json={}, headers=key), 201)
+        self._conversations[grant["token"]] = grant["conversation_id"]
         return {**key, "X-Widget-Token": grant["token"]}
 
     def turn(self, headers: dict[str, str], body: str) -> int:
@@ -137,7 +145,11 @@ class Visitors:
         started = time.perf_counter_ns()
         message = _ok(self.client.post("/widget/v1/messages", json={"body": body}, headers=headers), 201)
         sent = time.perf_counter_ns()
-        self._await_reply(message["id"])
+        if self.watcher is None:
+            self._await_reply(message["id"])
+        else:
+            conversation_id = self._conversations[headers["X-Widget-Token"]]
+            self.watcher.await_reply(conversation_id, lambda: self._replied(message["id"]))
         finished = time.perf_counter_ns()
         elapsed = finished - started
         self._local.last_turn_ns = finished - sent
@@ -147,15 +159,64 @@ class Visitors:
         return elapsed
 
 
+    def _replied(self, message_id: str) -> bool:
+        with tenant_transaction(self.database, self.tenant_id) as session:
+            return bool(session.execute(_REPLIED, {"m": message_id}).scalar())
+
     def _await_reply(self, message_id: str, timeout: float = 30.0) -> None:
         """Polls (1 ms) until an assistant message follows ``message_id`` in its conversation."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            with tenant_transaction(self.database, self.tenant_id) as session:
-                if session.execute(_REPLIED, {"m": message_id}).scalar():
-                    return
+            if self._replied(message_id):
+                return
             time.sleep(0.001)
         raise RuntimeError("no reply within the timeout")
+
+
+class ReplyWatcher:
+    """One LISTEN connection on the inbox channel, which announces every message stored (the staff app's
+    live inbox listens to the same): a waiting turn is woken when its conversation changes and then checks
+    for the reply once. A check after registering, and one every 50 ms, cover an announcement that came
+    before the turn registered (a notification is only a hint, as in the staff app)."""
+
+    def __init__(self, database: Database) -> None:
+        self._connection = database.session_connection()
+        self._connection.execute(f"listen {INBOX_CHANNEL}")
+        self._waiting: dict[str, threading.Event] = {}
+        self._lock = threading.Lock()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="reply-watcher", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stopping:
+            for note in self._connection.notifies(timeout=0.2):
+                conversation_id = json.loads(note.payload)["conversation_id"]
+                with self._lock:
+                    woken = self._waiting.get(conversation_id)
+                if woken is not None:
+                    woken.set()
+
+    def await_reply(self, conversation_id: str, replied: Callable[[], bool], timeout: float = 30.0) -> None:
+        woken = threading.Event()
+        with self._lock:
+            self._waiting[conversation_id] = woken
+        try:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                if replied():
+                    return
+                woken.wait(0.05)
+                woken.clear()
+            raise RuntimeError("no reply within the timeout")
+        finally:
+            with self._lock:
+                del self._waiting[conversation_id]
+
+    def close(self) -> None:
+        self._stopping = True
+        self._thread.join(5)
+        self._connection.close()
 
 
 _REPLIED = text(
@@ -169,6 +230,8 @@ def main() -> None:
     parser.add_argument("--iterations", type=int, default=300, help="samples per message kind")
     parser.add_argument("--quick", action="store_true", help="40 samples per kind")
     parser.add_argument("--concurrency", type=int, default=1, help="conversations in flight at once")
+    parser.add_argument("--poll", action="store_true",
+                        help="see each reply by polling every 1 ms from its conversation's thread (the old way)")
     args = parser.parse_args()
     setup_logging()
     iterations = 40 if args.quick else args.iterations
@@ -188,12 +251,17 @@ def main() -> None:
         app.state.channel_limits = ChannelLimits(widget_per_minute=10**9)  # one client sends every sample
         with TestClient(app) as client, WorkerThread(runtime):
             widget_key = configure(client, {"Authorization": f"Bearer {key}"})
-            visitors = Visitors(client, database, tenant.tenant_id, widget_key, data_dir / "outbox")
-            samples, turns = run(visitors, iterations, args.concurrency)
+            watcher = None if args.poll else ReplyWatcher(database)
+            try:
+                visitors = Visitors(client, database, tenant.tenant_id, widget_key, data_dir / "outbox", watcher)
+                samples, turns = run(visitors, iterations, args.concurrency)
+            finally:
+                if watcher is not None:
+                    watcher.close()
     finally:
         database.close()
         shutil.rmtree(data_dir, ignore_errors=True)
-    report(samples, turns, iterations, args.concurrency)
+    report(samples, turns, iterations, args.concurrency, "poll" if args.poll else "listen")
 
 
 def run(visitors: Visitors, iterations: int, concurrency: int) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
@@ -249,7 +317,8 @@ def run(visitors: Visitors, iterations: int, concurrency: int) -> tuple[dict[str
     return samples, turns
 
 
-def report(samples: dict[str, list[int]], turns: dict[str, list[int]], iterations: int, concurrency: int) -> None:
+def report(samples: dict[str, list[int]], turns: dict[str, list[int]], iterations: int, concurrency: int,
+           seen_by: str) -> None:
     every = [value for values in samples.values() for value in values]
     overall = summarize_ms(every)
     emit({
@@ -257,6 +326,7 @@ def report(samples: dict[str, list[int]], turns: dict[str, list[int]], iteration
         "what": "POST /widget/v1/messages (in-process) -> assistant turn -> reply committed; grounded responder",
         "iterations_per_kind": iterations,
         "concurrency": concurrency,
+        "reply_seen_by": seen_by,
         "machine": machine_info(),
         # Other processes on the machine show up as latency here: read the numbers with this.
         "load_average_1m": round(os.getloadavg()[0], 2),
