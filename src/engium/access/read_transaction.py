@@ -21,7 +21,7 @@ A stale ``last_used_at``/``last_seen_at`` is refreshed after the commit, in a tr
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
-from contextlib import suppress
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass
 from typing import Annotated, Any, LiteralString
 
@@ -129,46 +129,54 @@ async def _rollback(conn: AsyncConnection) -> None:
         await conn.execute("rollback")
 
 
+@asynccontextmanager
+async def read_transaction(request: Request, permission: Permission) -> AsyncIterator[ReadTransaction]:
+    """The read's transaction, for the FastAPI dependency below and for a route answered without the
+    framework's dependency solving (``engium.conversations.hot_list_read``, ADR 0049): one code path."""
+    credential = _credential(request)
+    pool: AsyncAppPool = request.app.state.async_pool
+    try:
+        async with pool.connection() as conn:
+            try:
+                async with conn.pipeline() as pipeline:
+                    await conn.execute("begin")
+                    resolved = await conn.execute(credential.resolve, {"h": credential.hash})
+                    read = ReadTransaction(conn, pipeline, request, permission, credential, resolved)
+                    try:
+                        yield read
+                    except BaseException:
+                        # The query string was refused (400/422) before the route ran, or the route
+                        # failed. A refused credential answers first, as on every route that checks it
+                        # before its parameters: check() raises its 401/403 in place of that error.
+                        if not read.checked:
+                            await pipeline.sync()
+                            await read.check()
+                        raise
+                if not read.committed:
+                    await read.check()
+                    await conn.execute("commit")
+                if read.grant is not None and read.needs_touch():
+                    await repo.touch_in_own_transaction(conn, read.grant)
+            except psycopg.Error as exc:
+                await _rollback(conn)
+                raise _as_dbapi_error(exc) from exc
+            except BaseException:
+                # A refusal, the query string's 400/422, or the route's own error: nothing to keep.
+                await _rollback(conn)
+                raise
+    except psycopg.Error as exc:
+        # No connection to be had (the pool timed out, the server refused): 503, as for the engine.
+        raise _as_dbapi_error(exc) from exc
+
+
 def reads_with(permission: Permission) -> Callable[..., AsyncIterator[ReadTransaction]]:
     async def dependency(
         request: Request,
         _api_key: Annotated[HTTPAuthorizationCredentials | None, Security(API_KEY_SCHEME)] = None,
         _session_cookie: Annotated[str | None, Security(SESSION_SCHEME)] = None,
     ) -> AsyncIterator[ReadTransaction]:
-        credential = _credential(request)
-        pool: AsyncAppPool = request.app.state.async_pool
-        try:
-            async with pool.connection() as conn:
-                try:
-                    async with conn.pipeline() as pipeline:
-                        await conn.execute("begin")
-                        resolved = await conn.execute(credential.resolve, {"h": credential.hash})
-                        read = ReadTransaction(conn, pipeline, request, permission, credential, resolved)
-                        try:
-                            yield read
-                        except BaseException:
-                            # The query string was refused (400/422) before the route ran, or the route
-                            # failed. A refused credential answers first, as on every route that checks it
-                            # before its parameters: check() raises its 401/403 in place of that error.
-                            if not read.checked:
-                                await pipeline.sync()
-                                await read.check()
-                            raise
-                    if not read.committed:
-                        await read.check()
-                        await conn.execute("commit")
-                    if read.grant is not None and read.needs_touch():
-                        await repo.touch_in_own_transaction(conn, read.grant)
-                except psycopg.Error as exc:
-                    await _rollback(conn)
-                    raise _as_dbapi_error(exc) from exc
-                except BaseException:
-                    # A refusal, the query string's 400/422, or the route's own error: nothing to keep.
-                    await _rollback(conn)
-                    raise
-        except psycopg.Error as exc:
-            # No connection to be had (the pool timed out, the server refused): 503, as for the engine.
-            raise _as_dbapi_error(exc) from exc
+        async with read_transaction(request, permission) as read:
+            yield read
 
     return dependency
 
