@@ -8,9 +8,9 @@ resolved by the SECURITY DEFINER ``auth_*`` function in the statement that calls
 so the binding is transaction-local and row-level security scopes every row the route then reads. Nothing
 filters by tenant in Python.
 
-One round trip per request: the dependency queues ``begin`` and the resolve-and-bind statement on a
-pipeline and does not wait; the route queues its statement and ``commit`` behind them and sends the lot
-(:meth:`ReadTransaction.fetch_and_commit`). The route's statement runs under whatever binding the resolve
+One round trip per request: the route's statement is sent with ``begin``, the resolve-and-bind statement
+and ``commit`` as one simple-protocol message (:meth:`ReadTransaction.fetch_and_commit`; ADR 0049, where
+ADR 0034 queued them on a pipeline). The route's statement runs under whatever binding the resolve
 statement made: none for an unknown credential, so row-level security shows it no row. Its rows are
 handed over only after the credential's answer is checked, 401 or 403 otherwise, with the same messages.
 When the query string is refused (400/422) before the route runs, the dependency sees that error and
@@ -28,7 +28,6 @@ from typing import Annotated, Any, LiteralString
 import psycopg
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials
-from psycopg import AsyncCursor, AsyncPipeline
 from sqlalchemy.exc import DBAPIError
 
 from engium.access import credential_lookup as repo
@@ -68,15 +67,13 @@ def _credential(request: Request) -> _Credential:
 
 @dataclass
 class ReadTransaction:
-    """A transaction whose ``begin`` and resolve-and-bind statement are queued on ``connection``'s pipeline;
-    :meth:`fetch_and_commit` queues the route's statement and ``commit`` behind them and sends all four."""
+    """A read's transaction, not yet sent: :meth:`fetch_and_commit` sends ``begin``, the credential's
+    resolve-and-bind statement, the route's statement and ``commit`` as one message (ADR 0049)."""
 
     connection: AsyncConnection
-    pipeline: AsyncPipeline
     request: Request
     permission: Permission
     credential: _Credential
-    resolved: AsyncCursor[tuple[Any, ...]]
     committed: bool = False
     checked: bool = False
     grant: ApiKeyGrant | SessionGrant | None = None
@@ -84,21 +81,42 @@ class ReadTransaction:
     async def fetch_and_commit(self, query: LiteralString, params: dict[str, Any]) -> list[tuple[Any, ...]]:
         """Runs the route's one statement and commits, in the round trip that also resolves the credential;
         the rows are returned only once the credential is known and permitted (401/403 otherwise)."""
+        if "h" in params:
+            raise ValueError("the parameter name 'h' is the credential's")
+        # One simple-protocol message, so one send and one receive on the event loop (a pipeline of four
+        # extended-protocol statements cost about nine waits). The values are bound by psycopg's client-side
+        # binding, quoted by the types' own dumpers (bytea, uuid, timestamptz), never spliced as text.
+        cursor = psycopg.AsyncClientCursor(self.connection)
         try:
-            found = await self.connection.execute(query, params)
-            await self.connection.execute("commit")
-            await self.pipeline.sync()
+            await cursor.execute(
+                f"begin; {self.credential.resolve}; {query}; commit", {"h": self.credential.hash, **params}
+            )
+            cursor.nextset()
+            resolved = await cursor.fetchone()
+            cursor.nextset()
+            rows = await cursor.fetchall()
         except psycopg.Error as exc:
             raise _as_dbapi_error(exc) from exc
         self.committed = True
-        await self.check()
-        return await found.fetchall()
+        self.check(resolved)
+        return rows
 
-    async def check(self) -> Principal:
-        """The principal, once the resolve statement's answer is in (after a sync): 401 for an unknown,
-        revoked or expired credential, 403 without the permission, exactly as ``Requires`` refuses."""
+    async def resolve_and_check(self) -> Principal:
+        """The credential alone, for a request whose route never ran its statement (a refused query string):
+        resolved in a transaction of its own, then checked as :meth:`check` does."""
+        cursor = psycopg.AsyncClientCursor(self.connection)
+        try:
+            await cursor.execute(f"begin; {self.credential.resolve}; commit", {"h": self.credential.hash})
+            cursor.nextset()
+            resolved = await cursor.fetchone()
+        except psycopg.Error as exc:
+            raise _as_dbapi_error(exc) from exc
+        return self.check(resolved)
+
+    def check(self, row: tuple[Any, ...] | None) -> Principal:
+        """The principal from the resolve statement's row: 401 for an unknown, revoked or expired credential,
+        403 without the permission, exactly as ``Requires`` refuses."""
         self.checked = True
-        row = await self.resolved.fetchone()
         if self.credential.is_api_key:
             key_grant = repo.api_key_grant(row)
             principal = api_key_principal(key_grant)
@@ -137,24 +155,19 @@ async def read_transaction(request: Request, permission: Permission) -> AsyncIte
     pool: AsyncAppPool = request.app.state.async_pool
     try:
         async with pool.connection() as conn:
+            read = ReadTransaction(conn, request, permission, credential)
             try:
-                async with conn.pipeline() as pipeline:
-                    await conn.execute("begin")
-                    resolved = await conn.execute(credential.resolve, {"h": credential.hash})
-                    read = ReadTransaction(conn, pipeline, request, permission, credential, resolved)
-                    try:
-                        yield read
-                    except BaseException:
-                        # The query string was refused (400/422) before the route ran, or the route
-                        # failed. A refused credential answers first, as on every route that checks it
-                        # before its parameters: check() raises its 401/403 in place of that error.
-                        if not read.checked:
-                            await pipeline.sync()
-                            await read.check()
-                        raise
-                if not read.committed:
-                    await read.check()
-                    await conn.execute("commit")
+                try:
+                    yield read
+                except BaseException:
+                    # The query string was refused (400/422) before the route ran, or the route failed. A
+                    # refused credential answers first, as on every route that checks it before its
+                    # parameters: resolve_and_check() raises its 401/403 in place of that error.
+                    if not read.checked:
+                        await read.resolve_and_check()
+                    raise
+                if not read.checked:
+                    await read.resolve_and_check()
                 if read.grant is not None and read.needs_touch():
                     await repo.touch_in_own_transaction(conn, read.grant)
             except psycopg.Error as exc:
