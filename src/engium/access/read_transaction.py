@@ -74,7 +74,6 @@ class ReadTransaction:
     request: Request
     permission: Permission
     credential: _Credential
-    committed: bool = False
     checked: bool = False
     grant: ApiKeyGrant | SessionGrant | None = None
 
@@ -97,7 +96,6 @@ class ReadTransaction:
             rows = await cursor.fetchall()
         except psycopg.Error as exc:
             raise _as_dbapi_error(exc) from exc
-        self.committed = True
         self.check(resolved)
         return rows
 
@@ -150,7 +148,7 @@ async def _rollback(conn: AsyncConnection) -> None:
 @asynccontextmanager
 async def read_transaction(request: Request, permission: Permission) -> AsyncIterator[ReadTransaction]:
     """The read's transaction, for the FastAPI dependency below and for a route answered without the
-    framework's dependency solving (``engium.conversations.hot_list_read``, ADR 0049): one code path."""
+    framework's dependency solving (``engium.conversations.list_read_route``, ADR 0049): one code path."""
     credential = _credential(request)
     pool: AsyncAppPool = request.app.state.async_pool
     try:
@@ -160,10 +158,12 @@ async def read_transaction(request: Request, permission: Permission) -> AsyncIte
                 try:
                     yield read
                 except BaseException:
-                    # The query string was refused (400/422) before the route ran, or the route failed. A
-                    # refused credential answers first, as on every route that checks it before its
-                    # parameters: resolve_and_check() raises its 401/403 in place of that error.
+                    # The query string was refused (400/422) before the route ran, or the route's statement
+                    # failed. A refused credential answers first, as on every route that checks it before its
+                    # parameters: resolve_and_check() raises its 401/403 in place of that error (after
+                    # ending the transaction a failed statement left aborted).
                     if not read.checked:
+                        await _rollback(conn)
                         await read.resolve_and_check()
                     raise
                 if not read.checked:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from starlette._utils import get_route_path
+from starlette._utils import get_route_path  # the path as Starlette's router matches it (root_path removed)
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Match
 from starlette.types import Receive, Scope, Send
