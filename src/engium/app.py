@@ -34,6 +34,7 @@ from engium.channels.widget_routes import router as widget_router
 from engium.channels.widget_script import router as widget_script_router
 from engium.context import RequestContextMiddleware
 from engium.conversations.inbox_routes import router as inbox_tools_router
+from engium.conversations.list_read_route import ConversationListRoute
 from engium.conversations.routes import router as conversations_router
 from engium.errors import error_body, install_error_handlers
 from engium.evidence.routes import router as evidence_router
@@ -147,6 +148,10 @@ def create_app(runtime: Runtime, *, owns_database: bool = False) -> FastAPI:
     api.include_router(incident_notifications_router)
     api.include_router(operator_incidents_router)
     api.include_router(notifications_router)
+    # The plain conversation list read, ahead of every other route: matched by method, path and a plain
+    # query string, it skips the framework's routing and dependency solving (ADR 0049). Anything else at
+    # that path goes on to the FastAPI route, which also describes it in the API document.
+    app.router.routes.insert(0, ConversationListRoute(f"{API_PREFIX}/conversations"))
     # Public channel endpoints: authenticated by provider signature, not by the API's credentials. Matched
     # first: the providers' volume then skips testing each of the API's ~150 routes (ADR 0048); no path
     # overlaps, so the order decides nothing else.

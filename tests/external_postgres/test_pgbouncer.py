@@ -133,8 +133,9 @@ def test_the_cross_tenant_suite_passes_through_pgbouncer(bounced: Bounced) -> No
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "error",
          "tests/tenancy/test_cross_tenant.py", "tests/tenancy/test_raw_sql.py",
-         # The list read on the event loop: its own asyncio connections, pipelined, no prepared statements.
-         "tests/conversations/test_list_read.py"],
+         # The list read on the event loop: its own asyncio connections, one simple-protocol message per read
+         # (begin ... commit, client-side binding), no prepared statements; and its plain route (ADR 0049).
+         "tests/conversations/test_list_read.py", "tests/conversations/test_list_read_route.py"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600,
     )
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]

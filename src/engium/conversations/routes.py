@@ -17,6 +17,7 @@ from engium.access.principal import Principal
 from engium.access.read_transaction import ReadsWith, ReadTransaction
 from engium.conversations import contacts, service
 from engium.conversations import repository as repo
+from engium.conversations.list_read_route import CONVERSATION_FIELDS, conversation_page
 from engium.conversations.models import Contact, Conversation, Message
 from engium.conversations.schemas import (
     AssignRequest,
@@ -47,7 +48,6 @@ Paging = Annotated[PageRequest, Depends(page_request)]
 
 Row = TypeVar("Row", Contact, Conversation, Message, SaRow[Any])
 Out = TypeVar("Out", bound=BaseModel)
-CONVERSATION_FIELDS = tuple(ConversationOut.model_fields)
 CONTACT_FIELDS = tuple(ContactOut.model_fields)
 
 
@@ -110,16 +110,11 @@ async def list_conversations(
     contact_id: UUID | None = None,
 ) -> Response:
     # The hot read (ADR 0034): on the event loop, rows straight to the JSON Page[ConversationOut] would give.
-    params = repo.conversation_page_params(
-        cursor=page.cursor,
-        limit=page.limit,
-        status=status_filter,
-        channel=channel,
-        assignee_user_id=assignee_user_id,
-        contact_id=contact_id,
-    )
-    query, columns = repo.conversation_page_sql(params)
-    rows = await read.fetch_and_commit(query, params)
+    # A plain request (no filter) is answered by list_read_route.ConversationListRoute before it gets here
+    # (ADR 0049), with the same conversation_page; this route answers the rest and describes the document.
+    filters = {"status": status_filter, "channel": channel, "assignee_user_id": assignee_user_id,
+               "contact_id": contact_id}
+    rows, columns = await conversation_page(read, page, filters)
     return page_json(rows, columns, page, CONVERSATION_FIELDS, sort_key="last_message_at")
 
 

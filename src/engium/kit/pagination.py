@@ -43,10 +43,15 @@ def encode_cursor(at: datetime, id_: UUID) -> str:
     return f"{(at - _EPOCH) // _MICROSECOND}.{id_.hex}"
 
 
+def is_cursor(value: str) -> bool:
+    """Whether ``value`` has the cursor's shape (:data:`CURSOR_PATTERN`)."""
+    return _CURSOR.fullmatch(value) is not None
+
+
 def decode_cursor(value: str | None) -> Cursor | None:
     if value is None:
         return None
-    if not _CURSOR.fullmatch(value):
+    if not is_cursor(value):
         raise BadRequest("Invalid cursor")
     micros, id_hex = value.split(".")
     return Cursor(at=_EPOCH + int(micros) * _MICROSECOND, id=UUID(hex=id_hex))
