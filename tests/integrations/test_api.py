@@ -61,6 +61,17 @@ def test_short_secrets_get_no_hint(client: TestClient, tenant: TenantHandle) -> 
     assert create(client, tenant, "12345678")["last4"] == ""
 
 
+def test_a_secret_ending_in_control_characters_is_kept_without_a_hint(client: TestClient, tenant: TenantHandle) -> None:
+    # A NUL cannot be stored in the hint's text column: the secret (stored encrypted) is still accepted, on
+    # creation and on rotation, and nothing unprintable is shown back as its hint.
+    created = create(client, tenant, "secret-value-ending-in-nul\x00")
+    assert created["last4"] == ""
+    rotated = client.post(f"{URL}/{created['id']}/rotate", json={"secret": "another-value\x00\x01"},
+                          headers=tenant.headers)
+    assert rotated.status_code == 200, rotated.text
+    assert rotated.json()["last4"] == ""
+
+
 @pytest.mark.parametrize(
     "body",
     [

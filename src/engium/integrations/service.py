@@ -54,7 +54,9 @@ def previous_context(credential: IntegrationCredential) -> CipherContext:
 
 def hint_for(secret: SecretBytes) -> str:
     text = secret.reveal_text()
-    return text[-4:] if len(text) >= HINT_MIN_LENGTH else ""
+    # The hint is for a person to recognise the secret by: control characters show nothing recognisable, and
+    # a NUL one cannot be stored in the hint's text column at all (the secret itself is stored encrypted).
+    return text[-4:] if len(text) >= HINT_MIN_LENGTH and text[-4:].isprintable() else ""
 
 
 def _record(
