@@ -87,7 +87,11 @@ def test_bad_input_is_a_clear_4xx(client: TestClient, tenant: TenantHandle) -> N
     missing = client.post(REQUESTS, json={"kind": "access", "contact_id": "00000000-0000-4000-8000-000000000001"},
                           headers=tenant.headers)
     assert missing.status_code == 404
-    assert client.get(f"{REQUESTS}/nope", headers=tenant.headers).status_code == 422
+    # A malformed id names nothing (ADR 0020): 404, and a POST to a malformed id's action is not mistaken
+    # for another route (``/requests/./extend`` reaches the server as ``/requests/extend``).
+    assert client.get(f"{REQUESTS}/nope", headers=tenant.headers).status_code == 404
+    for action in ("extend", "refuse", "export", "erase", "opt-out", "rectify"):
+        assert client.post(f"{REQUESTS}/{action}", json={"reason": "x"}, headers=tenant.headers).status_code == 404
     request = _file(client, tenant, contact, "access")
     assert client.post(f"{REQUESTS}/{request['id']}/extend", json={"reason": ""},
                        headers=tenant.headers).status_code == 422

@@ -143,7 +143,7 @@ def ask_for_code(body: DataRequestStart, request: Request, session: DbSession, k
                         message=sent.format(digits=widget_privacy.CODE_DIGITS, minutes=minutes))
 
 
-@router.post("/requests/{challenge_id}/confirm", response_model=FiledRequestOut, status_code=201,
+@router.post("/requests/{challenge_id:uuid}/confirm", response_model=FiledRequestOut, status_code=201,
              responses=_REFUSALS)
 def confirm_code(challenge_id: UUID, body: CodeIn, request: Request, session: DbSession, key: WidgetKey = None,
                  token: WidgetToken = None) -> FiledRequestOut | JSONResponse:

@@ -113,29 +113,29 @@ def list_requests(principal: PrivacyRead, session: DbSession, open_only: bool = 
     return RequestList(items=[_out(r) for r in requests.list_requests(session, open_only=open_only)])
 
 
-@router.get("/requests/{request_id}", response_model=RequestOut)
+@router.get("/requests/{request_id:uuid}", response_model=RequestOut)
 def get_request(request_id: UUID, principal: PrivacyRead, session: DbSession) -> RequestOut:
     return _out(requests.get_request(session, request_id))
 
 
-@router.post("/requests/{request_id}/extend", response_model=RequestOut)
+@router.post("/requests/{request_id:uuid}/extend", response_model=RequestOut)
 def extend_request(request_id: UUID, body: ReasonIn, principal: PrivacyManage, session: DbSession) -> RequestOut:
     """Extends the deadline once, as far as the regime allows; the reason is kept with the request."""
     return _out(requests.extend(session, principal, request_id, body.reason))
 
 
-@router.post("/requests/{request_id}/refuse", response_model=RequestOut)
+@router.post("/requests/{request_id:uuid}/refuse", response_model=RequestOut)
 def refuse_request(request_id: UUID, body: ReasonIn, principal: PrivacyManage, session: DbSession) -> RequestOut:
     return _out(requests.refuse(session, principal, request_id, body.reason))
 
 
-@router.post("/requests/{request_id}/export")
+@router.post("/requests/{request_id:uuid}/export")
 def export_subject(request_id: UUID, principal: PrivacyManage, session: DbSession) -> dict[str, Any]:
     """Fulfils an access or export request: the person's data as one JSON bundle (the request completes)."""
     return fulfil_export(session, principal, request_id)
 
 
-@router.get("/requests/{request_id}/export")
+@router.get("/requests/{request_id:uuid}/export")
 def download_export(request_id: UUID, principal: PrivacyManage, session: DbSession) -> dict[str, Any]:
     """The bundle an export produced, again, for 30 days (sealed under the person's key meanwhile: an
     erasure makes it unreadable at once). Every download is audited. 404 when none is kept."""
@@ -143,7 +143,7 @@ def download_export(request_id: UUID, principal: PrivacyManage, session: DbSessi
     return bundle
 
 
-@router.post("/requests/{request_id}/erase", response_model=CertificateOut)
+@router.post("/requests/{request_id:uuid}/erase", response_model=CertificateOut)
 def erase_subject(request: Request, request_id: UUID, principal: PrivacyManage, session: DbSession) -> CertificateOut:
     """Fulfils an erasure request everywhere and returns the signed deletion certificate."""
     runtime = runtime_of(request)
@@ -151,7 +151,7 @@ def erase_subject(request: Request, request_id: UUID, principal: PrivacyManage, 
     return CertificateOut.model_validate(fulfil_erasure(session, principal, request_id, signer, runtime.embedder))
 
 
-@router.post("/requests/{request_id}/opt-out", response_model=RequestOut)
+@router.post("/requests/{request_id:uuid}/opt-out", response_model=RequestOut)
 def opt_out_subject(request_id: UUID, principal: PrivacyManage, session: DbSession) -> RequestOut:
     """Fulfils an opt-out request: the contact is recorded as opted out of sale or sharing, so no
     integration marked as sharing receives anything about them, and the request completes."""
@@ -159,14 +159,14 @@ def opt_out_subject(request_id: UUID, principal: PrivacyManage, session: DbSessi
     return _out(requests.get_request(session, request_id))
 
 
-@router.post("/requests/{request_id}/rectify", response_model=RequestOut)
+@router.post("/requests/{request_id:uuid}/rectify", response_model=RequestOut)
 def rectify_subject(request_id: UUID, body: Rectification, principal: PrivacyManage, session: DbSession) -> RequestOut:
     """Fulfils a rectification request: the corrected fields are applied to the contact (as a contact edit,
     with its validation) and the request completes, naming the fields corrected."""
     return _out(fulfil_rectification(session, principal, request_id, body))
 
 
-@router.get("/requests/{request_id}/certificate", response_model=CertificateOut)
+@router.get("/requests/{request_id:uuid}/certificate", response_model=CertificateOut)
 def get_certificate(request_id: UUID, principal: PrivacyRead, session: DbSession) -> CertificateOut:
     found = session.get(PrivacyCertificate, (principal.tenant_id, request_id))
     if found is None:

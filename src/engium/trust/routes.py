@@ -44,7 +44,7 @@ def get_register(request: Request, principal: TrustRead, session: DbSession) -> 
     return RegisterOut.model_validate(register_json(register, business, tenant.public_id))
 
 
-@router.post("/announcements/{announcement_id}/objection", response_model=ObjectionOut, status_code=201)
+@router.post("/announcements/{announcement_id:uuid}/objection", response_model=ObjectionOut, status_code=201)
 def object_to_announcement(announcement_id: UUID, body: ObjectionIn, principal: TrustManage,
                            session: DbSession) -> ObjectionOut:
     """The owner objects to an announced subprocessor before it takes effect (GDPR Art. 28(2)); the
