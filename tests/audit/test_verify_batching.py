@@ -25,7 +25,7 @@ from engium.audit.chain_scan import (
 from engium.audit.verify import MIN_SEGMENT_SEQS, segment_length
 from engium.runtime import Runtime
 from tests.audit import tamper
-from tests.audit.conftest import append
+from tests.audit.conftest import append, seal
 from tests.conftest import make_tenant
 
 Attack = Callable[[Connection, UUID], None]
@@ -51,6 +51,7 @@ def test_chains_walked_many_to_a_query_find_what_walking_each_alone_finds(
     for n, tenant in enumerate(tenants):
         for k in range(5 + n):
             append(runtime, tenant, details={"n": n, "k": k})
+    seal(runtime)  # before the tampering, so that the next test's seal finds nothing new here to refuse
     with tamper.triggers_disabled(superuser_engine) as conn:
         for tenant, (attack, _) in zip(tenants, ATTACKS, strict=True):
             if attack is not None:
