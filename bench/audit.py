@@ -7,7 +7,7 @@ does, spread over --tenants tenants (writer i appends to tenant i mod T, so seve
 one chain's head lock whenever writers > tenants). Then seals every chain and times
 ``engium.audit.verify.verify_database`` over all of them as the owner role (every hash recomputed in
 Python from the canonical bytes of ``audit_event_fields``, links, checkpoint signatures, anchors, heads;
-chains cut into segments walked by several connections, ADR 0033).
+chains cut into segments walked by several connections, ADR 0033; small chains many to a query, ADR 0050).
 
 Usage:
     .venv/bin/python bench/audit.py              # 10 s per phase, 16 tenants

@@ -1,5 +1,6 @@
 """Streams chains out of PostgreSQL into chain walkers: each chain cut into seq ranges (segments),
-walked by several connections at once, all reading one snapshot (ADR 0033).
+walked by several connections at once, all reading one snapshot (ADR 0033); small chains many to a
+query (ADR 0050).
 
 Per event, the database sends the canonical encoding of ``audit_event_fields`` (the very bytes
 ``audit_append`` hashed: the same expression as ``audit_canonical``, one field after another) with the
@@ -11,6 +12,8 @@ what makes the database's part cheap, and several segments at once use more than
 
 from __future__ import annotations
 
+import itertools
+import operator
 import queue
 import re
 import threading
@@ -44,6 +47,21 @@ _SEGMENT = (
     "   where e.tenant_id = %s and e.seq between %s and %s order by e.seq offset 0"
     ") as rows order by seq"
 )
+# Whole small chains, many to a query (ADR 0050): the same bytes, with the tenant first. A query costs
+# about 3 ms however few its rows (planning and starting a scan of every monthly partition, a round
+# trip), which was most of the time of a log of many chains of a few hundred events each. The tenant
+# comes as text: a ``UUID`` object built per row cost more than the rest of the walk of that row.
+_CHAINS = (
+    f"select rows.tenant_id::text, rows.seq, case when cardinality(f) = {len(FIELD_NAMES)} "
+    f"then convert_to({_CANONICAL}, 'UTF8') end, rows.prev_hash, rows.hash from ("
+    "  select e.tenant_id, e.seq, e.prev_hash, e.hash, audit_event_fields(e) as f from audit_events e"
+    "   where e.tenant_id = any(%s::uuid[]) order by e.tenant_id, e.seq offset 0"
+    ") as rows order by rows.tenant_id, rows.seq"
+)
+# A chain of at most this many expected events is walked with others in one query, up to this many
+# events (and chains) a query: the rows are sorted in memory (work_mem) before they are sent.
+SMALL_CHAIN_EVENTS = 5_000
+CHAINS_PER_QUERY = 256
 _SNAPSHOT_ID = re.compile(r"^[0-9A-F]+-[0-9A-F]+(-[0-9A-F]+)?$")
 
 
@@ -63,6 +81,8 @@ class ChainPlan:
     wanted: frozenset[int]
     start: tuple[int, bytes]
     segments: Sequence[Segment]
+    # Events its head promises (0: unknown); only groups small chains into one query.
+    expected_events: int = 0
 
 
 def plan_segments(tenant_id: UUID, after: int, expected_last: int | None, seqs: int = SEGMENT_SEQS) -> list[Segment]:
@@ -87,12 +107,72 @@ def walk_segment(driver: psycopg.Connection[Any], segment: Segment, wanted: froz
     return walker
 
 
+def walk_small_chains(
+    driver: psycopg.Connection[Any], segments: Sequence[Segment], wanted: Sequence[frozenset[int]]
+) -> list[ChainWalker]:
+    """The walkers of whole chains (one segment each, of distinct tenants), all read by one query."""
+    if not all(_whole_chain(segment) for segment in segments):
+        raise ValueError("only whole chains are walked several to a query")
+    walkers = {
+        str(s.tenant_id): ChainWalker(s.tenant_id, w, segment=True) for s, w in zip(segments, wanted, strict=True)
+    }
+    if len(walkers) != len(segments):
+        raise ValueError("a chain is walked once per query")
+    with driver.cursor(binary=True) as cursor:
+        rows = cursor.stream(_CHAINS, ([s.tenant_id for s in segments],), size=_STREAM_ROWS)
+        without_tenant = operator.itemgetter(1, 2, 3, 4)
+        for tenant_id, chain_rows in itertools.groupby(rows, key=operator.itemgetter(0)):
+            walkers[tenant_id].feed_encoded(map(without_tenant, chain_rows))
+    return [walkers[str(segment.tenant_id)] for segment in segments]
+
+
+def _whole_chain(segment: Segment) -> bool:
+    return segment.first == MIN_SEQ and segment.last == MAX_SEQ
+
+
 def walk_chain(driver: psycopg.Connection[Any], plan: ChainPlan) -> ChainWalker:
     """One chain, segment after segment, on one connection."""
     walker = ChainWalker(plan.tenant_id, plan.wanted, plan.start)
     for segment in plan.segments:
         walker.join(walk_segment(driver, segment, plan.wanted))
     return walker
+
+
+# One query's worth of segments: (index of the plan, index of the segment in it, the segment).
+_Task = list[tuple[int, int, Segment]]
+
+
+def _tasks(plans: Sequence[ChainPlan], workers: int) -> list[_Task]:
+    """Every segment of a chain is a query of its own (larger ones first), but small whole chains go
+    several to a query: at most ``SMALL_CHAIN_EVENTS`` expected events and ``CHAINS_PER_QUERY`` chains
+    each, and no more than one worker's share of them, so that every worker still gets some."""
+    tasks: list[_Task] = []
+    small: list[tuple[int, ChainPlan]] = []
+    for index, plan in enumerate(plans):
+        if len(plan.segments) == 1 and _whole_chain(plan.segments[0]) and plan.expected_events <= SMALL_CHAIN_EVENTS:
+            small.append((index, plan))
+        else:
+            tasks.extend([(index, k, segment)] for k, segment in enumerate(plan.segments))
+    share = -(-sum(plan.expected_events for _, plan in small) // max(workers, 1))
+    budget = max(1, min(SMALL_CHAIN_EVENTS, share))
+    batch: _Task = []
+    events = 0
+    for index, plan in small:
+        if batch and (events + plan.expected_events > budget or len(batch) >= CHAINS_PER_QUERY):
+            tasks.append(batch)
+            batch, events = [], 0
+        batch.append((index, 0, plan.segments[0]))
+        events += plan.expected_events
+    if batch:
+        tasks.append(batch)
+    return tasks
+
+
+def _run(driver: psycopg.Connection[Any], task: _Task, plans: Sequence[ChainPlan]) -> list[ChainWalker]:
+    if len(task) == 1:
+        index, _, segment = task[0]
+        return [walk_segment(driver, segment, plans[index].wanted)]
+    return walk_small_chains(driver, [segment for _, _, segment in task], [plans[index].wanted for index, _, _ in task])
 
 
 def snapshot_id(driver: psycopg.Connection[Any]) -> str:
@@ -120,13 +200,8 @@ def walk_chains(
     """Every chain's walker, in ``plans`` order. With ``workers`` > 1, ``main`` (in a repeatable read
     transaction) exports its snapshot and ``workers - 1`` more connections from ``connect`` import it, so
     every segment is read as of the same instant; ``main`` walks segments too."""
-    tasks = [(index, k, segment) for index, plan in enumerate(plans) for k, segment in enumerate(plan.segments)]
-    if workers <= 1 or len(tasks) <= 1:
-        for plan in plans:
-            yield walk_chain(main, plan)
-        return
-    exported = snapshot_id(main)
-    pending: queue.SimpleQueue[tuple[int, int, Segment]] = queue.SimpleQueue()
+    tasks = _tasks(plans, workers)
+    pending: queue.SimpleQueue[_Task] = queue.SimpleQueue()
     for task in tasks:
         pending.put(task)
     done: dict[tuple[int, int], ChainWalker] = {}
@@ -135,12 +210,13 @@ def walk_chains(
     def work(driver: psycopg.Connection[Any]) -> None:
         while not errors:
             try:
-                index, k, segment = pending.get_nowait()
+                task = pending.get_nowait()
             except queue.Empty:
                 return
-            done[index, k] = walk_segment(driver, segment, plans[index].wanted)
+            for (index, k, _), walker in zip(task, _run(driver, task, plans), strict=True):
+                done[index, k] = walker
 
-    def helper() -> None:
+    def helper(exported: str) -> None:
         try:
             with connect() as driver:
                 _import_snapshot(driver, exported)
@@ -149,7 +225,11 @@ def walk_chains(
         except BaseException as exc:  # handed to the caller's thread, which raises it
             errors.append(exc)
 
-    threads = [threading.Thread(target=helper, daemon=True) for _ in range(min(workers, len(tasks)) - 1)]
+    threads: list[threading.Thread] = []
+    if workers > 1 and len(tasks) > 1:
+        exported = snapshot_id(main)
+        threads = [threading.Thread(target=helper, args=(exported,), daemon=True)
+                   for _ in range(min(workers, len(tasks)) - 1)]
     for thread in threads:
         thread.start()
     try:

@@ -63,10 +63,14 @@ _ALL_PRUNED = text(
     "select tenant_id, first_seq, last_seq, checkpoint_hash from audit_pruned_ranges where tenant_id = any(:tenants) "
     "order by tenant_id, last_seq"
 )
-# Parallel walking (ADR 0033): at most this many connections, and one more only per this many events
-# (opening a connection costs more than walking a few thousand events).
+# Parallel walking (ADR 0033): at most this many connections, and one more only per this many events:
+# a connection costs about 5 ms to open and warm (ADR 0050), what one core spends on ~1,000 events.
 MAX_WORKERS = 4
-EVENTS_PER_WORKER = 20_000
+EVENTS_PER_WORKER = 5_000
+# A chain longer than one connection's share of all the events is cut into segments of that share
+# (ADR 0050), so that a single chain of 10,000 or 100,000 events keeps every connection busy, not one;
+# never shorter than this, against which a query's start-up is noise.
+MIN_SEGMENT_SEQS = 5_000
 
 
 @dataclass(frozen=True)
@@ -260,7 +264,7 @@ def _plan(
     wanted = frozenset(c.seq for c in (*records.stored, *anchored))
     expected_last = records.head[0] if records.head is not None else None
     segments = plan_segments(tenant_id, start[0], expected_last, segment_seqs)
-    return ChainPlan(tenant_id, wanted, start, segments), range_findings
+    return ChainPlan(tenant_id, wanted, start, segments, _expected_events(tenant_id, records)), range_findings
 
 
 def _judge(
@@ -317,9 +321,21 @@ def verify_tenant(
     return _judge(walker, records, anchored_items, keys, range_findings, check_head=check_head)
 
 
-def _worker_count(plans: Sequence[ChainPlan], records: dict[UUID, ChainRecords]) -> int:
-    heads = [(plan.start[0], records[plan.tenant_id].head) for plan in plans]
-    expected = sum(max(head[0] - after, 0) for after, head in heads if head is not None)
+def _expected_events(tenant_id: UUID, records: ChainRecords) -> int:
+    """Events the chain's head promises after the pruned months (0 without a head)."""
+    if records.head is None:
+        return 0
+    (after, _), _ = chain_start(tenant_id, records.pruned)
+    return max(records.head[0] - after, 0)
+
+
+def segment_length(expected: int, workers: int, segment_seqs: int) -> int:
+    """Seqs per segment: ``segment_seqs`` at most, and one worker's share of the ``expected`` events (at
+    least ``MIN_SEGMENT_SEQS``), so that a chain longer than that share is walked by several workers."""
+    return min(segment_seqs, max(MIN_SEGMENT_SEQS, -(-expected // max(workers, 1))))
+
+
+def _worker_count(expected: int) -> int:
     return max(1, min(MAX_WORKERS, os.cpu_count() or 1, 1 + expected // EVENTS_PER_WORKER))
 
 
@@ -348,8 +364,9 @@ def verify_database(
 
     The database snapshot and the anchors are taken together while holding the sealers' lock, so a
     seal running concurrently cannot make a fresh anchor look like a checkpoint missing from the DB.
-    Chains are cut into segments of ``segment_seqs`` seqs, walked by ``workers`` connections at once
-    (default: one per core up to ``MAX_WORKERS``, fewer for small logs), all in that one snapshot.
+    Chains are cut into segments of at most ``segment_seqs`` seqs (less for a chain longer than one
+    connection's share of the events), walked by ``workers`` connections at once (default: one per core
+    up to ``MAX_WORKERS``, fewer for small logs), all in that one snapshot.
     """
     started = time.perf_counter()
     with engine.connect() as conn:
@@ -370,12 +387,13 @@ def verify_database(
             conn.execute(text("select pg_advisory_unlock(:key)"), {"key": SEAL_LOCK_KEY})
             locked = False
             records = _all_records(conn, tenants)
+            expected = sum(_expected_events(t, records[t]) for t in tenants)
+            count = workers if workers is not None else _worker_count(expected)
+            seqs = segment_length(expected, count, segment_seqs)
             planned = [
-                _plan(t, records[t], [a for a in anchored[t] if isinstance(a, Checkpoint)], segment_seqs)
-                for t in tenants
+                _plan(t, records[t], [a for a in anchored[t] if isinstance(a, Checkpoint)], seqs) for t in tenants
             ]
             plans = [plan for plan, _ in planned]
-            count = workers if workers is not None else _worker_count(plans, records)
 
             def connect() -> psycopg.Connection[Any]:
                 cargs, cparams = engine.dialect.create_connect_args(engine.url)
