@@ -213,6 +213,27 @@ def test_a_returning_customers_sms_costs_five_round_trips(
     assert tuple(conversations) == (1, True), "the second message joined the open conversation and moved it"
 
 
+def test_staff_working_hours_do_not_add_a_round_trip_per_member(
+    client: TestClient, runtime: Runtime, ct: ChannelTenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No declared opening hours: the after-hours check falls back to the staff's weeks (one statement).
+    for name in ("Ana", "Ben", "Cy"):
+        staff = client.post("/api/v1/staff", headers=ct.tenant.headers, json={"name": name, "service_ids": []})
+        assert staff.status_code == 201, staff.text
+        rules = [{"weekday": d, "start_time": "00:00", "end_time": "23:59"} for d in range(7)]
+        week = client.put(f"/api/v1/staff/{staff.json()['id']}/availability", headers=ct.tenant.headers,
+                          json={"rules": rules})
+        assert week.status_code == 200, week.text
+    first, first_headers = twilio_request(ct.twilio_path(), sms_params("SM" + uuid.uuid4().hex))
+    assert client.post(ct.twilio_path(), content=first, headers=first_headers).status_code == 200
+    seen = _sms(client, ct, "+14155550913", monkeypatch)
+    # With hours, the check also reads today's closures; the staff's weeks are one statement (was 2 + 2 per
+    # member), the settings row one (was two).
+    assert seen.round_trips <= NEW_CUSTOMER_ROUND_TRIPS + 1, _listing(seen)
+    assert sum("availability_rules" in s for s in seen.statements) == 1, _listing(seen)
+    assert sum("from tenant_settings" in s.lower() for s in seen.statements) == 2, "the base URL, then the settings row"
+
+
 def test_the_store_announces_the_conversation_once_with_the_inbox_payload(
     client: TestClient, runtime: Runtime, ct: ChannelTenant
 ) -> None:
