@@ -89,7 +89,9 @@ begin
         last_at := p_at;
     end if;
 
-    stored_at := greatest(p_at, last_at);
+    -- After the lock: a message that waited for another one's commit is stored after it, so the messages
+    -- of one conversation get increasing timestamps in the order they were stored.
+    stored_at := case when conversation_created then p_at else greatest(p_at, last_at + interval '1 microsecond') end;
     insert into messages (tenant_id, id, conversation_id, direction, author_kind, author_user_id, body, created_at)
     values (p_tenant_id, p_message_id, stored_conversation_id, 'inbound', 'contact', null, p_body, stored_at);
     if not conversation_created then
