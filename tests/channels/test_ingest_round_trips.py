@@ -5,6 +5,7 @@ audit values and the live-inbox announcements exactly as they were."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 import uuid
@@ -20,6 +21,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
 from engium.audit.actions import ActorKind
+from engium.conversations.repository import INBOX_CHANNEL
 from engium.crypto.models import SubjectKey
 from engium.kit.transaction_memo import transaction_memo
 from engium.runtime import Runtime
@@ -36,11 +38,16 @@ from tests.channels.inbound_helpers import (
 from tests.conftest import CLIENT_IP, audit_events, revealed_audit_events
 
 WRITES = re.compile(r"^\s*(insert|update|delete)\b|pg_notify|procrastinate|audit_append", re.IGNORECASE)
-# A new customer's SMS, BEGIN and COMMIT aside: the verification reads (one pipeline), the claim, contact
-# (read, insert), network key, conversation (read, insert), its announcement, the after-hours check
-# (settings, staff), webhook endpoints, message, conversation timestamps, delivery link, audit append,
-# job. Was 28 before ADR 0048.
-NEW_CUSTOMER_ROUND_TRIPS = 16
+# A new customer's SMS, BEGIN and COMMIT aside: the verification reads (one pipeline), the claim, the store
+# (contact, conversation, message, timestamps, delivery link, announcement: one function call, pipelined with
+# the network key's row), the conversation.created hooks (the after-hours check's settings and staff, the
+# subscribed webhook endpoints), the job, the audit append. Was 28 before ADR 0048, 16 before ADR 0051.
+NEW_CUSTOMER_ROUND_TRIPS = 8
+# A returning customer with an open conversation: verification, claim, store, job, audit. Was 11.
+RETURNING_CUSTOMER_ROUND_TRIPS = 5
+# What the ORM wrote before ADR 0051, one statement each: none of it may come back on this path.
+ORM_STORE = re.compile(r"insert into (contacts|conversations|messages) |update (conversations|inbound_deliveries) ",
+                       re.IGNORECASE)
 
 
 @pytest.fixture
@@ -137,35 +144,116 @@ def test_an_unknown_public_id_binds_nothing_and_is_refused(
     assert "channel_tenant" in seen.statements[0]
 
 
-def test_a_stored_sms_costs_one_round_trip_per_step(
+def _listing(seen: Traffic) -> str:
+    return "\n".join(f"{t} {s.split(chr(10))[0][:90]}" for t, s in zip(seen.trip_of, seen.statements, strict=True))
+
+
+def _sms(client: TestClient, ct: ChannelTenant, sender: str, monkeypatch: pytest.MonkeyPatch) -> Traffic:
+    body, headers = twilio_request(ct.twilio_path(), sms_params("SM" + uuid.uuid4().hex, sender=sender))
+    with traffic(monkeypatch) as seen:
+        response = client.post(ct.twilio_path(), content=body, headers=headers)
+        seen.wait_for("audit_append")  # the request transaction's commit may finish after the answer
+    assert response.status_code == 200, response.text
+    return seen
+
+
+def _assert_one_round_trip_per_step(seen: Traffic) -> None:
+    listing = _listing(seen)
+    assert seen.trips_before("insert into inbound_deliveries") == 1, listing  # verification: one round trip
+    claim = seen.trip_of[next(i for i, s in enumerate(seen.statements) if "inbound_deliveries" in s)]
+    assert sum(trip == claim for trip in seen.trip_of) == 1, "the replay claim is one statement"
+    stores = [i for i, s in enumerate(seen.statements) if "store_inbound_message" in s]
+    assert len(stores) == 1, listing
+    store_trip = seen.trip_of[stores[0]]
+    sharing = [s for s, trip in zip(seen.statements, seen.trip_of, strict=True) if trip == store_trip]
+    # The store is one statement; the network key's row, if this transaction has not read it, rides along.
+    assert all("store_inbound_message" in s or "subject_keys" in s for s in sharing), listing
+    assert [s for s in seen.statements if ORM_STORE.search(s)] == [], listing
+    assert sum("procrastinate" in s.lower() for s in seen.statements) == 1, "the job: one statement"
+    assert sum("audit_append" in s for s in seen.statements) == 1, listing
+    assert sum("subject_keys" in s for s in seen.statements) == 1, "the network key is read once, not per event"
+    assert not any("pg_notify" in s for s in seen.statements), "the store function announced the conversation"
+
+
+def test_a_new_customers_sms_stores_in_one_round_trip(
     client: TestClient, runtime: Runtime, ct: ChannelTenant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The month's network key exists once any event of the tenant sealed an address.
     first, first_headers = twilio_request(ct.twilio_path(), sms_params("SM" + uuid.uuid4().hex))
     assert client.post(ct.twilio_path(), content=first, headers=first_headers).status_code == 200
-    body, headers = twilio_request(ct.twilio_path(), sms_params("SM" + uuid.uuid4().hex, sender="+14155550911"))
-    with traffic(monkeypatch) as seen:
-        response = client.post(ct.twilio_path(), content=body, headers=headers)
-        seen.wait_for("audit_append")  # the request transaction's commit may finish after the answer
-    assert response.status_code == 200, response.text
-    listing = "\n".join(f"{t} {s.split(chr(10))[0][:90]}" for t, s in zip(seen.trip_of, seen.statements, strict=True))
-    assert seen.trips_before("insert into inbound_deliveries") == 1, listing  # verification: one round trip
-    claim = seen.trip_of[next(i for i, s in enumerate(seen.statements) if "inbound_deliveries" in s)]
-    assert sum(trip == claim for trip in seen.trip_of) == 1, "the replay claim is one statement"
-    assert sum("procrastinate" in s.lower() for s in seen.statements) == 1, "the job: one statement"
-    assert sum("audit_append" in s for s in seen.statements) == 1, listing
-    assert sum("subject_keys" in s for s in seen.statements) == 1, "the network key is read once, not per event"
-    assert sum("pg_notify" in s for s in seen.statements) == 1, "one announcement of the conversation"
-    assert seen.round_trips <= NEW_CUSTOMER_ROUND_TRIPS, listing
+    seen = _sms(client, ct, "+14155550911", monkeypatch)
+    _assert_one_round_trip_per_step(seen)
+    assert seen.round_trips <= NEW_CUSTOMER_ROUND_TRIPS, _listing(seen)
 
-    # The memoised key still sealed every event's network values (never in clear), and they open.
-    kinds = {"message.received", "webhook.received", "contact.created", "conversation.created"}
+    # The key read in the store's pipeline still sealed every event's network values (never in clear).
+    kinds = {"message.created", "webhook.received", "contact.created", "conversation.created"}
     raw = [e for e in audit_events(runtime, ct.tenant) if e["action"] in kinds][-4:]
-    assert len(raw) == 4
+    assert sorted(e["action"] for e in raw) == sorted(kinds)
     assert all(e["ip"] is None and CLIENT_IP not in str(e["details"]) for e in raw)
     assert all(entry.get("sealed") for e in raw for entry in e["details"]["personal"])
     opened = [e for e in revealed_audit_events(runtime, ct.tenant) if e["action"] in kinds][-4:]
     assert [e["details"].get("ip") for e in opened] == [CLIENT_IP] * 4
+
+
+def test_a_returning_customers_sms_costs_five_round_trips(
+    client: TestClient, runtime: Runtime, ct: ChannelTenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, first_headers = twilio_request(ct.twilio_path(), sms_params("SM" + uuid.uuid4().hex, body="one"))
+    assert client.post(ct.twilio_path(), content=first, headers=first_headers).status_code == 200
+    seen = _sms(client, ct, "+14155550123", monkeypatch)  # sms_params' default sender: the same customer
+    _assert_one_round_trip_per_step(seen)
+    assert seen.round_trips == RETURNING_CUSTOMER_ROUND_TRIPS, _listing(seen)
+    messages = [m for m in stored_messages(runtime, ct.tenant) if m[1] == "inbound"]
+    assert len(messages) == 2
+    with tenant_transaction(runtime.database, ct.tenant.id) as session:
+        conversations = session.execute(text(
+            "select count(*), bool_and(last_message_at = (select max(created_at) from messages m"
+            " where m.conversation_id = c.id)) from conversations c"
+        )).one()
+    assert tuple(conversations) == (1, True), "the second message joined the open conversation and moved it"
+
+
+def test_staff_working_hours_do_not_add_a_round_trip_per_member(
+    client: TestClient, runtime: Runtime, ct: ChannelTenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # No declared opening hours: the after-hours check falls back to the staff's weeks (one statement).
+    for name in ("Ana", "Ben", "Cy"):
+        staff = client.post("/api/v1/staff", headers=ct.tenant.headers, json={"name": name, "service_ids": []})
+        assert staff.status_code == 201, staff.text
+        rules = [{"weekday": d, "start_time": "00:00", "end_time": "23:59"} for d in range(7)]
+        week = client.put(f"/api/v1/staff/{staff.json()['id']}/availability", headers=ct.tenant.headers,
+                          json={"rules": rules})
+        assert week.status_code == 200, week.text
+    first, first_headers = twilio_request(ct.twilio_path(), sms_params("SM" + uuid.uuid4().hex))
+    assert client.post(ct.twilio_path(), content=first, headers=first_headers).status_code == 200
+    seen = _sms(client, ct, "+14155550913", monkeypatch)
+    # With hours, the check also reads today's closures; the staff's weeks are one statement (was 2 + 2 per
+    # member), the settings row one (was two).
+    assert seen.round_trips <= NEW_CUSTOMER_ROUND_TRIPS + 1, _listing(seen)
+    assert sum("availability_rules" in s for s in seen.statements) == 1, _listing(seen)
+    assert sum("from tenant_settings" in s.lower() for s in seen.statements) == 2, "the base URL, then the settings row"
+
+
+def test_the_store_announces_the_conversation_once_with_the_inbox_payload(
+    client: TestClient, runtime: Runtime, ct: ChannelTenant
+) -> None:
+    listener = runtime.database.app_engine.raw_connection()
+    driver: Any = listener.driver_connection
+    listener.detach()  # autocommit and LISTEN must not go back to the pool with it
+    try:
+        driver.rollback()
+        driver.autocommit = True
+        driver.execute(f"listen {INBOX_CHANNEL}")
+        body, headers = twilio_request(ct.twilio_path(), sms_params("SM" + uuid.uuid4().hex, sender="+14155550912"))
+        assert client.post(ct.twilio_path(), content=body, headers=headers).status_code == 200
+        payloads = [n.payload for n in driver.notifies(timeout=2.0)]
+    finally:
+        listener.close()
+    with tenant_transaction(runtime.database, ct.tenant.id) as session:
+        conversation_id = session.execute(text("select id from conversations")).scalar_one()
+    # Byte for byte what conversations/repository.py sends, so one transaction's announcements still fold.
+    expected = json.dumps({"tenant_id": str(ct.tenant.id), "conversation_id": str(conversation_id)})
+    assert [p for p in payloads if str(ct.tenant.id) in p] == [expected]
 
 
 def test_concurrent_deliveries_of_one_message_store_it_once(

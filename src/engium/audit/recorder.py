@@ -130,6 +130,18 @@ def _contact_of(actor_kind: ActorKind, actor_id: str, subject: UUID | None) -> U
         return None
 
 
+def network_key_for(principal: Principal | None) -> SealingKey | None:
+    """The key :func:`record` would seal this actor's IP address and user agent under now, if it would seal
+    them at all: for a caller that reads the key row ahead, in a round trip it makes anyway (ADR 0051)."""
+    ctx = current_request_context()
+    if ctx is None or not (ctx.client_ip or ctx.user_agent):
+        return None
+    actor_kind, actor_id = _actor(principal)
+    if actor_kind not in SEALED_NETWORK_ACTORS:
+        return None
+    return SealingKey.network(_contact_of(actor_kind, actor_id, None))
+
+
 def record(
     session: Session,
     principal: Principal | None,

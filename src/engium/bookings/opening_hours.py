@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from engium.bookings import catalog
+from engium.bookings import repository as repo
 
 Hours = dict[int, list[tuple[time, time]]]  # weekday -> open spans; an empty list means closed
 
@@ -73,9 +73,9 @@ def settings_hours(opening_hours: dict[str, Any]) -> Hours:
 def staff_hours(session: Session) -> Hours:
     """The union of active staff's weekly working hours, per weekday."""
     merged: dict[int, list[tuple[time, time]]] = {day: [] for day in range(7)}
-    for view in catalog.list_staff(session, active=True):
-        for rule in catalog.get_week(session, view.staff.id):
-            merged[rule.weekday].append((rule.start_time, rule.end_time))
+    # One statement, not one staff list and two more per member (ADR 0051): every new conversation asks.
+    for weekday, start, end in repo.week_hours_of_active_staff(session):
+        merged[weekday].append((start, end))
     hours: Hours = {}
     for day, spans in merged.items():
         joined: list[tuple[time, time]] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from uuid import UUID
 
 from sqlalchemy import delete, exists, select, tuple_
@@ -150,6 +150,18 @@ def rules_for(session: Session, staff_ids: Collection[UUID]) -> list[Availabilit
         .order_by(AvailabilityRule.weekday, AvailabilityRule.start_time, AvailabilityRule.id)
     )
     return list(session.execute(stmt).scalars())
+
+
+def week_hours_of_active_staff(session: Session) -> list[tuple[int, time, time]]:
+    """(weekday, start, end) of every active staff member's weekly rules, in one statement: the union the
+    opening hours fall back to is read on every new conversation (the after-hours check, ADR 0051)."""
+    stmt = (
+        select(AvailabilityRule.weekday, AvailabilityRule.start_time, AvailabilityRule.end_time)
+        .join(StaffMember, (StaffMember.tenant_id == AvailabilityRule.tenant_id)
+              & (StaffMember.id == AvailabilityRule.staff_id))
+        .where(StaffMember.active.is_(True))
+    )
+    return [(weekday, start, end) for weekday, start, end in session.execute(stmt)]
 
 
 def replace_rules(session: Session, staff_id: UUID, rules: Sequence[AvailabilityRule]) -> None:

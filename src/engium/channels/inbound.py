@@ -134,9 +134,8 @@ def _store(
         return True
     result = conversations.receive_message(
         session, sender, channel="sms" if channel == "sms" else "whatsapp",
-        field="phone", identifier=phone, body=body,
+        field="phone", identifier=phone, body=body, delivery=(provider, event_id),
     )
-    store.link_delivery(session, provider, event_id, result.message_id)
     keyword = keyword_of(body)
     if keyword is not None:
         # STOP, START, HELP: answered by the carrier rules, never by the assistant.
@@ -261,9 +260,9 @@ def ingest_event(
         if contact is not None:
             field, value = contact
             result = conversations.receive_message(
-                session, sender, channel="web", field=field, identifier=value, body=data["text"]
+                session, sender, channel="web", field=field, identifier=value, body=data["text"],
+                delivery=("events", event_id),
             )
-            store.link_delivery(session, "events", event_id, result.message_id)
             queue_turn(session, tenant_id, result.conversation_id, result.message_id)
             stored = 1
     outcome = IngestOutcome(stored, 0)

@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 from sqlalchemy import delete, select, text, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session
 
 from engium.channels.models import InboundDelivery, WidgetSession
@@ -65,16 +64,19 @@ def tenant_for_widget_key(session: Session, widget_key: str) -> UUID | None:
     return found
 
 
+# The same statement the ORM built per call, written once: building and keying it was ~10 % of a webhook's
+# Python time (ADR 0051).
+_CLAIM = text(
+    "insert into inbound_deliveries (tenant_id, provider, provider_event_id) values (:t, :p, :e)"
+    " on conflict do nothing returning provider_event_id"
+)
+
+
 def claim_delivery(session: Session, tenant_id: UUID, provider: str, event_id: str) -> bool:
     """True when this (provider, event id) is new for the tenant. The unique key decides, so two
     concurrent deliveries of one event cannot both win: the loser waits for the winner's commit and
     then sees a conflict."""
-    inserted = session.execute(
-        insert(InboundDelivery)
-        .values(tenant_id=tenant_id, provider=provider, provider_event_id=event_id)
-        .on_conflict_do_nothing()
-        .returning(InboundDelivery.provider_event_id)
-    ).scalar_one_or_none()
+    inserted = session.execute(_CLAIM, {"t": tenant_id, "p": provider, "e": event_id}).scalar_one_or_none()
     return inserted is not None
 
 

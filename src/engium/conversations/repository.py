@@ -241,6 +241,12 @@ def _announce(session: Session, changed: Iterable[tuple[UUID, UUID]]) -> None:
         sent[(tenant_id, conversation_id)] = True
 
 
+def announced_elsewhere(session: Session, tenant_id: UUID, conversation_id: UUID) -> None:
+    """Notes that a statement of this transaction sent the conversation's announcement itself (the inbound
+    store function, ADR 0051), with the same payload: later changes in the transaction need not send it."""
+    transaction_memo(session, "inbox_announced")[(tenant_id, conversation_id)] = True
+
+
 def announce_changed(session: Session, changed: Iterable[tuple[UUID, UUID]]) -> None:
     """Tells the staff app's live transcript that these (tenant, conversation) pairs changed."""
     _announce(session, changed)

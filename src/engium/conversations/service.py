@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from engium.access.principal import Principal
 from engium.audit.actions import AuditAction
 from engium.audit.recorder import record
-from engium.conversations import contacts, outbound
+from engium.conversations import contacts, inbound_store, outbound
 from engium.conversations import repository as repo
 from engium.conversations.contacts import IdentifierField
 from engium.conversations.models import Conversation, Message
@@ -355,15 +355,37 @@ def receive_message(
     identifier: str,
     body: str,
     name: str = "",
+    delivery: tuple[str, str] | None = None,
 ) -> Arrival:
     """A customer's message from a channel: their contact (found by the identifier the channel verified, or
-    created), their open conversation on that channel (or a new one), the message stored inbound."""
-    contact, contact_created = contacts.find_or_create_contact(
-        session, actor, field, identifier, tenant_id=actor.tenant_id, name=name
+    created), their open conversation on that channel (or a new one), the message stored inbound, and
+    ``delivery``'s replay row (provider, event id) linked to it. The rows are one round trip
+    (inbound_store.py, ADR 0051); the audit events and the ``conversation.created`` emission follow from
+    what it returns, with the same actions, details and order as when the ORM wrote the rows."""
+    text = body[:MAX_BODY_CHARS] if body.strip() else "[no text content]"
+    stored = inbound_store.store_arrival(
+        session, actor, channel=channel, field=field, identifier=identifier, name=name[:200], body=text,
+        at=_now(), delivery=delivery,
     )
-    conversation, conversation_created = open_conversation(session, actor, contact.id, channel)
-    message = add_contact_message(session, actor, conversation, body)
-    return Arrival(contact.id, conversation.id, message.id, contact_created, conversation_created)
+    if stored.contact_created:
+        record(session, actor, AuditAction.CONTACT_CREATED, resource_type="contact", resource_id=stored.contact_id,
+               details={"identifiers": [field], "source": "channel"})
+    if stored.conversation_created:
+        record(
+            session, actor, AuditAction.CONVERSATION_CREATED, resource_type="conversation",
+            resource_id=stored.conversation_id,
+            details={"contact_id": stored.contact_id, "channel": channel, "status": "open", "source": "channel"},
+        )
+        webhooks.emit(session, actor.tenant_id, "conversation.created", {
+            "conversation_id": stored.conversation_id, "contact_id": stored.contact_id, "channel": channel,
+            "status": "open", "assignee_user_id": None,
+        })
+    record(
+        session, actor, AuditAction.MESSAGE_CREATED, resource_type="message", resource_id=stored.message_id,
+        details={"conversation_id": stored.conversation_id, "direction": "inbound", "author_kind": "contact"},
+    )
+    return Arrival(stored.contact_id, stored.conversation_id, stored.message_id, stored.contact_created,
+                   stored.conversation_created)
 
 
 def open_conversation(

@@ -20,6 +20,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
+from typing import LiteralString
 from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
@@ -138,6 +139,21 @@ _READ_KEYS = "subject_keys"
 
 def _read_in_this_transaction(session: Session) -> dict[UUID, bytes]:
     return transaction_memo(session, _READ_KEYS)
+
+
+# The read :meth:`SubjectKeyVault.seal` makes, as psycopg SQL: a caller that pipelines its own statements
+# (conversations/inbound_store.py) reads the key row with them and hands it over with remember_key_row.
+KEY_ROW_SQL: LiteralString = "select ciphertext from subject_keys where id = %(key_id)s"
+
+
+def key_row_known(session: Session, key_id: UUID) -> bool:
+    """Whether this transaction has read or written the key row already (sealing then needs no read)."""
+    return key_id in _read_in_this_transaction(session)
+
+
+def remember_key_row(session: Session, key_id: UUID, ciphertext: bytes) -> None:
+    """A key row the caller read under this transaction's binding (RLS), as if :meth:`seal` had read it."""
+    _read_in_this_transaction(session)[key_id] = bytes(ciphertext)
 
 
 def _forget_read_keys(session: Session) -> None:

@@ -17,9 +17,11 @@ from engium.tenancy import service as tenancy
 
 
 def is_after_hours(session: Session, moment: datetime) -> bool:
-    week = hours_coverage.week_hours(session)
+    # The settings row once, for both its hours and its time zone: this runs on every new conversation.
+    settings = tenancy.get_settings(session)
+    week = hours_coverage.week_hours(session, settings.opening_hours)
     if not any(week.declared.values()):
         return False
-    local = moment.astimezone(zone_or_utc(tenancy.get_settings(session).timezone))
+    local = moment.astimezone(zone_or_utc(settings.timezone))
     day = hours_coverage.day_hours(session, local.date(), week)
     return not any(start <= local.time() < end for start, end in day.hours)
