@@ -6,29 +6,12 @@ import uuid
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import text
 
 from engium.access.permissions import Role
 from engium.kit.database import Database
 from engium.runtime import Runtime
+from tests.audit.request_events import events
 from tests.conftest import CLIENT_IP, TenantHandle, bearer, make_api_key
-
-
-def events(database: Database, request_id: str) -> list[Any]:
-    engine = database.owner_engine()
-    try:
-        with engine.connect() as conn:
-            return list(
-                conn.execute(
-                    text(
-                        "select tenant_id, actor_kind, actor_id, action, outcome, resource_id, details, host(ip) "
-                        "from audit_events where request_id = :r order by seq"
-                    ),
-                    {"r": request_id},
-                )
-            )
-    finally:
-        engine.dispose()
 
 
 def call(client: TestClient, method: str, path: str, headers: dict[str, str], **kwargs: Any) -> tuple[int, str]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,22 +21,10 @@ from engium.kit.pagination import Page, decode_cursor, encode_cursor
 from engium.runtime import Runtime
 from engium.tenancy.binding import tenant_transaction
 from tests.conftest import OWNER_PASSWORD, TenantHandle, bearer, make_api_key
+from tests.conversations.conversation_seeding import start_conversations
 from tests.security.sign_in import sign_in
 
 API = "/api/v1"
-
-
-def start_conversations(client: TestClient, tenant: TenantHandle, count: int, subject: str = "") -> list[str]:
-    contact = client.post(
-        f"{API}/contacts", json={"email": f"l-{uuid.uuid4().hex[:10]}@example.com"}, headers=tenant.headers
-    ).json()
-    made = []
-    for n in range(count):
-        body = {"contact_id": contact["id"], "channel": "web", "message": "hi", "subject": f"{subject}{n}"}
-        answer = client.post(f"{API}/conversations", json=body, headers=tenant.headers)
-        assert answer.status_code == 201, answer.text
-        made.append(answer.json()["id"])
-    return made
 
 
 def model_bytes(runtime: Runtime, tenant: TenantHandle, limit: int, **query: Any) -> bytes:

@@ -17,9 +17,9 @@ from engium.conversations.list_read_route import ConversationListRoute, plain_pa
 from engium.kit.database import Database
 from engium.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from engium.runtime import Runtime
-from tests.audit.test_refusals import events
+from tests.audit.request_events import events
 from tests.conftest import CLIENT_IP, TenantHandle, bearer, make_api_key
-from tests.conversations.test_list_read import start_conversations
+from tests.conversations.conversation_seeding import start_conversations
 
 API = "/api/v1"
 URL = f"{API}/conversations"
