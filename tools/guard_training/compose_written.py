@@ -45,6 +45,9 @@ def _insert(document: str, order: str, where: str) -> str:
 
 def _rows(data: dict[str, object], rng: random.Random) -> list[dict[str, object]]:
     lang = str(data["lang"])
+    # A later batch written apart from the first ("batch": "c") is a hold-out group of its own, so that
+    # leave-one-source-out measures one batch on a layer trained with the other.
+    prefix = f"engium-written-{data['batch']}" if "batch" in data else "engium-written"
     requests = [str(t) for t in data["requests"]]  # type: ignore[attr-defined]
     triggers = [str(t) for t in data["trigger_benign"]]  # type: ignore[attr-defined]
     injections = list(data["injections"])  # type: ignore[call-overload]
@@ -53,7 +56,7 @@ def _rows(data: dict[str, object], rng: random.Random) -> list[dict[str, object]
     rows: list[dict[str, object]] = []
 
     def add(text: str, label: int, style: str) -> None:
-        rows.append({"text": text, "label": label, "source": f"engium-written:{style}", "lang": lang})
+        rows.append({"text": text, "label": label, "source": f"{prefix}:{style}", "lang": lang})
 
     for request in requests:
         add(request, 0, "customer")
