@@ -21,7 +21,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, text
 
 from engium.audit.actions import ActorKind
-from engium.conversations.repository import INBOX_CHANNEL
 from engium.crypto.models import SubjectKey
 from engium.kit.transaction_memo import transaction_memo
 from engium.runtime import Runtime
@@ -36,6 +35,7 @@ from tests.channels.inbound_helpers import (
     twilio_request,
 )
 from tests.conftest import CLIENT_IP, audit_events, revealed_audit_events
+from tests.inbox_listener import inbox_listener
 
 WRITES = re.compile(r"^\s*(insert|update|delete)\b|pg_notify|procrastinate|audit_append", re.IGNORECASE)
 # A new customer's SMS, BEGIN and COMMIT aside: the verification reads (one pipeline), the claim, the store
@@ -237,18 +237,10 @@ def test_staff_working_hours_do_not_add_a_round_trip_per_member(
 def test_the_store_announces_the_conversation_once_with_the_inbox_payload(
     client: TestClient, runtime: Runtime, ct: ChannelTenant
 ) -> None:
-    listener = runtime.database.app_engine.raw_connection()
-    driver: Any = listener.driver_connection
-    listener.detach()  # autocommit and LISTEN must not go back to the pool with it
-    try:
-        driver.rollback()
-        driver.autocommit = True
-        driver.execute(f"listen {INBOX_CHANNEL}")
+    with inbox_listener(runtime) as driver:
         body, headers = twilio_request(ct.twilio_path(), sms_params("SM" + uuid.uuid4().hex, sender="+14155550912"))
         assert client.post(ct.twilio_path(), content=body, headers=headers).status_code == 200
         payloads = [n.payload for n in driver.notifies(timeout=2.0)]
-    finally:
-        listener.close()
     with tenant_transaction(runtime.database, ct.tenant.id) as session:
         conversation_id = session.execute(text("select id from conversations")).scalar_one()
     # Byte for byte what conversations/repository.py sends, so one transaction's announcements still fold.

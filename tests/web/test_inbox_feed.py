@@ -9,10 +9,10 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from engium.conversations.repository import INBOX_CHANNEL
 from engium.runtime import Runtime
 from engium.web.inbox_feed import InboxFeed
 from tests.conftest import TenantHandle, make_tenant
+from tests.inbox_listener import inbox_listener
 
 
 def _customer_writes(client: TestClient, tenant: TenantHandle, phone: str) -> str:
@@ -25,17 +25,9 @@ def _customer_writes(client: TestClient, tenant: TenantHandle, phone: str) -> st
 
 def test_a_committed_message_is_announced_with_ids_only(client: TestClient, tenant: TenantHandle,
                                                          runtime: Runtime) -> None:
-    listener = runtime.database.app_engine.raw_connection()
-    driver: Any = listener.driver_connection
-    listener.detach()  # autocommit and LISTEN must not go back to the pool with it
-    try:
-        driver.rollback()
-        driver.autocommit = True
-        driver.execute(f"listen {INBOX_CHANNEL}")
+    with inbox_listener(runtime) as driver:
         conversation_id = _customer_writes(client, tenant, "+447700900111")
         payloads = [json.loads(n.payload) for n in driver.notifies(timeout=5.0, stop_after=1)]
-    finally:
-        listener.close()
     ours = [p for p in payloads if p.get("tenant_id") == str(tenant.id)]
     assert ours == [{"tenant_id": str(tenant.id), "conversation_id": conversation_id}]
 
