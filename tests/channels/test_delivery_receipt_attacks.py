@@ -33,11 +33,6 @@ from tests.conftest import audit_events, make_tenant
 from tests.job_queue import drain
 
 
-@pytest.fixture
-def ct(client: TestClient, runtime: Runtime) -> ChannelTenant:
-    return configured_tenant(client, runtime)
-
-
 def sent(client: TestClient, runtime: Runtime, ct: ChannelTenant, provider: FakeProvider, channel: str = "sms"
          ) -> tuple[str, str]:
     """A reply of ``ct`` on ``channel``, sent: (message id, the provider's id for it)."""

@@ -5,7 +5,6 @@ announced (audit event, ``message.delivery_failed`` webhook event)."""
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 
 from engium.runtime import Runtime
@@ -17,7 +16,7 @@ from tests.channels.delivery_reports import (
     whatsapp_status,
 )
 from tests.channels.fake_provider import FakeProvider
-from tests.channels.inbound_helpers import ALL_SECRETS, ChannelTenant, add_credential, configured_tenant
+from tests.channels.inbound_helpers import ALL_SECRETS, ChannelTenant, add_credential
 from tests.channels.outbound_replies import CUSTOMER, conversation, delivery, reply, sending
 from tests.conftest import audit_events
 from tests.job_queue import drain
@@ -27,11 +26,6 @@ from tests.webhooks.conftest import allow_local, create_endpoint
 
 __all__ = ["allow_local"]  # a fixture, used by name
 WHATSAPP_ACCESS_TOKEN = "EAAG-graph-access-token-0123456789"
-
-
-@pytest.fixture
-def ct(client: TestClient, runtime: Runtime) -> ChannelTenant:
-    return configured_tenant(client, runtime)
 
 
 def sent_sms(client: TestClient, runtime: Runtime, ct: ChannelTenant, provider: FakeProvider) -> tuple[str, str, str]:

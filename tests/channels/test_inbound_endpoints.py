@@ -39,11 +39,6 @@ from tests.conftest import audit_events, make_tenant
 from tests.job_queue import job_rows
 
 
-@pytest.fixture
-def ct(client: TestClient, runtime: Runtime) -> ChannelTenant:
-    return configured_tenant(client, runtime)
-
-
 def test_a_twilio_sms_signed_by_the_official_validator_is_stored(
     client: TestClient, runtime: Runtime, ct: ChannelTenant
 ) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.exc import DataError, DBAPIError
 
 from engium.runtime import Runtime
 from engium.tenancy.binding import tenant_transaction
-from tests.channels.inbound_helpers import ChannelTenant, configured_tenant, sms_params, twilio_request
+from tests.channels.inbound_helpers import ChannelTenant, sms_params, twilio_request
 from tests.conftest import TenantHandle, make_tenant
 
 CALL = text(
@@ -90,11 +90,6 @@ def test_a_returning_identifier_finds_its_contact_and_open_conversation(runtime:
     # The same clock reading (one transaction's now()): still stored after the first, never beside it.
     assert second.stored_at > first.stored_at
     assert _count(runtime, tenant, "messages") == 2
-
-
-@pytest.fixture
-def ct(client: TestClient, runtime: Runtime) -> ChannelTenant:
-    return configured_tenant(client, runtime)
 
 
 def test_racing_first_messages_from_one_number_make_one_contact(

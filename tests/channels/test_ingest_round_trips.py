@@ -29,7 +29,6 @@ from engium.tenancy.binding import tenant_transaction
 from tests.channels.inbound_helpers import (
     GENERIC_401,
     ChannelTenant,
-    configured_tenant,
     sms_params,
     stored_messages,
     twilio_request,
@@ -48,11 +47,6 @@ RETURNING_CUSTOMER_ROUND_TRIPS = 5
 # What the ORM wrote before ADR 0051, one statement each: none of it may come back on this path.
 ORM_STORE = re.compile(r"insert into (contacts|conversations|messages) |update (conversations|inbound_deliveries) ",
                        re.IGNORECASE)
-
-
-@pytest.fixture
-def ct(client: TestClient, runtime: Runtime) -> ChannelTenant:
-    return configured_tenant(client, runtime)
 
 
 @dataclass

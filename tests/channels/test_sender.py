@@ -35,11 +35,6 @@ from tests.job_queue import BackgroundWorker, drain, make_due
 
 ACCOUNT_SID = "AC" + "0" * 32
 WHATSAPP_ACCESS_TOKEN = "EAAG-graph-access-token-0123456789"
-@pytest.fixture
-def ct(client: TestClient, runtime: Runtime) -> ChannelTenant:
-    return configured_tenant(client, runtime)
-
-
 def test_an_agent_sms_reply_is_sent_through_twilio(
     client: TestClient, runtime: Runtime, ct: ChannelTenant, fake_provider: FakeProvider,
     caplog: pytest.LogCaptureFixture,
