@@ -40,6 +40,8 @@ CONVERSATION_FIELDS = tuple(ConversationOut.model_fields)
 # A limit as a client writes one: no sign, no leading zero, no spaces (pydantic would accept more; those
 # requests go to the FastAPI route, which parses them as it always has).
 _PLAIN_LIMIT = re.compile(r"[1-9][0-9]{0,2}")
+# Where matches() leaves the page it parsed, for handle() (a key of this module's own in the ASGI scope).
+_PAGE_KEY = "engium.plain_page"
 
 
 async def conversation_page(
@@ -81,18 +83,15 @@ class ConversationListRoute(BaseRoute):
         self.name = "list_conversations_plain"
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if (
-            scope["type"] == "http"
-            and scope.get("method") == "GET"
-            and get_route_path(scope) == self.path
-            and plain_page_request(scope.get("query_string", b"")) is not None
-        ):
-            return Match.FULL, {"path_params": {}}
+        if scope["type"] == "http" and scope.get("method") == "GET" and get_route_path(scope) == self.path:
+            page = plain_page_request(scope.get("query_string", b""))
+            if page is not None:
+                # The router merges this into the request's scope: handle() reads the page parsed here.
+                return Match.FULL, {"path_params": {}, _PAGE_KEY: page}
         return Match.NONE, {}
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        page = plain_page_request(scope.get("query_string", b""))
-        assert page is not None  # matches() took only plain query strings
+        page: PageRequest = scope[_PAGE_KEY]
         request = Request(scope, receive)
         async with read_transaction(request, Permission.CONVERSATIONS_READ) as read:
             rows, columns = await conversation_page(read, page)
