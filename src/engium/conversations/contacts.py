@@ -217,12 +217,17 @@ def find_or_create_contact(
     ).scalar_one_or_none()
     contact = inserted if inserted is not None else session.execute(select(Contact).where(column == value)).scalar_one()
     if inserted is not None:
-        record(
-            session, actor or Principal.contact(tenant_id, contact.id), AuditAction.CONTACT_CREATED,
-            resource_type="contact", resource_id=contact.id,
-            details={"identifiers": [field], "source": "channel"},
-        )
+        record_channel_contact_created(session, actor or Principal.contact(tenant_id, contact.id), contact.id, field)
     return contact, inserted is not None
+
+
+def record_channel_contact_created(
+    session: Session, actor: Principal, contact_id: UUID, field: IdentifierField
+) -> None:
+    """The audit event of a contact a channel created from the identifier it verified, whether the ORM or the
+    inbound store function (ADR 0051) wrote its row."""
+    record(session, actor, AuditAction.CONTACT_CREATED, resource_type="contact", resource_id=contact_id,
+           details={"identifiers": [field], "source": "channel"})
 
 
 def state_visitor_details(

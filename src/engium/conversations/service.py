@@ -368,18 +368,9 @@ def receive_message(
         at=_now(), delivery=delivery,
     )
     if stored.contact_created:
-        record(session, actor, AuditAction.CONTACT_CREATED, resource_type="contact", resource_id=stored.contact_id,
-               details={"identifiers": [field], "source": "channel"})
+        contacts.record_channel_contact_created(session, actor, stored.contact_id, field)
     if stored.conversation_created:
-        record(
-            session, actor, AuditAction.CONVERSATION_CREATED, resource_type="conversation",
-            resource_id=stored.conversation_id,
-            details={"contact_id": stored.contact_id, "channel": channel, "status": "open", "source": "channel"},
-        )
-        webhooks.emit(session, actor.tenant_id, "conversation.created", {
-            "conversation_id": stored.conversation_id, "contact_id": stored.contact_id, "channel": channel,
-            "status": "open", "assignee_user_id": None,
-        })
+        _channel_conversation_created(session, actor, stored.conversation_id, stored.contact_id, channel)
     record(
         session, actor, AuditAction.MESSAGE_CREATED, resource_type="message", resource_id=stored.message_id,
         details={"conversation_id": stored.conversation_id, "direction": "inbound", "author_kind": "contact"},
@@ -413,12 +404,23 @@ def open_conversation(
         created_at=now, updated_at=now, last_message_at=now,
     )
     repo.add(session, conversation)
+    _channel_conversation_created(session, actor, conversation.id, contact_id, channel)
+    return conversation, True
+
+
+def _channel_conversation_created(
+    session: Session, actor: Principal, conversation_id: UUID, contact_id: UUID, channel: Channel
+) -> None:
+    """The audit event and the ``conversation.created`` webhook of a conversation a channel opened (open,
+    unassigned), whether the ORM or the inbound store function (ADR 0051) wrote its row."""
     record(
-        session, actor, AuditAction.CONVERSATION_CREATED, resource_type="conversation", resource_id=conversation.id,
+        session, actor, AuditAction.CONVERSATION_CREATED, resource_type="conversation", resource_id=conversation_id,
         details={"contact_id": contact_id, "channel": channel, "status": "open", "source": "channel"},
     )
-    webhooks.emit(session, conversation.tenant_id, "conversation.created", _webhook_facts(conversation))
-    return conversation, True
+    webhooks.emit(session, actor.tenant_id, "conversation.created", {
+        "conversation_id": conversation_id, "contact_id": contact_id, "channel": channel, "status": "open",
+        "assignee_user_id": None,
+    })
 
 
 def add_contact_message(session: Session, actor: Principal, conversation: Conversation, body: str, *,
