@@ -1,8 +1,8 @@
 """The hand-written training texts (data/guard/written/*.json, composed by tools/guard_training/compose_written.py).
 
 They are training data of the learned layer, so none of them may be a text the tests score; the composed
-corpus file must be what the composer writes (a fixed seed); and a later batch ("batch": "c") is a hold-out
-group of its own, so that leave-one-source-out scores each batch with a layer trained on the other.
+corpus file must be what the composer writes (a fixed seed); and each later batch ("batch": "c", "d") is a
+hold-out group of its own, so that leave-one-source-out scores each batch with a layer trained on the others.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ COMPOSED = ROOT / "data" / "guard" / "corpus" / "engium-written.jsonl"
 FIXTURES = sorted((ROOT / "tests" / "ai" / "guard" / "fixtures").glob("*.jsonl"))
 LANGUAGES = {"en", "es", "fr", "de", "it", "pt", "nl", "pl", "ru", "zh", "ja", "ko", "ar", "hi", "tr"}
 BATCH_C = sorted(WRITTEN.glob("*-c.json"))
+BATCH_D = sorted(WRITTEN.glob("*-d.json"))
+# Batch d adds languages the sentence encoder was not trained on (ADR 0052): at least this many.
+NEW_LANGUAGES_AT_LEAST = 20
 
 
 def _jsonl(path: Path) -> list[dict[str, object]]:
@@ -53,9 +56,9 @@ def test_no_written_row_is_a_text_the_tests_score() -> None:
     assert leaked == []
 
 
-def test_the_second_batch_shares_no_eight_word_phrase_with_the_fixtures() -> None:
+def test_the_later_batches_share_no_eight_word_phrase_with_the_fixtures() -> None:
     fixture_phrases = set().union(*(_phrases(str(row["text"])) for path in FIXTURES for row in _jsonl(path)))
-    shared = [text for path in BATCH_C for text in _texts(json.loads(path.read_text(encoding="utf-8")))
+    shared = [text for path in [*BATCH_C, *BATCH_D] for text in _texts(json.loads(path.read_text(encoding="utf-8")))
               if _phrases(text) & fixture_phrases]
     assert shared == []
 
@@ -72,7 +75,20 @@ def test_the_second_batch_covers_every_language_in_the_weak_styles() -> None:
         assert len(data["documents"]) >= 2, path.name  # each hidden order goes into two of them
 
 
+def test_the_third_batch_adds_new_languages_with_benign_text_in_each() -> None:
+    batch = [json.loads(path.read_text(encoding="utf-8")) for path in BATCH_D]
+    languages = {data["lang"] for data in batch}
+    assert LANGUAGES - {"en"} <= languages  # the classic overrides as machine translation renders them
+    assert len(languages - LANGUAGES) >= NEW_LANGUAGES_AT_LEAST
+    for data in batch:
+        # Without benign text in a language, "written in it" would itself read as an attack.
+        assert len(data["requests"]) + len(data["trigger_benign"]) >= 15, data["lang"]
+        assert len(data["injections"]) >= 20, data["lang"]
+        assert len(data["hidden_orders"]) >= 3, data["lang"]
+        assert len(data["documents"]) >= 2, data["lang"]
+
+
 @pytest.mark.parametrize("style", ["customer", "trigger-words", "direct", "game", "documents"])
 def test_each_batch_is_a_hold_out_group_of_its_own(style: str) -> None:
     groups = {group_of(str(row["source"])) for row in _jsonl(COMPOSED) if str(row["source"]).endswith(f":{style}")}
-    assert groups == {f"engium-written:{style}", f"engium-written-c:{style}"}
+    assert groups == {f"engium-written:{style}", f"engium-written-c:{style}", f"engium-written-d:{style}"}

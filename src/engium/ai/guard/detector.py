@@ -20,7 +20,7 @@ Layers, cheapest first:
    measurements behind leaving it off by default.
 4. **Learned layer** (``learned_layer``, on by default; ADR 0019): a logistic regression over multilingual
    sentence embeddings of the text's segments and hashed n-grams, trained on public corpora and our own
-   writing in fifteen languages. It runs only when the rules did not flag the text (2-9 ms), and its
+   writing in 39 languages. It runs only when the rules did not flag the text (2-9 ms), and its
    score stands beside theirs: the detector's score is the higher of the two.
 
 The rules' score is a logistic function of their summed evidence. ``flagged`` compares the score with the
